@@ -1,0 +1,213 @@
+// The contract between the renderer (or any client) and the service host: every call, result and
+// event as a zod schema. Both transports (Electron IPC, web shell HTTP + WebSocket) parse every input
+// with these schemas; the renderer imports this file for types and schemas only.
+import { z } from 'zod';
+
+// --- building blocks -----------------------------------------------------------------------------
+
+export const Id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'an id of letters, digits, "_" or "-" (1–64 characters)');
+
+export const ModelSource = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('builtin'), id: z.literal('acb-tiny') }),
+  z.object({ kind: z.literal('local'), path: z.string().min(1, 'a model folder path') }),
+  z.object({
+    kind: z.literal('endpoint'),
+    baseUrl: z.string().url('an http(s) URL such as http://127.0.0.1:8000/v1'),
+    model: z.string().min(1, 'the served model name'),
+    apiKey: z.string().optional(),
+  }),
+]);
+export type ModelSource = z.infer<typeof ModelSource>;
+
+export const CompressionMethod = z.enum(['none', 'rtn', 'gptq', 'awq', 'smoothquant', 'fp8', 'magnitude', 'wanda', 'sparsegpt']);
+export type CompressionMethod = z.infer<typeof CompressionMethod>;
+export const SparsityPattern = z.enum(['unstructured', '2:4', '4:8']);
+
+export const CompressionConfig = z.object({
+  method: CompressionMethod,
+  label: z.string().max(80).optional(),
+  bits: z.number().int().min(2).max(8).optional(),
+  groupSize: z.number().int().min(-1).max(8192).optional(),
+  actOrder: z.boolean().optional(),
+  sym: z.boolean().optional(),
+  damp: z.number().positive().max(1).optional(),
+  sparsity: z.number().min(0).max(0.99).optional(),
+  pattern: SparsityPattern.optional(),
+  alpha: z.number().min(0).max(1).optional(),
+  fp8Granularity: z.enum(['tensor', 'channel']).optional(),
+  kvBits: z.union([z.literal(4), z.literal(8), z.literal(16)]).optional(),
+});
+export type CompressionConfig = z.infer<typeof CompressionConfig>;
+
+export const CalibrationConfig = z.object({
+  source: z.string().min(1).default('builtin'),
+  samples: z.number().int().min(1).max(4096).default(128),
+  seqlen: z.number().int().min(8).max(32768).default(512),
+  seed: z.number().int().min(0).default(0),
+});
+
+export const Capability = z.enum(['action', 'workflow', 'long-context', 'real-world']);
+export type Capability = z.infer<typeof Capability>;
+
+export const BenchmarkSelection = z.object({
+  suite: z.string().min(1).default('builtin'),
+  tasks: z.array(z.string().min(1)).default([]),
+  limit: z.number().int().min(1).optional(),
+});
+
+export const AnalysisConfig = z.object({
+  enabled: z.boolean().default(true),
+  sequences: z.number().int().min(1).max(1024).default(16),
+  seqlen: z.number().int().min(8).max(8192).default(128),
+});
+
+export const ExperimentSpec = z.object({
+  name: z.string().trim().min(1, 'a name').max(200),
+  model: ModelSource,
+  compressions: z.array(CompressionConfig).max(32).default([]),
+  calibration: CalibrationConfig.default({ source: 'builtin', samples: 128, seqlen: 512, seed: 0 }),
+  benchmarks: BenchmarkSelection.default({ suite: 'builtin', tasks: [] }),
+  analysis: AnalysisConfig.default({ enabled: true, sequences: 16, seqlen: 128 }),
+  seed: z.number().int().min(0).default(0),
+  tags: z.array(z.string().max(40)).max(20).default([]),
+  notes: z.string().max(10_000).default(''),
+});
+export type ExperimentSpec = z.infer<typeof ExperimentSpec>;
+export type ExperimentSpecInput = z.input<typeof ExperimentSpec>;
+
+export const RunStatus = z.enum(['queued', 'running', 'done', 'failed', 'cancelled', 'interrupted']);
+export type RunStatus = z.infer<typeof RunStatus>;
+
+export const StageName = z.enum(['load', 'calibrate', 'compress', 'evaluate', 'analyse']);
+export type StageName = z.infer<typeof StageName>;
+
+export const RunSummary = z.object({
+  id: Id,
+  experimentId: Id,
+  status: RunStatus,
+  specHash: z.string(),
+  createdAt: z.string(),
+  startedAt: z.string().optional(),
+  finishedAt: z.string().optional(),
+  itemsDone: z.number().int().min(0),
+  itemsTotal: z.number().int().min(0),
+  error: z.string().optional(),
+  headline: z.record(z.string(), z.number()).default({}),
+});
+export type RunSummary = z.infer<typeof RunSummary>;
+
+export const Experiment = z.object({
+  id: Id,
+  name: z.string(),
+  createdAt: z.string(),
+  spec: ExperimentSpec,
+  specHash: z.string(),
+  runs: z.array(RunSummary),
+  readOnly: z.boolean().default(false),
+});
+export type Experiment = z.infer<typeof Experiment>;
+
+/** One line of a run's results.jsonl. `key` identifies the unit of work so a resumed run skips it. */
+export const ResultRecord = z.object({
+  key: z.string(),
+  kind: z.enum(['item', 'stage', 'score', 'analysis', 'compression', 'log']),
+  at: z.string(),
+  data: z.record(z.string(), z.unknown()),
+});
+export type ResultRecord = z.infer<typeof ResultRecord>;
+
+export const BackendInfo = z.object({
+  name: z.string(),
+  reason: z.string(),
+  skipped: z.array(z.object({ name: z.string(), why: z.string() })),
+  threads: z.number().int(),
+});
+
+export const AppInfo = z.object({
+  app: z.string(),
+  version: z.string(),
+  node: z.string(),
+  electron: z.string().nullable(),
+  shell: z.enum(['electron', 'web', 'cli']),
+  backend: BackendInfo,
+  cpu: z.object({ model: z.string(), cores: z.number().int() }),
+  gpu: z.string().nullable(),
+  memoryBytes: z.number(),
+  dataDir: z.string(),
+  historyNotice: z.string().nullable(),
+});
+export type AppInfo = z.infer<typeof AppInfo>;
+
+export const ExportFormat = z.enum(['jsonl', 'csv', 'markdown', 'latex', 'bundle']);
+
+// --- calls ---------------------------------------------------------------------------------------
+
+const call = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output });
+
+export const calls = {
+  info: call(z.object({}).strict(), AppInfo),
+  listExperiments: call(z.object({}).strict(), z.array(Experiment)),
+  getExperiment: call(z.object({ id: Id }).strict(), Experiment),
+  createExperiment: call(z.object({ spec: ExperimentSpec }).strict(), Experiment),
+  deleteExperiment: call(z.object({ id: Id }).strict(), z.object({ deleted: z.boolean() })),
+  startRun: call(z.object({ experimentId: Id, resumeRunId: Id.optional() }).strict(), RunSummary),
+  cancelRun: call(z.object({ runId: Id }).strict(), RunSummary),
+  getRunResults: call(
+    z.object({ runId: Id, offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(10_000).default(1000) }).strict(),
+    z.object({ run: RunSummary, records: z.array(ResultRecord), total: z.number().int() }),
+  ),
+  exportRun: call(
+    z.object({ runId: Id, format: ExportFormat }).strict(),
+    z.object({ fileName: z.string(), mimeType: z.string(), content: z.string() }),
+  ),
+} as const;
+
+export type CallName = keyof typeof calls;
+export type CallInput<N extends CallName> = z.input<(typeof calls)[N]['input']>;
+export type CallOutput<N extends CallName> = z.infer<(typeof calls)[N]['output']>;
+export const callNames = Object.keys(calls) as CallName[];
+
+// --- events --------------------------------------------------------------------------------------
+
+export const RunProgress = z.object({
+  runId: Id,
+  experimentId: Id,
+  status: RunStatus,
+  stage: StageName.nullable(),
+  stageDone: z.number().int().min(0),
+  stageTotal: z.number().int().min(0),
+  done: z.number().int().min(0),
+  total: z.number().int().min(0),
+  itemsPerS: z.number().min(0),
+  etaS: z.number().min(0).nullable(),
+  message: z.string(),
+});
+export type RunProgress = z.infer<typeof RunProgress>;
+
+export const events = { runProgress: RunProgress } as const;
+export type EventName = keyof typeof events;
+
+// --- errors --------------------------------------------------------------------------------------
+
+export const ErrorCode = z.enum(['invalid_input', 'not_found', 'conflict', 'unauthorized', 'unsupported', 'internal']);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+export const ApiError = z.object({ code: ErrorCode, message: z.string() });
+export type ApiError = z.infer<typeof ApiError>;
+
+/** A zod failure as one sentence: where, what was expected, what was found. */
+export function describeZodError(error: z.ZodError, input: unknown): string {
+  return error.issues
+    .map((issue) => {
+      const path = issue.path.length ? issue.path.join('.') : '(input)';
+      let found: unknown = input;
+      for (const key of issue.path) found = found && typeof found === 'object' ? (found as Record<PropertyKey, unknown>)[key as PropertyKey] : undefined;
+      const shown = found === undefined ? 'nothing' : JSON.stringify(found)?.slice(0, 80);
+      return `${path}: ${issue.message} (found ${shown})`;
+    })
+    .join('; ');
+}
+
+/** The client interface the renderer programs against; each transport implements it. */
+export type AcbenchApi = { [N in CallName]: (input: CallInput<N>) => Promise<CallOutput<N>> } & {
+  onRunProgress(listener: (event: RunProgress) => void): () => void;
+};

@@ -1,0 +1,155 @@
+// The model room's public shapes: what compression, analysis and benchmarks may rely on.
+import type { Matrix, ResidentWeight } from '../tensor/index.js';
+
+export type Architecture = 'LlamaForCausalLM' | 'Qwen2ForCausalLM' | 'MistralForCausalLM';
+export const SUPPORTED_ARCHITECTURES: readonly Architecture[] = ['LlamaForCausalLM', 'Qwen2ForCausalLM', 'MistralForCausalLM'];
+
+export interface RopeScaling {
+  type: 'linear' | 'dynamic' | 'llama3';
+  factor: number;
+  /** llama3 only */
+  lowFreqFactor?: number;
+  highFreqFactor?: number;
+  originalMaxPositionEmbeddings?: number;
+}
+
+/** Normalised view of a Hugging Face config.json. */
+export interface ModelConfig {
+  architecture: Architecture;
+  modelType: string;
+  hiddenSize: number;
+  intermediateSize: number;
+  numLayers: number;
+  numHeads: number;
+  numKvHeads: number;
+  headDim: number;
+  vocabSize: number;
+  rmsNormEps: number;
+  ropeTheta: number;
+  ropeScaling?: RopeScaling;
+  maxPositionEmbeddings: number;
+  tieWordEmbeddings: boolean;
+  /** q/k/v projections carry biases (Qwen2) */
+  attentionBias: boolean;
+  slidingWindow?: number;
+  bosTokenId?: number;
+  eosTokenIds: number[];
+  padTokenId?: number;
+  torchDtype?: string;
+}
+
+/** The seven linears of a decoder block, in HF names. */
+export type LinearName = 'q_proj' | 'k_proj' | 'v_proj' | 'o_proj' | 'gate_proj' | 'up_proj' | 'down_proj';
+export const LINEAR_NAMES: readonly LinearName[] = ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'];
+
+/** A linear's parameters: W [out, in] in float32 (dequantized / pruned in place by compression). */
+export interface LinearParams {
+  weight: Matrix;
+  bias?: Float32Array;
+}
+
+/** Called with the input each linear sees (hooks for Hessians, input norms, activation statistics). */
+export type LinearInputHook = (name: LinearName, input: Matrix) => void;
+
+/** Transform applied to a linear's input at inference (SmoothQuant's dynamic per-token activation quantization). */
+export type ActivationTransform = (name: LinearName, input: Matrix) => Matrix;
+
+/** Transform applied to keys and values as they enter the cache (simulated KV-cache quantization). */
+export interface KvTransform {
+  keys(k: Matrix, nKvHeads: number, headDim: number): Matrix;
+  values(v: Matrix, nKvHeads: number, headDim: number): Matrix;
+}
+
+/** One decoder block. Inputs are the hidden states of one sequence [t, hidden] at positions. */
+export interface DecoderLayer {
+  readonly index: number;
+  readonly inputNorm: Float32Array;
+  readonly postAttentionNorm: Float32Array;
+  linear(name: LinearName): LinearParams;
+  /** Replace a linear's weight (and bias); re-uploads the resident weight. */
+  setLinear(name: LinearName, params: LinearParams): void;
+  /** Replace the RMSNorm γ vectors (AWQ / SmoothQuant fold scales into them). */
+  setNorms(inputNorm: Float32Array, postAttentionNorm: Float32Array): void;
+  /** Full-sequence forward without cache; hook sees each linear's input. */
+  forward(hidden: Matrix, positions: Int32Array, hook?: LinearInputHook): Matrix;
+}
+
+export interface ForwardOptions {
+  /** layers whose output hidden states to return (−1 = after the final norm) */
+  hiddenLayers?: number[];
+  /** return logits for every position (default: only the last) */
+  allLogits?: boolean;
+}
+
+export interface ForwardResult {
+  /** [positions, vocab] — all positions or only the last, per ForwardOptions */
+  logits: Matrix;
+  hidden: Map<number, Matrix>;
+}
+
+export interface GenerateOptions {
+  maxNewTokens: number;
+  stop?: string[];
+  ignoreEos?: boolean;
+  onToken?: (tokenId: number, text: string) => void;
+  signal?: AbortSignal;
+}
+
+export interface GenerateStats {
+  prefillTokens: number;
+  decodeTokens: number;
+  prefillTokensPerS: number;
+  decodeTokensPerS: number;
+  peakMemoryBytes: number;
+  backend: string;
+}
+
+export interface GenerateResult {
+  text: string;
+  tokens: number[];
+  finishReason: 'eos' | 'stop' | 'length' | 'aborted';
+  stats: GenerateStats;
+}
+
+export interface ChatTurn {
+  role: 'system' | 'user' | 'assistant' | 'function' | 'tool';
+  content: string;
+}
+
+export interface Tokenizer {
+  readonly vocabSize: number;
+  encode(text: string, opts?: { addSpecialTokens?: boolean }): number[];
+  decode(ids: number[], opts?: { skipSpecialTokens?: boolean }): string;
+  /** Render turns with the model's chat template (tokenizer_config.json), with the generation prompt appended. */
+  applyChatTemplate(turns: ChatTurn[]): string;
+  readonly eosTokenIds: number[];
+  readonly bosTokenId?: number;
+  readonly padTokenId?: number;
+}
+
+/** A loaded causal LM: what every other room uses. */
+export interface CausalLM {
+  readonly dir: string;
+  readonly config: ModelConfig;
+  readonly tokenizer: Tokenizer;
+  readonly layers: readonly DecoderLayer[];
+  /** sha256 over config and weights, for caching and reproducibility cards */
+  readonly hash: string;
+  /** token embeddings → hidden states [t, hidden] */
+  embed(ids: number[]): Matrix;
+  /** final RMSNorm and lm_head: hidden [t, hidden] → logits [t, vocab] */
+  head(hidden: Matrix): Matrix;
+  /** full forward of one sequence */
+  forward(ids: number[], opts?: ForwardOptions): ForwardResult;
+  /** greedy generation (temperature 0) with KV cache */
+  generate(prompt: number[], opts: GenerateOptions): GenerateResult;
+  /** greedy generation for several prompts at once (batched prefill with padding) */
+  generateBatch(prompts: number[][], opts: GenerateOptions): GenerateResult[];
+  setActivationTransform(t: ActivationTransform | undefined): void;
+  setKvTransform(t: KvTransform | undefined): void;
+  /** write an HF folder: config.json, model.safetensors, tokenizer files copied */
+  save(dir: string, extraFiles?: Record<string, string>): Promise<void>;
+  dispose(): void;
+}
+
+export type { ResidentWeight };
