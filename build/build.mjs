@@ -32,6 +32,7 @@ export const mainEntries = {
   cli: 'main/cli.ts',
   bench: 'main/bench-cli.ts',
   'tensor-worker': 'main/tensor/worker.ts',
+  'service-host': 'main/service-host.ts',
 };
 const entryPoints = Object.fromEntries(Object.entries(mainEntries).filter(([, p]) => existsSync(join(root, p))));
 await esbuild({

@@ -149,6 +149,18 @@ export const calls = {
   listExperiments: call(z.object({}).strict(), z.array(Experiment)),
   getExperiment: call(z.object({ id: Id }).strict(), Experiment),
   createExperiment: call(z.object({ spec: ExperimentSpec }).strict(), Experiment),
+  updateExperiment: call(
+    z
+      .object({
+        id: Id,
+        name: z.string().trim().min(1).max(200).optional(),
+        tags: z.array(z.string().max(40)).max(20).optional(),
+        notes: z.string().max(10_000).optional(),
+        spec: ExperimentSpec.optional(),
+      })
+      .strict(),
+    Experiment,
+  ),
   deleteExperiment: call(z.object({ id: Id }).strict(), z.object({ deleted: z.boolean() })),
   startRun: call(z.object({ experimentId: Id, resumeRunId: Id.optional() }).strict(), RunSummary),
   cancelRun: call(z.object({ runId: Id }).strict(), RunSummary),

@@ -1,0 +1,282 @@
+// Implements the contract: every call arrives as untrusted JSON, is parsed with its schema, and
+// answers with the output schema's shape or a ServiceError {code, message}.
+import { createHash, randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { cpus, totalmem } from 'node:os';
+import { rmSync } from 'node:fs';
+import type { z } from 'zod';
+import {
+  calls,
+  describeZodError,
+  ExperimentSpec,
+  type AppInfo,
+  type CallName,
+  type CallOutput,
+  type ErrorCode,
+  type Experiment,
+  type ResultRecord,
+  type RunProgress,
+  type RunSummary,
+} from './contract.js';
+import { ResultRecord as ResultRecordSchema } from './contract.js';
+
+const RECORD_KINDS = new Set<string>(ResultRecordSchema.shape.kind.options);
+import { historyFile, openHistory, readResultsFile, resultsFile, runDir, type HistoryData, type StoredRun } from '../store/index.js';
+import { RunQueue, type Executor, type RunRequest } from '../jobs/index.js';
+import { getEngine } from '../tensor/index.js';
+import type { Low } from 'lowdb';
+import { exportRecords } from './export.js';
+
+export class ServiceError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ServiceError';
+  }
+}
+
+export const APP_NAME = 'ACBench Studio';
+export const APP_VERSION = '0.1.0';
+
+/** Canonical JSON: keys sorted, so equal specs hash equal. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** sha256 of what determines results (name, tags and notes do not). */
+export function specHash(spec: ExperimentSpec): string {
+  const { name: _name, tags: _tags, notes: _notes, ...rest } = spec;
+  return createHash('sha256').update(canonicalJson(rest)).digest('hex');
+}
+
+function newId(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}${randomBytes(4).toString('hex')}`;
+}
+
+export interface ServiceOptions {
+  home: string;
+  shell: AppInfo['shell'];
+  executor: Executor;
+  electronVersion?: string | null;
+}
+
+export class AcbenchService {
+  readonly events = new EventEmitter();
+  private readonly queue: RunQueue;
+  private readonly lastProgress = new Map<string, RunProgress>();
+  private pendingWrite: Promise<void> = Promise.resolve();
+
+  private constructor(
+    private readonly opts: ServiceOptions,
+    private readonly db: Low<HistoryData>,
+    private readonly historyNotice: string | null,
+  ) {
+    this.queue = new RunQueue(opts.executor, {
+      onStart: (runId) => this.updateRun(runId, { status: 'running', startedAt: new Date().toISOString(), error: undefined }),
+      onEvent: (runId, event) => {
+        if (event.type === 'headline') {
+          const run = this.findRun(runId);
+          this.updateRun(runId, { headline: { ...run.headline, ...event.headline } });
+          return;
+        }
+        const p = event.progress;
+        this.updateRunQuiet(runId, { itemsDone: p.done, itemsTotal: p.total });
+        this.emitProgress(runId, { status: 'running', stage: p.stage, stageDone: p.stageDone, stageTotal: p.stageTotal, done: p.done, total: p.total, itemsPerS: p.itemsPerS, etaS: p.etaS, message: p.message });
+      },
+      onFinish: (runId, status, error) => {
+        this.updateRun(runId, { status, finishedAt: new Date().toISOString(), error });
+        const last = this.lastProgress.get(runId);
+        this.emitProgress(runId, {
+          status,
+          stage: null,
+          stageDone: 0,
+          stageTotal: 0,
+          done: last?.done ?? 0,
+          total: last?.total ?? 0,
+          itemsPerS: 0,
+          etaS: status === 'done' ? 0 : null,
+          message: status === 'failed' ? `failed: ${error ?? 'unknown error'}` : status,
+        });
+      },
+    });
+  }
+
+  static async open(opts: ServiceOptions): Promise<AcbenchService> {
+    const { db, notice } = await openHistory(historyFile(opts.home));
+    const service = new AcbenchService(opts, db, notice);
+    // A run still marked running or queued belonged to a process that died: it can be resumed.
+    let changed = false;
+    for (const run of db.data.runs)
+      if (run.status === 'running' || run.status === 'queued') {
+        run.status = 'interrupted';
+        changed = true;
+      }
+    if (changed) await db.write();
+    return service;
+  }
+
+  /** Parse the input with the call's schema, run it, check the output shape. */
+  async dispatch(name: string, rawInput: unknown): Promise<unknown> {
+    if (!Object.hasOwn(calls, name)) throw new ServiceError('not_found', `unknown call "${name}"; expected one of ${Object.keys(calls).join(', ')}`);
+    const call = calls[name as CallName];
+    const parsed = (call.input as z.ZodType).safeParse(rawInput ?? {});
+    if (!parsed.success) throw new ServiceError('invalid_input', `${name}: ${describeZodError(parsed.error, rawInput)}`);
+    const handler = this.handlers[name as CallName] as (input: unknown) => Promise<unknown>;
+    return handler(parsed.data);
+  }
+
+  private readonly handlers: { [N in CallName]: (input: z.infer<(typeof calls)[N]['input']>) => Promise<CallOutput<N>> } = {
+    info: async () => this.info(),
+    listExperiments: async () => this.db.data.experiments.map((e) => this.toExperiment(e.id)).sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1)),
+    getExperiment: async ({ id }) => this.toExperiment(id),
+    createExperiment: async ({ spec }) => {
+      const id = newId('exp');
+      this.db.data.experiments.push({ id, name: spec.name, createdAt: new Date().toISOString(), spec, specHash: specHash(spec), tags: spec.tags, notes: spec.notes });
+      await this.db.write();
+      return this.toExperiment(id);
+    },
+    updateExperiment: async ({ id, name, tags, notes, spec }) => {
+      const exp = this.findExperiment(id);
+      if (spec) {
+        exp.spec = spec;
+        exp.specHash = specHash(spec); // unfinished runs of the old spec can no longer be resumed
+      }
+      if (name !== undefined) exp.name = name;
+      if (tags !== undefined) exp.tags = tags;
+      if (notes !== undefined) exp.notes = notes;
+      await this.db.write();
+      return this.toExperiment(id);
+    },
+    deleteExperiment: async ({ id }) => {
+      const exp = this.findExperiment(id);
+      const runs = this.db.data.runs.filter((r) => r.experimentId === exp.id);
+      for (const run of runs) if (this.queue.isActive(run.id)) throw new ServiceError('conflict', `experiment ${id} has run ${run.id} in progress; cancel it before deleting`);
+      this.db.data.experiments = this.db.data.experiments.filter((e) => e.id !== id);
+      this.db.data.runs = this.db.data.runs.filter((r) => r.experimentId !== id);
+      await this.db.write();
+      for (const run of runs) rmSync(runDir(this.opts.home, run.id), { recursive: true, force: true });
+      return { deleted: true };
+    },
+    startRun: async ({ experimentId, resumeRunId }) => {
+      const exp = this.findExperiment(experimentId);
+      let run: StoredRun;
+      if (resumeRunId) {
+        run = this.findRun(resumeRunId);
+        if (run.experimentId !== exp.id) throw new ServiceError('invalid_input', `run ${resumeRunId} belongs to experiment ${run.experimentId}, not ${exp.id}`);
+        if (this.queue.isActive(run.id)) throw new ServiceError('conflict', `run ${run.id} is already ${run.status}`);
+        if (run.status === 'done') throw new ServiceError('conflict', `run ${run.id} already finished; start a new run instead`);
+        if (run.specHash !== exp.specHash)
+          throw new ServiceError('conflict', `run ${run.id} was started with spec ${run.specHash.slice(0, 12)}, but the experiment's spec is now ${exp.specHash.slice(0, 12)}; start a new run`);
+        Object.assign(run, { status: 'queued', error: undefined, finishedAt: undefined });
+      } else {
+        run = { id: newId('run'), experimentId: exp.id, status: 'queued', specHash: exp.specHash, createdAt: new Date().toISOString(), itemsDone: 0, itemsTotal: 0, headline: {} };
+        this.db.data.runs.push(run);
+      }
+      await this.db.write();
+      const req: RunRequest = { runId: run.id, experimentId: exp.id, spec: exp.spec, specHash: exp.specHash, home: this.opts.home, resultsFile: resultsFile(this.opts.home, run.id) };
+      this.queue.enqueue(req);
+      return this.toRunSummary(run);
+    },
+    cancelRun: async ({ runId }) => {
+      const run = this.findRun(runId);
+      if (!this.queue.cancel(runId)) throw new ServiceError('conflict', `run ${runId} is ${run.status}, not queued or running; nothing to cancel`);
+      return this.toRunSummary(this.findRun(runId));
+    },
+    getRunResults: async ({ runId, offset, limit }) => {
+      const run = this.findRun(runId);
+      const records = this.readRecords(runId);
+      return { run: this.toRunSummary(run), records: records.slice(offset, offset + limit), total: records.length };
+    },
+    exportRun: async ({ runId, format }) => {
+      const run = this.findRun(runId);
+      const exp = this.findExperiment(run.experimentId);
+      const records = this.readRecords(runId);
+      return exportRecords(format, { experiment: this.toExperiment(exp.id), run: this.toRunSummary(run), records, info: this.info() });
+    },
+  };
+
+  info(): AppInfo {
+    const report = getEngine().report;
+    const cpu = cpus();
+    return {
+      app: APP_NAME,
+      version: APP_VERSION,
+      node: process.versions.node,
+      electron: this.opts.electronVersion ?? process.versions.electron ?? null,
+      shell: this.opts.shell,
+      backend: { name: report.name, reason: report.reason, skipped: report.skipped, threads: report.threads },
+      cpu: { model: cpu[0]?.model ?? 'unknown', cores: cpu.length },
+      gpu: report.name === 'tfjs-node-gpu' ? 'CUDA (tfjs-node-gpu)' : null,
+      memoryBytes: totalmem(),
+      dataDir: this.opts.home,
+      historyNotice: this.historyNotice,
+    };
+  }
+
+  /** resolves when no run is queued or running and the index is on disk */
+  async idle(): Promise<void> {
+    await this.queue.idle();
+    await this.pendingWrite;
+  }
+
+  private readRecords(runId: string): ResultRecord[] {
+    return readResultsFile(resultsFile(this.opts.home, runId)).records.filter((r): r is ResultRecord => RECORD_KINDS.has(r.kind));
+  }
+
+  private emitProgress(runId: string, p: Omit<RunProgress, 'runId' | 'experimentId'>): void {
+    const run = this.findRun(runId);
+    const event: RunProgress = { runId, experimentId: run.experimentId, ...p };
+    this.lastProgress.set(runId, event);
+    this.events.emit('runProgress', event);
+  }
+
+  private findExperiment(id: string) {
+    const exp = this.db.data.experiments.find((e) => e.id === id);
+    if (!exp) throw new ServiceError('not_found', `no experiment with id ${id}`);
+    return exp;
+  }
+
+  private findRun(id: string): StoredRun {
+    const run = this.db.data.runs.find((r) => r.id === id);
+    if (!run) throw new ServiceError('not_found', `no run with id ${id}`);
+    return run;
+  }
+
+  private updateRun(id: string, patch: Partial<StoredRun>): void {
+    this.updateRunQuiet(id, patch);
+    this.pendingWrite = this.pendingWrite.then(() => this.db.write()).catch((error: Error) => console.error(`history: write failed: ${error.message}`));
+  }
+
+  // progress counters change many times a second: persist them with the next status write only
+  private updateRunQuiet(id: string, patch: Partial<StoredRun>): void {
+    const run = this.db.data.runs.find((r) => r.id === id);
+    if (run) Object.assign(run, patch);
+  }
+
+  private toRunSummary(run: StoredRun): RunSummary {
+    return { ...run, headline: { ...run.headline } };
+  }
+
+  private toExperiment(id: string): Experiment {
+    const exp = this.findExperiment(id);
+    const spec = ExperimentSpec.parse(exp.spec);
+    return {
+      id: exp.id,
+      name: exp.name,
+      createdAt: exp.createdAt,
+      spec: { ...spec, name: exp.name, tags: exp.tags, notes: exp.notes },
+      specHash: exp.specHash,
+      runs: this.db.data.runs.filter((r) => r.experimentId === id).map((r) => this.toRunSummary(r)),
+      readOnly: false,
+    };
+  }
+}

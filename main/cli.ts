@@ -1,0 +1,137 @@
+// `acbench`: the service without a window. Subcommands of the rooms plug in through their doors.
+import { parseArgs } from 'node:util';
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { createService } from './host.js';
+import { startWebShell } from './server.js';
+import { roomCommands, type CliCommand } from './commands.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** the app root: dist/main/cli.js → ../.. ; main/cli.ts (tests) → .. */
+export const appRoot = existsSync(join(here, '..', '..', 'package.json')) && here.endsWith(join('dist', 'main')) ? resolve(here, '..', '..') : resolve(here, '..');
+const rendererDir = join(appRoot, 'dist', 'renderer');
+
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+function openBrowser(url: string): void {
+  const [cmd, args] = process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '', url]] : ['xdg-open', [url]];
+  try {
+    const child = spawn(cmd, args as string[], { stdio: 'ignore', detached: true });
+    child.on('error', () => console.error(`could not open a browser; open ${url} yourself`));
+    child.unref();
+  } catch {
+    console.error(`could not open a browser; open ${url} yourself`);
+  }
+}
+
+async function serve(argv: string[], shell: 'web' = 'web'): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { port: { type: 'string' }, 'no-open': { type: 'boolean', default: false } }, strict: true });
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port: expected a whole number 0–65535, found ${values.port}`);
+  const service = await createService(shell);
+  const shellServer = await startWebShell({ service, staticDir: rendererDir, port });
+  console.log(`ACBench Studio listening on ${shellServer.url}`);
+  if (!values['no-open']) openBrowser(shellServer.url);
+  const stop = async () => {
+    await shellServer.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return new Promise<number>(() => {}); // serve until stopped
+}
+
+/** The path of the Electron binary, or why there is none. */
+export function electronBinary(): { path: string } | { missing: string } {
+  try {
+    const require = createRequire(join(appRoot, 'package.json'));
+    const path = require('electron') as unknown;
+    if (typeof path === 'string' && existsSync(path)) return { path };
+    return { missing: 'the electron package is installed but its binary was not downloaded' };
+  } catch (error) {
+    return { missing: `the electron package is not usable (${(error as Error).message.split('\n')[0]})` };
+  }
+}
+
+async function start(argv: string[]): Promise<number> {
+  const electron = electronBinary();
+  if ('path' in electron) {
+    const child = spawn(electron.path, [appRoot, ...argv], { stdio: 'inherit' });
+    return new Promise((r) => child.on('exit', (code) => r(code ?? 0)));
+  }
+  console.log(`Electron is not available here (${electron.missing}); starting the web shell instead — same UI, in your browser.`);
+  return serve(argv);
+}
+
+async function info(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean', default: false } }, strict: true });
+  const service = await createService('cli');
+  const i = service.info();
+  if (values.json) {
+    console.log(JSON.stringify(i, null, 2));
+    return 0;
+  }
+  const lines = [
+    `${i.app} ${i.version}`,
+    `tensor backend  ${i.backend.name} (${i.backend.threads} thread${i.backend.threads === 1 ? '' : 's'}) — ${i.backend.reason}`,
+    ...i.backend.skipped.map((s) => `  skipped       ${s.name}: ${s.why}`),
+    `node            ${i.node}`,
+    `electron        ${i.electron ?? 'not running in Electron'}`,
+    `cpu             ${i.cpu.model} × ${i.cpu.cores}`,
+    `gpu             ${i.gpu ?? 'none in use'}`,
+    `memory          ${(i.memoryBytes / 2 ** 30).toFixed(1)} GiB`,
+    `data folder     ${i.dataDir}`,
+  ];
+  if (i.historyNotice) lines.push(`notice          ${i.historyNotice}`);
+  console.log(lines.join('\n'));
+  return 0;
+}
+
+const builtin: CliCommand[] = [
+  { name: 'serve', summary: 'start the web shell on 127.0.0.1', usage: 'acbench serve [--port N] [--no-open]', run: (argv) => serve(argv) },
+  { name: 'start', summary: 'open the app (Electron where installed, else the web shell)', usage: 'acbench start', run: start },
+  { name: 'info', summary: 'versions, tensor backend, hardware, data folder', usage: 'acbench info [--json]', run: info },
+];
+
+function help(commands: CliCommand[]): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  return ['usage: acbench <command> [options]', '', ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`), '', 'acbench <command> --help shows its options.'].join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const commands = [...builtin, ...(await roomCommands())];
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(help(commands));
+    return name ? 0 : 2;
+  }
+  const command = commands.find((c) => c.name === name);
+  if (!command) {
+    console.error(`acbench: unknown command "${name}"; expected one of ${commands.map((c) => c.name).join(', ')}`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(`${command.usage}\n\n${command.summary}`);
+    return 0;
+  }
+  try {
+    return await command.run(rest);
+  } catch (error) {
+    const e = error as Error & { code?: string };
+    const usage = e instanceof UsageError || (typeof e.code === 'string' && e.code.startsWith('ERR_PARSE_ARGS'));
+    console.error(`acbench ${name}: ${e.message}`);
+    return usage ? 2 : 1;
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main(process.argv.slice(2)).then((code) => process.exit(code));
+}

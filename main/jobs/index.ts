@@ -1,0 +1,4 @@
+// Door of main/jobs: the run queue, the stage pipeline, progress and executors.
+export * from './progress.js';
+export * from './pipeline.js';
+export * from './queue.js';

@@ -1,0 +1,125 @@
+// Runs a run's stages in order over its results log: each finished item is appended (and fsynced)
+// before it counts, items already in the log are skipped, and cancellation is checked between items.
+import type { ResultLine, ResultsLog } from '../store/index.js';
+import { ProgressMeter } from './progress.js';
+
+export type StageName = 'load' | 'calibrate' | 'compress' | 'evaluate' | 'analyse';
+
+export interface StageContext {
+  readonly signal: AbortSignal;
+  /** an item with this key finished in an earlier session of this run */
+  isDone(key: string): boolean;
+  /** the record of an item finished earlier (resume reads reports back) */
+  recorded(key: string): ResultLine | undefined;
+  /** record a finished item and count it */
+  finish(key: string, kind: string, data: Record<string, unknown>): void;
+  /** count an item finished in an earlier session */
+  skip(key: string): void;
+  /** the stage's item count, when it is only known once the stage starts */
+  setTotal(total: number): void;
+  /** a progress message without an item (e.g. "layer 3/8, q_proj") */
+  message(text: string): void;
+}
+
+export interface Stage {
+  readonly name: StageName;
+  /** items this stage will finish (an estimate is fine; setTotal corrects it) */
+  readonly total: number;
+  run(ctx: StageContext): Promise<void>;
+}
+
+export interface PipelineProgress {
+  stage: StageName | null;
+  stageDone: number;
+  stageTotal: number;
+  done: number;
+  total: number;
+  itemsPerS: number;
+  etaS: number | null;
+  message: string;
+}
+
+export class CancelledError extends Error {
+  constructor() {
+    super('the run was cancelled');
+    this.name = 'CancelledError';
+  }
+}
+
+export function throwIfCancelled(signal: AbortSignal): void {
+  if (signal.aborted) throw new CancelledError();
+}
+
+export interface PipelineOptions {
+  signal: AbortSignal;
+  onProgress(p: PipelineProgress): void;
+  /** minimum milliseconds between progress events (the last one always goes out) */
+  throttleMs?: number;
+  now?: () => number;
+}
+
+export const stageDoneKey = (name: StageName) => `stage:${name}`;
+
+export async function runPipeline(stages: Stage[], log: ResultsLog, opts: PipelineOptions): Promise<void> {
+  const now = opts.now ?? (() => Date.now());
+  const totals = stages.map((s) => s.total);
+  const overall = new ProgressMeter(totals.reduce((a, b) => a + b, 0), now);
+  const byKey = new Map(log.recovered.records.map((r) => [r.key, r]));
+  let lastEmit = -Infinity;
+  const throttle = opts.throttleMs ?? 100;
+
+  for (const [index, stage] of stages.entries()) {
+    throwIfCancelled(opts.signal);
+    if (log.has(stageDoneKey(stage.name))) {
+      overall.skip(totals[index]);
+      continue;
+    }
+    const meter = new ProgressMeter(totals[index], now);
+    let message = `${stage.name}…`;
+    const emit = (force = false) => {
+      const t = now();
+      if (!force && t - lastEmit < throttle) return;
+      lastEmit = t;
+      const s = meter.snapshot();
+      const o = overall.snapshot();
+      opts.onProgress({ stage: stage.name, stageDone: s.done, stageTotal: s.total, done: o.done, total: o.total, itemsPerS: s.itemsPerS, etaS: o.etaS, message });
+    };
+    const ctx: StageContext = {
+      signal: opts.signal,
+      isDone: (key) => log.has(key),
+      recorded: (key) => byKey.get(key),
+      finish(key, kind, data) {
+        const rec = log.append(key, kind, data); // an item computed before a cancel is still kept
+        byKey.set(key, rec);
+        meter.tick();
+        overall.tick();
+        emit();
+        throwIfCancelled(opts.signal);
+      },
+      skip() {
+        meter.skip();
+        overall.skip();
+      },
+      setTotal(total) {
+        overall.setTotal(overall.snapshot().total - totals[index] + total);
+        totals[index] = total;
+        meter.setTotal(total);
+      },
+      message(text) {
+        message = text;
+        emit();
+      },
+    };
+    const started = now();
+    meter.begin();
+    overall.begin();
+    emit(true);
+    await stage.run(ctx);
+    throwIfCancelled(opts.signal);
+    log.append(stageDoneKey(stage.name), 'stage', { stage: stage.name, wallS: (now() - started) / 1000, items: meter.snapshot().done });
+    message = `${stage.name} done`;
+    emit(true);
+  }
+  const o = overall.snapshot();
+  opts.onProgress({ stage: null, stageDone: 0, stageTotal: 0, done: o.total, total: o.total, itemsPerS: 0, etaS: 0, message: 'finished' });
+}

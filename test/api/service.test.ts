@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { readResultsFile } from '../../main/store/index.js';
+import { join } from 'node:path';
+import { ServiceError, specHash, canonicalJson } from '../../main/api/service.js';
+import { ExperimentSpec, type Experiment, type RunProgress } from '../../main/api/contract.js';
+import { openTestService, minimalSpec, fakeStages } from '../helpers/service.js';
+import { tempDir } from '../helpers/tmp.js';
+
+async function expectError(p: Promise<unknown>, code: string, message: RegExp) {
+  const error = await p.then(() => null, (e: unknown) => e);
+  expect(error).toBeInstanceOf(ServiceError);
+  expect((error as ServiceError).code).toBe(code);
+  expect((error as ServiceError).message).toMatch(message);
+}
+
+describe('service', () => {
+  it('hashes specs canonically, ignoring name, tags and notes', () => {
+    const a = ExperimentSpec.parse({ ...minimalSpec, seed: 1 });
+    const b = ExperimentSpec.parse({ seed: 1, model: { id: 'acb-tiny', kind: 'builtin' }, name: 'other', tags: ['t'] });
+    expect(specHash(a)).toBe(specHash(b));
+    expect(specHash(a)).not.toBe(specHash({ ...a, seed: 2 }));
+    expect(canonicalJson({ b: 1, a: [2, { d: 1, c: 2 }] })).toBe('{"a":[2,{"c":2,"d":1}],"b":1}');
+  });
+
+  it('creates, lists, gets, updates and deletes experiments, persisting to history.json', async () => {
+    const home = tempDir();
+    const service = await openTestService(home);
+    const created = (await service.dispatch('createExperiment', { spec: minimalSpec })) as Experiment;
+    expect(created.id).toMatch(/^exp-/);
+    const listed = (await service.dispatch('listExperiments', {})) as Experiment[];
+    expect(listed.map((e) => e.id)).toEqual([created.id]);
+    const renamed = (await service.dispatch('updateExperiment', { id: created.id, name: 'renamed', tags: ['w4'] })) as Experiment;
+    expect(renamed.name).toBe('renamed');
+    expect(renamed.specHash).toBe(created.specHash);
+    const onDisk = JSON.parse(readFileSync(join(home, 'history.json'), 'utf8'));
+    expect(onDisk.experiments[0]).toMatchObject({ name: 'renamed', tags: ['w4'] });
+    expect(await service.dispatch('deleteExperiment', { id: created.id })).toEqual({ deleted: true });
+    await expectError(service.dispatch('getExperiment', { id: created.id }), 'not_found', /no experiment with id/);
+  });
+
+  it('rejects invalid input with what was expected and found', async () => {
+    const service = await openTestService(tempDir());
+    await expectError(service.dispatch('createExperiment', { spec: { name: '', model: { kind: 'builtin', id: 'acb-tiny' } } }), 'invalid_input', /spec\.name: a name \(found ""\)/);
+    await expectError(service.dispatch('nope', {}), 'not_found', /unknown call "nope"/);
+    await expectError(service.dispatch('getRunResults', { runId: 'run-missing' }), 'not_found', /no run with id run-missing/);
+  });
+
+  it('runs an experiment to completion with progress events and stored results', async () => {
+    const service = await openTestService(tempDir());
+    const exp = (await service.dispatch('createExperiment', { spec: minimalSpec })) as Experiment;
+    const events: RunProgress[] = [];
+    service.events.on('runProgress', (e: RunProgress) => events.push(e));
+    const run = (await service.dispatch('startRun', { experimentId: exp.id })) as { id: string; status: string };
+    expect(run.status).toBe('queued');
+    await service.idle();
+    const results = (await service.dispatch('getRunResults', { runId: run.id })) as { run: { status: string; itemsDone: number }; records: { kind: string }[]; total: number };
+    expect(results.run.status).toBe('done');
+    expect(results.records.filter((r) => r.kind === 'score')).toHaveLength(6);
+    const last = events.at(-1)!;
+    expect(last.status).toBe('done');
+    expect(last.done).toBe(last.total);
+    expect(events.some((e) => e.status === 'running' && e.etaS !== null)).toBe(true);
+    const csv = (await service.dispatch('exportRun', { runId: run.id, format: 'csv' })) as { content: string };
+    expect(csv.content.split('\r\n')[0]).toBe('task,score');
+  });
+
+  it('marks runs of a dead process interrupted, resumes them, and refuses resume after the spec changed', async () => {
+    const home = tempDir();
+    const first = await openTestService(home, () => fakeStages(40, 10));
+    const exp = (await first.dispatch('createExperiment', { spec: minimalSpec })) as Experiment;
+    const run = (await first.dispatch('startRun', { experimentId: exp.id })) as { id: string };
+    await new Promise((r) => setTimeout(r, 100));
+    await first.dispatch('cancelRun', { runId: run.id });
+    await first.idle();
+    // leave history.json as a process killed mid-run leaves it: the run still marked running
+    const historyPath = join(home, 'history.json');
+    const history = JSON.parse(readFileSync(historyPath, 'utf8'));
+    history.runs[0].status = 'running';
+    writeFileSync(historyPath, JSON.stringify(history));
+    const partial = readResultsFile(join(home, 'runs', run.id, 'results.jsonl')).records.length;
+    expect(partial).toBeGreaterThan(0);
+
+    const second = await openTestService(home, () => fakeStages(40, 1));
+    const seen = (await second.dispatch('getExperiment', { id: exp.id })) as Experiment;
+    expect(seen.runs[0].status).toBe('interrupted');
+    await second.dispatch('startRun', { experimentId: exp.id, resumeRunId: run.id });
+    await second.idle();
+    const results = (await second.dispatch('getRunResults', { runId: run.id })) as { run: { status: string }; records: { key: string }[] };
+    expect(results.run.status).toBe('done');
+    const keys = results.records.map((r) => r.key);
+    expect(new Set(keys).size).toBe(keys.length); // nothing done twice
+    expect(keys.filter((k) => k.startsWith('evaluate:'))).toHaveLength(40);
+
+    const third = (await second.dispatch('startRun', { experimentId: exp.id })) as { id: string };
+    await second.dispatch('cancelRun', { runId: third.id });
+    await second.idle();
+    await second.dispatch('updateExperiment', { id: exp.id, spec: { ...minimalSpec, seed: 7 } });
+    await expectError(second.dispatch('startRun', { experimentId: exp.id, resumeRunId: third.id }), 'conflict', /spec is now/);
+    await expectError(second.dispatch('startRun', { experimentId: exp.id, resumeRunId: run.id }), 'conflict', /already finished/);
+  });
+});

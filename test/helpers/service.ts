@@ -1,0 +1,28 @@
+import { AcbenchService } from '../../main/api/service.js';
+import { inProcessExecutor, type Stage } from '../../main/jobs/index.js';
+
+/** Stages that finish `n` items with a small real delay, so cancel and progress can be observed. */
+export function fakeStages(n = 6, delayMs = 5): Stage[] {
+  return (['load', 'evaluate'] as const).map((name, s) => ({
+    name,
+    total: s === 0 ? 1 : n,
+    async run(ctx) {
+      const count = s === 0 ? 1 : n;
+      for (let i = 0; i < count; i++) {
+        const key = `${name}:${i}`;
+        if (ctx.isDone(key)) {
+          ctx.skip(key);
+          continue;
+        }
+        await new Promise((r) => setTimeout(r, delayMs));
+        ctx.finish(key, name === 'evaluate' ? 'score' : 'item', { task: `task-${i}`, score: i / count });
+      }
+    },
+  }));
+}
+
+export function openTestService(home: string, stages: () => Stage[] = () => fakeStages()) {
+  return AcbenchService.open({ home, shell: 'cli', executor: inProcessExecutor(() => stages()) });
+}
+
+export const minimalSpec = { name: 'tiny', model: { kind: 'builtin', id: 'acb-tiny' } } as const;
