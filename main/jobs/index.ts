@@ -2,3 +2,4 @@
 export * from './progress.js';
 export * from './pipeline.js';
 export * from './queue.js';
+export * from './worker-executor.js';

@@ -1,0 +1,39 @@
+// electron-builder packs the app offline when given an Electron distribution folder; a placeholder
+// stands in for the binary (which cannot be downloaded here), so the check is what goes into app.asar.
+import { describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { repoRoot } from '../helpers/bundle.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const require = createRequire(import.meta.url);
+
+describe('packaging', () => {
+  it('puts the built main, preload and renderer into app.asar and nothing that should not ship', () => {
+    expect(existsSync(join(repoRoot, 'dist', 'electron', 'main.cjs')), 'run npm run build first').toBe(true);
+    const work = tempDir('acbench-pack-');
+    const electronDist = join(work, 'electron-dist');
+    mkdirSync(electronDist);
+    writeFileSync(join(electronDist, 'electron'), '#!/bin/sh\necho placeholder\n');
+    chmodSync(join(electronDist, 'electron'), 0o755);
+    const out = join(work, 'out');
+    const cli = require.resolve('electron-builder/cli.js');
+    execFileSync(process.execPath, [cli, '--linux', 'dir', '--config', 'build/electron-builder.json', `-c.electronDist=${electronDist}`, `-c.directories.output=${out}`], {
+      cwd: repoRoot,
+      stdio: 'pipe',
+      env: { ...process.env, CSC_IDENTITY_AUTO_DISCOVERY: 'false' },
+    });
+    const asar = require('@electron/asar') as { listPackage(p: string): string[] };
+    const files = asar.listPackage(join(out, 'linux-unpacked', 'resources', 'app.asar')).map((f) => f.replace(/\\/g, '/'));
+    for (const needed of ['/package.json', '/dist/main/cli.js', '/dist/main/service-host.js', '/dist/electron/main.cjs', '/dist/electron/preload.cjs', '/dist/renderer/index.html'])
+      expect(files, needed).toContain(needed);
+    const own = files.filter((f) => !f.startsWith('/node_modules/'));
+    expect(own.filter((f) => f.endsWith('.ts') || f.endsWith('.tsx'))).toEqual([]);
+    expect(own.filter((f) => f.endsWith('.map'))).toEqual([]);
+    expect(own.filter((f) => /^\/(test|main|electron|renderer|build|\.ci|\.git)\//.test(f))).toEqual([]);
+    for (const devOnly of ['vitest', 'vite', 'playwright-core', 'typescript', 'esbuild', 'electron-builder', 'react'])
+      expect(files.some((f) => f.startsWith(`/node_modules/${devOnly}/`)), `${devOnly} must not ship`).toBe(false);
+  }, 180_000);
+});

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { workerExecutor, type ExecEvent, type RunRequest } from '../../main/jobs/index.js';
+import { readResultsFile } from '../../main/store/index.js';
+import { bundleForChild } from '../helpers/bundle.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const workerFile = bundleForChild('test/fixtures/fake-run-worker.ts');
+
+function req(dir: string, spec: { items: number; delayMs: number; spinMs: number }): RunRequest {
+  return { runId: 'run-w', experimentId: 'exp-w', spec, specHash: 'h', home: dir, resultsFile: join(dir, 'results.jsonl') };
+}
+
+describe('worker executor', () => {
+  it('runs the pipeline off the main thread and reports progress and completion', async () => {
+    const dir = tempDir();
+    const events: ExecEvent[] = [];
+    const exec = workerExecutor(workerFile)(req(dir, { items: 5, delayMs: 2, spinMs: 0 }), (e) => events.push(e));
+    expect(await exec.result).toEqual({ status: 'done', error: undefined });
+    expect(readResultsFile(join(dir, 'results.jsonl')).records.filter((r) => r.kind === 'item')).toHaveLength(5);
+    expect(events.some((e) => e.type === 'progress' && e.progress.done === 5)).toBe(true);
+  });
+
+  it('cancels a worker that never yields by terminating it after the grace period, keeping finished items', async () => {
+    const dir = tempDir();
+    const events: ExecEvent[] = [];
+    const exec = workerExecutor(workerFile, 200)(req(dir, { items: 1000, delayMs: 0, spinMs: 50 }), (e) => events.push(e));
+    await new Promise((r) => setTimeout(r, 400));
+    const t0 = Date.now();
+    exec.cancel();
+    expect((await exec.result).status).toBe('cancelled');
+    expect(Date.now() - t0).toBeLessThan(2000);
+    const records = readResultsFile(join(dir, 'results.jsonl')).records;
+    expect(records.length).toBeGreaterThan(0);
+    expect(records.length).toBeLessThan(1000);
+    records.forEach((r, i) => expect(r.key).toBe(`item:${i}`));
+  });
+});
