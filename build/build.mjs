@@ -33,6 +33,7 @@ export const mainEntries = {
   bench: 'main/bench-cli.ts',
   'tensor-worker': 'main/tensor/worker.ts',
   'service-host': 'main/service-host.ts',
+  'run-worker': 'main/jobs/run-worker.ts',
 };
 const entryPoints = Object.fromEntries(Object.entries(mainEntries).filter(([, p]) => existsSync(join(root, p))));
 await esbuild({

@@ -1,0 +1,264 @@
+// Plotly figures (SVG traces only: bar, scatter, heatmap, scatterpolar) and exportable tables,
+// built from the view model by pure functions.
+import { capabilityName } from '../experiment/spec.js';
+import type { Table } from '../export/tables.js';
+import type { CapabilityRow } from './drops.js';
+import { CAPABILITY_ORDER, configOrder } from './drops.js';
+import type { Recommendation } from './recommend.js';
+import { formatBytes } from './memory.js';
+import { BASE, type EnergyHistogram, type ErankValue, type NiahCell, type TaskScore, type TopkPoint } from './types.js';
+
+/** Okabe & Ito (2008), colour-blind safe; black is kept for the base model. */
+export const OKABE_ITO = ['#E69F00', '#56B4E9', '#009E73', '#0072B2', '#D55E00', '#CC79A7', '#F0E442', '#000000'] as const;
+export const BASE_COLOUR = '#000000';
+export const FONT_FAMILY = 'Helvetica, Arial, "Liberation Sans", sans-serif';
+
+export const colourFor = (config: string, index: number): string => (config === BASE ? BASE_COLOUR : OKABE_ITO[((index % 7) + 7) % 7]);
+/** After the seven colours are used up, bars get a fill pattern and lines a dash style, so no two series look alike. */
+const BAR_PATTERNS = ['', '.', 'x', '+', '-'];
+const LINE_DASHES = ['solid', 'dot', 'dash', 'dashdot', 'longdash'];
+/** Series index among the non-base configurations (base keeps black), so colours match across charts. */
+export function seriesIndex(configs: readonly string[]): Map<string, number> {
+  return new Map(configs.filter((c) => c !== BASE).map((c, i) => [c, i]));
+}
+export const patternFor = (index: number): string => BAR_PATTERNS[Math.floor(Math.max(0, index) / 7) % BAR_PATTERNS.length];
+export const dashFor = (config: string, index: number): string => (config === BASE ? 'solid' : LINE_DASHES[Math.floor(Math.max(0, index) / 7) % LINE_DASHES.length]);
+
+export type Trace = Record<string, unknown> & { type: 'bar' | 'scatter' | 'heatmap' | 'scatterpolar' };
+export interface Figure {
+  data: Trace[];
+  layout: Record<string, unknown>;
+}
+
+export { CAPABILITY_ORDER } from './drops.js';
+
+export function baseLayout(extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    font: { family: FONT_FAMILY, size: 12, color: '#000' },
+    paper_bgcolor: '#fff',
+    plot_bgcolor: '#fff',
+    margin: { l: 60, r: 16, t: 48, b: 56 },
+    // legend above the plot, so long tick labels below never collide with it
+    legend: { orientation: 'h', x: 0, y: 1.02, yanchor: 'bottom', font: { size: 11 } },
+    ...extra,
+  };
+}
+
+const axis = (title: string, extra: Record<string, unknown> = {}) => ({ title: { text: title }, showline: true, linecolor: '#000', ticks: 'outside', zeroline: true, zerolinecolor: '#888', gridcolor: '#e5e5e5', ...extra });
+const points = (x: number) => Math.round(x * 10000) / 100;
+/** "Long-context understanding" → "Long-context<br>understanding": two short lines fit a single-column figure */
+export const capabilityTick = (c: string): string => capabilityName(c).replace(' ', '<br>');
+
+/** Grouped bars of Δ (points) per capability and configuration, with 95% CI whiskers where known. */
+export function dropBarsFigure(rows: readonly CapabilityRow[], overlay: readonly CapabilityRow[] = [], overlayName = 'Paper'): Figure {
+  const capabilities = CAPABILITY_ORDER.filter((c) => rows.some((r) => r.capability === c) || overlay.some((r) => r.capability === c));
+  const extra = [...new Set([...rows, ...overlay].map((r) => r.capability))].filter((c) => !capabilities.includes(c));
+  const caps = [...capabilities, ...extra];
+  const x = caps.map(capabilityTick);
+  const traceFor = (configs: string[], source: readonly CapabilityRow[], prefix: string, pattern: string, offset: number): Trace[] =>
+    configs.map((config, i) => {
+      const byCap = new Map(source.filter((r) => r.config === config).map((r) => [r.capability, r]));
+      const y = caps.map((c) => (byCap.has(c) ? points(byCap.get(c)!.drop) : null));
+      const ci = caps.map((c) => {
+        const r = byCap.get(c);
+        return r?.dropCi95 ? points(r.dropCi95[1] - r.drop) : null;
+      });
+      const ciMinus = caps.map((c) => {
+        const r = byCap.get(c);
+        return r?.dropCi95 ? points(r.drop - r.dropCi95[0]) : null;
+      });
+      const trace: Trace = {
+        type: 'bar',
+        name: prefix + config,
+        x,
+        y,
+        marker: { color: colourFor(config, i + offset), line: { color: '#000', width: 0.5 }, ...((pattern || patternFor(i + offset)) ? { pattern: { shape: pattern || patternFor(i + offset), fgcolor: '#000', size: 5, solidity: pattern ? 0.3 : 0.2 } } : {}) },
+        hovertemplate: `${prefix}${config}<br>%{x}: %{y:.2f} points<extra></extra>`,
+      };
+      if (ci.some((v) => v !== null)) trace.error_y = { type: 'data', symmetric: false, array: ci, arrayminus: ciMinus, color: '#000', thickness: 1, width: 3 };
+      return trace;
+    });
+  const own = configOrder(rows).filter((c) => c !== BASE);
+  const paper = configOrder(overlay).filter((c) => c !== BASE);
+  return {
+    data: [...traceFor(own, rows, '', '', 0), ...traceFor(paper, overlay, `${overlayName} · `, '/', 0)],
+    layout: baseLayout({ barmode: 'group', xaxis: axis('', { tickangle: 0, automargin: true }), yaxis: axis('Δ vs base (points)', { automargin: true }) }),
+  };
+}
+
+/** At most this many series on the radar (base + 11); more would be unreadable. */
+export const RADAR_MAX_SERIES = 12;
+
+/** Radar of the four capabilities (score in points) for base and each configuration (the first RADAR_MAX_SERIES). */
+export function radarFigure(capScores: readonly { config: string; capability: string; score: number }[]): Figure {
+  const caps = CAPABILITY_ORDER.filter((c) => capScores.some((s) => s.capability === c));
+  const theta = [...caps, caps[0]].map((c) => capabilityTick(c ?? ''));
+  const order = configOrder(capScores).slice(0, RADAR_MAX_SERIES);
+  const idx = seriesIndex(order);
+  const data: Trace[] = order.map((config) => {
+    const i = idx.get(config) ?? 0;
+    const byCap = new Map(capScores.filter((s) => s.config === config).map((s) => [s.capability, s.score]));
+    const r = [...caps, caps[0]].map((c) => (byCap.has(c ?? '') ? points(byCap.get(c ?? '')!) : null));
+    return { type: 'scatterpolar', name: config, r, theta, mode: 'lines+markers', line: { color: colourFor(config, i), width: config === BASE ? 2.5 : 1.5, dash: dashFor(config, i) }, connectgaps: true };
+  });
+  return { data, layout: baseLayout({ polar: { radialaxis: { range: [0, 100], angle: 90, tickfont: { size: 10 } } }, legend: { orientation: 'h', x: 0, y: -0.16, yanchor: 'top', font: { size: 11 } }, margin: { l: 80, r: 80, t: 40, b: 60 } }) };
+}
+
+export const taskRowLabel = (s: Pick<TaskScore, 'task' | 'subtask' | 'format'>): string => [s.task, s.subtask].filter(Boolean).join(' / ') + (s.format ? ` (${s.format})` : '');
+
+/** Per-task scores: rows = tasks (T-Eval split by string/JSON), columns = configurations. */
+export function taskMatrix(scores: readonly TaskScore[]): { rows: string[]; configs: string[]; values: (number | null)[][] } {
+  const configs = configOrder(scores);
+  const rows = [...new Set(scores.map(taskRowLabel))];
+  const at = new Map(scores.map((s) => [`${taskRowLabel(s)}\u0000${s.config}`, s.score]));
+  return { rows, configs, values: rows.map((r) => configs.map((c) => at.get(`${r}\u0000${c}`) ?? null)) };
+}
+
+export function taskHeatmapFigure(scores: readonly TaskScore[], mode: 'score' | 'drop' = 'score'): Figure {
+  const m = taskMatrix(scores);
+  const baseCol = m.configs.indexOf(BASE);
+  const z = m.values.map((row) =>
+    row.map((v) => {
+      if (v === null) return null;
+      if (mode === 'score') return points(v);
+      const b = baseCol >= 0 ? row[baseCol] : null;
+      return b === null ? null : points(v - b);
+    }),
+  );
+  return {
+    data: [
+      {
+        type: 'heatmap',
+        x: m.configs,
+        y: m.rows,
+        z,
+        colorscale: mode === 'score' ? 'Viridis' : [[0, '#D55E00'], [0.5, '#ffffff'], [1, '#0072B2']],
+        ...(mode === 'drop' ? { zmid: 0 } : { zmin: 0, zmax: 100 }),
+        colorbar: { title: { text: mode === 'score' ? 'points' : 'Δ points' } },
+        hovertemplate: '%{y}<br>%{x}: %{z:.2f}<extra></extra>',
+        // numbers in the cells while they stay legible
+        ...(m.rows.length * m.configs.length <= 300 ? { texttemplate: '%{z:.1f}', textfont: { size: 10 } } : {}),
+        xgap: 1,
+        ygap: 1,
+      },
+    ],
+    layout: baseLayout({ margin: { l: 220, r: 16, t: 16, b: 100 }, yaxis: { automargin: true, autorange: 'reversed' }, xaxis: { tickangle: -35 }, height: Math.max(320, 22 * m.rows.length + 140) }),
+  };
+}
+
+/** NIAH: context length × needle depth, for one configuration. */
+export function niahFigure(cells: readonly NiahCell[], config: string): Figure {
+  const mine = cells.filter((c) => c.config === config);
+  const lengths = [...new Set(mine.map((c) => c.contextLength))].sort((a, b) => a - b);
+  const depths = [...new Set(mine.map((c) => c.depth))].sort((a, b) => a - b);
+  const at = new Map(mine.map((c) => [`${c.contextLength}|${c.depth}`, c.score]));
+  return {
+    data: [
+      {
+        type: 'heatmap',
+        x: lengths.map(String),
+        y: depths.map((d) => `${Math.round(d * 100)}%`),
+        z: depths.map((d) => lengths.map((l) => (at.has(`${l}|${d}`) ? points(at.get(`${l}|${d}`)!) : null))),
+        zmin: 0,
+        zmax: 100,
+        colorscale: [[0, '#D55E00'], [0.5, '#F0E442'], [1, '#009E73']],
+        colorbar: { title: { text: 'points' } },
+        xgap: 1,
+        ygap: 1,
+      },
+    ],
+    layout: baseLayout({ title: { text: config, font: { size: 12 } }, xaxis: axis('context length (tokens)', { type: 'category' }), yaxis: axis('needle depth', { type: 'category' }) }),
+  };
+}
+
+export function lineFigure(pointsIn: readonly TopkPoint[], xTitle: string, yTitle: string): Figure {
+  const order = configOrder(pointsIn);
+  const idx = seriesIndex(order);
+  const data: Trace[] = order.map((config) => {
+    const i = idx.get(config) ?? 0;
+    const mine = pointsIn.filter((p) => p.config === config).sort((a, b) => a.x - b.x);
+    return { type: 'scatter', mode: 'lines+markers', name: config, x: mine.map((p) => p.x), y: mine.map((p) => p.consistency), line: { color: colourFor(config, i), width: 1.5, dash: dashFor(config, i) } };
+  });
+  return { data, layout: baseLayout({ xaxis: axis(xTitle), yaxis: axis(yTitle, { range: [0, 1.02] }) }) };
+}
+
+export function energyFigure(hists: readonly EnergyHistogram[]): Figure {
+  const order = configOrder(hists);
+  const idx = seriesIndex(order);
+  const data: Trace[] = order.map((config) => {
+    const i = idx.get(config) ?? 0;
+    const h = hists.find((x) => x.config === config)!;
+    const centres = h.counts.map((_, j) => (h.edges[j] + h.edges[j + 1]) / 2);
+    const total = h.counts.reduce((a, b) => a + b, 0) || 1;
+    return { type: 'bar', name: config, x: centres, y: h.counts.map((c) => c / total), opacity: 0.55, marker: { color: colourFor(config, i) } };
+  });
+  return { data, layout: baseLayout({ barmode: 'overlay', bargap: 0, xaxis: axis('energy'), yaxis: axis('fraction of tokens') }) };
+}
+
+export function erankFigure(values: readonly ErankValue[]): Figure {
+  const configs = configOrder(values);
+  const idx = seriesIndex(configs);
+  return {
+    data: [{ type: 'bar', x: configs, y: configs.map((c) => values.find((v) => v.config === c)!.erank), marker: { color: configs.map((c) => colourFor(c, idx.get(c) ?? 0)), line: { color: '#000', width: 0.5 } } }],
+    layout: baseLayout({ xaxis: axis('', { tickangle: -35 }), yaxis: axis('effective rank (ERank)') }),
+  };
+}
+
+export interface BudgetPoint {
+  config: string;
+  capability: string;
+  score: number;
+  memoryBytes: number;
+  estimated: boolean;
+  source: string;
+}
+
+/** Score vs weight memory (GiB), one trace per source × capability (the study's Figure 7). */
+export function budgetFigure(pointsIn: readonly BudgetPoint[]): Figure {
+  const groups = [...new Set(pointsIn.map((p) => `${p.source}\u0000${p.capability}`))];
+  const data: Trace[] = groups.map((g, i) => {
+    const [source, capability] = g.split('\u0000');
+    const mine = pointsIn.filter((p) => p.source === source && p.capability === capability);
+    return {
+      type: 'scatter',
+      // labels on the points while they stay readable; beyond that, in the hover only
+      mode: pointsIn.length <= 20 ? 'markers+text' : 'markers',
+      name: `${source} · ${capabilityName(capability)}`,
+      x: mine.map((p) => p.memoryBytes / 2 ** 30),
+      y: mine.map((p) => points(p.score)),
+      text: mine.map((p) => p.config),
+      textposition: 'top center',
+      textfont: { size: 9 },
+      marker: { color: OKABE_ITO[i % 7], size: 8, symbol: source.startsWith('Paper') ? ['diamond-open', 'square-open', 'triangle-up-open', 'cross-open'][Math.floor(i / 7) % 4] : 'circle' },
+      hovertemplate: `%{text}<br>%{x:.2f} GiB${mine.some((p) => p.estimated) ? ' (estimated)' : ''}<br>%{y:.2f} points<extra></extra>`,
+    };
+  });
+  return { data, layout: baseLayout({ xaxis: axis('weight memory (GiB)', { type: 'log', dtick: 1 }), yaxis: axis('score (points)') }) };
+}
+
+// --- tables --------------------------------------------------------------------------------------
+
+export function dropTable(rows: readonly CapabilityRow[]): Table {
+  return {
+    caption: 'Per-capability score and change versus the base model (points; 95% CI of the change where known)',
+    columns: [{ label: 'Configuration' }, { label: 'Capability' }, { label: 'Base', align: 'right' }, { label: 'Score', align: 'right' }, { label: 'Δ', align: 'right' }, { label: '95% CI', align: 'right' }, { label: 'Tasks', align: 'right' }],
+    rows: rows.map((r) => [r.config, capabilityName(r.capability), points(r.baseScore), points(r.score), points(r.drop), r.dropCi95 ? `[${points(r.dropCi95[0]).toFixed(2)}, ${points(r.dropCi95[1]).toFixed(2)}]` : '', String(r.tasks.length)]),
+  };
+}
+
+export function taskTable(scores: readonly TaskScore[]): Table {
+  const m = taskMatrix(scores);
+  return {
+    caption: 'Per-task scores (points)',
+    columns: [{ label: 'Task' }, ...m.configs.map((c) => ({ label: c, align: 'right' as const }))],
+    rows: m.rows.map((r, i) => [r, ...m.values[i].map((v) => (v === null ? null : points(v)))]),
+  };
+}
+
+export function recommendationTable(recs: readonly Recommendation[]): Table {
+  return {
+    caption: 'Configuration keeping the most base score per GiB of weights, per capability',
+    columns: [{ label: 'Capability' }, { label: 'Configuration' }, { label: 'Kept (%)', align: 'right' }, { label: 'Memory', align: 'right' }, { label: 'Kept per GiB', align: 'right' }],
+    rows: recs.map((r) => [capabilityName(r.capability), r.best?.config ?? '—', r.best ? r.best.kept * 100 : null, r.best ? formatBytes(r.best.memoryBytes) + (r.best.memoryEstimated ? ' (est.)' : '') : null, r.best ? r.best.keptPerGiB : null]),
+  };
+}

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { ExperimentSpec } from '../../main/api/contract.js';
+import { capabilityOfTask, configLabel, defaultConfig, demoStudyCompressions, demoStudyForm, TASKS, validateForm } from '../../renderer/experiment/spec.js';
+import { expectedPhrase } from '../../renderer/experiment/issues.js';
+
+describe('configLabel', () => {
+  it('names configurations the way the study does', () => {
+    expect(configLabel({ method: 'gptq', bits: 3 })).toBe('GPTQ-W3');
+    expect(configLabel({ method: 'smoothquant', bits: 8, alpha: 0.5 })).toBe('SmoothQuant-W8A8');
+    expect(configLabel({ method: 'fp8' })).toBe('FP8');
+    expect(configLabel({ method: 'fp8', fp8Granularity: 'tensor' })).toBe('FP8-tensor');
+    expect(configLabel({ method: 'wanda', sparsity: 0.5, pattern: '2:4' })).toBe('Wanda-2:4');
+    expect(configLabel({ method: 'magnitude', sparsity: 0.6, pattern: 'unstructured' })).toBe('Magnitude-60%');
+    expect(configLabel({ method: 'rtn', bits: 4, kvBits: 8 })).toBe('RTN-W4-KV8');
+    expect(configLabel({ method: 'awq', bits: 4, label: '  mine ' })).toBe('mine');
+  });
+});
+
+describe('Demo study preset', () => {
+  it('has the study grid: 4 quantizers, SmoothQuant, FP8 and 3 pruners × 2 patterns', () => {
+    expect(demoStudyCompressions().map((c) => c.label)).toEqual(['RTN-W4', 'GPTQ-W4', 'GPTQ-W3', 'AWQ-W4', 'SmoothQuant-W8A8', 'FP8', 'Magnitude-50%', 'Magnitude-2:4', 'Wanda-50%', 'Wanda-2:4', 'SparseGPT-50%', 'SparseGPT-2:4']);
+  });
+  it('validates against the contract with the study defaults (acb-tiny, 128 × 512, seed 0, analysis on, all tasks)', () => {
+    const r = validateForm(demoStudyForm());
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(ExperimentSpec.parse(r.spec)).toEqual(r.spec);
+    expect(r.spec.model).toEqual({ kind: 'builtin', id: 'acb-tiny' });
+    expect(r.spec.calibration).toEqual({ source: 'builtin', samples: 128, seqlen: 512, seed: 0 });
+    expect(r.spec.analysis.enabled).toBe(true);
+    expect(r.spec.benchmarks.tasks).toEqual(TASKS.map((t) => t.id));
+  });
+});
+
+describe('validateForm', () => {
+  it('reports each bad field by path, saying what was expected and found', () => {
+    const form = demoStudyForm();
+    const r = validateForm({ ...form, name: '  ', compressions: [{ ...defaultConfig('gptq'), bits: 9 }], calibration: { ...form.calibration, samples: Number.NaN }, model: { kind: 'endpoint', baseUrl: 'not a url', model: '' } });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors.name).toBe('expected a name; found "  "');
+    expect(r.errors['compressions.0.bits']).toBe('expected a number <= 8; found 9');
+    expect(r.errors['calibration.samples']).toBe('expected a number; found nothing');
+    expect(r.errors['model.baseUrl']).toMatch(/^expected an http\(s\) URL/);
+    expect(r.errors['model.model']).toBe('expected the served model name; found nothing');
+  });
+  it('refuses two configurations with the same label', () => {
+    const r = validateForm({ ...demoStudyForm(), compressions: [defaultConfig('gptq'), defaultConfig('gptq')] });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors['compressions.1.label']).toMatch(/both labelled "GPTQ-W4"/);
+  });
+  it('fills each configuration label so the service can echo it in records', () => {
+    const r = validateForm({ ...demoStudyForm(), compressions: [{ method: 'awq', bits: 4 }] });
+    expect(r.ok && r.spec.compressions[0].label).toBe('AWQ-W4');
+  });
+});
+
+describe('tasks and messages', () => {
+  it('maps tasks (and sub-task ids) to capabilities', () => {
+    expect(capabilityOfTask('t-eval')).toBe('action');
+    expect(capabilityOfTask('longbench/Qasper')).toBe('long-context');
+    expect(capabilityOfTask('agentboard-tool')).toBe('real-world');
+    expect(capabilityOfTask('unknown')).toBeUndefined();
+  });
+  it('rephrases zod messages', () => {
+    expect(expectedPhrase('Too small: expected number to be >=2')).toBe('a number >= 2');
+    expect(expectedPhrase('Invalid input: expected int, received number')).toBe('a whole number');
+    expect(expectedPhrase('a name')).toBe('a name');
+  });
+});
+
+describe('the form output crosses the process boundary', () => {
+  it('parses as createExperiment input, labels included', async () => {
+    const { calls } = await import('../../main/api/contract.js');
+    const r = validateForm(demoStudyForm());
+    if (!r.ok) throw new Error('demo invalid');
+    const input = calls.createExperiment.input.parse(JSON.parse(JSON.stringify({ spec: r.spec })));
+    expect(input.spec.compressions.every((c) => typeof c.label === 'string' && c.label.length > 0)).toBe(true);
+  });
+});
