@@ -9,6 +9,8 @@ import { AcbenchService, ServiceError } from './api/service.js';
 import type { ApiError, RunProgress } from './api/contract.js';
 
 const MAX_BODY_BYTES = 1 << 20;
+/** calls that carry a file's content may send more */
+const LARGE_BODY_CALLS: Record<string, number> = { importBundle: 64 * 2 ** 20 };
 
 export const CONTENT_SECURITY_POLICY =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
@@ -61,16 +63,16 @@ function sendError(res: ServerResponse, status: number, error: ApiError): void {
 
 const STATUS_FOR_CODE: Record<ApiError['code'], number> = { invalid_input: 400, unauthorized: 401, not_found: 404, conflict: 409, unsupported: 422, internal: 500 };
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolveBody, reject) => {
     let size = 0;
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk); // past the limit: drain and drop, answer once it ends
+      if (size <= limit) chunks.push(chunk); // past the limit: drain and drop, answer once it ends
     });
     req.on('end', () => {
-      if (size > MAX_BODY_BYTES) reject(new ServiceError('invalid_input', `request body is ${size} bytes; expected at most ${MAX_BODY_BYTES}`));
+      if (size > limit) reject(new ServiceError('invalid_input', `request body is ${size} bytes; expected at most ${limit}`));
       else resolveBody(Buffer.concat(chunks).toString('utf8'));
     });
     req.on('error', reject);
@@ -104,7 +106,7 @@ export async function startWebShell(opts: WebShellOptions): Promise<WebShell> {
     const name = url.pathname.slice('/api/'.length);
     if (req.method !== 'POST') return sendError(res, 405, { code: 'invalid_input', message: `expected POST /api/${name}, found ${req.method}` });
     try {
-      const text = await readBody(req);
+      const text = await readBody(req, LARGE_BODY_CALLS[name] ?? MAX_BODY_BYTES);
       let input: unknown = {};
       if (text.trim()) {
         try {

@@ -140,6 +140,36 @@ export type AppInfo = z.infer<typeof AppInfo>;
 
 export const ExportFormat = z.enum(['jsonl', 'csv', 'markdown', 'latex', 'bundle']);
 
+export const TaskInfo = z.object({
+  id: z.string(),
+  title: z.string(),
+  capability: Capability,
+  benchmark: z.string(),
+  metric: z.string(),
+  items: z.number().int(),
+});
+export type TaskInfo = z.infer<typeof TaskInfo>;
+
+export const Preflight = z.object({
+  memoryBytes: z.number(),
+  availableBytes: z.number(),
+  seconds: z.number(),
+  backend: z.string(),
+  fits: z.boolean(),
+  reason: z.string(),
+});
+export type Preflight = z.infer<typeof Preflight>;
+
+/** What exportRun({format: 'bundle'}) writes and importBundle reads back. */
+export const RunBundle = z.object({
+  format: z.literal('acbench-run-bundle'),
+  formatVersion: z.literal(1),
+  experiment: z.object({ name: z.string(), spec: ExperimentSpec }).passthrough(),
+  run: z.object({ id: z.string(), status: z.string(), headline: z.record(z.string(), z.number()).default({}) }).passthrough(),
+  reproducibility: z.record(z.string(), z.unknown()),
+  records: z.array(ResultRecord).max(2_000_000),
+});
+
 // --- calls ---------------------------------------------------------------------------------------
 
 const call = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output });
@@ -162,7 +192,10 @@ export const calls = {
     Experiment,
   ),
   deleteExperiment: call(z.object({ id: Id }).strict(), z.object({ deleted: z.boolean() })),
-  startRun: call(z.object({ experimentId: Id, resumeRunId: Id.optional() }).strict(), RunSummary),
+  startRun: call(z.object({ experimentId: Id, resumeRunId: Id.optional(), allowOverMemory: z.boolean().optional() }).strict(), RunSummary),
+  listTasks: call(z.object({}).strict(), z.array(TaskInfo)),
+  preflight: call(z.object({ spec: ExperimentSpec }).strict(), Preflight),
+  importBundle: call(z.object({ fileName: z.string().max(260), content: z.string().max(64 * 2 ** 20) }).strict(), Experiment),
   cancelRun: call(z.object({ runId: Id }).strict(), RunSummary),
   getRunResults: call(
     z.object({ runId: Id, offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(10_000).default(1000) }).strict(),

@@ -2,7 +2,7 @@
 // answers with the output schema's shape or a ServiceError {code, message}.
 import { createHash, randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { cpus, totalmem } from 'node:os';
+import { cpus, freemem, totalmem } from 'node:os';
 import { rmSync } from 'node:fs';
 import type { z } from 'zod';
 import {
@@ -14,14 +14,19 @@ import {
   type CallOutput,
   type ErrorCode,
   type Experiment,
+  type Preflight,
   type ResultRecord,
   type RunProgress,
+  type TaskInfo,
+  RunBundle,
+  RunStatus,
   type RunSummary,
 } from './contract.js';
 import { ResultRecord as ResultRecordSchema } from './contract.js';
 
 const RECORD_KINDS = new Set<string>(ResultRecordSchema.shape.kind.options);
-import { historyFile, openHistory, readResultsFile, resultsFile, runDir, type HistoryData, type StoredRun } from '../store/index.js';
+import { historyFile, openHistory, readResultsFile, resultsFile, runDir, ResultsLog, type HistoryData, type StoredRun } from '../store/index.js';
+import { estimate, resolveModelDir } from './preflight.js';
 import { RunQueue, type Executor, type RunRequest } from '../jobs/index.js';
 import { getEngine } from '../tensor/index.js';
 import type { Low } from 'lowdb';
@@ -67,6 +72,10 @@ export interface ServiceOptions {
   shell: AppInfo['shell'];
   executor: Executor;
   electronVersion?: string | null;
+  /** the app folder (resources/ lives there) */
+  appRoot?: string;
+  /** the benchmark tasks this build can run */
+  tasks?: () => Promise<TaskInfo[]>;
 }
 
 export class AcbenchService {
@@ -166,8 +175,15 @@ export class AcbenchService {
       for (const run of runs) rmSync(runDir(this.opts.home, run.id), { recursive: true, force: true });
       return { deleted: true };
     },
-    startRun: async ({ experimentId, resumeRunId }) => {
+    listTasks: async () => (this.opts.tasks ? this.opts.tasks() : []),
+    preflight: async ({ spec }) => this.preflight(spec),
+    importBundle: async ({ fileName, content }) => this.importBundle(fileName, content),
+    startRun: async ({ experimentId, resumeRunId, allowOverMemory }) => {
       const exp = this.findExperiment(experimentId);
+      if (!allowOverMemory) {
+        const check = await this.preflight(ExperimentSpec.parse(exp.spec));
+        if (!check.fits) throw new ServiceError('unsupported', `${check.reason} (start with the memory override to run anyway)`);
+      }
       let run: StoredRun;
       if (resumeRunId) {
         run = this.findRun(resumeRunId);
@@ -203,6 +219,51 @@ export class AcbenchService {
       return exportRecords(format, { experiment: this.toExperiment(exp.id), run: this.toRunSummary(run), records, info: this.info() });
     },
   };
+
+  async preflight(spec: ExperimentSpec): Promise<Preflight> {
+    const tasks = this.opts.tasks ? await this.opts.tasks() : [];
+    const chosen = tasks.filter((t) => spec.benchmarks.tasks.includes(t.id));
+    const evalItems = chosen.reduce((n, t) => n + (spec.benchmarks.limit ? Math.min(spec.benchmarks.limit, t.items) : t.items), 0);
+    const report = getEngine().report;
+    return estimate({ spec, modelDir: resolveModelDir(spec, this.opts.appRoot ?? process.cwd()), backend: report.name, threads: report.threads, availableBytes: freemem(), evalItems });
+  }
+
+  private async importBundle(fileName: string, content: string): Promise<Experiment> {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(content);
+    } catch (error) {
+      throw new ServiceError('invalid_input', `${fileName}: expected a JSON run bundle, found text that is not JSON (${(error as Error).message})`);
+    }
+    const parsed = RunBundle.safeParse(raw);
+    if (!parsed.success) throw new ServiceError('invalid_input', `${fileName}: not an ACBench run bundle: ${describeZodError(parsed.error, raw)}`);
+    const bundle = parsed.data;
+    const spec = { ...bundle.experiment.spec, name: `${bundle.experiment.name} (imported)` };
+    const id = newId('exp');
+    const now = new Date().toISOString();
+    this.db.data.experiments.push({ id, name: spec.name, createdAt: now, spec, specHash: specHash(spec), tags: [...spec.tags, 'imported'], notes: spec.notes });
+    const runId = newId('run');
+    const log = new ResultsLog(resultsFile(this.opts.home, runId));
+    try {
+      for (const r of bundle.records) log.append(r.key, r.kind, r.data, r.at); // keep the original times
+    } finally {
+      log.close();
+    }
+    const status = RunStatus.safeParse(bundle.run.status);
+    this.db.data.runs.push({
+      id: runId,
+      experimentId: id,
+      status: status.success && status.data !== 'running' && status.data !== 'queued' ? status.data : 'interrupted',
+      specHash: specHash(spec),
+      createdAt: now,
+      finishedAt: now,
+      itemsDone: bundle.records.length,
+      itemsTotal: bundle.records.length,
+      headline: bundle.run.headline,
+    });
+    await this.db.write();
+    return this.toExperiment(id);
+  }
 
   info(): AppInfo {
     const report = getEngine().report;

@@ -65,8 +65,8 @@ export class ResultsLog {
     return this.keys.size;
   }
 
-  append(key: string, kind: string, data: Record<string, unknown>): ResultLine {
-    const rec: ResultLine = { key, kind, at: new Date().toISOString(), data };
+  append(key: string, kind: string, data: Record<string, unknown>, at?: string): ResultLine {
+    const rec: ResultLine = { key, kind, at: at ?? new Date().toISOString(), data };
     const bytes = Buffer.from(JSON.stringify(rec) + '\n', 'utf8');
     const end = fstatSync(this.fd).size;
     let written = 0;

@@ -100,3 +100,36 @@ describe('service', () => {
     await expectError(second.dispatch('startRun', { experimentId: exp.id, resumeRunId: run.id }), 'conflict', /already finished/);
   });
 });
+
+describe('preflight and bundles', () => {
+  it('estimates parameters, memory and fit from config.json', async () => {
+    const { estimate, parameterCount } = await import('../../main/api/preflight.js');
+    // hand count: embed 100×8, per layer q,o 2·8·8 + k,v 2·8·(2·4) + mlp 3·8·16 + norms 2·8, final norm 8
+    expect(parameterCount({ hidden: 8, intermediate: 16, layers: 1, heads: 2, kvHeads: 2, vocab: 100, tied: true })).toBe(800 + 128 + 128 + 384 + 16 + 8);
+    const dir = tempDir();
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ hidden_size: 4096, intermediate_size: 11008, num_hidden_layers: 32, num_attention_heads: 32, num_key_value_heads: 32, vocab_size: 32000, tie_word_embeddings: false }));
+    const spec = ExperimentSpec.parse({ ...minimalSpec, compressions: [{ method: 'gptq', bits: 4 }] });
+    const p = estimate({ spec, modelDir: dir, backend: 'tfjs-wasm', threads: 2, availableBytes: 16 * 2 ** 30, evalItems: 10 });
+    expect(p.fits).toBe(false); // a 7B model in float32 twice is ~50 GiB
+    expect(p.memoryBytes).toBeGreaterThan(50e9);
+    expect(p.reason).toMatch(/Needs about .* GiB but only 16\.00 GiB is free/);
+    const big = estimate({ spec, modelDir: dir, backend: 'tfjs-wasm', threads: 2, availableBytes: 2 ** 40, evalItems: 10 });
+    expect(big.fits).toBe(true);
+  });
+
+  it('round-trips a run through an exported bundle, and rejects a malformed one', async () => {
+    const service = await openTestService(tempDir());
+    const exp = (await service.dispatch('createExperiment', { spec: minimalSpec })) as Experiment;
+    const run = (await service.dispatch('startRun', { experimentId: exp.id })) as { id: string };
+    await service.idle();
+    const bundle = (await service.dispatch('exportRun', { runId: run.id, format: 'bundle' })) as { content: string; fileName: string };
+    const imported = (await service.dispatch('importBundle', { fileName: bundle.fileName, content: bundle.content })) as Experiment;
+    expect(imported.name).toBe('tiny (imported)');
+    expect(imported.runs[0].status).toBe('done');
+    const original = (await service.dispatch('getRunResults', { runId: run.id })) as { records: unknown[] };
+    const copy = (await service.dispatch('getRunResults', { runId: imported.runs[0].id })) as { records: unknown[] };
+    expect(copy.records).toEqual(original.records);
+    await expectError(service.dispatch('importBundle', { fileName: 'x.json', content: '{"format":"other"}' }), 'invalid_input', /x\.json: not an ACBench run bundle: format/);
+    await expectError(service.dispatch('importBundle', { fileName: 'y.json', content: 'nope' }), 'invalid_input', /y\.json: expected a JSON run bundle/);
+  });
+});

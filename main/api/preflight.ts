@@ -1,0 +1,100 @@
+// Pre-flight estimate of an experiment's peak memory and wall time on this machine, from the model's
+// config.json and rough throughput figures of the active backend. Memory blocks a run unless overridden.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ExperimentSpec, Preflight } from './contract.js';
+
+export interface ModelShape {
+  hidden: number;
+  intermediate: number;
+  layers: number;
+  heads: number;
+  kvHeads: number;
+  vocab: number;
+  tied: boolean;
+}
+
+/** Parameters of a Llama-family decoder: embeddings (+ untied head) + per layer q,k,v,o + gate,up,down + 2 norms, + final norm. */
+export function parameterCount(m: ModelShape): number {
+  const headDim = m.hidden / m.heads;
+  const attention = m.hidden * m.hidden * 2 + 2 * m.hidden * (m.kvHeads * headDim); // q, o + k, v
+  const mlp = 3 * m.hidden * m.intermediate;
+  return m.vocab * m.hidden * (m.tied ? 1 : 2) + m.layers * (attention + mlp + 2 * m.hidden) + m.hidden;
+}
+
+export function readModelShape(dir: string): ModelShape | null {
+  const file = join(dir, 'config.json');
+  if (!existsSync(file)) return null;
+  try {
+    const c = JSON.parse(readFileSync(file, 'utf8')) as Record<string, number | boolean | undefined>;
+    const heads = Number(c.num_attention_heads);
+    return {
+      hidden: Number(c.hidden_size),
+      intermediate: Number(c.intermediate_size),
+      layers: Number(c.num_hidden_layers),
+      heads,
+      kvHeads: Number(c.num_key_value_heads ?? heads),
+      vocab: Number(c.vocab_size),
+      tied: Boolean(c.tie_word_embeddings),
+    };
+  } catch {
+    return null;
+  }
+}
+
+/** Where an experiment's base model lives; a remote endpoint has no folder. */
+export function resolveModelDir(spec: Pick<ExperimentSpec, 'model'>, appRoot: string): string | null {
+  switch (spec.model.kind) {
+    case 'builtin':
+      return join(appRoot, 'resources', 'models', spec.model.id);
+    case 'local':
+      return spec.model.path;
+    case 'endpoint':
+      return null;
+  }
+}
+
+/** Sustained FLOP/s we plan with per backend (measured on the project's 2-core machines; GPU a guess). */
+const PLANNING_FLOPS: Record<string, number> = { 'tfjs-node-gpu': 2e12, 'tfjs-node': 8e10, 'tfjs-wasm': 4e10, 'tfjs-cpu': 1.2e9, js: 6e8 };
+/** tokens an evaluated item costs on average (prompt + generation) — a planning figure, refined by the live ETA */
+const TOKENS_PER_ITEM = 700;
+
+export interface PreflightInput {
+  spec: ExperimentSpec;
+  modelDir: string | null;
+  backend: string;
+  threads: number;
+  availableBytes: number;
+  evalItems: number;
+}
+
+export function estimate(input: PreflightInput): Preflight {
+  const { spec, backend } = input;
+  const models = 1 + spec.compressions.filter((c) => c.method !== 'none').length;
+  const items = input.evalItems;
+  if (!input.modelDir) {
+    const seconds = items * models * 2; // a remote endpoint: about 2 s per item, the server's own speed decides
+    return { memoryBytes: 0, availableBytes: input.availableBytes, seconds, backend: 'remote endpoint', fits: true, reason: 'The model runs on the endpoint; only results are kept here.' };
+  }
+  const shape = readModelShape(input.modelDir);
+  // no estimate without a config: the load stage will say what is wrong with the folder
+  if (!shape) return { memoryBytes: 0, availableBytes: input.availableBytes, seconds: 0, backend, fits: true, reason: `No estimate: expected a readable config.json in ${input.modelDir}, found none.` };
+  const params = parameterCount(shape);
+  const weights = params * 4; // float32 in memory
+  const calibTokens = spec.calibration.samples * spec.calibration.seqlen;
+  const activations = calibTokens * shape.hidden * 4 * 3; // one layer's inputs, outputs and a working copy
+  const hessian = Math.max(shape.hidden, shape.intermediate) ** 2 * 8; // float64 Hessian of the widest linear
+  const kvCache = 2 * shape.layers * 4096 * shape.kvHeads * (shape.hidden / shape.heads) * 4;
+  const memoryBytes = Math.round(2 * weights + activations + hessian + kvCache); // base + one compressed copy live at once
+  const flops = PLANNING_FLOPS[backend] ?? PLANNING_FLOPS.js;
+  const compressSeconds = (models - 1) * (2 * params * calibTokens * 2) / flops; // ≈ two passes over the calibration set
+  const evalSeconds = (models * items * TOKENS_PER_ITEM * 2 * params) / flops;
+  const analysisSeconds = spec.analysis.enabled ? ((models - 1) * 2 * spec.analysis.sequences * spec.analysis.seqlen * 2 * params) / flops : 0;
+  const seconds = compressSeconds + evalSeconds + analysisSeconds;
+  const fits = memoryBytes <= input.availableBytes;
+  const gib = (b: number) => `${(b / 2 ** 30).toFixed(2)} GiB`;
+  const reason = fits
+    ? `${(params / 1e6).toFixed(1)}M parameters; peak ≈ ${gib(memoryBytes)} of ${gib(input.availableBytes)} free. Time is a rough plan (${items} items × ${models} models); the run monitor's ETA is measured.`
+    : `Needs about ${gib(memoryBytes)} but only ${gib(input.availableBytes)} is free (${(params / 1e6).toFixed(1)}M parameters in float32, two copies, plus calibration activations). Lower the calibration samples, close other programs, or start with the memory override.`;
+  return { memoryBytes, availableBytes: input.availableBytes, seconds, backend, fits, reason };
+}
