@@ -1,4 +1,9 @@
 // Subcommands contributed by the rooms (each door exports `cliCommands`).
+import { cliCommands as modelCommands } from './model/index.js';
+import { cliCommands as compressCommands } from './compress/index.js';
+import { cliCommands as benchCommands } from './bench/index.js';
+import { cliCommands as analysisCommands } from './analysis/index.js';
+
 export interface CliCommand {
   name: string;
   summary: string;
@@ -7,5 +12,5 @@ export interface CliCommand {
 }
 
 export async function roomCommands(): Promise<CliCommand[]> {
-  return [];
+  return [...modelCommands, ...compressCommands, ...benchCommands, ...analysisCommands];
 }

@@ -3,10 +3,19 @@ import { mkdirSync } from 'node:fs';
 import { AcbenchService } from './api/service.js';
 import type { AppInfo } from './api/contract.js';
 import { dataHome } from './store/index.js';
-import { defaultExecutor } from './jobs/stages.js';
+import { appRoot, defaultExecutor } from './jobs/stages.js';
+import { listBuiltinTasks } from './bench/index.js';
+import type { TaskInfo } from './api/contract.js';
+
+/** Built-in runnable tasks with their item counts (from datasets/manifest.json). */
+export function builtinTasks(): TaskInfo[] {
+  return listBuiltinTasks()
+    .filter((t) => t.runnable)
+    .map((t) => ({ id: t.id, title: t.title, capability: t.capability, benchmark: t.benchmark, metric: t.metric, items: t.items ?? 0 }));
+}
 
 export async function createService(shell: AppInfo['shell'], opts: { home?: string; electronVersion?: string | null } = {}): Promise<AcbenchService> {
   const home = opts.home ?? dataHome();
   mkdirSync(home, { recursive: true });
-  return AcbenchService.open({ home, shell, executor: defaultExecutor(), electronVersion: opts.electronVersion ?? null });
+  return AcbenchService.open({ home, shell, executor: defaultExecutor(), electronVersion: opts.electronVersion ?? null, appRoot, tasks: async () => builtinTasks() });
 }

@@ -13,8 +13,12 @@ export interface StageContext {
   recorded(key: string): ResultLine | undefined;
   /** record a finished item and count it */
   finish(key: string, kind: string, data: Record<string, unknown>): void;
+  /** append a record that is not a counted unit of work (details mirrored from a sub-runner) */
+  record(key: string, kind: string, data: Record<string, unknown>): void;
   /** count an item finished in an earlier session */
   skip(key: string): void;
+  /** count n units finished by a sub-runner that keeps its own resumable log (benchmark items) */
+  advance(n: number, message?: string): void;
   /** the stage's item count, when it is only known once the stage starts */
   setTotal(total: number): void;
   /** a progress message without an item (e.g. "layer 3/8, q_proj") */
@@ -96,9 +100,19 @@ export async function runPipeline(stages: Stage[], log: ResultsLog, opts: Pipeli
         emit();
         throwIfCancelled(opts.signal);
       },
+      record(key, kind, data) {
+        byKey.set(key, log.append(key, kind, data));
+      },
       skip() {
         meter.skip();
         overall.skip();
+      },
+      advance(n, text) {
+        meter.tick(n);
+        overall.tick(n);
+        if (text) message = text;
+        emit();
+        throwIfCancelled(opts.signal);
       },
       setTotal(total) {
         overall.setTotal(overall.snapshot().total - totals[index] + total);

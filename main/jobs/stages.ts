@@ -1,17 +1,173 @@
 // The real stages of an experiment run: load → calibrate → compress → evaluate → analyse.
+// Each unit of work is one keyed record in the run's results.jsonl, so a resumed run skips it.
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { inProcessExecutor, type Executor, type StagePlanner } from './queue.js';
-import { workerExecutor } from './worker-executor.js';
+import { ExperimentSpec, type CompressionConfig } from '../api/contract.js';
+import { loadModel, type CausalLM } from '../model/index.js';
+import { compressModel, loadCalibration, needsCalibration, restoreRuntimeTransforms, writeCompressedModel, type CalibrationSet } from '../compress/index.js';
+import { analyzePair, analysisHeadline } from '../analysis/index.js';
+import { runDir } from '../store/index.js';
+import { inProcessExecutor, type Executor, type RunRequest, type StagePlanner } from './queue.js';
+import type { Stage, StageContext } from './pipeline.js';
+import { evaluateStage } from './evaluate.js';
 
-export const planStages: StagePlanner = () => {
-  throw new Error('the experiment pipeline is being wired to the model, compression, benchmark and analysis rooms');
+const here = dirname(fileURLToPath(import.meta.url));
+/** the app root, from dist/main/*.js or main/jobs/*.ts */
+export const appRoot = existsSync(join(here, '..', '..', 'package.json')) ? join(here, '..', '..') : join(here, '..');
+export const builtinModelDir = (id: string) => join(appRoot, 'resources', 'models', id);
+
+export class PipelineSpecError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PipelineSpecError';
+  }
+}
+
+/** The label a configuration is known by in results (the form sets one; otherwise made from its settings). */
+export function configLabel(c: CompressionConfig): string {
+  if (c.label) return c.label;
+  const parts: string[] = [c.method];
+  if (c.bits !== undefined) parts.push(`W${c.bits}`);
+  if (c.groupSize !== undefined) parts.push(`g${c.groupSize}`);
+  if (c.sparsity !== undefined) parts.push(`${Math.round(c.sparsity * 100)}%`);
+  if (c.pattern && c.pattern !== 'unstructured') parts.push(c.pattern);
+  if (c.kvBits !== undefined && c.kvBits !== 16) parts.push(`KV${c.kvBits}`);
+  return parts.join('-');
+}
+
+const safeName = (label: string) => label.replace(/[^A-Za-z0-9_.-]+/g, '_');
+
+export interface ModelUnderTest {
+  label: string;
+  /** null for the base model */
+  config: CompressionConfig | null;
+  dir: string;
+}
+
+/** Where the base model lives; endpoints have no folder. */
+export function baseModelDir(spec: ExperimentSpec): string | null {
+  switch (spec.model.kind) {
+    case 'builtin':
+      return builtinModelDir(spec.model.id);
+    case 'local':
+      return spec.model.path;
+    case 'endpoint':
+      return null;
+  }
+}
+
+export async function openModel(dir: string): Promise<CausalLM> {
+  const model = await loadModel(dir);
+  restoreRuntimeTransforms(model); // SmoothQuant's activation quantization and KV-cache quantization live at inference
+  return model;
+}
+
+export const planStages: StagePlanner = (req, emitHeadline) => {
+  const spec = ExperimentSpec.parse(req.spec);
+  const baseDir = baseModelDir(spec);
+  const compressions = spec.compressions.filter((c) => c.method !== 'none');
+  if (!baseDir && compressions.length) throw new PipelineSpecError('a remote endpoint can be evaluated but not compressed here: remove the compression configurations or choose a local model');
+  if (!baseDir && spec.analysis.enabled) throw new PipelineSpecError('the statistics need the models\' logits, which a remote endpoint does not return: turn analysis off or choose a local model');
+  if (baseDir && !existsSync(join(baseDir, 'config.json')))
+    throw new PipelineSpecError(`expected a Hugging Face model folder with config.json at ${baseDir}, found ${existsSync(baseDir) ? 'no config.json' : 'no such folder'}`);
+  const labels = compressions.map(configLabel);
+  const duplicate = labels.find((l, i) => labels.indexOf(l) !== i);
+  if (duplicate) throw new PipelineSpecError(`two compression configurations are both labelled "${duplicate}"; labels must differ`);
+  const modelsDir = join(runDir(req.home, req.runId), 'models');
+  const models: ModelUnderTest[] = [
+    { label: 'base', config: null, dir: baseDir ?? '' },
+    ...compressions.map((c, i) => ({ label: labels[i], config: c, dir: join(modelsDir, safeName(labels[i])) })),
+  ];
+  let calibration: CalibrationSet | undefined;
+  let base: CausalLM | undefined;
+  const needCalibration = compressions.some((c) => needsCalibration(c.method as Parameters<typeof needsCalibration>[0]));
+
+  const stages: Stage[] = [];
+  if (baseDir)
+    stages.push({
+      name: 'load',
+      total: 1,
+      async run(ctx) {
+        ctx.message(`loading ${baseDir}`);
+        base = await loadModel(baseDir);
+        if (!ctx.isDone('load:base')) {
+          const c = base.config;
+          ctx.finish('load:base', 'item', { model: baseDir, hash: base.hash, architecture: c.architecture, layers: c.numLayers, hidden: c.hiddenSize, vocab: c.vocabSize });
+        } else ctx.skip('load:base');
+      },
+    });
+  if (needCalibration)
+    stages.push({
+      name: 'calibrate',
+      total: 1,
+      async run(ctx) {
+        ctx.message(`sampling ${spec.calibration.samples} × ${spec.calibration.seqlen} calibration tokens`);
+        calibration = loadCalibration(base!.tokenizer, spec.calibration);
+        const key = 'calibrate';
+        const previous = ctx.recorded(key);
+        if (previous && previous.data.hash !== calibration.hash)
+          throw new PipelineSpecError(`the calibration set changed since this run started (hash ${String(previous.data.hash).slice(0, 12)} → ${calibration.hash.slice(0, 12)}); start a new run`);
+        if (previous) ctx.skip(key);
+        else ctx.finish(key, 'item', { source: calibration.source, samples: calibration.samples.length, seqlen: calibration.seqlen, seed: spec.calibration.seed, hash: calibration.hash });
+      },
+    });
+  if (compressions.length)
+    stages.push({
+      name: 'compress',
+      total: compressions.length,
+      async run(ctx) {
+        for (const m of models.slice(1)) {
+          const key = `compress:${m.label}`;
+          if (ctx.isDone(key) && existsSync(join(m.dir, 'config.json'))) {
+            ctx.skip(key);
+            continue;
+          }
+          const model = await loadModel(baseDir!); // compression edits the weights in place: start from a fresh copy
+          const outcome = await compressModel(model, m.config!, calibration, {
+            signal: ctx.signal,
+            onProgress: (p) => ctx.message(`${m.label}: ${p.message}`),
+          });
+          await writeCompressedModel(model, outcome, m.dir, 'fake');
+          model.dispose();
+          ctx.finish(key, 'compression', { label: m.label, config: m.config, dir: m.dir, report: outcome.report as unknown as Record<string, unknown> });
+        }
+      },
+    });
+  if (spec.benchmarks.tasks.length) stages.push(evaluateStage(spec, models, req, emitHeadline));
+  if (spec.analysis.enabled && compressions.length)
+    stages.push({
+      name: 'analyse',
+      total: compressions.length,
+      async run(ctx: StageContext) {
+        base ??= await loadModel(baseDir!);
+        for (const m of models.slice(1)) {
+          const key = `analysis:${m.label}`;
+          if (ctx.isDone(key)) {
+            ctx.skip(key);
+            continue;
+          }
+          const compressed = await openModel(m.dir);
+          const result = await analyzePair(base, compressed, {
+            sequences: spec.analysis.sequences,
+            seqlen: spec.analysis.seqlen,
+            signal: ctx.signal,
+            onProgress: (p) => ctx.message(`statistics ${m.label}: ${p.message}`),
+          });
+          compressed.dispose();
+          ctx.finish(key, 'analysis', { label: m.label, ...(result as unknown as Record<string, unknown>) });
+          emitHeadline(Object.fromEntries(Object.entries(analysisHeadline(result)).map(([k, v]) => [`${m.label}/${k}`, v])));
+        }
+      },
+    });
+  return stages;
 };
 
 /** The run worker when the built file is there (dist/main/run-worker.js), else in this process. */
 export function defaultExecutor(): Executor {
-  const here = dirname(fileURLToPath(import.meta.url));
   const built = join(here, 'run-worker.js');
   return existsSync(built) ? workerExecutor(built) : inProcessExecutor(planStages);
 }
+
+import { workerExecutor } from './worker-executor.js';
+export type { RunRequest };

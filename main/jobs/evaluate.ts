@@ -1,0 +1,211 @@
+// The evaluate stage: every model under test on the chosen tasks. The benchmark runner keeps one
+// resumable JSONL per model (runs/<id>/eval/<label>.jsonl); this stage mirrors finished items and
+// task scores into the run's results log in the shapes the dashboards read (renderer/results/README.md).
+import { join } from 'node:path';
+import type { ExperimentSpec } from '../api/contract.js';
+import {
+  CausalLMGenerator,
+  OpenAIEndpointGenerator,
+  LexicalSimilarity,
+  compareRuns,
+  createTask,
+  readResults,
+  resolveTaskIds,
+  runBenchmarks,
+  resolveSuiteDir,
+  niahHeatmap,
+  type BenchTask,
+  type Capability,
+  type ItemScores,
+  type PairedTask,
+  type ResultRecord as BenchRecord,
+  type TaskItem,
+  type TextGenerator,
+} from '../bench/index.js';
+import { runDir } from '../store/index.js';
+import type { Stage, StageContext } from './pipeline.js';
+import type { RunRequest } from './queue.js';
+import type { ModelUnderTest } from './stages.js';
+import { openModel } from './stages.js';
+
+const BOOTSTRAP_ITERATIONS = 1000;
+
+/** Seeded 2.5/97.5 percentile bootstrap of a task's headline over its items (×100 → fraction). */
+export function bootstrapHeadline(task: BenchTask, items: TaskItem[], scores: ItemScores[], seed: number, iterations = BOOTSTRAP_ITERATIONS): [number, number] {
+  let state = (seed * 2654435761) >>> 0 || 1;
+  const next = () => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32); // LCG, reproducible
+  const n = items.length;
+  const values: number[] = [];
+  for (let it = 0; it < iterations; it++) {
+    const idx = Array.from({ length: n }, () => Math.floor(next() * n));
+    values.push(task.aggregate(idx.map((i) => scores[i]), idx.map((i) => items[i])).score / 100);
+  }
+  values.sort((a, b) => a - b);
+  const q = (p: number) => {
+    const pos = (values.length - 1) * p;
+    const lo = Math.floor(pos);
+    return values[lo] + (values[Math.ceil(pos)] - values[lo]) * (pos - lo);
+  };
+  return [q(0.025), q(0.975)];
+}
+
+function itemsOf(records: BenchRecord[]): TaskItem[] {
+  return records.map((r) => ({ id: r.id, group: r.group }));
+}
+
+export function evaluateStage(spec: ExperimentSpec, models: ModelUnderTest[], req: RunRequest, emitHeadline: (h: Record<string, number>) => void): Stage {
+  const taskIds = resolveTaskIds(spec.benchmarks.tasks);
+  const evalDir = join(runDir(req.home, req.runId), 'eval');
+  const similarity = new LexicalSimilarity();
+  const tasks = new Map(taskIds.map((id) => [id, createTask(id, { similarity })]));
+  const perModel = new Map<string, Map<string, BenchRecord[]>>();
+
+  async function generatorFor(m: ModelUnderTest): Promise<{ generator: TextGenerator; close(): void }> {
+    if (spec.model.kind === 'endpoint' && !m.config) {
+      const { baseUrl, model, apiKey } = spec.model;
+      return { generator: new OpenAIEndpointGenerator({ baseUrl, model, apiKey }), close() {} };
+    }
+    const model = await openModel(m.dir);
+    return { generator: new CausalLMGenerator(model), close: () => model.dispose() };
+  }
+
+  return {
+    name: 'evaluate',
+    total: models.length * taskIds.length,
+    async run(ctx: StageContext) {
+      // one unit per item per model: the benchmark runner's progress drives the count
+      const suiteItems = await countItems(spec, taskIds, tasks);
+      ctx.setTotal(models.length * suiteItems.total);
+      for (const m of models) {
+        const file = join(evalDir, `${m.label.replace(/[^A-Za-z0-9_.-]+/g, '_')}.jsonl`);
+        const allDone = taskIds.every((t) => ctx.isDone(`score:${m.label}:${t}`));
+        if (allDone) {
+          for (let i = 0; i < suiteItems.total; i++) ctx.skip('resumed');
+        } else {
+          const { generator, close } = await generatorFor(m);
+          try {
+            let lastTask = -1;
+            let counted = 0;
+            await runBenchmarks({
+              generator,
+              suite: spec.benchmarks.suite,
+              tasks: taskIds,
+              limit: spec.benchmarks.limit,
+              resultsFile: file,
+              similarity,
+              signal: ctx.signal,
+              onProgress: (p) => {
+                if (p.taskIndex !== lastTask) {
+                  lastTask = p.taskIndex;
+                  counted = 0;
+                  for (; counted < p.done; counted++) ctx.skip('resumed'); // finished in an earlier session
+                }
+                if (p.done > counted) {
+                  ctx.advance(p.done - counted);
+                  counted = p.done;
+                }
+                ctx.message(`${m.label}: ${p.task} ${p.done}/${p.total}${p.etaSeconds !== undefined ? `, ${Math.round(p.etaSeconds)} s left in this task` : ''}`);
+              },
+            });
+          } finally {
+            close();
+          }
+        }
+        const byTask = new Map<string, BenchRecord[]>();
+        for (const r of readResults(file)) {
+          if (!byTask.has(r.task)) byTask.set(r.task, []);
+          byTask.get(r.task)!.push(r);
+        }
+        perModel.set(m.label, byTask);
+        for (const taskId of taskIds) {
+          const key = `score:${m.label}:${taskId}`;
+          if (ctx.isDone(key)) continue;
+          const task = tasks.get(taskId)!;
+          const records = byTask.get(taskId) ?? [];
+          const items = itemsOf(records);
+          const scores = records.map((r) => r.scores);
+          const agg = task.aggregate(scores, items);
+          for (const r of records) {
+            const itemKey = `item:${m.label}:${taskId}:${r.id}`;
+            if (ctx.isDone(itemKey)) continue;
+            ctx.record(itemKey, 'item', { task: taskId, config: m.label, id: r.id, group: r.group ?? null, score: r.scores.score ?? 0, scores: r.scores, prompt: r.prompt, output: r.output, parsed: r.parsed as unknown });
+          }
+          if (taskId === 'niah') writeNiahCells(ctx, m.label, task, records);
+          const groups = Object.entries(agg.groups ?? {});
+          for (const [group, fields] of groups) {
+            const [subtask, format] = group.split('/');
+            const detailKey = `detail:${m.label}:${taskId}:${group}`;
+            if (!ctx.isDone(detailKey)) ctx.record(detailKey, 'score', { task: taskId, config: m.label, capability: task.capability, subtask, ...(format ? { format } : {}), score: (fields.score ?? fields[agg.metric] ?? 0) / 100, n: fields.n ?? 0 });
+          }
+          ctx.record(key, 'score', {
+            task: taskId,
+            config: m.label,
+            capability: task.capability,
+            metric: agg.metric,
+            score: agg.score / 100,
+            ci95: records.length > 1 ? bootstrapHeadline(task, items, scores, spec.seed) : null,
+            n: agg.n,
+            fields: agg.fields,
+            notForPublication: spec.benchmarks.limit !== undefined,
+          });
+        }
+      }
+      emitDrops(ctx, models, taskIds, tasks, perModel, spec.seed, emitHeadline);
+    },
+  };
+}
+
+async function countItems(spec: ExperimentSpec, taskIds: string[], tasks: Map<string, BenchTask>): Promise<{ total: number }> {
+  const dir = resolveSuiteDir(spec.benchmarks.suite);
+  let total = 0;
+  for (const id of taskIds) {
+    const n = (await tasks.get(id)!.load(dir)).length;
+    total += spec.benchmarks.limit !== undefined ? Math.min(n, Math.max(1, spec.benchmarks.limit)) : n;
+  }
+  return { total };
+}
+
+function writeNiahCells(ctx: StageContext, label: string, task: BenchTask, records: BenchRecord[]): void {
+  // NIAH item ids are "len<tokens>-depth<percent>": the grid coordinates of each cell
+  const cells = records.map((r) => ({ m: /^len(\d+)-depth(\d+(?:\.\d+)?)$/.exec(r.id), r })).filter((c) => c.m);
+  const items = cells.map((c) => ({ id: c.r.id, contextLength: Number(c.m![1]), depthPercent: Number(c.m![2]) }));
+  const grid = niahHeatmap(items as never, cells.map((c) => c.r.scores));
+  grid.depths.forEach((depth, di) =>
+    grid.lengths.forEach((length, li) => {
+      const z = grid.z[di][li];
+      const key = `niah:${label}:${length}:${depth}`;
+      if (z !== null && !ctx.isDone(key)) ctx.record(key, 'score', { task: task.id, config: label, contextLength: length, depth: depth / 100, score: z, subtask: 'cell' });
+    }),
+  );
+}
+
+/** Paired-bootstrap drops of each compressed model vs base, per task and capability (bench's compareRuns). */
+function emitDrops(ctx: StageContext, models: ModelUnderTest[], taskIds: string[], tasks: Map<string, BenchTask>, perModel: Map<string, Map<string, BenchRecord[]>>, seed: number, emitHeadline: (h: Record<string, number>) => void): void {
+  const base = perModel.get('base');
+  if (!base) return;
+  const headline: Record<string, number> = {};
+  for (const m of models.slice(1)) {
+    const key = `drops:${m.label}`;
+    if (ctx.isDone(key)) continue;
+    const mine = perModel.get(m.label)!;
+    const paired: PairedTask[] = [];
+    for (const taskId of taskIds) {
+      const b = new Map((base.get(taskId) ?? []).map((r) => [r.id, r]));
+      const c = (mine.get(taskId) ?? []).filter((r) => b.has(r.id));
+      if (c.length === 0) continue;
+      const task = tasks.get(taskId)!;
+      paired.push({
+        task: taskId,
+        capability: task.capability as Capability,
+        headline: (scores, items) => task.aggregate(scores, items).score,
+        items: itemsOf(c),
+        base: c.map((r) => b.get(r.id)!.scores),
+        compressed: c.map((r) => r.scores),
+      });
+    }
+    const comparison = compareRuns(paired, { iterations: BOOTSTRAP_ITERATIONS, seed });
+    ctx.record(key, 'analysis', { metric: 'drops', config: m.label, method: 'paired bootstrap (1000 resamples, seeded)', tasks: comparison.tasks, capabilities: comparison.capabilities });
+    for (const cap of comparison.capabilities) headline[`${m.label}/${cap.capability}`] = -cap.absolute / 100; // change vs base, as a fraction
+  }
+  if (Object.keys(headline).length) emitHeadline(headline);
+}

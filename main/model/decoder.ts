@@ -1,0 +1,446 @@
+// The Llama-family decoder: embedding → N × [RMSNorm → attention (rotary, GQA, KV cache) → residual →
+// RMSNorm → SwiGLU MLP → residual] → RMSNorm → lm_head. All heavy work goes through the engine.
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { getEngine, matrix, type Engine, type Matrix, type ResidentWeight } from '../tensor/index.js';
+import { configJson, ropeInvFreq } from './config.js';
+import { writeSafetensors, type TensorToWrite } from './safetensors.js';
+import {
+  LINEAR_NAMES,
+  type ActivationTransform,
+  type CausalLM,
+  type DecoderLayer,
+  type ForwardOptions,
+  type ForwardResult,
+  type GenerateOptions,
+  type GenerateResult,
+  type KvTransform,
+  type LinearInputHook,
+  type LinearName,
+  type LinearParams,
+  type ModelConfig,
+  type Tokenizer,
+} from './types.js';
+
+export interface LayerWeights {
+  inputNorm: Float32Array;
+  postAttentionNorm: Float32Array;
+  linears: Record<LinearName, LinearParams>;
+}
+
+export interface DecoderWeights {
+  embed: Matrix; // [vocab, hidden]
+  layers: LayerWeights[];
+  finalNorm: Float32Array;
+  lmHead: Matrix | null; // [vocab, hidden]; null when tied to the embedding
+}
+
+/** One sequence's key/value cache for one layer, preallocated to capacity rows. */
+class KvCache {
+  length = 0;
+  readonly keys: Float32Array;
+  readonly values: Float32Array;
+  readonly positions: Int32Array;
+  constructor(
+    readonly capacity: number,
+    readonly width: number,
+  ) {
+    this.keys = new Float32Array(capacity * width);
+    this.values = new Float32Array(capacity * width);
+    this.positions = new Int32Array(capacity);
+  }
+  append(k: Matrix, v: Matrix, positions: Int32Array): void {
+    if (this.length + k.rows > this.capacity) throw new RangeError(`KV cache full: capacity ${this.capacity} tokens, asked for ${this.length + k.rows}`);
+    this.keys.set(k.data, this.length * this.width);
+    this.values.set(v.data, this.length * this.width);
+    this.positions.set(positions, this.length);
+    this.length += k.rows;
+  }
+  view(): { k: Matrix; v: Matrix; pos: Int32Array } {
+    const n = this.length * this.width;
+    return { k: matrix(this.length, this.width, this.keys.subarray(0, n)), v: matrix(this.length, this.width, this.values.subarray(0, n)), pos: this.positions.subarray(0, this.length) };
+  }
+}
+
+class Layer implements DecoderLayer {
+  private resident = new Map<LinearName, ResidentWeight>();
+  constructor(
+    readonly index: number,
+    private readonly model: DecoderModel,
+    private weights: LayerWeights,
+  ) {
+    for (const name of LINEAR_NAMES) this.resident.set(name, model.engine.residentWeight(weights.linears[name].weight));
+  }
+
+  get inputNorm(): Float32Array {
+    return this.weights.inputNorm;
+  }
+  get postAttentionNorm(): Float32Array {
+    return this.weights.postAttentionNorm;
+  }
+
+  linear(name: LinearName): LinearParams {
+    return this.weights.linears[name];
+  }
+
+  setLinear(name: LinearName, params: LinearParams): void {
+    const old = this.weights.linears[name].weight;
+    if (params.weight.rows !== old.rows || params.weight.cols !== old.cols)
+      throw new RangeError(`layer ${this.index} ${name}: expected a ${old.rows}×${old.cols} weight, found ${params.weight.rows}×${params.weight.cols}`);
+    this.weights.linears[name] = params;
+    this.resident.get(name)!.dispose();
+    this.resident.set(name, this.model.engine.residentWeight(params.weight));
+    this.model.invalidateHash();
+  }
+
+  setNorms(inputNorm: Float32Array, postAttentionNorm: Float32Array): void {
+    this.weights.inputNorm = inputNorm;
+    this.weights.postAttentionNorm = postAttentionNorm;
+    this.model.invalidateHash();
+  }
+
+  private apply(name: LinearName, x: Matrix, hook?: LinearInputHook): Matrix {
+    hook?.(name, x);
+    const input = this.model.activationTransform ? this.model.activationTransform(name, x) : x;
+    return this.model.engine.linear(input, this.resident.get(name)!, this.weights.linears[name].bias);
+  }
+
+  /** One block over new rows; keys/values of the new rows are appended to the cache (if any) first. */
+  run(hidden: Matrix, positions: Int32Array, cache: KvCache | null, hook?: LinearInputHook, keyMask?: Uint8Array): Matrix {
+    const c = this.model.config;
+    const e = this.model.engine;
+    const normed = e.rmsNorm(hidden, this.weights.inputNorm, c.rmsNormEps);
+    const q = this.apply('q_proj', normed, hook);
+    let k = this.apply('k_proj', normed, hook);
+    let v = this.apply('v_proj', normed, hook);
+    const { cos, sin } = this.model.rotaryTables(positions);
+    e.rotary(q, c.numHeads, c.headDim, cos, sin);
+    e.rotary(k, c.numKvHeads, c.headDim, cos, sin);
+    const kv = this.model.kvTransform;
+    if (kv) {
+      k = kv.keys(k, c.numKvHeads, c.headDim);
+      v = kv.values(v, c.numKvHeads, c.headDim);
+    }
+    let keys = k;
+    let values = v;
+    let kPos = positions;
+    if (cache) {
+      cache.append(k, v, positions);
+      const view = cache.view();
+      keys = view.k;
+      values = view.v;
+      kPos = view.pos;
+    }
+    const attn = e.attention(q, keys, values, { nHeads: c.numHeads, nKvHeads: c.numKvHeads, headDim: c.headDim, slidingWindow: c.slidingWindow }, positions, kPos, keyMask);
+    const h1 = e.add(hidden, this.apply('o_proj', attn, hook));
+    const normed2 = e.rmsNorm(h1, this.weights.postAttentionNorm, c.rmsNormEps);
+    const gate = this.apply('gate_proj', normed2, hook);
+    const up = this.apply('up_proj', normed2, hook);
+    const act = e.swiglu(gate, up);
+    return e.add(h1, this.apply('down_proj', act, hook));
+  }
+
+  forward(hidden: Matrix, positions: Int32Array, hook?: LinearInputHook): Matrix {
+    return this.run(hidden, positions, null, hook);
+  }
+
+  dispose(): void {
+    for (const w of this.resident.values()) w.dispose();
+  }
+}
+
+export interface DecoderSource {
+  dir: string;
+  /** tokenizer files copied by save() */
+  tokenizerFiles: Record<string, string>;
+}
+
+export class DecoderModel implements CausalLM {
+  readonly engine: Engine;
+  readonly layers: Layer[];
+  activationTransform: ActivationTransform | undefined;
+  kvTransform: KvTransform | undefined;
+  private headWeight: ResidentWeight;
+  private cachedHash: string | null = null;
+  private invFreq: Float64Array;
+  private invFreqLength = 0;
+
+  constructor(
+    readonly config: ModelConfig,
+    readonly tokenizer: Tokenizer,
+    private readonly weights: DecoderWeights,
+    private readonly source: DecoderSource,
+    engine?: Engine,
+  ) {
+    this.engine = engine ?? getEngine();
+    this.layers = weights.layers.map((w, i) => new Layer(i, this, w));
+    this.headWeight = this.engine.residentWeight(weights.lmHead ?? weights.embed);
+    this.invFreq = ropeInvFreq(config);
+  }
+
+  get dir(): string {
+    return this.source.dir;
+  }
+
+  /** sha256 over the config and every parameter, computed once and again after an edit */
+  get hash(): string {
+    if (this.cachedHash) return this.cachedHash;
+    const h = createHash('sha256').update(JSON.stringify(configJson(this.config)));
+    const add = (a: Float32Array) => h.update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+    add(this.weights.embed.data);
+    for (const l of this.weights.layers) {
+      add(l.inputNorm);
+      add(l.postAttentionNorm);
+      for (const n of LINEAR_NAMES) {
+        add(l.linears[n].weight.data);
+        const b = l.linears[n].bias;
+        if (b) add(b);
+      }
+    }
+    add(this.weights.finalNorm);
+    if (this.weights.lmHead) add(this.weights.lmHead.data);
+    h.update(this.activationTransform ? 'act' : '').update(this.kvTransform ? 'kv' : '');
+    this.cachedHash = h.digest('hex');
+    return this.cachedHash;
+  }
+
+  invalidateHash(): void {
+    this.cachedHash = null;
+  }
+
+  /** cos/sin [t, headDim/2] for the given positions (dynamic NTK scaling follows the longest position seen) */
+  rotaryTables(positions: Int32Array): { cos: Float32Array; sin: Float32Array } {
+    const half = this.config.headDim / 2;
+    if (this.config.ropeScaling?.type === 'dynamic') {
+      let max = 0;
+      for (const p of positions) max = Math.max(max, p + 1);
+      if (max > this.invFreqLength && max > this.config.maxPositionEmbeddings) {
+        this.invFreq = ropeInvFreq(this.config, max);
+        this.invFreqLength = max;
+      }
+    }
+    const cos = new Float32Array(positions.length * half);
+    const sin = new Float32Array(positions.length * half);
+    for (let t = 0; t < positions.length; t++)
+      for (let i = 0; i < half; i++) {
+        const angle = positions[t] * this.invFreq[i];
+        cos[t * half + i] = Math.cos(angle);
+        sin[t * half + i] = Math.sin(angle);
+      }
+    return { cos, sin };
+  }
+
+  embed(ids: number[]): Matrix {
+    const h = this.config.hiddenSize;
+    const out = new Float32Array(ids.length * h);
+    ids.forEach((id, t) => {
+      if (!Number.isInteger(id) || id < 0 || id >= this.config.vocabSize) throw new RangeError(`token id ${id} is outside the vocabulary (0–${this.config.vocabSize - 1})`);
+      out.set(this.weights.embed.data.subarray(id * h, (id + 1) * h), t * h);
+    });
+    return matrix(ids.length, h, out);
+  }
+
+  private finalNorm(hidden: Matrix): Matrix {
+    return this.engine.rmsNorm(hidden, this.weights.finalNorm, this.config.rmsNormEps);
+  }
+
+  head(hidden: Matrix): Matrix {
+    return this.engine.linear(this.finalNorm(hidden), this.headWeight);
+  }
+
+  forward(ids: number[], opts: ForwardOptions = {}): ForwardResult {
+    const positions = Int32Array.from(ids, (_, i) => i);
+    let h = this.embed(ids);
+    const hidden = new Map<number, Matrix>();
+    const wanted = new Set(opts.hiddenLayers ?? []);
+    for (const layer of this.layers) {
+      h = layer.run(h, positions, null);
+      if (wanted.has(layer.index)) hidden.set(layer.index, h);
+    }
+    const normed = this.finalNorm(h);
+    if (wanted.has(-1)) hidden.set(-1, normed);
+    const rows = opts.allLogits ? normed : matrix(1, normed.cols, normed.data.slice((normed.rows - 1) * normed.cols));
+    return { logits: this.engine.linear(rows, this.headWeight), hidden };
+  }
+
+  private newCaches(capacity: number): KvCache[] {
+    return this.layers.map(() => new KvCache(capacity, this.config.numKvHeads * this.config.headDim));
+  }
+
+  /** rows of new tokens at positions through every layer with the caches; returns the last row's logits */
+  private step(ids: number[], start: number, caches: KvCache[]): Float32Array {
+    const positions = Int32Array.from(ids, (_, i) => start + i);
+    let h = this.embed(ids);
+    for (const layer of this.layers) h = layer.run(h, positions, caches[layer.index]);
+    const last = matrix(1, h.cols, h.data.slice((h.rows - 1) * h.cols));
+    return this.head(last).data;
+  }
+
+  generate(prompt: number[], opts: GenerateOptions): GenerateResult {
+    return this.generateBatch([prompt], opts)[0];
+  }
+
+  /**
+   * Greedy decoding of several prompts: each prompt is prefilled into its own KV cache, then every
+   * decode step runs all unfinished sequences' new tokens through the linears as one [B, hidden] batch.
+   */
+  generateBatch(prompts: number[][], opts: GenerateOptions): GenerateResult[] {
+    if (prompts.some((p) => p.length === 0)) throw new RangeError('generate: expected at least one prompt token, found an empty prompt');
+    const eos = new Set(this.tokenizer.eosTokenIds.concat(this.config.eosTokenIds));
+    const maxNew = Math.max(0, opts.maxNewTokens);
+    const t0 = performance.now();
+    const states = prompts.map((p) => ({
+      caches: this.newCaches(p.length + maxNew),
+      tokens: [] as number[],
+      position: p.length,
+      next: -1,
+      finish: null as GenerateResult['finishReason'] | null,
+      text: '',
+    }));
+    let peak = process.memoryUsage().rss;
+    states.forEach((s, b) => {
+      const logits = this.step(prompts[b], 0, s.caches);
+      s.next = argmax(logits);
+    });
+    const tPrefill = performance.now();
+    const prefillTokens = prompts.reduce((n, p) => n + p.length, 0);
+    let decodeTokens = 0;
+    const accept = (s: (typeof states)[number], token: number) => {
+      if (opts.signal?.aborted) {
+        s.finish = 'aborted';
+        return;
+      }
+      if (!opts.ignoreEos && eos.has(token)) {
+        s.finish = 'eos';
+        return;
+      }
+      s.tokens.push(token);
+      const text = this.tokenizer.decode(s.tokens, { skipSpecialTokens: true });
+      opts.onToken?.(token, text.slice(s.text.length));
+      s.text = text;
+      if (opts.stop?.some((stop) => stop && text.includes(stop))) s.finish = 'stop';
+      else if (s.tokens.length >= maxNew) s.finish = 'length';
+    };
+    for (const s of states) {
+      if (maxNew === 0) s.finish = 'length';
+      else accept(s, s.next);
+    }
+    while (states.some((s) => !s.finish)) {
+      const active = states.filter((s) => !s.finish);
+      const ids = active.map((s) => s.tokens[s.tokens.length - 1]);
+      const logits = this.decodeBatch(ids, active.map((s) => s.position), active.map((s) => s.caches));
+      decodeTokens += active.length;
+      active.forEach((s, i) => {
+        s.position++;
+        accept(s, argmax(logits.subarray(i * this.config.vocabSize, (i + 1) * this.config.vocabSize)));
+      });
+      peak = Math.max(peak, process.memoryUsage().rss);
+    }
+    const tEnd = performance.now();
+    return states.map((s) => {
+      let text = s.text;
+      if (s.finish === 'stop') for (const stop of opts.stop ?? []) if (stop && text.includes(stop)) text = text.slice(0, text.indexOf(stop));
+      return {
+        text,
+        tokens: s.tokens,
+        finishReason: s.finish!,
+        stats: {
+          prefillTokens,
+          decodeTokens,
+          prefillTokensPerS: prefillTokens / Math.max(1e-9, (tPrefill - t0) / 1000),
+          decodeTokensPerS: decodeTokens / Math.max(1e-9, (tEnd - tPrefill) / 1000),
+          peakMemoryBytes: peak,
+          backend: this.engine.report.name,
+        },
+      };
+    });
+  }
+
+  /** one decode step for B sequences: linears batched over B rows, attention per sequence on its cache */
+  private decodeBatch(ids: number[], positions: number[], caches: KvCache[][]): Float32Array {
+    const c = this.config;
+    const e = this.engine;
+    let h = this.embed(ids);
+    const kvWidth = c.numKvHeads * c.headDim;
+    const qWidth = c.numHeads * c.headDim;
+    const pos = Int32Array.from(positions);
+    for (const layer of this.layers) {
+      const lw = layer.linear.bind(layer);
+      const normed = e.rmsNorm(h, layer.inputNorm, c.rmsNormEps);
+      const act = (name: LinearName, x: Matrix) => (this.activationTransform ? this.activationTransform(name, x) : x);
+      const lin = (name: LinearName, x: Matrix) => e.linear(act(name, x), (layer as unknown as { resident: Map<LinearName, ResidentWeight> }).resident.get(name)!, lw(name).bias);
+      const q = lin('q_proj', normed);
+      let k = lin('k_proj', normed);
+      let v = lin('v_proj', normed);
+      const { cos, sin } = this.rotaryTables(pos);
+      e.rotary(q, c.numHeads, c.headDim, cos, sin);
+      e.rotary(k, c.numKvHeads, c.headDim, cos, sin);
+      if (this.kvTransform) {
+        k = this.kvTransform.keys(k, c.numKvHeads, c.headDim);
+        v = this.kvTransform.values(v, c.numKvHeads, c.headDim);
+      }
+      const attn = new Float32Array(ids.length * qWidth);
+      for (let b = 0; b < ids.length; b++) {
+        const cache = caches[b][layer.index];
+        cache.append(matrix(1, kvWidth, k.data.subarray(b * kvWidth, (b + 1) * kvWidth)), matrix(1, kvWidth, v.data.subarray(b * kvWidth, (b + 1) * kvWidth)), pos.subarray(b, b + 1));
+        const view = cache.view();
+        const out = e.attention(matrix(1, qWidth, q.data.subarray(b * qWidth, (b + 1) * qWidth)), view.k, view.v, { nHeads: c.numHeads, nKvHeads: c.numKvHeads, headDim: c.headDim, slidingWindow: c.slidingWindow }, pos.subarray(b, b + 1), view.pos);
+        attn.set(out.data, b * qWidth);
+      }
+      const h1 = e.add(h, lin('o_proj', matrix(ids.length, qWidth, attn)));
+      const normed2 = e.rmsNorm(h1, layer.postAttentionNorm, c.rmsNormEps);
+      const mlp = lin('down_proj', e.swiglu(lin('gate_proj', normed2), lin('up_proj', normed2)));
+      h = e.add(h1, mlp);
+    }
+    return this.head(h).data;
+  }
+
+  setActivationTransform(t: ActivationTransform | undefined): void {
+    this.activationTransform = t;
+    this.invalidateHash();
+  }
+
+  setKvTransform(t: KvTransform | undefined): void {
+    this.kvTransform = t;
+    this.invalidateHash();
+  }
+
+  async save(dir: string, extraFiles: Record<string, string> = {}): Promise<void> {
+    mkdirSync(dir, { recursive: true });
+    const tensors = new Map<string, TensorToWrite>();
+    const put = (name: string, shape: number[], data: Float32Array) => tensors.set(name, { dtype: 'F32', shape, data });
+    const c = this.config;
+    put('model.embed_tokens.weight', [c.vocabSize, c.hiddenSize], this.weights.embed.data);
+    this.weights.layers.forEach((l, i) => {
+      const p = `model.layers.${i}`;
+      put(`${p}.input_layernorm.weight`, [c.hiddenSize], l.inputNorm);
+      put(`${p}.post_attention_layernorm.weight`, [c.hiddenSize], l.postAttentionNorm);
+      for (const n of LINEAR_NAMES) {
+        const group = n.endsWith('_proj') && ['gate_proj', 'up_proj', 'down_proj'].includes(n) ? 'mlp' : 'self_attn';
+        const w = l.linears[n];
+        put(`${p}.${group}.${n}.weight`, [w.weight.rows, w.weight.cols], w.weight.data);
+        if (w.bias) put(`${p}.${group}.${n}.bias`, [w.bias.length], w.bias);
+      }
+    });
+    put('model.norm.weight', [c.hiddenSize], this.weights.finalNorm);
+    if (this.weights.lmHead) put('lm_head.weight', [c.vocabSize, c.hiddenSize], this.weights.lmHead.data);
+    writeSafetensors(join(dir, 'model.safetensors'), tensors, { format: 'pt' });
+    writeFileSync(join(dir, 'config.json'), JSON.stringify(configJson(c), null, 2));
+    for (const [name, content] of Object.entries(this.source.tokenizerFiles)) writeFileSync(join(dir, name), content);
+    for (const name of ['tokenizer.json', 'tokenizer_config.json', 'generation_config.json', 'special_tokens_map.json'])
+      if (!(name in this.source.tokenizerFiles) && this.source.dir && existsSync(join(this.source.dir, name)) && join(this.source.dir, name) !== join(dir, name)) copyFileSync(join(this.source.dir, name), join(dir, name));
+    for (const [name, content] of Object.entries(extraFiles)) writeFileSync(join(dir, name), content);
+  }
+
+  dispose(): void {
+    for (const l of this.layers) l.dispose();
+    this.headWeight.dispose();
+  }
+}
+
+export function argmax(a: Float32Array): number {
+  let best = 0;
+  for (let i = 1; i < a.length; i++) if (a[i] > a[best]) best = i; // ties → lowest id, deterministic
+  return best;
+}

@@ -1,0 +1,8 @@
+// Door of main/model: checkpoints, configs, tokenizer, the decoder and generation.
+export * from './types.js';
+export { loadModel, createRandomModel, byteLevelTokenizerFiles, parameterCountOf, seededNormal, seededRandom, CHATML_TEMPLATE, ModelLoadError, InsufficientMemoryError, type LoadOptions, type RandomModelConfig } from './load.js';
+export { readConfig, parseConfig, configJson, ropeInvFreq, ModelConfigError, UnsupportedArchitectureError } from './config.js';
+export { readHeader, readTensorF32, writeSafetensors, SafetensorsError, DTYPE_BYTES, MAX_HEADER_BYTES, type Dtype, type TensorInfo, type TensorToWrite, type SafetensorsHeader } from './safetensors.js';
+export { BpeTokenizer, TokenizerError, bytesToUnicode } from './tokenizer.js';
+export { DecoderModel, argmax } from './decoder.js';
+export { cliCommands, ModelUsageError } from './cli.js';

@@ -1,0 +1,216 @@
+// Loading a Hugging Face folder (config.json, *.safetensors or a sharded index, tokenizer files), and
+// building random small models in memory for tests and benchmarks.
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { freemem } from 'node:os';
+import { join } from 'node:path';
+import { getEngine, matrix, type Engine } from '../tensor/index.js';
+import { parseConfig, readConfig } from './config.js';
+import { DecoderModel, type DecoderWeights, type LayerWeights } from './decoder.js';
+import { readHeader, readTensorF32, SafetensorsError, type SafetensorsHeader } from './safetensors.js';
+import { BpeTokenizer, bytesToUnicode } from './tokenizer.js';
+import { LINEAR_NAMES, type Architecture, type CausalLM, type LinearName, type ModelConfig } from './types.js';
+
+export class ModelLoadError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ModelLoadError';
+  }
+}
+
+export class InsufficientMemoryError extends ModelLoadError {
+  constructor(
+    readonly neededBytes: number,
+    readonly freeBytes: number,
+  ) {
+    super(`loading needs about ${(neededBytes / 2 ** 30).toFixed(2)} GiB (float32 weights), but only ${(freeBytes / 2 ** 30).toFixed(2)} GiB is free; pass allowOverMemory to try anyway`);
+    this.name = 'InsufficientMemoryError';
+  }
+}
+
+export interface LoadOptions {
+  allowOverMemory?: boolean;
+  engine?: Engine;
+}
+
+const groupOf = (n: LinearName) => (n === 'gate_proj' || n === 'up_proj' || n === 'down_proj' ? 'mlp' : 'self_attn');
+
+/** Parameter count implied by a config (float32 bytes = 4 ×). */
+export function parameterCountOf(c: ModelConfig): number {
+  const kv = c.numKvHeads * c.headDim;
+  const q = c.numHeads * c.headDim;
+  const perLayer = c.hiddenSize * q * 2 + c.hiddenSize * kv * 2 + 3 * c.hiddenSize * c.intermediateSize + 2 * c.hiddenSize + (c.attentionBias ? q + 2 * kv : 0);
+  return c.vocabSize * c.hiddenSize * (c.tieWordEmbeddings ? 1 : 2) + c.numLayers * perLayer + c.hiddenSize;
+}
+
+function shardHeaders(dir: string): SafetensorsHeader[] {
+  const index = join(dir, 'model.safetensors.index.json');
+  if (existsSync(index)) {
+    let map: Record<string, string>;
+    try {
+      map = (JSON.parse(readFileSync(index, 'utf8')) as { weight_map: Record<string, string> }).weight_map;
+    } catch (error) {
+      throw new ModelLoadError(`${index}: expected JSON with a weight_map, found invalid text (${(error as Error).message})`);
+    }
+    if (!map || typeof map !== 'object') throw new ModelLoadError(`${index}: expected a "weight_map" object`);
+    const files = [...new Set(Object.values(map))];
+    for (const f of files) if (f.includes('/') || f.includes('\\') || f.startsWith('.')) throw new ModelLoadError(`${index}: expected shard file names inside the folder, found ${JSON.stringify(f)}`);
+    return files.map((f) => readHeader(join(dir, f)));
+  }
+  const files = readdirSync(dir).filter((f) => f.endsWith('.safetensors')).sort();
+  if (!files.length) throw new ModelLoadError(`${dir}: expected model.safetensors (or a sharded index), found no .safetensors file`);
+  return files.map((f) => readHeader(join(dir, f)));
+}
+
+export async function loadModel(dir: string, opts: LoadOptions = {}): Promise<CausalLM> {
+  if (!existsSync(dir)) throw new ModelLoadError(`expected a model folder at ${dir}, found nothing there`);
+  const config = readConfig(dir);
+  const needed = parameterCountOf(config) * 4;
+  if (!opts.allowOverMemory && needed > freemem()) throw new InsufficientMemoryError(needed, freemem());
+  const tokenizer = BpeTokenizer.fromDir(dir);
+  const headers = shardHeaders(dir);
+  const where = new Map<string, SafetensorsHeader>();
+  for (const h of headers) for (const name of h.tensors.keys()) where.set(name, h);
+  const read = (name: string, shape: number[]): Float32Array => {
+    const h = where.get(name);
+    if (!h) throw new ModelLoadError(`${dir}: expected tensor "${name}" in the checkpoint, found none`);
+    const info = h.tensors.get(name)!;
+    if (info.shape.length !== shape.length || info.shape.some((d, i) => d !== shape[i]))
+      throw new SafetensorsError(h.file, name, `expected shape ${JSON.stringify(shape)} from config.json, found ${JSON.stringify(info.shape)}`);
+    return readTensorF32(h, name);
+  };
+  const c = config;
+  const q = c.numHeads * c.headDim;
+  const kv = c.numKvHeads * c.headDim;
+  const shapes: Record<LinearName, [number, number]> = {
+    q_proj: [q, c.hiddenSize],
+    k_proj: [kv, c.hiddenSize],
+    v_proj: [kv, c.hiddenSize],
+    o_proj: [c.hiddenSize, q],
+    gate_proj: [c.intermediateSize, c.hiddenSize],
+    up_proj: [c.intermediateSize, c.hiddenSize],
+    down_proj: [c.hiddenSize, c.intermediateSize],
+  };
+  const layers: LayerWeights[] = [];
+  for (let i = 0; i < c.numLayers; i++) {
+    const p = `model.layers.${i}`;
+    const linears = {} as LayerWeights['linears'];
+    for (const n of LINEAR_NAMES) {
+      const [rows, cols] = shapes[n];
+      const base = `${p}.${groupOf(n)}.${n}`;
+      const bias = where.has(`${base}.bias`) ? read(`${base}.bias`, [rows]) : undefined;
+      linears[n] = { weight: matrix(rows, cols, read(`${base}.weight`, [rows, cols])), bias };
+    }
+    layers.push({ inputNorm: read(`${p}.input_layernorm.weight`, [c.hiddenSize]), postAttentionNorm: read(`${p}.post_attention_layernorm.weight`, [c.hiddenSize]), linears });
+  }
+  const embed = matrix(c.vocabSize, c.hiddenSize, read('model.embed_tokens.weight', [c.vocabSize, c.hiddenSize]));
+  const untiedHead = !c.tieWordEmbeddings || where.has('lm_head.weight');
+  const weights: DecoderWeights = {
+    embed,
+    layers,
+    finalNorm: read('model.norm.weight', [c.hiddenSize]),
+    lmHead: untiedHead && where.has('lm_head.weight') ? matrix(c.vocabSize, c.hiddenSize, read('lm_head.weight', [c.vocabSize, c.hiddenSize])) : null,
+  };
+  if (!c.tieWordEmbeddings && !weights.lmHead) throw new ModelLoadError(`${dir}: tie_word_embeddings is false, but the checkpoint has no lm_head.weight`);
+  return new DecoderModel(config, tokenizer, weights, { dir, tokenizerFiles: {} }, opts.engine);
+}
+
+/** Mulberry32: a small seeded generator; Box–Muller for normals. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function seededNormal(seed: number): () => number {
+  const u = seededRandom(seed);
+  return () => Math.sqrt(-2 * Math.log(u() || 1e-12)) * Math.cos(2 * Math.PI * u());
+}
+
+export const CHATML_TEMPLATE =
+  "{% for message in messages %}{{ '<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>\\n' }}{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
+
+/** A byte-level tokenizer.json with the 256 byte symbols, optional merges and ChatML special tokens. */
+export function byteLevelTokenizerFiles(merges: [string, string][] = []): Record<string, string> {
+  const symbols = bytesToUnicode();
+  const vocab: Record<string, number> = {};
+  symbols.forEach((s, i) => (vocab[s] = i));
+  for (const [a, b] of merges) if (!(a + b in vocab)) vocab[a + b] = Object.keys(vocab).length;
+  const n = Object.keys(vocab).length;
+  const specials = ['<|endoftext|>', '<|im_start|>', '<|im_end|>'];
+  const tokenizer = {
+    version: '1.0',
+    added_tokens: specials.map((content, i) => ({ id: n + i, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true })),
+    normalizer: null,
+    pre_tokenizer: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true },
+    post_processor: null,
+    decoder: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true },
+    model: { type: 'BPE', dropout: null, unk_token: null, continuing_subword_prefix: null, end_of_word_suffix: null, fuse_unk: false, byte_fallback: false, vocab, merges: merges.map(([a, b]) => `${a} ${b}`) },
+  };
+  const config = { eos_token: '<|im_end|>', pad_token: '<|endoftext|>', bos_token: null, add_bos_token: false, chat_template: CHATML_TEMPLATE, model_max_length: 4096 };
+  const generation = { eos_token_id: [n + 2, n], do_sample: false };
+  return { 'tokenizer.json': JSON.stringify(tokenizer), 'tokenizer_config.json': JSON.stringify(config, null, 2), 'generation_config.json': JSON.stringify(generation, null, 2) };
+}
+
+export type RandomModelConfig = Partial<ModelConfig> & { architecture: Architecture };
+
+/** A random small model with a byte-level tokenizer (vocab ≥ 259), for tests of every room. */
+export function createRandomModel(partial: RandomModelConfig, seed: number, engine: Engine = getEngine()): CausalLM {
+  const files = byteLevelTokenizerFiles();
+  const tokenizer = new BpeTokenizer(JSON.parse(files['tokenizer.json']), JSON.parse(files['tokenizer_config.json']), JSON.parse(files['generation_config.json']));
+  const hidden = partial.hiddenSize ?? 32;
+  const heads = partial.numHeads ?? 4;
+  const config = parseConfig({
+    architectures: [partial.architecture],
+    model_type: partial.architecture === 'Qwen2ForCausalLM' ? 'qwen2' : partial.architecture === 'MistralForCausalLM' ? 'mistral' : 'llama',
+    hidden_size: hidden,
+    intermediate_size: partial.intermediateSize ?? hidden * 2,
+    num_hidden_layers: partial.numLayers ?? 2,
+    num_attention_heads: heads,
+    num_key_value_heads: partial.numKvHeads ?? heads,
+    head_dim: partial.headDim ?? hidden / heads,
+    vocab_size: Math.max(partial.vocabSize ?? 272, tokenizer.vocabSize),
+    rms_norm_eps: partial.rmsNormEps ?? 1e-6,
+    rope_theta: partial.ropeTheta ?? 10000,
+    rope_scaling: partial.ropeScaling
+      ? { rope_type: partial.ropeScaling.type, factor: partial.ropeScaling.factor, low_freq_factor: partial.ropeScaling.lowFreqFactor, high_freq_factor: partial.ropeScaling.highFreqFactor, original_max_position_embeddings: partial.ropeScaling.originalMaxPositionEmbeddings }
+      : undefined,
+    max_position_embeddings: partial.maxPositionEmbeddings ?? 512,
+    tie_word_embeddings: partial.tieWordEmbeddings ?? false,
+    attention_bias: partial.attentionBias ?? partial.architecture === 'Qwen2ForCausalLM',
+    sliding_window: partial.slidingWindow,
+    use_sliding_window: partial.slidingWindow !== undefined,
+    eos_token_id: tokenizer.eosTokenIds[0],
+  });
+  const normal = seededNormal(seed);
+  const rand = (rows: number, cols: number, scale: number) => matrix(rows, cols, Float32Array.from({ length: rows * cols }, () => normal() * scale));
+  const vec = (n: number, around: number, spread: number) => Float32Array.from({ length: n }, () => around + normal() * spread);
+  const c = config;
+  const q = c.numHeads * c.headDim;
+  const kv = c.numKvHeads * c.headDim;
+  const s = 1 / Math.sqrt(c.hiddenSize);
+  const layers: LayerWeights[] = Array.from({ length: c.numLayers }, () => ({
+    inputNorm: vec(c.hiddenSize, 1, 0.1),
+    postAttentionNorm: vec(c.hiddenSize, 1, 0.1),
+    linears: {
+      q_proj: { weight: rand(q, c.hiddenSize, s), bias: c.attentionBias ? vec(q, 0, 0.1) : undefined },
+      k_proj: { weight: rand(kv, c.hiddenSize, s), bias: c.attentionBias ? vec(kv, 0, 0.1) : undefined },
+      v_proj: { weight: rand(kv, c.hiddenSize, s), bias: c.attentionBias ? vec(kv, 0, 0.1) : undefined },
+      o_proj: { weight: rand(c.hiddenSize, q, 1 / Math.sqrt(q)) },
+      gate_proj: { weight: rand(c.intermediateSize, c.hiddenSize, s) },
+      up_proj: { weight: rand(c.intermediateSize, c.hiddenSize, s) },
+      down_proj: { weight: rand(c.hiddenSize, c.intermediateSize, 1 / Math.sqrt(c.intermediateSize)) },
+    },
+  }));
+  const weights: DecoderWeights = {
+    embed: rand(c.vocabSize, c.hiddenSize, 1),
+    layers,
+    finalNorm: vec(c.hiddenSize, 1, 0.1),
+    lmHead: c.tieWordEmbeddings ? null : rand(c.vocabSize, c.hiddenSize, s),
+  };
+  return new DecoderModel(config, tokenizer, weights, { dir: '', tokenizerFiles: files }, engine);
+}

@@ -1,0 +1,162 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadNiahResult } from '../../main/bench/tasks/niah.js';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { cliCommands, setModelLoader } from '../../main/bench/index.js';
+import type { CausalLM } from '../../main/model/types.js';
+import { haveSamples, samplesDir } from './helpers.js';
+
+const run = async (name: string, argv: string[]): Promise<{ code: number; out: string; err: string }> => {
+  let out = '';
+  let err = '';
+  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
+  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
+  try {
+    const code = await cliCommands.find((c) => c.name === name)!.run(argv);
+    return { code, out, err };
+  } finally {
+    o.mockRestore();
+    e.mockRestore();
+  }
+};
+
+describe('acbench score', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'score-'));
+  it('reproduces the hand-worked LongBench cases', async () => {
+    const data = join(dir, 'hotpotqa.jsonl');
+    writeFileSync(data, [
+      { input: 'q1', context: 'c', answers: ['Arlenport', 'the town of Arlenport'], dataset: 'hotpotqa', _id: 'a' },
+      { input: 'q2', context: 'c', answers: ['blue'], dataset: 'hotpotqa', _id: 'b' },
+      { input: 'q3', context: 'c', answers: ['x'], dataset: 'hotpotqa', _id: 'c' },
+    ].map((r) => JSON.stringify(r)).join('\n'));
+    const preds = join(dir, 'preds.jsonl');
+    writeFileSync(preds, '{"id": "a", "prediction": "Arlenport town"}\n{"id": "b", "prediction": "The blue one"}\n{"id": "zzz", "prediction": "?"}\n');
+    const r = await run('score', ['--benchmark', 'longbench', '--data', data, '--predictions', preds, '--json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out) as { score: { score: number }; missing: string[]; unmatched: string[]; items: { scores: { score: number } }[] };
+    // a: max(2/3, 0.8) = 0.8; b: "blue one" vs "blue": P=1/2,R=1 → 2/3; c: missing → 0 — mean ×100
+    expect(j.items.map((i) => i.scores.score)).toEqual([0.8, 2 / 3, 0]);
+    expect(j.score.score).toBeCloseTo(((0.8 + 2 / 3) / 3) * 100, 9);
+    expect(j.missing).toEqual(['hotpotqa:c']);
+    expect(j.unmatched).toEqual(['zzz']);
+    const text = await run('score', ['--benchmark', 'longbench', '--data', data, '--predictions', preds]);
+    expect(text.out).toMatch(/longbench score: 48\.89 \(n=3\)/);
+  });
+  it('scores AgentBoard logged episodes (e.g. Jericho) without a data file', async () => {
+    const eps = join(dir, 'jericho.jsonl');
+    writeFileSync(eps, '{"id": 1, "task": "jericho", "progress": [0, 0.5]}\n{"id": 2, "task": "jericho", "progress": [0.2, 1]}\n');
+    const r = await run('score', ['--benchmark', 'agentboard', '--predictions', eps, '--json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out) as { score: { fields: Record<string, number> } };
+    expect(j.score.fields.progress_rate).toBeCloseTo(75, 9);
+    expect(j.score.fields.success_rate).toBeCloseTo(50, 9);
+  });
+  it.skipIf(!haveSamples)('scores the NIAH harness results folder and a WorfBench sample file', async () => {
+    const cfg = join(dir, 'niah.json');
+    writeFileSync(cfg, JSON.stringify({ needle: 'The best thing to do in San Francisco is eat a sandwich and sit in Dolores Park on a sunny day.', retrieval_question: 'q', key_phrases: ['sandwich', 'Dolores Park', 'sunny'], context_lengths: [1000], document_depth_percents: [0] }));
+    const r = await run('score', ['--benchmark', 'niah', '--data', cfg, '--predictions', join(samplesDir, 'niah'), '--json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out) as { items: { id: string; scores: { score: number } }[] };
+    expect(j.items.map((i) => [i.id, i.scores.score])).toEqual([['len1000-depth0', 1], ['len1000-depth100', 1], ['len100500-depth42.7', 0]]);
+    const wf = join(samplesDir, 'worfbench/os_graph_eval.first5.json');
+    const items = JSON.parse(readFileSync(wf, 'utf8')) as { id: string; conversations: { content: string }[] }[];
+    const preds = join(dir, 'wf.jsonl');
+    writeFileSync(preds, items.map((x) => JSON.stringify({ id: x.id, prediction: x.conversations[2].content })).join('\n'));
+    const w = await run('score', ['--benchmark', 'worfbench', '--data', wf, '--predictions', preds, '--json']);
+    expect((JSON.parse(w.out) as { score: { score: number } }).score.score).toBeCloseTo(100, 6);
+  });
+  it('bad input exits 2 with one line on stderr', async () => {
+    const r = await run('score', ['--benchmark', 'nope', '--data', join(dir, 'hotpotqa.jsonl'), '--predictions', join(dir, 'preds.jsonl')]);
+    expect(r.code).toBe(2);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect((await run('score', ['--bogus'])).code).toBe(2);
+    const bad = join(dir, 'bad.jsonl');
+    writeFileSync(bad, '{"id": 1}\n');
+    const m = await run('score', ['--benchmark', 'longbench', '--data', join(dir, 'hotpotqa.jsonl'), '--predictions', bad]);
+    expect(m.code).toBe(2);
+    expect(m.err).toMatch(/bad\.jsonl, line 1, field "prediction"/);
+  });
+});
+
+describe('acbench eval against an OpenAI-compatible endpoint', () => {
+  let server: Server;
+  let url = '';
+  let requests = 0;
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        requests++;
+        const j = JSON.parse(body) as { messages?: unknown; prompt?: string };
+        const content = '    return total';
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ choices: [j.messages ? { message: { role: 'assistant', content } } : { text: content }] }));
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  it('runs, writes results and summary, and a rerun resumes without new requests', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'eval-')), 'run');
+    const args = ['--endpoint', url, '--endpoint-model', 'tiny', '--tasks', 'longbench-code,niah', '--limit', '3', '--out', out, '--json'];
+    const r = await run('eval', args);
+    expect(r.code, r.err).toBe(0);
+    const summary = JSON.parse(r.out) as { tasks: { task: string; n: number }[]; notForPublication: boolean; capabilities: { capability: string }[] };
+    expect(summary.tasks.map((t) => [t.task, t.n])).toEqual([['longbench-code', 3], ['niah', 3]]);
+    expect(summary.notForPublication).toBe(true);
+    expect(existsSync(join(out, 'summary.json'))).toBe(true);
+    expect(readFileSync(join(out, 'results.jsonl'), 'utf8').trim().split('\n')).toHaveLength(6);
+    expect(r.err).toMatch(/longbench-code 3\/3/);
+    // NIAH cells are also written in the harness's results-JSON shape, which our importer reads back
+    const cells = readdirSync(join(out, 'niah'));
+    expect(cells).toHaveLength(3);
+    const cell = await loadNiahResult(join(out, 'niah', cells[0]));
+    expect(cell).toMatchObject({ contextLength: 128, response: '    return total', score: 0 });
+    expect(cell.needle).toContain('fennel');
+    const before = requests;
+    const again = await run('eval', args);
+    expect(again.code).toBe(0);
+    expect(requests).toBe(before);
+  });
+  it('usage errors exit 2', async () => {
+    expect((await run('eval', ['--tasks', 'worfbench'])).code).toBe(2);
+    expect((await run('eval', ['--endpoint', url, '--tasks', 'nosuchtask'])).err).toMatch(/task: expected one of/);
+    expect((await run('eval', ['--endpoint', url, '--tasks', 'agentboard-jericho'])).err).toMatch(/import-only/);
+    expect((await run('eval', ['--endpoint', url, '--limit', '0'])).code).toBe(2);
+  });
+});
+
+describe('acbench eval --model DIR', () => {
+  it('loads through the registered model loader and runs on the embedded-model generator', async () => {
+    const tokenizer = {
+      vocabSize: 256, eosTokenIds: [0],
+      encode: (t: string) => [...t].map((c) => c.charCodeAt(0) & 255),
+      decode: (ids: number[]) => String.fromCharCode(...ids),
+      applyChatTemplate: (turns: { role: string; content: string }[]) => turns.map((t) => t.content).join('\n'),
+    };
+    const answer = { text: 'Paragraph 1', tokens: [], finishReason: 'eos', stats: { prefillTokens: 0, decodeTokens: 0, prefillTokensPerS: 0, decodeTokensPerS: 0, peakMemoryBytes: 0, backend: 'fake' } };
+    const fake = { dir: '/m', hash: 'h1', tokenizer, config: { maxPositionEmbeddings: 4096 }, generate: () => answer, generateBatch: (ps: unknown[]) => ps.map(() => answer) } as unknown as CausalLM;
+    const loaded: string[] = [];
+    setModelLoader(async (dir) => {
+      if (dir.endsWith('missing')) throw new Error('no config.json');
+      loaded.push(dir);
+      return fake;
+    });
+    const out = join(mkdtempSync(join(tmpdir(), 'evalm-')), 'o');
+    const r = await run('eval', ['--model', '/models/tiny', '--tasks', 'longbench-synthetic', '--limit', '4', '--out', out, '--json']);
+    expect(r.code, r.err).toBe(0);
+    expect(loaded).toEqual(['/models/tiny']);
+    const j = JSON.parse(r.out) as { generator: string; tasks: { n: number }[] };
+    expect(j.generator).toBe('model:h1');
+    expect(j.tasks[0].n).toBe(4);
+    const bad = await run('eval', ['--model', '/models/missing', '--tasks', 'niah']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--model: expected a model folder the model room can load, found \/models\/missing: no config.json/);
+  });
+});
