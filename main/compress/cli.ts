@@ -1,0 +1,96 @@
+// `acbench compress`: validate, load, calibrate, compress, export; progress on stderr, result on stdout.
+import { loadModel } from '../model/index.js';
+import { needsCalibration, resolveConfig, validateAgainstModel } from './config.js';
+import { USAGE, UsageError, parseCompressArgs } from './cli-args.js';
+import { loadCalibration } from './calibration.js';
+import { compressModel } from './driver.js';
+import { CalibrationError, CompressionCancelledError, CompressionConfigError, CompressionShapeError, ExportFormatError } from './errors.js';
+import { checkExportFormat, writeCompressedModel } from './export/write.js';
+
+const USER_ERRORS = [UsageError, CompressionConfigError, CompressionShapeError, CalibrationError, ExportFormatError];
+
+export async function runCompress(argv: string[]): Promise<number> {
+  try {
+    const a = parseCompressArgs(argv);
+    const cfg = resolveConfig(a.config, a.tuning); // wrong combinations fail here, before loading anything
+    checkExportFormat(cfg, a.format);
+    const t0 = performance.now();
+    const model = await loadModel(a.model);
+    validateAgainstModel(cfg, model.config);
+    let calibration;
+    if (needsCalibration(cfg.method)) {
+      calibration = loadCalibration(model.tokenizer, a.calib);
+      process.stderr.write(`calibration: ${calibration.samples.length} × ${calibration.seqlen} tokens from ${a.calib.source} (sha256 ${calibration.hash.slice(0, 12)}…)\n`);
+    }
+    const tCal = (performance.now() - t0) / 1000;
+    const ac = new AbortController();
+    const onSigint = () => ac.abort();
+    process.once('SIGINT', onSigint);
+    let lastLine = 0;
+    const outcome = await compressModel(model, a.config, calibration, {
+      signal: ac.signal,
+      tuning: a.tuning,
+      onProgress: (p) => {
+        const now = performance.now();
+        if (now - lastLine < 500 && p.stage !== 'done') return;
+        lastLine = now;
+        const eta = p.etaS === null ? '' : ` · ETA ${p.etaS.toFixed(0)} s`;
+        process.stderr.write(`[${(p.fraction * 100).toFixed(0).padStart(3)}%] ${p.message}${eta}\n`);
+      },
+    }).finally(() => process.off('SIGINT', onSigint));
+    outcome.report.seconds.calibrate = tCal;
+    await writeCompressedModel(model, outcome, a.out, a.format);
+    const r = outcome.report;
+    if (a.json) process.stdout.write(JSON.stringify({ out: a.out, format: a.format, report: r }, null, 2) + '\n');
+    else {
+      const lines = [
+        `method        ${r.method} (${describe(r.config)})`,
+        `layers        ${r.layers.length}, linears ${r.linears.length}`,
+        `loss          ${r.layers.map((l) => l.loss.toExponential(2)).join(' ')}`,
+        `sparsity      ${(r.sparsity.global * 100).toFixed(2)} %`,
+        `bits/weight   ${r.effectiveBitsPerWeight.toFixed(3)} (incl. scales/zeros)`,
+        `size          ${(r.sizeBytes.before / 2 ** 20).toFixed(1)} MiB → ${(r.sizeBytes.after / 2 ** 20).toFixed(1)} MiB (×${r.sizeBytes.ratio.toFixed(2)})`,
+        `time          calibrate ${r.seconds.calibrate.toFixed(1)} s, statistics ${r.seconds.statistics.toFixed(1)} s, compress ${r.seconds.compress.toFixed(1)} s, total ${r.seconds.total.toFixed(1)} s`,
+        `calibration   ${r.calibration ? r.calibration.hash : '(none)'}`,
+        `written       ${a.out} (${a.format})`,
+      ];
+      process.stdout.write(lines.join('\n') + '\n');
+    }
+    model.dispose();
+    return 0;
+  } catch (e) {
+    const err = e as Error;
+    if (err instanceof CompressionCancelledError) {
+      process.stderr.write(`compress: ${err.message}\n`);
+      return 130;
+    }
+    // ours, or another room's typed error (a model folder that does not load): bad input, exit 2
+    const typedElsewhere = err.name.endsWith('Error') && !['Error', 'RangeError', 'TypeError', 'ReferenceError', 'SyntaxError'].includes(err.name) && /expected/.test(err.message);
+    const badArgs = String((err as { code?: unknown }).code ?? '').startsWith('ERR_PARSE_ARGS');
+    if (USER_ERRORS.some((c) => err instanceof c) || typedElsewhere || badArgs) {
+      process.stderr.write(`compress: ${err.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`compress: ${err.stack ?? err.message}\n`);
+    return 1;
+  }
+}
+
+function describe(c: { method: string; bits: number; groupSize: number; sym: boolean; actOrder: boolean; sparsity: number; pattern: string; alpha: number }): string {
+  switch (c.method) {
+    case 'rtn':
+    case 'gptq':
+    case 'awq':
+      return `w${c.bits} g${c.groupSize}${c.sym ? ' sym' : ' asym'}${c.actOrder ? ' act-order' : ''}`;
+    case 'smoothquant':
+      return `W8A8 α=${c.alpha}`;
+    case 'fp8':
+      return 'E4M3';
+    default:
+      return `${c.pattern === 'unstructured' ? `${(c.sparsity * 100).toFixed(0)}%` : c.pattern}`;
+  }
+}
+
+export const cliCommands: { name: string; summary: string; usage: string; run(argv: string[]): Promise<number> }[] = [
+  { name: 'compress', summary: 'quantize or prune a model (RTN, GPTQ, AWQ, SmoothQuant, FP8, magnitude, Wanda, SparseGPT) and save it', usage: USAGE, run: runCompress },
+];

@@ -1,0 +1,174 @@
+// Writing a compressed model: our HF layout (fake-quant or pruned float weights + acbench_compression.json),
+// the AutoGPTQ v1 layout and the AutoAWQ GEMM layout (spec §9); and re-installing the inference-time
+// transforms (SmoothQuant activations, KV cache) when a compressed folder is loaded again.
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CausalLM, LinearName } from '../../model/index.js';
+import type { ResolvedConfig } from '../config.js';
+import type { CompressionOutcome } from '../driver.js';
+import type { CompressionReport } from '../report.js';
+import { CompressionConfigError, ExportFormatError } from '../errors.js';
+import { kvQuantTransform } from '../quant/kvcache.js';
+import { perTokenActivationTransform } from '../quant/smoothquant.js';
+import { awqLinearTensors, awqQuantizationConfig, gptqLinearTensors, gptqQuantizationConfig, linearPrefix, type NamedTensor } from './formats.js';
+import { toFp16Bits } from './fp16.js';
+import { unpackAwq, unpackGptq } from './pack.js';
+import { type RawTensor, bytesOf, readSafetensors, typedOf, writeSafetensors } from './safetensors.js';
+
+export type ExportFormat = 'fake' | 'gptq' | 'awq';
+export const COMPRESSION_METADATA_FILE = 'acbench_compression.json';
+
+export interface CompressionMetadata {
+  format: 'acbench-compression';
+  version: 1;
+  method: string;
+  export: ExportFormat;
+  config: ResolvedConfig;
+  /** what the runtime must apply at inference for the numbers to mean what they say */
+  runtime: { activationBits: number | null; kvCache: { bits: number; groupSize: number } | null };
+  report: CompressionReport;
+}
+
+/** Which export formats a configuration can produce; checked before any work. */
+export function checkExportFormat(c: ResolvedConfig, format: ExportFormat): void {
+  if (format === 'gptq') {
+    const ok = c.method === 'gptq' || c.method === 'rtn' || (c.method === 'sparsegpt' && c.quantizeAfterPruning);
+    if (!ok) throw new CompressionConfigError('format gptq', 'method gptq, rtn, or sparsegpt with --bits', `method ${c.method}`);
+    if (!c.sym) throw new CompressionConfigError('format gptq', 'symmetric quantization (--sym; the v1 format stores zero − 1)', 'asymmetric');
+  }
+  if (format === 'awq') {
+    if (c.method !== 'awq') throw new CompressionConfigError('format awq', 'method awq', `method ${c.method}`);
+    if (c.bits !== 4) throw new CompressionConfigError('format awq', '4 bits (GEMM kernels)', `${c.bits} bits`);
+  }
+}
+
+export function metadataOf(outcome: CompressionOutcome, format: ExportFormat): CompressionMetadata {
+  const r = outcome.report;
+  return {
+    format: 'acbench-compression',
+    version: 1,
+    method: r.method,
+    export: format,
+    config: r.config,
+    runtime: { activationBits: r.activations?.bits ?? null, kvCache: r.kvCache },
+    report: r,
+  };
+}
+
+/** Save `model` (already compressed in place) to outDir in the chosen layout. */
+export async function writeCompressedModel(model: CausalLM, outcome: CompressionOutcome, outDir: string, format: ExportFormat = 'fake'): Promise<void> {
+  const cfg = outcome.report.config;
+  checkExportFormat(cfg, format);
+  const meta = metadataOf(outcome, format);
+  await model.save(outDir, { [COMPRESSION_METADATA_FILE]: JSON.stringify(meta, null, 2) });
+  if (format === 'fake') return;
+  const perLinear = (layer: number, name: LinearName, bias?: Float32Array): Record<string, NamedTensor> => {
+    const rec = outcome.records.get(`${layer}.${name}`);
+    if (!rec) throw new ExportFormatError(`export ${format}`, `a quantization record for layer ${layer} ${name}`, 'none');
+    const prefix = linearPrefix(layer, name);
+    return format === 'gptq' ? gptqLinearTensors(prefix, rec, bias) : awqLinearTensors(prefix, rec, bias);
+  };
+  const replaced = new Map<string, Record<string, NamedTensor>>();
+  model.layers.forEach((layer, li) => {
+    for (const name of ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'] as LinearName[])
+      replaced.set(`${linearPrefix(li, name)}.weight`, perLinear(li, name, layer.linear(name).bias));
+  });
+  const files = readdirSync(outDir).filter((f) => f.endsWith('.safetensors'));
+  if (files.length === 0) throw new ExportFormatError(outDir, 'model.safetensors written by the model room', 'no .safetensors file');
+  const newMap: Record<string, string> = {};
+  let found = 0;
+  for (const file of files) {
+    const { tensors, metadata } = readSafetensors(join(outDir, file));
+    const out = new Map<string, RawTensor>();
+    for (const [name, t] of tensors) {
+      const rep = replaced.get(name);
+      if (rep) {
+        found++;
+        for (const [n, nt] of Object.entries(rep)) out.set(n, { dtype: nt.dtype === 'F32' ? 'F16' : nt.dtype, shape: nt.shape, bytes: nt.dtype === 'F32' ? bytesOf(toF16(nt.data as Float32Array)) : bytesOf(nt.data) });
+        continue;
+      }
+      if (name.endsWith('.bias') && replaced.has(name.replace(/\.bias$/, '.weight'))) continue; // written with its linear
+      out.set(name, t.dtype === 'F32' ? { dtype: 'F16', shape: t.shape, bytes: bytesOf(toF16(typedOf(t) as Float32Array)) } : t);
+    }
+    writeSafetensors(join(outDir, file), out, { ...metadata, format: 'pt' });
+    for (const n of out.keys()) newMap[n] = file;
+  }
+  if (found !== replaced.size) throw new ExportFormatError(`export ${format}`, `${replaced.size} block linear weights in the saved checkpoint`, `${found}`);
+  const indexPath = join(outDir, 'model.safetensors.index.json');
+  if (existsSync(indexPath)) {
+    const index = JSON.parse(readFileSync(indexPath, 'utf8')) as { metadata?: unknown; weight_map: Record<string, string> };
+    index.weight_map = newMap;
+    writeFileSync(indexPath, JSON.stringify(index, null, 2));
+  }
+  const configPath = join(outDir, 'config.json');
+  const config = JSON.parse(readFileSync(configPath, 'utf8')) as Record<string, unknown>;
+  const q = format === 'gptq' ? gptqQuantizationConfig(cfg) : awqQuantizationConfig(cfg);
+  config.quantization_config = q;
+  config.torch_dtype = 'float16';
+  writeFileSync(configPath, JSON.stringify(config, null, 2));
+  if (format === 'gptq') writeFileSync(join(outDir, 'quantize_config.json'), JSON.stringify(q, null, 2));
+  else writeFileSync(join(outDir, 'quant_config.json'), JSON.stringify({ zero_point: true, q_group_size: cfg.groupSize, w_bit: cfg.bits, version: 'GEMM' }, null, 2));
+}
+
+function toF16(a: Float32Array): Uint16Array {
+  const out = new Uint16Array(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = toFp16Bits(a[i]);
+  return out;
+}
+
+export function readCompressionMetadata(dir: string): CompressionMetadata | null {
+  const p = join(dir, COMPRESSION_METADATA_FILE);
+  if (!existsSync(p)) return null;
+  const m = JSON.parse(readFileSync(p, 'utf8')) as CompressionMetadata;
+  if (m.format !== 'acbench-compression') throw new ExportFormatError(p, 'format "acbench-compression"', JSON.stringify(m.format));
+  return m;
+}
+
+/**
+ * After loading a compressed folder: re-install SmoothQuant's per-token activation quantization and the
+ * KV-cache quantization recorded in acbench_compression.json. Returns the metadata (null for a plain model).
+ */
+export function restoreRuntimeTransforms(model: CausalLM): CompressionMetadata | null {
+  const m = readCompressionMetadata(model.dir);
+  if (!m) return null;
+  model.setActivationTransform(m.runtime.activationBits ? perTokenActivationTransform(m.runtime.activationBits) : undefined);
+  model.setKvTransform(m.runtime.kvCache ? kvQuantTransform(m.runtime.kvCache.bits, m.runtime.kvCache.groupSize) : undefined);
+  return m;
+}
+
+/**
+ * Dequantize every packed linear of a GPTQ or AWQ export folder: prefix → W [out, in] (float32).
+ * The round-trip check: these equal the fake-quant weights the compressed model ran with.
+ */
+export function readQuantizedLinears(dir: string): Map<string, { rows: number; cols: number; data: Float32Array }> {
+  const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { quantization_config?: { quant_method?: string; bits?: number; group_size?: number } };
+  const q = config.quantization_config;
+  if (!q || (q.quant_method !== 'gptq' && q.quant_method !== 'awq')) throw new ExportFormatError(join(dir, 'config.json'), 'quantization_config with quant_method gptq or awq', JSON.stringify(q ?? null));
+  const bits = q.bits ?? 4;
+  const out = new Map<string, { rows: number; cols: number; data: Float32Array }>();
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.safetensors'))) {
+    const { tensors } = readSafetensors(join(dir, file));
+    for (const [name, t] of tensors) {
+      if (!name.endsWith('.qweight')) continue;
+      const prefix = name.slice(0, -'.qweight'.length);
+      const get = (suffix: string) => {
+        const x = tensors.get(`${prefix}.${suffix}`);
+        if (!x) throw new ExportFormatError(`${file}: ${prefix}`, `a ${suffix} tensor`, 'none');
+        return typedOf(x);
+      };
+      if (q.quant_method === 'gptq') {
+        const rows = t.shape[1];
+        const cols = (t.shape[0] * 32) / bits;
+        const tensorsOf = { qweight: typedOf(t) as Int32Array, qzeros: get('qzeros') as Int32Array, scales: get('scales') as Uint16Array, gIdx: get('g_idx') as Int32Array, shapes: undefined as never };
+        out.set(prefix, { rows, cols, data: unpackGptq(tensorsOf, bits, rows, cols) });
+      } else {
+        const cols = t.shape[0];
+        const rows = t.shape[1] * 8;
+        out.set(prefix, { rows, cols, data: unpackAwq({ qweight: typedOf(t) as Int32Array, qzeros: get('qzeros') as Int32Array, scales: get('scales') as Uint16Array, shapes: undefined as never }, rows, cols, q.group_size ?? 128) });
+      }
+    }
+  }
+  return out;
+}
+
+export { readSafetensors, typedOf };

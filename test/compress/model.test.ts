@@ -1,0 +1,109 @@
+// Whole-model: compress → save → load → generate with the real runtime, for every method.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRandomModel, loadModel, type CausalLM, type RandomModelConfig } from '../../main/model/index.js';
+import { compressModel, loadCalibration, restoreRuntimeTransforms, writeCompressedModel, readQuantizedLinears, cliCommands, type CompressionConfig } from '../../main/compress/index.js';
+import { linearPrefix } from '../../main/compress/export/formats.js';
+
+const llama: RandomModelConfig = { architecture: 'LlamaForCausalLM', hiddenSize: 64, intermediateSize: 128, numLayers: 2, numHeads: 4, numKvHeads: 2 };
+const qwen: RandomModelConfig = { architecture: 'Qwen2ForCausalLM', hiddenSize: 64, intermediateSize: 128, numLayers: 2, numHeads: 4, numKvHeads: 4 };
+
+function tmp(name: string): string {
+  return mkdtempSync(join(tmpdir(), `acb-${name}-`));
+}
+
+describe('compress → save → load → generate (real runtime)', () => {
+  const cases: [string, RandomModelConfig, CompressionConfig][] = [
+    ['rtn', llama, { method: 'rtn', bits: 4, groupSize: 32 }],
+    ['gptq', qwen, { method: 'gptq', bits: 4, groupSize: 32, actOrder: true, kvBits: 8 }],
+    ['awq', qwen, { method: 'awq', groupSize: 32 }],
+    ['smoothquant', llama, { method: 'smoothquant', alpha: 0.85 }],
+    ['fp8', llama, { method: 'fp8', fp8Granularity: 'tensor' }],
+    ['magnitude', llama, { method: 'magnitude', sparsity: 0.5 }],
+    ['wanda', llama, { method: 'wanda', pattern: '2:4' }],
+    ['sparsegpt', qwen, { method: 'sparsegpt', pattern: '4:8', bits: 8, groupSize: 32 }],
+  ];
+  for (const [label, shape, config] of cases)
+    it(`${label}: the saved folder loads with the same weights and generates`, async () => {
+      const model = createRandomModel(shape, 3);
+      const prompt = model.tokenizer.encode('The plan has three steps', { addSpecialTokens: false });
+      const before = model.generate(prompt, { maxNewTokens: 6, ignoreEos: true }).tokens;
+      const logitsBefore = model.forward(prompt).logits.data.slice();
+      const calibration = loadCalibration(model.tokenizer, { samples: 4, seqlen: 32, seed: 1 });
+      const outcome = await compressModel(model, config, calibration);
+      const dir = tmp(label);
+      await writeCompressedModel(model, outcome, dir, 'fake');
+      const loaded = await loadModel(dir);
+      const meta = restoreRuntimeTransforms(loaded);
+      expect(meta!.method).toBe(config.method);
+      for (let i = 0; i < 2; i++)
+        for (const n of ['q_proj', 'down_proj'] as const) expect(loaded.layers[i].linear(n).weight.data).toEqual(model.layers[i].linear(n).weight.data);
+      expect(loaded.layers[0].inputNorm).toEqual(model.layers[0].inputNorm); // AWQ/SmoothQuant folded scales survive the round trip
+      const a = model.generate(prompt, { maxNewTokens: 6, ignoreEos: true });
+      const b = loaded.generate(prompt, { maxNewTokens: 6, ignoreEos: true });
+      expect(b.tokens).toHaveLength(6);
+      expect(b.tokens).toEqual(a.tokens); // same weights + same runtime transforms → same greedy text
+      expect(before).toHaveLength(6);
+      expect(loaded.forward(prompt).logits.data).not.toEqual(logitsBefore); // compression did change the model
+      if (config.method === 'wanda') expect(outcome.report.sparsity.global).toBe(0.5);
+      model.dispose();
+      loaded.dispose();
+    });
+
+  it('GPTQ export of a real model unpacks to the weights it ran with', async () => {
+    const model = createRandomModel(llama, 5);
+    const calibration = loadCalibration(model.tokenizer, { samples: 4, seqlen: 32, seed: 2 });
+    const outcome = await compressModel(model, { method: 'gptq', bits: 4, groupSize: 32, actOrder: true }, calibration);
+    const dir = tmp('gptq-export');
+    await writeCompressedModel(model, outcome, dir, 'gptq');
+    const lin = readQuantizedLinears(dir);
+    model.layers.forEach((l, i) => expect(lin.get(linearPrefix(i, 'gate_proj'))!.data).toEqual(l.linear('gate_proj').weight.data));
+    expect(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')).quantization_config.quant_method).toBe('gptq');
+    model.dispose();
+  });
+});
+
+describe('acbench compress', () => {
+  const out: string[] = [];
+  const err: string[] = [];
+  afterEach(() => vi.restoreAllMocks());
+  const capture = () => {
+    out.length = 0;
+    err.length = 0;
+    vi.spyOn(process.stdout, 'write').mockImplementation((s) => (out.push(String(s)), true));
+    vi.spyOn(process.stderr, 'write').mockImplementation((s) => (err.push(String(s)), true));
+  };
+  const run = (argv: string[]) => cliCommands.find((c) => c.name === 'compress')!.run(argv);
+
+  it('compresses a model folder and prints the report as JSON', async () => {
+    const src = tmp('cli-src');
+    const base: CausalLM = createRandomModel(llama, 7);
+    await base.save(src);
+    const dst = join(tmp('cli-dst'), 'out');
+    capture();
+    const code = await run(['--model', src, '--method', 'sparsegpt', '--sparsity', '0.5', '--samples', '4', '--seqlen', '32', '--out', dst, '--json']);
+    vi.restoreAllMocks();
+    expect(err.join('')).not.toMatch(/Error/);
+    expect(code).toBe(0);
+    const res = JSON.parse(out.join(''));
+    expect(res.report.method).toBe('sparsegpt');
+    expect(res.report.calibration.hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(Math.abs(res.report.sparsity.global - 0.5)).toBeLessThan(0.01);
+    const loaded = await loadModel(dst);
+    expect(loaded.generate([1, 2, 3], { maxNewTokens: 3, ignoreEos: true }).tokens).toHaveLength(3);
+  });
+
+  it('wrong combinations exit 2 with one line naming what was expected, before loading the model', async () => {
+    capture();
+    const code = await run(['--model', '/no/such/model', '--method', 'awq', '--pattern', '2:4', '--out', '/tmp/x']);
+    vi.restoreAllMocks();
+    expect(code).toBe(2);
+    expect(err.join('')).toMatch(/^compress: compression pattern: expected a pruning method/);
+    capture();
+    expect(await run(['--model', '/no/such/model', '--method', 'gptq', '--out', '/tmp/x'])).toBe(2); // missing model folder: typed load error
+    vi.restoreAllMocks();
+    expect(err.join('')).toMatch(/expected a model folder/);
+  });
+});
