@@ -11,6 +11,7 @@ import { runDir } from '../store/index.js';
 import { inProcessExecutor, type Executor, type RunRequest, type StagePlanner } from './queue.js';
 import type { Stage, StageContext } from './pipeline.js';
 import { evaluateStage } from './evaluate.js';
+import { analysisViews, compressionViews } from './views.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** the app root, from dist/main/*.js or main/jobs/*.ts */
@@ -130,7 +131,9 @@ export const planStages: StagePlanner = (req, emitHeadline) => {
           });
           await writeCompressedModel(model, outcome, m.dir, 'fake');
           model.dispose();
-          ctx.finish(key, 'compression', { label: m.label, config: m.config, dir: m.dir, report: outcome.report as unknown as Record<string, unknown> });
+          const [own, base] = compressionViews(m.label, outcome.report, !ctx.isDone('view:compression:base'));
+          if (base) ctx.record(base.key, base.kind, base.data);
+          ctx.finish(key, 'compression', { ...own.data, label: m.label, spec: m.config, dir: m.dir, report: outcome.report as unknown as Record<string, unknown> });
         }
       },
     });
@@ -155,7 +158,8 @@ export const planStages: StagePlanner = (req, emitHeadline) => {
             onProgress: (p) => ctx.message(`statistics ${m.label}: ${p.message}`),
           });
           compressed.dispose();
-          ctx.finish(key, 'analysis', { label: m.label, ...(result as unknown as Record<string, unknown>) });
+          for (const view of analysisViews(m.label, result, !ctx.isDone('view:perplexity:base'))) if (!ctx.isDone(view.key)) ctx.record(view.key, view.kind, view.data);
+          ctx.finish(key, 'analysis', { label: m.label, metric: 'pair', ...(result as unknown as Record<string, unknown>) });
           emitHeadline(Object.fromEntries(Object.entries(analysisHeadline(result)).map(([k, v]) => [`${m.label}/${k}`, v])));
         }
       },

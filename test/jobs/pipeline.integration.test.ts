@@ -33,7 +33,9 @@ describe('experiment pipeline', () => {
     expect(summary.error).toBeUndefined();
     expect(summary.status).toBe('done');
     const kinds = (k: string) => records.filter((r) => r.kind === k);
-    expect(kinds('compression').map((r) => r.data.label)).toEqual(['RTN-W4', 'Mag-2:4']);
+    expect(kinds('compression').map((r) => r.data.config)).toEqual(['base', 'RTN-W4', 'Mag-2:4']);
+    for (const c of kinds('compression')) expect(c.data.memoryBytes as number).toBeGreaterThan(0);
+    expect(kinds('analysis').filter((r) => r.data.metric === 'perplexity').map((r) => r.data.config).sort()).toEqual(['Mag-2:4', 'RTN-W4', 'base']);
     const scores = kinds('score').filter((r) => !r.data.subtask && r.data.contextLength === undefined);
     expect(scores.map((r) => `${r.data.config}/${r.data.task}`).sort()).toEqual(['Mag-2:4/t-eval', 'Mag-2:4/worfbench', 'RTN-W4/t-eval', 'RTN-W4/worfbench', 'base/t-eval', 'base/worfbench']);
     for (const s of scores) expect(s.data.score as number).toBeGreaterThanOrEqual(0);
