@@ -3,11 +3,14 @@ import { parseArgs } from 'node:util';
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createService } from './host.js';
 import { startWebShell } from './server.js';
 import { roomCommands, type CliCommand } from './commands.js';
+import { ExperimentSpec, describeZodError, type Experiment, type ResultRecord, type RunProgress, type RunSummary } from './api/contract.js';
+import { PRESETS } from './api/presets.js';
+import { writeReport } from './api/report.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** the app root: dist/main/cli.js → ../.. ; main/cli.ts (tests) → .. */
@@ -95,7 +98,66 @@ async function info(argv: string[]): Promise<number> {
   return 0;
 }
 
+async function runStudy(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { out: { type: 'string' }, json: { type: 'boolean', default: false }, limit: { type: 'string' }, 'allow-over-memory': { type: 'boolean', default: false } }, strict: true });
+  const target = positionals[0];
+  if (!target) throw new UsageError(`expected a preset (${Object.keys(PRESETS).join(', ')}) or an experiment spec JSON file, found nothing`);
+  let input: unknown;
+  if (PRESETS[target]) input = structuredClone(PRESETS[target]);
+  else if (existsSync(target)) {
+    try {
+      input = JSON.parse(readFileSync(target, 'utf8'));
+    } catch (error) {
+      throw new UsageError(`${target}: expected an experiment spec in JSON, found invalid JSON (${(error as Error).message})`);
+    }
+  } else throw new UsageError(`expected a preset (${Object.keys(PRESETS).join(', ')}) or an existing spec file, found ${JSON.stringify(target)}`);
+  const parsed = ExperimentSpec.safeParse(input);
+  if (!parsed.success) throw new UsageError(`${target}: ${describeZodError(parsed.error, input)}`);
+  const spec = parsed.data;
+  if (values.limit !== undefined) {
+    const limit = Number(values.limit);
+    if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit: expected a whole number ≥ 1, found ${values.limit}`);
+    spec.benchmarks.limit = limit;
+  }
+  const service = await createService('cli');
+  const exp = (await service.dispatch('createExperiment', { spec })) as Experiment;
+  const started = Date.now();
+  let lastLine = 0;
+  service.events.on('runProgress', (p: RunProgress) => {
+    if (values.json || Date.now() - lastLine < 1000) return;
+    lastLine = Date.now();
+    const eta = p.etaS === null ? '' : `, about ${formatSeconds(p.etaS)} left`;
+    process.stderr.write(`[${formatSeconds((Date.now() - started) / 1000)}] ${p.stage ?? p.status} ${p.done}/${p.total}${eta} — ${p.message}\n`);
+  });
+  const run = (await service.dispatch('startRun', { experimentId: exp.id, allowOverMemory: values['allow-over-memory'] })) as RunSummary;
+  process.once('SIGINT', () => {
+    process.stderr.write('cancelling… (finished items are kept; resume from the app)\n');
+    void service.dispatch('cancelRun', { runId: run.id }).catch(() => {});
+  });
+  await service.idle();
+  const { run: done, records } = (await service.dispatch('getRunResults', { runId: run.id, limit: 10_000 })) as { run: RunSummary; records: ResultRecord[] };
+  if (done.status !== 'done') {
+    console.error(`acbench run: the run ${done.status}${done.error ? `: ${done.error}` : ''} (run ${run.id}; resume it from the app)`);
+    return 1;
+  }
+  const total = (await service.dispatch('getRunResults', { runId: run.id, limit: 1 })) as { total: number };
+  const all = total.total > records.length ? ((await service.dispatch('getRunResults', { runId: run.id, limit: total.total })) as { records: ResultRecord[] }).records : records;
+  const out = resolve(values.out ?? join(service.info().dataDir, 'reports', run.id));
+  const report = writeReport(all, out, spec.name);
+  const seconds = (Date.now() - started) / 1000;
+  if (values.json) console.log(JSON.stringify({ experimentId: exp.id, runId: run.id, seconds, report: report.dir, files: report.files, headline: done.headline }, null, 2));
+  else console.log(`Finished in ${formatSeconds(seconds)}. Report (tables and figures): ${report.dir}`);
+  return 0;
+}
+
+function formatSeconds(s: number): string {
+  if (s < 90) return `${Math.round(s)} s`;
+  if (s < 5400) return `${Math.round(s / 60)} min`;
+  return `${(s / 3600).toFixed(1)} h`;
+}
+
 const builtin: CliCommand[] = [
+  { name: 'run', summary: 'run a whole study (a preset such as builtin:demo, or a spec file) and write its report', usage: 'acbench run builtin:demo|SPEC.json [--out DIR] [--limit N] [--allow-over-memory] [--json]', run: runStudy },
   { name: 'serve', summary: 'start the web shell on 127.0.0.1', usage: 'acbench serve [--port N] [--no-open]', run: (argv) => serve(argv) },
   { name: 'start', summary: 'open the app (Electron where installed, else the web shell)', usage: 'acbench start', run: start },
   { name: 'info', summary: 'versions, tensor backend, hardware, data folder', usage: 'acbench info [--json]', run: info },

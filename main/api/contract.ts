@@ -9,11 +9,11 @@ export const Id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'an id of letters, d
 
 export const ModelSource = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('builtin'), id: z.literal('acb-tiny') }),
-  z.object({ kind: z.literal('local'), path: z.string().min(1, 'a model folder path') }),
+  z.object({ kind: z.literal('local'), path: z.string({ error: 'a model folder path' }).min(1, 'a model folder path') }),
   z.object({
     kind: z.literal('endpoint'),
-    baseUrl: z.string().url('an http(s) URL such as http://127.0.0.1:8000/v1'),
-    model: z.string().min(1, 'the served model name'),
+    baseUrl: z.string({ error: 'an http(s) URL such as http://127.0.0.1:8000/v1' }).url('an http(s) URL such as http://127.0.0.1:8000/v1'),
+    model: z.string({ error: 'the served model name' }).min(1, 'the served model name'),
     apiKey: z.string().optional(),
   }),
 ]);
@@ -62,7 +62,7 @@ export const AnalysisConfig = z.object({
 });
 
 export const ExperimentSpec = z.object({
-  name: z.string().trim().min(1, 'a name').max(200),
+  name: z.string({ error: 'a name' }).trim().min(1, 'a name').max(200),
   model: ModelSource,
   compressions: z.array(CompressionConfig).max(32).default([]),
   calibration: CalibrationConfig.default({ source: 'builtin', samples: 128, seqlen: 512, seed: 0 }),
