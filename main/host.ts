@@ -11,7 +11,7 @@ import type { TaskInfo } from './api/contract.js';
 export function builtinTasks(): TaskInfo[] {
   return listBuiltinTasks()
     .filter((t) => t.runnable)
-    .map((t) => ({ id: t.id, title: t.title, capability: t.capability, benchmark: t.benchmark, metric: t.metric, items: t.items ?? 0 }));
+    .map((t) => ({ id: t.id, name: t.title.split(':')[0], help: `${t.title}; ${t.metric}${t.items ? `, ${t.items} built-in items` : ''}`, title: t.title, capability: t.capability, benchmark: t.benchmark, metric: t.metric, items: t.items ?? 0 }));
 }
 
 export async function createService(shell: AppInfo['shell'], opts: { home?: string; electronVersion?: string | null } = {}): Promise<AcbenchService> {

@@ -10,12 +10,12 @@ export default class SummaryReporter implements Reporter {
     for (const mod of testModules) {
       if (mod.state() === 'failed' && [...mod.children.allTests()].length === 0) failed++; // a file that failed to load
       for (const test of mod.children.allTests()) {
-        const state = test.result().state;
-        if (state === 'passed') passed++;
-        else if (state === 'failed') failed++;
+        const result = test.result();
+        if (result.state === 'passed') passed++;
+        else if (result.state === 'failed') failed++;
         else {
           skipped++;
-          const note = test.result().note;
+          const note = result.state === 'skipped' ? result.note : undefined;
           skips.push(`${mod.moduleId.split('/test/').pop()} › ${test.fullName}${note ? ` — ${note}` : ''}`);
         }
       }

@@ -142,6 +142,10 @@ export const ExportFormat = z.enum(['jsonl', 'csv', 'markdown', 'latex', 'bundle
 
 export const TaskInfo = z.object({
   id: z.string(),
+  /** short name for pickers */
+  name: z.string(),
+  /** one line of help: what is measured and how many items */
+  help: z.string(),
   title: z.string(),
   capability: Capability,
   benchmark: z.string(),

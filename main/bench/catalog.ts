@@ -45,6 +45,7 @@ export const TASK_ALIASES: Record<string, string[]> = {
   longbench: TASKS.filter((t) => t.benchmark === 'longbench').map((t) => t.id),
   longgenbench: ['longgenbench-gsm8k', 'longgenbench-mmlu'],
   agentboard: ['agentboard-pddl', 'agentboard-tool-query', 'agentboard-tool-operation'],
+  'agentboard-tool': ['agentboard-tool-query', 'agentboard-tool-operation'],
   'needle-in-a-haystack': ['niah'],
   all: TASKS.filter((t) => t.runnable).map((t) => t.id),
   action: ['t-eval'],
