@@ -93,7 +93,9 @@ function benchLayer(engine: Engine, d: number, sequences: number, seqlen: number
   return rows;
 }
 
-const SMALL = { architecture: 'LlamaForCausalLM' as const, hiddenSize: 256, intermediateSize: 512, numLayers: 4, numHeads: 4, numKvHeads: 2, vocabSize: 512 };
+const SMALL = { architecture: 'LlamaForCausalLM' as const, hiddenSize: 128, intermediateSize: 256, numLayers: 4, numHeads: 4, numKvHeads: 2, vocabSize: 320 };
+const SMALL_SAMPLES = 8;
+const SMALL_SEQLEN = 128;
 
 export async function benchCompress(o: BenchCompressOptions = {}): Promise<string> {
   const engine = getEngine();
@@ -122,13 +124,13 @@ export async function benchCompress(o: BenchCompressOptions = {}): Promise<strin
   // whole small model
   lines.push('');
   const rand = seededRandom(7);
-  const samples = Array.from({ length: 16 }, () => Array.from({ length: 128 }, () => Math.floor(rand() * 512)));
-  const cal = { source: 'random', samples, seqlen: 128, seed: 7, corpusTokens: 16 * 128, hash: hashTokenIds(samples) };
-  lines.push(`Whole model (hidden ${SMALL.hiddenSize}, intermediate ${SMALL.intermediateSize}, ${SMALL.numLayers} layers; 16 × 128 tokens):`, '', '| method | seconds | statistics s | compress s |', '| --- | --- | --- | --- |');
+  const samples = Array.from({ length: SMALL_SAMPLES }, () => Array.from({ length: SMALL_SEQLEN }, () => Math.floor(rand() * SMALL.vocabSize)));
+  const cal = { source: 'random', samples, seqlen: SMALL_SEQLEN, seed: 7, corpusTokens: SMALL_SAMPLES * SMALL_SEQLEN, hash: hashTokenIds(samples) };
+  lines.push(`Whole model (hidden ${SMALL.hiddenSize}, intermediate ${SMALL.intermediateSize}, ${SMALL.numLayers} layers; ${SMALL_SAMPLES} × ${SMALL_SEQLEN} tokens; AWQ searches on 256 tokens):`, '', '| method | seconds | statistics s | compress s |', '| --- | --- | --- | --- |');
   for (const c of [{ method: 'rtn', groupSize: 128 }, { method: 'gptq', groupSize: 128 }, { method: 'sparsegpt' }, { method: 'wanda' }, { method: 'awq', groupSize: 128 }, { method: 'smoothquant' }] as const) {
     try {
       const m = createRandomModel(SMALL, 1, engine);
-      const { report } = await compressModel(m, c, cal, { engine });
+      const { report } = await compressModel(m, c, cal, { engine, tuning: { awqSearchTokens: 256 } });
       lines.push(`| ${c.method} | ${report.seconds.total.toFixed(2)} | ${report.seconds.statistics.toFixed(2)} | ${report.seconds.compress.toFixed(2)} |`);
       m.dispose();
     } catch (e) {

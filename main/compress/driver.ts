@@ -323,6 +323,7 @@ export async function compressModel(model: CausalLM, config: CompressionConfig, 
     activations: cfg.method === 'smoothquant' ? { bits: 8, granularity: 'per-token' } : null,
     backend: engine.report.name,
     baseModelHash,
+    compressedModelHash: model.hash,
     createdAt: new Date().toISOString(),
   };
   progress('done', nLayers - 1, `compressed ${nLayers} layers in ${seconds.total.toFixed(1)} s`);

@@ -50,6 +50,8 @@ export interface CompressionReport {
   backend: string;
   /** the model hash before compression */
   baseModelHash: string;
+  /** the model hash after compression (weights and inference-time transforms) */
+  compressedModelHash: string;
   createdAt: string;
 }
 

@@ -94,7 +94,7 @@ export const planStages: StagePlanner = (req, emitHeadline) => {
         base = await loadModel(baseDir);
         if (!ctx.isDone('load:base')) {
           const c = base.config;
-          ctx.finish('load:base', 'item', { model: baseDir, hash: base.hash, architecture: c.architecture, layers: c.numLayers, hidden: c.hiddenSize, vocab: c.vocabSize });
+          ctx.finish('load:base', 'log', { message: `loaded ${baseDir}`, model: baseDir, hash: base.hash, architecture: c.architecture, layers: c.numLayers, hidden: c.hiddenSize, vocab: c.vocabSize });
         } else ctx.skip('load:base');
       },
     });
@@ -110,7 +110,7 @@ export const planStages: StagePlanner = (req, emitHeadline) => {
         if (previous && previous.data.hash !== calibration.hash)
           throw new PipelineSpecError(`the calibration set changed since this run started (hash ${String(previous.data.hash).slice(0, 12)} → ${calibration.hash.slice(0, 12)}); start a new run`);
         if (previous) ctx.skip(key);
-        else ctx.finish(key, 'item', { source: calibration.source, samples: calibration.samples.length, seqlen: calibration.seqlen, seed: spec.calibration.seed, hash: calibration.hash });
+        else ctx.finish(key, 'log', { message: `calibration: ${calibration.samples.length} × ${calibration.seqlen} tokens from ${calibration.source}`, source: calibration.source, samples: calibration.samples.length, seqlen: calibration.seqlen, seed: spec.calibration.seed, hash: calibration.hash });
       },
     });
   if (compressions.length)

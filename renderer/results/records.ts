@@ -90,6 +90,7 @@ export function adaptRecords(records: readonly ResultRecord[]): RunView {
         else if (metric === 'energy' && numArray(d.values)) view.energy.push({ config, ...histogram(d.values as number[]) });
         else if (metric === 'erank' && num(d.erank) !== undefined) view.erank.push({ config, erank: d.erank as number, ...(num(d.diffErank) !== undefined ? { diffErank: d.diffErank as number } : {}) });
         else if (metric === 'perplexity' && num(d.perplexity) !== undefined) view.perplexity.push({ config, perplexity: d.perplexity as number });
+        else if (metric === 'drops' || metric === 'pair') break; // full result objects kept for reports; their views come as the records above
         else skip(`analysis records with metric ${JSON.stringify(metric ?? null)} and unexpected fields`);
         break;
       }

@@ -38,6 +38,7 @@ describe('compress → save → load → generate (real runtime)', () => {
       const loaded = await loadModel(dir);
       const meta = restoreRuntimeTransforms(loaded);
       expect(meta!.method).toBe(config.method);
+      expect(outcome.report.compressedModelHash).not.toBe(outcome.report.baseModelHash);
       for (let i = 0; i < 2; i++)
         for (const n of ['q_proj', 'down_proj'] as const) expect(loaded.layers[i].linear(n).weight.data).toEqual(model.layers[i].linear(n).weight.data);
       expect(loaded.layers[0].inputNorm).toEqual(model.layers[0].inputNorm); // AWQ/SmoothQuant folded scales survive the round trip
