@@ -31,6 +31,7 @@ const t0 = Date.now();
 export const mainEntries = {
   cli: 'main/cli.ts',
   bench: 'main/bench-cli.ts',
+  datasets: 'main/datasets-cli.ts',
   'tensor-worker': 'main/tensor/worker.ts',
   'service-host': 'main/service-host.ts',
   'run-worker': 'main/jobs/run-worker.ts',

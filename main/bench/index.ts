@@ -16,3 +16,4 @@ export { cliCommands, setModelLoader } from './cli.js';
 export { loadTEvalApiList, loadTEvalLeaderboard, type TEvalApi, type TEvalLeaderboardRow } from './tasks/teval-extra.js';
 export { buildLongGenRecord, buildMmluRecord, loadGsm8kFewShot, loadMmluCsv, type McQuestion } from './tasks/longgen-build.js';
 export { loadLoggedEpisodes, type LoggedEpisode } from './agentboard/agentboard.js';
+export { benchBenchmarks } from './bench.js';

@@ -6,3 +6,4 @@ export { readHeader, readTensorF32, writeSafetensors, SafetensorsError, DTYPE_BY
 export { BpeTokenizer, TokenizerError, bytesToUnicode } from './tokenizer.js';
 export { DecoderModel, argmax } from './decoder.js';
 export { cliCommands, ModelUsageError } from './cli.js';
+export { benchModel, BENCH_SHAPES } from './bench.js';

@@ -1,4 +1,4 @@
-// Byte-level BPE tokenizer read from a Hugging Face tokenizer.json (GPT-2 / Llama-3 / Qwen2 style),
+// BPE tokenizer read from a Hugging Face tokenizer.json: byte-level (GPT-2 / Llama-3 / Qwen2) or SentencePiece-style (Llama-2 / Mistral),
 // special tokens from added_tokens, the chat template from tokenizer_config.json rendered with Jinja.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -49,6 +49,8 @@ interface PreTokenizerJson {
 interface TokenizerJson {
   added_tokens?: { id: number; content: string; special?: boolean }[];
   pre_tokenizer?: PreTokenizerJson | null;
+  normalizer?: unknown;
+  decoder?: unknown;
   model: { type: string; vocab: Record<string, number>; merges: (string | [string, string])[]; byte_fallback?: boolean };
 }
 
@@ -70,6 +72,9 @@ export class BpeTokenizer implements Tokenizer {
   private readonly template?: Template;
   private readonly templateVars: Record<string, unknown>;
   private readonly addBos: boolean;
+  /** SentencePiece-style BPE (Llama-2 / Mistral): ▁ for spaces, merges over characters, <0xNN> byte fallback */
+  private readonly metaspace?: { prependEvery: boolean; prependFirst: boolean; split: boolean; stripLeading: boolean };
+  private readonly unkId?: number;
 
   constructor(json: TokenizerJson, config: Record<string, unknown> = {}, generation: Record<string, unknown> = {}, file = 'tokenizer.json') {
     if (json.model?.type !== 'BPE') throw new TokenizerError(file, `expected a BPE model, found ${JSON.stringify(json.model?.type)}`);
@@ -83,6 +88,8 @@ export class BpeTokenizer implements Tokenizer {
     this.byteEncoder.forEach((ch, b) => this.byteDecoder.set(ch, b));
     this.specials = added.map((t) => ({ content: t.content, id: t.id, special: t.special !== false })).sort((a, b) => b.content.length - a.content.length);
     for (const s of this.specials) if (s.special) this.specialIds.add(s.id);
+    this.metaspace = metaspaceMode(json);
+    this.unkId = this.vocab.get('<unk>');
     const { regex, prefixSpace } = preTokenizerRegex(json.pre_tokenizer ?? null);
     this.splitRegex = regex;
     this.addPrefixSpace = prefixSpace;
@@ -138,14 +145,25 @@ export class BpeTokenizer implements Tokenizer {
     for (const p of parts) {
       const id = this.vocab.get(p);
       if (id !== undefined) ids.push(id);
+      else if (this.metaspace)
+        // unknown character: its UTF-8 bytes as <0xNN> tokens (byte fallback), else <unk>
+        for (const b of Buffer.from(p, 'utf8')) ids.push(this.vocab.get(`<0x${b.toString(16).toUpperCase().padStart(2, '0')}>`) ?? this.unkId ?? 0);
       else for (const ch of p) ids.push(this.vocab.get(ch) ?? 0); // unmergeable: fall back to single byte symbols
     }
     if (this.cache.size < 100_000) this.cache.set(word, ids);
     return ids;
   }
 
-  private encodeOrdinary(text: string): number[] {
+  private encodeOrdinary(text: string, first = true): number[] {
     const ids: number[] = [];
+    if (this.metaspace) {
+      const m = this.metaspace;
+      let src = text.replace(/ /g, '\u2581');
+      if ((m.prependEvery || (m.prependFirst && first)) && !src.startsWith('\u2581')) src = `\u2581${src}`;
+      const pieces = m.split ? (src.match(/\u2581[^\u2581]*|[^\u2581]+/g) ?? []) : [src];
+      for (const piece of pieces) ids.push(...this.bpe(piece));
+      return ids;
+    }
     const src = this.addPrefixSpace && text.length && !text.startsWith(' ') ? ` ${text}` : text;
     for (const m of src.matchAll(this.splitRegex)) {
       const piece = [...Buffer.from(m[0], 'utf8')].map((b) => this.byteEncoder[b]).join('');
@@ -168,11 +186,12 @@ export class BpeTokenizer implements Tokenizer {
           found = s;
         }
       }
+      const first = rest.length === text.length;
       if (!found) {
-        ids.push(...this.encodeOrdinary(rest));
+        ids.push(...this.encodeOrdinary(rest, first));
         break;
       }
-      if (at > 0) ids.push(...this.encodeOrdinary(rest.slice(0, at)));
+      if (at > 0) ids.push(...this.encodeOrdinary(rest.slice(0, at), first));
       ids.push(found.id);
       rest = rest.slice(at + found.content.length);
     }
@@ -195,12 +214,19 @@ export class BpeTokenizer implements Tokenizer {
         out += tok;
         continue;
       }
+      if (this.metaspace) {
+        const byte = /^<0x([0-9A-Fa-f]{2})>$/.exec(tok);
+        if (byte) bytes.push(parseInt(byte[1], 16));
+        else bytes.push(...Buffer.from(tok.replace(/\u2581/g, ' '), 'utf8'));
+        continue;
+      }
       for (const ch of tok) {
         const b = this.byteDecoder.get(ch);
         if (b !== undefined) bytes.push(b);
       }
     }
     flush();
+    if (this.metaspace?.stripLeading && out.startsWith(' ')) out = out.slice(1);
     return out;
   }
 
@@ -208,6 +234,31 @@ export class BpeTokenizer implements Tokenizer {
     if (!this.template) return turns.map((t) => `${t.role}: ${t.content}`).join('\n') + '\nassistant: '; // no template: a plain transcript
     return this.template.render({ messages: turns, add_generation_prompt: true, ...this.templateVars });
   }
+}
+
+/** Recognise a SentencePiece-style BPE: no ByteLevel step, and ▁ (Metaspace / Prepend+Replace) or byte fallback. */
+function metaspaceMode(json: TokenizerJson): { prependEvery: boolean; prependFirst: boolean; split: boolean; stripLeading: boolean } | undefined {
+  const steps = (node: unknown): Record<string, unknown>[] => {
+    if (!node || typeof node !== 'object') return [];
+    const n = node as Record<string, unknown>;
+    const inner = (n.pretokenizers ?? n.normalizers ?? n.decoders) as unknown[] | undefined;
+    return n.type === 'Sequence' && Array.isArray(inner) ? inner.flatMap(steps) : [n];
+  };
+  const pre = steps(json.pre_tokenizer);
+  const norm = steps(json.normalizer);
+  const dec = steps(json.decoder);
+  if ([...pre, ...dec].some((s) => s.type === 'ByteLevel')) return undefined;
+  const meta = pre.find((s) => s.type === 'Metaspace');
+  const prepend = norm.some((s) => s.type === 'Prepend');
+  const replaces = norm.some((s) => s.type === 'Replace');
+  if (!meta && !prepend && !replaces && json.model.byte_fallback !== true) return undefined;
+  const scheme = meta ? (meta.prepend_scheme as string | undefined) ?? (meta.add_prefix_space === false ? 'never' : 'always') : undefined;
+  return {
+    prependEvery: prepend || scheme === 'always',
+    prependFirst: scheme === 'first',
+    split: meta ? meta.split !== false : false,
+    stripLeading: dec.some((s) => s.type === 'Strip' && Number(s.start) > 0) || dec.some((s) => s.type === 'Metaspace' && s.prepend_scheme !== 'never' && s.add_prefix_space !== false),
+  };
 }
 
 function preTokenizerRegex(pre: PreTokenizerJson | null): { regex: RegExp; prefixSpace: boolean } {
