@@ -25,8 +25,7 @@ import {
 import { runDir } from '../store/index.js';
 import type { Stage, StageContext } from './pipeline.js';
 import type { RunRequest } from './queue.js';
-import type { ModelUnderTest } from './stages.js';
-import { openModel } from './stages.js';
+import { openModel, type ModelUnderTest } from './models.js';
 
 const BOOTSTRAP_ITERATIONS = 1000;
 

@@ -5,12 +5,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ExperimentSpec, type CompressionConfig } from '../api/contract.js';
 import { loadModel, type CausalLM } from '../model/index.js';
-import { compressModel, loadCalibration, needsCalibration, restoreRuntimeTransforms, writeCompressedModel, type CalibrationSet } from '../compress/index.js';
+import { compressModel, loadCalibration, needsCalibration, writeCompressedModel, type CalibrationSet } from '../compress/index.js';
 import { analyzePair, analysisHeadline } from '../analysis/index.js';
 import { runDir } from '../store/index.js';
 import { inProcessExecutor, type Executor, type RunRequest, type StagePlanner } from './queue.js';
+import { workerExecutor } from './worker-executor.js';
 import type { Stage, StageContext } from './pipeline.js';
 import { evaluateStage } from './evaluate.js';
+import { openModel, type ModelUnderTest } from './models.js';
 import { analysisViews, compressionViews } from './views.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -39,12 +41,6 @@ export function configLabel(c: CompressionConfig): string {
 
 const safeName = (label: string) => label.replace(/[^A-Za-z0-9_.-]+/g, '_');
 
-export interface ModelUnderTest {
-  label: string;
-  /** null for the base model */
-  config: CompressionConfig | null;
-  dir: string;
-}
 
 /** Where the base model lives; endpoints have no folder. */
 export function baseModelDir(spec: ExperimentSpec): string | null {
@@ -58,11 +54,6 @@ export function baseModelDir(spec: ExperimentSpec): string | null {
   }
 }
 
-export async function openModel(dir: string): Promise<CausalLM> {
-  const model = await loadModel(dir);
-  restoreRuntimeTransforms(model); // SmoothQuant's activation quantization and KV-cache quantization live at inference
-  return model;
-}
 
 export const planStages: StagePlanner = (req, emitHeadline) => {
   const spec = ExperimentSpec.parse(req.spec);
@@ -173,5 +164,4 @@ export function defaultExecutor(): Executor {
   return existsSync(built) ? workerExecutor(built) : inProcessExecutor(planStages);
 }
 
-import { workerExecutor } from './worker-executor.js';
 export type { RunRequest };
