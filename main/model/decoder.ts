@@ -63,14 +63,63 @@ class KvCache {
   }
 }
 
+/** Linears that read the same input are uploaded as one stacked weight, so each is one large product. */
+const GROUPS: readonly (readonly LinearName[])[] = [['q_proj', 'k_proj', 'v_proj'], ['o_proj'], ['gate_proj', 'up_proj'], ['down_proj']];
+
+/** Stack W₁…Wₙ [outᵢ, in] into [Σ outᵢ, in]; biases concatenated (zeros where a member has none). */
+function stack(params: LinearParams[]): { weight: Matrix; bias?: Float32Array } {
+  if (params.length === 1) return params[0];
+  const cols = params[0].weight.cols;
+  const rows = params.reduce((n, p) => n + p.weight.rows, 0);
+  const weight = new Float32Array(rows * cols);
+  const bias = params.some((p) => p.bias) ? new Float32Array(rows) : undefined;
+  let r = 0;
+  for (const p of params) {
+    weight.set(p.weight.data, r * cols);
+    if (bias && p.bias) bias.set(p.bias, r);
+    r += p.weight.rows;
+  }
+  return { weight: matrix(rows, cols, weight), bias };
+}
+
 class Layer implements DecoderLayer {
-  private resident = new Map<LinearName, ResidentWeight>();
+  /** one resident per group (stacked), keyed by the group's first linear */
+  private grouped = new Map<LinearName, { resident: ResidentWeight; bias?: Float32Array; widths: number[] }>();
+  /** single-linear residents, built only when an activation transform needs each linear's own input */
+  private single = new Map<LinearName, ResidentWeight>();
   constructor(
     readonly index: number,
     private readonly model: DecoderModel,
     private weights: LayerWeights,
   ) {
-    for (const name of LINEAR_NAMES) this.resident.set(name, model.engine.residentWeight(weights.linears[name].weight));
+    for (const g of GROUPS) this.upload(g);
+  }
+
+  private upload(group: readonly LinearName[]): void {
+    this.grouped.get(group[0])?.resident.dispose();
+    const members = group.map((n) => this.weights.linears[n]);
+    const { weight, bias } = stack(members);
+    this.grouped.set(group[0], { resident: this.model.engine.residentWeight(weight), bias, widths: members.map((m) => m.weight.rows) });
+  }
+
+  /**
+   * The outputs of a group of linears that share input x. Hooks see x once per linear; with an activation
+   * transform each linear gets its own transformed input (and its own resident weight).
+   */
+  project(group: readonly LinearName[], x: Matrix, hook?: LinearInputHook): Matrix[] {
+    if (hook) for (const n of group) hook(n, x);
+    const e = this.model.engine;
+    const transform = this.model.activationTransform;
+    if (transform)
+      return group.map((n) => {
+        let w = this.single.get(n);
+        if (!w) this.single.set(n, (w = e.residentWeight(this.weights.linears[n].weight)));
+        return e.linear(transform(n, x), w, this.weights.linears[n].bias);
+      });
+    const g = this.grouped.get(group[0])!;
+    const y = e.linear(x, g.resident, g.bias);
+    if (group.length === 1) return [y];
+    return splitColumns(y, g.widths);
   }
 
   get inputNorm(): Float32Array {
@@ -89,8 +138,9 @@ class Layer implements DecoderLayer {
     if (params.weight.rows !== old.rows || params.weight.cols !== old.cols)
       throw new RangeError(`layer ${this.index} ${name}: expected a ${old.rows}×${old.cols} weight, found ${params.weight.rows}×${params.weight.cols}`);
     this.weights.linears[name] = params;
-    this.resident.get(name)!.dispose();
-    this.resident.set(name, this.model.engine.residentWeight(params.weight));
+    this.upload(GROUPS.find((g) => g.includes(name))!);
+    this.single.get(name)?.dispose();
+    this.single.delete(name);
     this.model.invalidateHash();
   }
 
@@ -100,20 +150,14 @@ class Layer implements DecoderLayer {
     this.model.invalidateHash();
   }
 
-  private apply(name: LinearName, x: Matrix, hook?: LinearInputHook): Matrix {
-    hook?.(name, x);
-    const input = this.model.activationTransform ? this.model.activationTransform(name, x) : x;
-    return this.model.engine.linear(input, this.resident.get(name)!, this.weights.linears[name].bias);
-  }
-
   /** One block over new rows; keys/values of the new rows are appended to the cache (if any) first. */
   run(hidden: Matrix, positions: Int32Array, cache: KvCache | null, hook?: LinearInputHook, keyMask?: Uint8Array): Matrix {
     const c = this.model.config;
     const e = this.model.engine;
     const normed = e.rmsNorm(hidden, this.weights.inputNorm, c.rmsNormEps);
-    const q = this.apply('q_proj', normed, hook);
-    let k = this.apply('k_proj', normed, hook);
-    let v = this.apply('v_proj', normed, hook);
+    const [q, k0, v0] = this.project(GROUPS[0], normed, hook);
+    let k = k0;
+    let v = v0;
     const { cos, sin } = this.model.rotaryTables(positions);
     e.rotary(q, c.numHeads, c.headDim, cos, sin);
     e.rotary(k, c.numKvHeads, c.headDim, cos, sin);
@@ -133,12 +177,10 @@ class Layer implements DecoderLayer {
       kPos = view.pos;
     }
     const attn = e.attention(q, keys, values, { nHeads: c.numHeads, nKvHeads: c.numKvHeads, headDim: c.headDim, slidingWindow: c.slidingWindow }, positions, kPos, keyMask);
-    const h1 = e.add(hidden, this.apply('o_proj', attn, hook));
+    const h1 = e.add(hidden, this.project(GROUPS[1], attn, hook)[0]);
     const normed2 = e.rmsNorm(h1, this.weights.postAttentionNorm, c.rmsNormEps);
-    const gate = this.apply('gate_proj', normed2, hook);
-    const up = this.apply('up_proj', normed2, hook);
-    const act = e.swiglu(gate, up);
-    return e.add(h1, this.apply('down_proj', act, hook));
+    const [gate, up] = this.project(GROUPS[2], normed2, hook);
+    return e.add(h1, this.project(GROUPS[3], e.swiglu(gate, up), hook)[0]);
   }
 
   forward(hidden: Matrix, positions: Int32Array, hook?: LinearInputHook): Matrix {
@@ -146,8 +188,22 @@ class Layer implements DecoderLayer {
   }
 
   dispose(): void {
-    for (const w of this.resident.values()) w.dispose();
+    for (const g of this.grouped.values()) g.resident.dispose();
+    for (const w of this.single.values()) w.dispose();
   }
+}
+
+/** Split Y [t, Σ wᵢ] into [t, wᵢ] blocks of columns (views when t = 1, copies otherwise). */
+function splitColumns(y: Matrix, widths: number[]): Matrix[] {
+  let c0 = 0;
+  return widths.map((w) => {
+    const start = c0;
+    c0 += w;
+    if (y.rows === 1) return matrix(1, w, y.data.subarray(start, start + w));
+    const out = new Float32Array(y.rows * w);
+    for (let r = 0; r < y.rows; r++) out.set(y.data.subarray(r * y.cols + start, r * y.cols + start + w), r * w);
+    return matrix(y.rows, w, out);
+  });
 }
 
 export interface DecoderSource {
@@ -268,15 +324,6 @@ export class DecoderModel implements CausalLM {
     return this.layers.map(() => new KvCache(capacity, this.config.numKvHeads * this.config.headDim));
   }
 
-  /** rows of new tokens at positions through every layer with the caches; returns the last row's logits */
-  private step(ids: number[], start: number, caches: KvCache[]): Float32Array {
-    const positions = Int32Array.from(ids, (_, i) => start + i);
-    let h = this.embed(ids);
-    for (const layer of this.layers) h = layer.run(h, positions, caches[layer.index]);
-    const last = matrix(1, h.cols, h.data.slice((h.rows - 1) * h.cols));
-    return this.head(last).data;
-  }
-
   generate(prompt: number[], opts: GenerateOptions): GenerateResult {
     return this.generateBatch([prompt], opts)[0];
   }
@@ -299,10 +346,8 @@ export class DecoderModel implements CausalLM {
       text: '',
     }));
     let peak = process.memoryUsage().rss;
-    states.forEach((s, b) => {
-      const logits = this.step(prompts[b], 0, s.caches);
-      s.next = argmax(logits);
-    });
+    const prefillLogits = this.packedStep(prompts, prompts.map(() => 0), states.map((s) => s.caches));
+    states.forEach((s, b) => (s.next = argmax(prefillLogits.subarray(b * this.config.vocabSize, (b + 1) * this.config.vocabSize))));
     const tPrefill = performance.now();
     const prefillTokens = prompts.reduce((n, p) => n + p.length, 0);
     let decodeTokens = 0;
@@ -329,7 +374,7 @@ export class DecoderModel implements CausalLM {
     while (states.some((s) => !s.finish)) {
       const active = states.filter((s) => !s.finish);
       const ids = active.map((s) => s.tokens[s.tokens.length - 1]);
-      const logits = this.decodeBatch(ids, active.map((s) => s.position), active.map((s) => s.caches));
+      const logits = this.packedStep(ids.map((id) => [id]), active.map((s) => s.position), active.map((s) => s.caches));
       decodeTokens += active.length;
       active.forEach((s, i) => {
         s.position++;
@@ -357,43 +402,66 @@ export class DecoderModel implements CausalLM {
     });
   }
 
-  /** one decode step for B sequences: linears batched over B rows, attention per sequence on its cache */
-  private decodeBatch(ids: number[], positions: number[], caches: KvCache[][]): Float32Array {
+  /**
+   * New tokens of B sequences packed into one [Σ tᵢ, hidden] batch: every linear runs once over all rows,
+   * attention runs per sequence on its own cache (no padding). Returns the last row's logits per sequence [B, vocab].
+   */
+  private packedStep(segments: number[][], starts: number[], caches: KvCache[][]): Float32Array {
     const c = this.config;
     const e = this.engine;
+    const ids = segments.flat();
+    const offsets: number[] = [];
+    let total = 0;
+    for (const seg of segments) {
+      offsets.push(total);
+      total += seg.length;
+    }
     let h = this.embed(ids);
     const kvWidth = c.numKvHeads * c.headDim;
     const qWidth = c.numHeads * c.headDim;
-    const pos = Int32Array.from(positions);
+    const pos = new Int32Array(total);
+    segments.forEach((seg, b) => seg.forEach((_, i) => (pos[offsets[b] + i] = starts[b] + i)));
+    const { cos, sin } = this.rotaryTables(pos);
+    const shape = { nHeads: c.numHeads, nKvHeads: c.numKvHeads, headDim: c.headDim, slidingWindow: c.slidingWindow };
+    const single = segments.length === 1;
     for (const layer of this.layers) {
-      const lw = layer.linear.bind(layer);
       const normed = e.rmsNorm(h, layer.inputNorm, c.rmsNormEps);
-      const act = (name: LinearName, x: Matrix) => (this.activationTransform ? this.activationTransform(name, x) : x);
-      const lin = (name: LinearName, x: Matrix) => e.linear(act(name, x), (layer as unknown as { resident: Map<LinearName, ResidentWeight> }).resident.get(name)!, lw(name).bias);
-      const q = lin('q_proj', normed);
-      let k = lin('k_proj', normed);
-      let v = lin('v_proj', normed);
-      const { cos, sin } = this.rotaryTables(pos);
+      const [q, k0, v0] = layer.project(GROUPS[0], normed);
+      let k = k0;
+      let v = v0;
       e.rotary(q, c.numHeads, c.headDim, cos, sin);
       e.rotary(k, c.numKvHeads, c.headDim, cos, sin);
       if (this.kvTransform) {
         k = this.kvTransform.keys(k, c.numKvHeads, c.headDim);
         v = this.kvTransform.values(v, c.numKvHeads, c.headDim);
       }
-      const attn = new Float32Array(ids.length * qWidth);
-      for (let b = 0; b < ids.length; b++) {
-        const cache = caches[b][layer.index];
-        cache.append(matrix(1, kvWidth, k.data.subarray(b * kvWidth, (b + 1) * kvWidth)), matrix(1, kvWidth, v.data.subarray(b * kvWidth, (b + 1) * kvWidth)), pos.subarray(b, b + 1));
+      let attn: Matrix;
+      if (single) {
+        const cache = caches[0][layer.index];
+        cache.append(k, v, pos);
         const view = cache.view();
-        const out = e.attention(matrix(1, qWidth, q.data.subarray(b * qWidth, (b + 1) * qWidth)), view.k, view.v, { nHeads: c.numHeads, nKvHeads: c.numKvHeads, headDim: c.headDim, slidingWindow: c.slidingWindow }, pos.subarray(b, b + 1), view.pos);
-        attn.set(out.data, b * qWidth);
+        attn = e.attention(q, view.k, view.v, shape, pos, view.pos);
+      } else {
+        const out = new Float32Array(total * qWidth);
+        segments.forEach((seg, b) => {
+          const [r0, r1] = [offsets[b], offsets[b] + seg.length];
+          const cache = caches[b][layer.index];
+          cache.append(matrix(seg.length, kvWidth, k.data.subarray(r0 * kvWidth, r1 * kvWidth)), matrix(seg.length, kvWidth, v.data.subarray(r0 * kvWidth, r1 * kvWidth)), pos.subarray(r0, r1));
+          const view = cache.view();
+          const o = e.attention(matrix(seg.length, qWidth, q.data.subarray(r0 * qWidth, r1 * qWidth)), view.k, view.v, shape, pos.subarray(r0, r1), view.pos);
+          out.set(o.data, r0 * qWidth);
+        });
+        attn = matrix(total, qWidth, out);
       }
-      const h1 = e.add(h, lin('o_proj', matrix(ids.length, qWidth, attn)));
+      const h1 = e.add(h, layer.project(GROUPS[1], attn)[0]);
       const normed2 = e.rmsNorm(h1, layer.postAttentionNorm, c.rmsNormEps);
-      const mlp = lin('down_proj', e.swiglu(lin('gate_proj', normed2), lin('up_proj', normed2)));
-      h = e.add(h1, mlp);
+      const [gate, up] = layer.project(GROUPS[2], normed2);
+      h = e.add(h1, layer.project(GROUPS[3], e.swiglu(gate, up))[0]);
     }
-    return this.head(h).data;
+    // only the last row of each sequence goes through the final norm and lm_head
+    const last = new Float32Array(segments.length * c.hiddenSize);
+    segments.forEach((seg, b) => last.set(h.data.subarray((offsets[b] + seg.length - 1) * c.hiddenSize, (offsets[b] + seg.length) * c.hiddenSize), b * c.hiddenSize));
+    return this.head(matrix(segments.length, c.hiddenSize, last)).data;
   }
 
   setActivationTransform(t: ActivationTransform | undefined): void {

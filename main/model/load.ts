@@ -54,6 +54,7 @@ function shardHeaders(dir: string): SafetensorsHeader[] {
     if (!map || typeof map !== 'object') throw new ModelLoadError(`${index}: expected a "weight_map" object`);
     const files = [...new Set(Object.values(map))];
     for (const f of files) if (f.includes('/') || f.includes('\\') || f.startsWith('.')) throw new ModelLoadError(`${index}: expected shard file names inside the folder, found ${JSON.stringify(f)}`);
+    for (const f of files) if (!existsSync(join(dir, f))) throw new ModelLoadError(`${index}: expected shard ${f} in the folder, found no such file`);
     return files.map((f) => readHeader(join(dir, f)));
   }
   const files = readdirSync(dir).filter((f) => f.endsWith('.safetensors')).sort();

@@ -1,6 +1,9 @@
 // safetensors: 8-byte little-endian header length, a JSON header {name: {dtype, shape, data_offsets}},
 // then the raw little-endian data. Parsed defensively: untrusted files get typed errors, never a crash.
-import { closeSync, fstatSync, openSync, readSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
+import { endianness } from 'node:os';
+
+const LITTLE_ENDIAN = endianness() === 'LE';
 
 export const MAX_HEADER_BYTES = 100 * 1024 * 1024;
 
@@ -108,10 +111,28 @@ function f16ToF32(h: number): number {
 export function readTensorF32(header: SafetensorsHeader, name: string): Float32Array {
   const info = header.tensors.get(name);
   if (!info) throw new SafetensorsError(header.file, name, 'expected this tensor in the file, found none');
-  const bytes = Buffer.alloc(info.end - info.begin);
   const fd = openSync(header.file, 'r');
+  const readInto = (target: Uint8Array) => {
+    let done = 0; // positional reads, in pieces (readSync moves at most 2 GiB at a time)
+    while (done < target.length) {
+      const got = readSync(fd, target, done, Math.min(target.length - done, 1 << 30), info.begin + done);
+      if (got <= 0) throw new SafetensorsError(header.file, name, `expected ${target.length} bytes of data, the file ended after ${done}`);
+      done += got;
+    }
+  };
+  if (info.dtype === 'F32' && LITTLE_ENDIAN) {
+    // fast path: read straight into the result, no intermediate copy
+    const out = new Float32Array((info.end - info.begin) / 4);
+    try {
+      readInto(new Uint8Array(out.buffer));
+    } finally {
+      closeSync(fd);
+    }
+    return out;
+  }
+  const bytes = Buffer.alloc(info.end - info.begin);
   try {
-    readSync(fd, bytes, 0, bytes.length, info.begin);
+    readInto(bytes);
   } finally {
     closeSync(fd);
   }
@@ -168,14 +189,22 @@ export function writeSafetensors(file: string, tensors: Map<string, TensorToWrit
   let json = Buffer.from(JSON.stringify(header), 'utf8');
   const pad = (8 - (json.length % 8)) % 8;
   if (pad) json = Buffer.concat([json, Buffer.alloc(pad, 0x20)]);
-  const out = Buffer.alloc(8 + json.length + offset);
-  out.writeBigUInt64LE(BigInt(json.length), 0);
-  json.copy(out, 8);
-  let p = 8 + json.length;
-  for (const name of names) {
-    const d = tensors.get(name)!.data;
-    out.set(new Uint8Array(d.buffer, d.byteOffset, d.byteLength), p);
-    p += d.byteLength;
+  // streamed: header, then each tensor's bytes straight from its array (no whole-file buffer)
+  const lenBuf = Buffer.alloc(8);
+  lenBuf.writeBigUInt64LE(BigInt(json.length), 0);
+  const fd = openSync(file, 'w');
+  try {
+    writeAll(fd, lenBuf);
+    writeAll(fd, json);
+    for (const name of names) {
+      const d = tensors.get(name)!.data;
+      writeAll(fd, new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
+    }
+  } finally {
+    closeSync(fd);
   }
-  writeFileSync(file, out);
+}
+
+function writeAll(fd: number, bytes: Uint8Array): void {
+  for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, Math.min(bytes.length - done, 1 << 30));
 }

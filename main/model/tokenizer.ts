@@ -73,7 +73,7 @@ export class BpeTokenizer implements Tokenizer {
   private readonly templateVars: Record<string, unknown>;
   private readonly addBos: boolean;
   /** SentencePiece-style BPE (Llama-2 / Mistral): ▁ for spaces, merges over characters, <0xNN> byte fallback */
-  private readonly metaspace?: { prependEvery: boolean; prependFirst: boolean; split: boolean; stripLeading: boolean };
+  private readonly metaspace?: { prependAlways: boolean; prependEvery: boolean; prependFirst: boolean; split: boolean; stripLeading: boolean };
   private readonly unkId?: number;
 
   constructor(json: TokenizerJson, config: Record<string, unknown> = {}, generation: Record<string, unknown> = {}, file = 'tokenizer.json') {
@@ -159,7 +159,8 @@ export class BpeTokenizer implements Tokenizer {
     if (this.metaspace) {
       const m = this.metaspace;
       let src = text.replace(/ /g, '\u2581');
-      if ((m.prependEvery || (m.prependFirst && first)) && !src.startsWith('\u2581')) src = `\u2581${src}`;
+      // a Prepend normalizer always adds ▁; Metaspace adds it unless the text already starts with one
+      if (src.length && (m.prependAlways || ((m.prependEvery || (m.prependFirst && first)) && !src.startsWith('\u2581')))) src = `\u2581${src}`;
       const pieces = m.split ? (src.match(/\u2581[^\u2581]*|[^\u2581]+/g) ?? []) : [src];
       for (const piece of pieces) ids.push(...this.bpe(piece));
       return ids;
@@ -237,7 +238,7 @@ export class BpeTokenizer implements Tokenizer {
 }
 
 /** Recognise a SentencePiece-style BPE: no ByteLevel step, and ▁ (Metaspace / Prepend+Replace) or byte fallback. */
-function metaspaceMode(json: TokenizerJson): { prependEvery: boolean; prependFirst: boolean; split: boolean; stripLeading: boolean } | undefined {
+function metaspaceMode(json: TokenizerJson): { prependAlways: boolean; prependEvery: boolean; prependFirst: boolean; split: boolean; stripLeading: boolean } | undefined {
   const steps = (node: unknown): Record<string, unknown>[] => {
     if (!node || typeof node !== 'object') return [];
     const n = node as Record<string, unknown>;
@@ -254,7 +255,8 @@ function metaspaceMode(json: TokenizerJson): { prependEvery: boolean; prependFir
   if (!meta && !prepend && !replaces && json.model.byte_fallback !== true) return undefined;
   const scheme = meta ? (meta.prepend_scheme as string | undefined) ?? (meta.add_prefix_space === false ? 'never' : 'always') : undefined;
   return {
-    prependEvery: prepend || scheme === 'always',
+    prependAlways: prepend,
+    prependEvery: scheme === 'always',
     prependFirst: scheme === 'first',
     split: meta ? meta.split !== false : false,
     stripLeading: dec.some((s) => s.type === 'Strip' && Number(s.start) > 0) || dec.some((s) => s.type === 'Metaspace' && s.prepend_scheme !== 'never' && s.add_prefix_space !== false),

@@ -99,3 +99,44 @@ describe('CLI', () => {
     expect(r.stats).toMatchObject({ backend: expect.any(String), decode_tokens_per_s: expect.any(Number), prefill_tokens_per_s: expect.any(Number), peak_memory_bytes: expect.any(Number) });
   });
 });
+
+describe('SentencePiece-style BPE (Llama-2 / Mistral layout)', () => {
+  // vocab: <unk>, <s>, </s>, 256 byte-fallback tokens <0x00>…<0xFF> (ids 3…258), then characters and merges
+  const vocab: Record<string, number> = { '<unk>': 0, '<s>': 1, '</s>': 2 };
+  for (let b = 0; b < 256; b++) vocab[`<0x${b.toString(16).toUpperCase().padStart(2, '0')}>`] = 3 + b;
+  const extra = ['▁', 'h', 'e', 'l', 'o', 'w', 'r', 'd', 'he', 'll', 'hell', 'hello', '▁hello', '▁w', '▁wor', 'or'];
+  extra.forEach((t, i) => (vocab[t] = 259 + i));
+  const merges = ['h e', 'l l', 'he ll', 'hell o', '▁ hello', 'o r', '▁ w', '▁w or'];
+  const json = {
+    added_tokens: [
+      { id: 0, content: '<unk>', special: true },
+      { id: 1, content: '<s>', special: true },
+      { id: 2, content: '</s>', special: true },
+    ],
+    normalizer: { type: 'Sequence', normalizers: [{ type: 'Prepend', prepend: '▁' }, { type: 'Replace', pattern: { String: ' ' }, content: '▁' }] },
+    pre_tokenizer: null,
+    decoder: { type: 'Sequence', decoders: [{ type: 'Replace', pattern: { String: '▁' }, content: ' ' }, { type: 'ByteFallback' }, { type: 'Fuse' }, { type: 'Strip', content: ' ', start: 1, stop: 0 }] },
+    model: { type: 'BPE', vocab, merges, byte_fallback: true },
+  };
+  const sp = new BpeTokenizer(json as never, { bos_token: '<s>', eos_token: '</s>', add_bos_token: true }, {});
+  const id = (t: string) => vocab[t];
+
+  it('prepends ▁, maps spaces to ▁ and merges over characters', () => {
+    // "hello world" → "▁hello▁world": ▁hello | ▁wor | l | d
+    expect(sp.encode('hello world')).toEqual([1, id('▁hello'), id('▁wor'), id('l'), id('d')]);
+    expect(sp.encode('hello', { addSpecialTokens: false })).toEqual([id('▁hello')]);
+  });
+
+  it('falls back to UTF-8 byte tokens for unknown characters and decodes them back', () => {
+    const ids = sp.encode('hé', { addSpecialTokens: false });
+    // ▁ | h | é = 0xC3 0xA9
+    expect(ids).toEqual([id('▁'), id('h'), 3 + 0xc3, 3 + 0xa9]);
+    expect(sp.decode(ids)).toBe('hé');
+  });
+
+  it('round-trips text, stripping the prepended space and skipping <s>', () => {
+    for (const text of ['hello world', 'naïve café 東京 🚀', 'a  b\n c']) expect(sp.decode(sp.encode(text), { skipSpecialTokens: true })).toBe(text);
+    expect(sp.eosTokenIds).toEqual([2]);
+    expect(sp.bosTokenId).toBe(1);
+  });
+});
