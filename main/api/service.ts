@@ -3,7 +3,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { cpus, freemem, totalmem } from 'node:os';
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { z } from 'zod';
 import {
   calls,
@@ -180,6 +181,15 @@ export class AcbenchService {
     importBundle: async ({ fileName, content }) => this.importBundle(fileName, content),
     startRun: async ({ experimentId, resumeRunId, allowOverMemory }) => {
       const exp = this.findExperiment(experimentId);
+      const parsedSpec = ExperimentSpec.parse(exp.spec);
+      const modelDir = resolveModelDir(parsedSpec, this.opts.appRoot ?? process.cwd());
+      if (modelDir && !existsSync(join(modelDir, 'config.json')))
+        throw new ServiceError(
+          'invalid_input',
+          parsedSpec.model.kind === 'builtin'
+            ? `the built-in model ${parsedSpec.model.id} is not bundled with this build yet (expected ${modelDir}); choose a local model folder`
+            : `expected a Hugging Face model folder with config.json at ${modelDir}, found ${existsSync(modelDir) ? 'no config.json' : 'no such folder'}`,
+        );
       if (!allowOverMemory) {
         const check = await this.preflight(ExperimentSpec.parse(exp.spec));
         if (!check.fits) throw new ServiceError('unsupported', `${check.reason} (start with the memory override to run anyway)`);

@@ -17,7 +17,7 @@ async function expectError(p: Promise<unknown>, code: string, message: RegExp) {
 describe('service', () => {
   it('hashes specs canonically, ignoring name, tags and notes', () => {
     const a = ExperimentSpec.parse({ ...minimalSpec, seed: 1 });
-    const b = ExperimentSpec.parse({ seed: 1, model: { id: 'acb-tiny', kind: 'builtin' }, name: 'other', tags: ['t'] });
+    const b = ExperimentSpec.parse({ seed: 1, model: { path: minimalSpec.model.path, kind: 'local' }, name: 'other', tags: ['t'] });
     expect(specHash(a)).toBe(specHash(b));
     expect(specHash(a)).not.toBe(specHash({ ...a, seed: 2 }));
     expect(canonicalJson({ b: 1, a: [2, { d: 1, c: 2 }] })).toBe('{"a":[2,{"c":2,"d":1}],"b":1}');
@@ -37,6 +37,14 @@ describe('service', () => {
     expect(onDisk.experiments[0]).toMatchObject({ name: 'renamed', tags: ['w4'] });
     expect(await service.dispatch('deleteExperiment', { id: created.id })).toEqual({ deleted: true });
     await expectError(service.dispatch('getExperiment', { id: created.id }), 'not_found', /no experiment with id/);
+  });
+
+  it('refuses to start a run whose model folder is missing, saying where it looked', async () => {
+    const service = await openTestService(tempDir());
+    const builtin = (await service.dispatch('createExperiment', { spec: { name: 'b', model: { kind: 'builtin', id: 'acb-tiny' } } })) as Experiment;
+    await expectError(service.dispatch('startRun', { experimentId: builtin.id }), 'invalid_input', /built-in model acb-tiny is not bundled .*choose a local model folder/);
+    const local = (await service.dispatch('createExperiment', { spec: { name: 'l', model: { kind: 'local', path: '/nowhere/model' } } })) as Experiment;
+    await expectError(service.dispatch('startRun', { experimentId: local.id }), 'invalid_input', /config\.json at \/nowhere\/model, found no such folder/);
   });
 
   it('rejects invalid input with what was expected and found', async () => {
@@ -109,6 +117,7 @@ describe('preflight and bundles', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'config.json'), JSON.stringify({ hidden_size: 4096, intermediate_size: 11008, num_hidden_layers: 32, num_attention_heads: 32, num_key_value_heads: 32, vocab_size: 32000, tie_word_embeddings: false }));
     const spec = ExperimentSpec.parse({ ...minimalSpec, compressions: [{ method: 'gptq', bits: 4 }] });
+    expect(spec.model.kind).toBe('local');
     const p = estimate({ spec, modelDir: dir, backend: 'tfjs-wasm', threads: 2, availableBytes: 16 * 2 ** 30, evalItems: 10 });
     expect(p.fits).toBe(false); // a 7B model in float32 twice is ~50 GiB
     expect(p.memoryBytes).toBeGreaterThan(50e9);

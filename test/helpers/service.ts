@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { AcbenchService } from '../../main/api/service.js';
 import { inProcessExecutor, type Stage } from '../../main/jobs/index.js';
 
@@ -25,4 +28,8 @@ export function openTestService(home: string, stages: () => Stage[] = () => fake
   return AcbenchService.open({ home, shell: 'cli', executor: inProcessExecutor(() => stages()) });
 }
 
-export const minimalSpec = { name: 'tiny', model: { kind: 'builtin', id: 'acb-tiny' } } as const;
+/** A model folder that passes startRun's check (the fake stages never read it). */
+const fakeModelDir = mkdtempSync(join(tmpdir(), 'acbench-fake-model-'));
+writeFileSync(join(fakeModelDir, 'config.json'), JSON.stringify({ architectures: ['LlamaForCausalLM'], hidden_size: 8, intermediate_size: 16, num_hidden_layers: 1, num_attention_heads: 2, vocab_size: 300 }));
+
+export const minimalSpec = { name: 'tiny', model: { kind: 'local', path: fakeModelDir } } as const;
