@@ -1,7 +1,6 @@
 // `npm run bench`: speed and memory tables of every room, measured in one run so ratios compare.
 import { cpus, totalmem } from 'node:os';
-import { getEngine } from './tensor/index.js';
-import * as tensor from './tensor/index.js';
+import { benchTensor, getEngine, prepareEngine } from './tensor/index.js';
 import { benchCompress } from './compress/index.js';
 import { benchBenchmarks } from './bench/index.js';
 import { benchAnalysis, formatAnalysisBench } from './analysis/bench.js';
@@ -10,11 +9,10 @@ import { benchModel } from './model/index.js';
 const only = new Set(process.argv.slice(2));
 const want = (name: string) => only.size === 0 || only.has(name);
 
-const maybe = tensor as unknown as { prepareEngine?: () => Promise<void>; benchTensor?: () => Promise<string> };
-if (maybe.prepareEngine) await maybe.prepareEngine();
+await prepareEngine();
 const engine = getEngine();
 console.log(`# ACBench Studio benchmarks\n\n${cpus()[0]?.model ?? 'cpu'} × ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.versions.node}, engine ${engine.report.name} (${engine.report.reason})\n`);
-if (want('tensor') && maybe.benchTensor) console.log(`## Tensor engines\n\n${await maybe.benchTensor()}\n`);
+if (want('tensor')) console.log(`## Tensor engines\n\n${await benchTensor()}\n`);
 if (want('model')) console.log(`## Model runtime\n\n${await benchModel()}\n`);
 if (want('compress')) console.log(`## Compression\n\n${await benchCompress()}\n`);
 if (want('analysis')) console.log(`## Statistics\n\n${formatAnalysisBench(benchAnalysis(), engine.report.name)}\n`);

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { createService } from './host.js';
 import { startWebShell } from './server.js';
 import { roomCommands, type CliCommand } from './commands.js';
+import { prepareEngine } from './tensor/index.js';
 import { ExperimentSpec, describeZodError, type Experiment, type ResultRecord, type RunProgress, type RunSummary } from './api/contract.js';
 import { PRESETS } from './api/presets.js';
 import { writeReport } from './api/report.js';
@@ -169,6 +170,7 @@ function help(commands: CliCommand[]): string {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  await prepareEngine(); // before any model is loaded: weights are uploaded to the chosen backend
   const commands = [...builtin, ...(await roomCommands())];
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {

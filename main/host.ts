@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { AcbenchService } from './api/service.js';
 import type { AppInfo } from './api/contract.js';
 import { dataHome } from './store/index.js';
+import { prepareEngine } from './tensor/index.js';
 import { appRoot, defaultExecutor } from './jobs/stages.js';
 import { listBuiltinTasks } from './bench/index.js';
 import type { TaskInfo } from './api/contract.js';
@@ -17,5 +18,6 @@ export function builtinTasks(): TaskInfo[] {
 export async function createService(shell: AppInfo['shell'], opts: { home?: string; electronVersion?: string | null } = {}): Promise<AcbenchService> {
   const home = opts.home ?? dataHome();
   mkdirSync(home, { recursive: true });
+  await prepareEngine();
   return AcbenchService.open({ home, shell, executor: defaultExecutor(), electronVersion: opts.electronVersion ?? null, appRoot, tasks: async () => builtinTasks() });
 }

@@ -3,6 +3,7 @@
 // long computation is terminated after a grace period — every finished item is already fsynced.
 import { Worker, parentPort, workerData } from 'node:worker_threads';
 import { ResultsLog } from '../store/index.js';
+import { prepareEngine } from '../tensor/index.js';
 import { CancelledError, runPipeline } from './pipeline.js';
 import type { Executor, ExecEvent, FinalStatus, RunRequest, StagePlanner } from './queue.js';
 
@@ -52,6 +53,7 @@ export async function serveRunInWorker(plan: StagePlanner): Promise<void> {
   const send = (m: WorkerMessage) => port.postMessage(m);
   const log = new ResultsLog(req.resultsFile);
   try {
+    await prepareEngine(); // each worker thread has its own backend
     const stages = await plan(req, (headline) => send({ type: 'event', event: { type: 'headline', headline } }));
     await runPipeline(stages, log, { signal: controller.signal, onProgress: (progress) => send({ type: 'event', event: { type: 'progress', progress } }) });
     send({ type: 'finished', status: 'done' });

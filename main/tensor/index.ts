@@ -3,13 +3,28 @@ export * from './types.js';
 export { JsEngine } from './js/engine.js';
 import { JsEngine } from './js/engine.js';
 import type { Engine } from './types.js';
+import { selectEngine } from './backends.js';
+export { selectEngine, BACKEND_ORDER } from './backends.js';
+export { TfjsEngine, TFJS_MIN_MACS } from './wasm/engine.js';
+export { benchTensor } from './bench.js';
 
 let active: Engine | undefined;
 
-/** The process-wide engine: the best backend available (see select.ts once the tfjs engines land). */
+/** The process-wide engine: plain JS until prepareEngine() has chosen the best backend. */
 export function getEngine(): Engine {
   active ??= new JsEngine();
   return active;
+}
+
+let prepared: Promise<Engine> | undefined;
+
+/** Select the best backend once for this process (or thread) and make it the process-wide engine. */
+export function prepareEngine(): Promise<Engine> {
+  prepared ??= selectEngine().then((engine) => {
+    setEngine(engine);
+    return engine;
+  });
+  return prepared;
 }
 
 /** Replace the process-wide engine (tests, or a user's choice in Settings). */

@@ -78,7 +78,7 @@ describe('config.json', () => {
 });
 
 describe('CLI', () => {
-  it('acbench logits prints the full logits matrix that equals the runtime', async () => {
+  it('acbench logits prints the full logits matrix, equal to the runtime to 1e-4', async () => {
     const dir = join(tempDir(), 'm');
     const model = createRandomModel({ architecture: 'Qwen2ForCausalLM', numKvHeads: 2 }, 9);
     await model.save(dir);
@@ -86,7 +86,10 @@ describe('CLI', () => {
     const { logits } = JSON.parse(stdout) as { logits: number[][] };
     const ours = model.forward([1, 2, 3], { allLogits: true }).logits;
     expect(logits).toHaveLength(3);
-    expect(logits.flat()).toEqual(Array.from(ours.data));
+    // the CLI runs on the best backend (tfjs-wasm here), this process on the JS reference engine
+    const flat = logits.flat();
+    expect(flat).toHaveLength(ours.data.length);
+    flat.forEach((v, i) => expect(Math.abs(v - ours.data[i])).toBeLessThan(1e-4));
   });
 
   it('acbench generate --json reports text, tokens and speed', async () => {

@@ -63,8 +63,9 @@ export class JsEngine implements Engine {
     return this.matmul(transpose(a), a);
   }
 
-  residentWeight(w: Matrix): JsWeight {
-    return { outFeatures: w.rows, inFeatures: w.cols, transposed: transpose(w).data, dispose() {} };
+  residentWeight(w: Matrix): ResidentWeight {
+    const weight: JsWeight = { outFeatures: w.rows, inFeatures: w.cols, transposed: transpose(w).data, dispose() {} };
+    return weight;
   }
 
   linear(x: Matrix, w: ResidentWeight, bias?: Float32Array): Matrix {
