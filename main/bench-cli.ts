@@ -14,7 +14,7 @@ const engine = getEngine();
 console.log(`# ACBench Studio benchmarks\n\n${cpus()[0]?.model ?? 'cpu'} × ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.versions.node}, engine ${engine.report.name} (${engine.report.reason})\n`);
 if (want('tensor')) console.log(`## Tensor engines\n\n${await benchTensor()}\n`);
 if (want('model')) console.log(`## Model runtime\n\n${await benchModel()}\n`);
-if (want('compress')) console.log(`## Compression\n\n${await benchCompress()}\n`);
+if (want('compress')) console.log(`## Compression\n\n${await benchCompress({ budgetS: 60 })}\n`);
 if (want('analysis')) console.log(`## Statistics\n\n${formatAnalysisBench(benchAnalysis(), engine.report.name)}\n`);
 if (want('benchmarks')) {
   console.log('## Benchmark suites\n');
