@@ -1,42 +1,15 @@
 // Pre-flight estimate of an experiment's peak memory and wall time on this machine, from the model's
 // config.json and rough throughput figures of the active backend. Memory blocks a run unless overridden.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ExperimentSpec, Preflight } from './contract.js';
+import { parameterCountOf, readConfig, type ModelConfig } from '../model/index.js';
 
-export interface ModelShape {
-  hidden: number;
-  intermediate: number;
-  layers: number;
-  heads: number;
-  kvHeads: number;
-  vocab: number;
-  tied: boolean;
-}
-
-/** Parameters of a Llama-family decoder: embeddings (+ untied head) + per layer q,k,v,o + gate,up,down + 2 norms, + final norm. */
-export function parameterCount(m: ModelShape): number {
-  const headDim = m.hidden / m.heads;
-  const attention = m.hidden * m.hidden * 2 + 2 * m.hidden * (m.kvHeads * headDim); // q, o + k, v
-  const mlp = 3 * m.hidden * m.intermediate;
-  return m.vocab * m.hidden * (m.tied ? 1 : 2) + m.layers * (attention + mlp + 2 * m.hidden) + m.hidden;
-}
-
-export function readModelShape(dir: string): ModelShape | null {
-  const file = join(dir, 'config.json');
-  if (!existsSync(file)) return null;
+/** The config of a model folder, or null when it has none that parses (the load stage will say why). */
+export function readModelConfig(dir: string): ModelConfig | null {
+  if (!existsSync(join(dir, 'config.json'))) return null;
   try {
-    const c = JSON.parse(readFileSync(file, 'utf8')) as Record<string, number | boolean | undefined>;
-    const heads = Number(c.num_attention_heads);
-    return {
-      hidden: Number(c.hidden_size),
-      intermediate: Number(c.intermediate_size),
-      layers: Number(c.num_hidden_layers),
-      heads,
-      kvHeads: Number(c.num_key_value_heads ?? heads),
-      vocab: Number(c.vocab_size),
-      tied: Boolean(c.tie_word_embeddings),
-    };
+    return readConfig(dir);
   } catch {
     return null;
   }
@@ -76,15 +49,15 @@ export function estimate(input: PreflightInput): Preflight {
     const seconds = items * models * 2; // a remote endpoint: about 2 s per item, the server's own speed decides
     return { memoryBytes: 0, availableBytes: input.availableBytes, seconds, backend: 'remote endpoint', fits: true, reason: 'The model runs on the endpoint; only results are kept here.' };
   }
-  const shape = readModelShape(input.modelDir);
+  const shape = readModelConfig(input.modelDir);
   // no estimate without a config: the load stage will say what is wrong with the folder
   if (!shape) return { memoryBytes: 0, availableBytes: input.availableBytes, seconds: 0, backend, fits: true, reason: `No estimate: expected a readable config.json in ${input.modelDir}, found none.` };
-  const params = parameterCount(shape);
+  const params = parameterCountOf(shape);
   const weights = params * 4; // float32 in memory
   const calibTokens = spec.calibration.samples * spec.calibration.seqlen;
-  const activations = calibTokens * shape.hidden * 4 * 3; // one layer's inputs, outputs and a working copy
-  const hessian = Math.max(shape.hidden, shape.intermediate) ** 2 * 8; // float64 Hessian of the widest linear
-  const kvCache = 2 * shape.layers * 4096 * shape.kvHeads * (shape.hidden / shape.heads) * 4;
+  const activations = calibTokens * shape.hiddenSize * 4 * 3; // one layer's inputs, outputs and a working copy
+  const hessian = Math.max(shape.hiddenSize, shape.intermediateSize) ** 2 * 8; // float64 Hessian of the widest linear
+  const kvCache = 2 * shape.numLayers * 4096 * shape.numKvHeads * shape.headDim * 4;
   const memoryBytes = Math.round(2 * weights + activations + hessian + kvCache); // base + one compressed copy live at once
   const flops = PLANNING_FLOPS[backend] ?? PLANNING_FLOPS.js;
   const compressSeconds = (models - 1) * (2 * params * calibTokens * 2) / flops; // ≈ two passes over the calibration set

@@ -111,11 +111,13 @@ describe('service', () => {
 
 describe('preflight and bundles', () => {
   it('estimates parameters, memory and fit from config.json', async () => {
-    const { estimate, parameterCount } = await import('../../main/api/preflight.js');
+    const { estimate } = await import('../../main/api/preflight.js');
+    const { parameterCountOf, parseConfig } = await import('../../main/model/index.js');
     // hand count: embed 100×8, per layer q,o 2·8·8 + k,v 2·8·(2·4) + mlp 3·8·16 + norms 2·8, final norm 8
-    expect(parameterCount({ hidden: 8, intermediate: 16, layers: 1, heads: 2, kvHeads: 2, vocab: 100, tied: true })).toBe(800 + 128 + 128 + 384 + 16 + 8);
+    const tiny = parseConfig({ architectures: ['LlamaForCausalLM'], hidden_size: 8, intermediate_size: 16, num_hidden_layers: 1, num_attention_heads: 2, vocab_size: 100, tie_word_embeddings: true });
+    expect(parameterCountOf(tiny)).toBe(800 + 128 + 128 + 384 + 16 + 8);
     const dir = tempDir();
-    writeFileSync(join(dir, 'config.json'), JSON.stringify({ hidden_size: 4096, intermediate_size: 11008, num_hidden_layers: 32, num_attention_heads: 32, num_key_value_heads: 32, vocab_size: 32000, tie_word_embeddings: false }));
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ architectures: ['LlamaForCausalLM'], hidden_size: 4096, intermediate_size: 11008, num_hidden_layers: 32, num_attention_heads: 32, num_key_value_heads: 32, vocab_size: 32000, tie_word_embeddings: false }));
     const spec = ExperimentSpec.parse({ ...minimalSpec, compressions: [{ method: 'gptq', bits: 4 }] });
     expect(spec.model.kind).toBe('local');
     const p = estimate({ spec, modelDir: dir, backend: 'tfjs-wasm', threads: 2, availableBytes: 16 * 2 ** 30, evalItems: 10 });
