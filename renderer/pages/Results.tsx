@@ -192,7 +192,7 @@ function Dashboard({ source, overlay, paper, papers }: { source: Source; overlay
   const [regressionsOnly, setRegressionsOnly] = useState(true);
   const [niahConfig, setNiahConfig] = useState<string>('');
   const v = source.view;
-  const rows = useMemo(() => capabilityDrops(v.scores), [v]);
+  const rows = useMemo(() => capabilityDrops(v.scores, undefined, v.pairedDrops), [v]);
   const overlayRows = useMemo(() => (overlay ? capabilityDrops(overlay.view.scores) : []), [overlay]);
   const capScores = useMemo(() => capabilityScores(v.scores), [v]);
   const recs = useMemo(() => recommend(rows, v.configs), [rows, v]);

@@ -1,5 +1,5 @@
 // Per-capability scores and drops versus the base model, computed over the tasks both share.
-import { BASE, type TaskScore } from './types.js';
+import { BASE, type PairedDrop, type TaskScore } from './types.js';
 
 export interface CapabilityRow {
   config: string;
@@ -12,8 +12,10 @@ export interface CapabilityRow {
   drop: number;
   /** drop / baseScore, or null when the base scored 0 */
   relativeDrop: number | null;
-  /** 95% interval of the drop, when every shared task has an interval for both models */
+  /** 95% interval of the drop: the service's paired bootstrap when it sent one, else combined from per-task intervals */
   dropCi95?: [number, number];
+  /** how dropCi95 was obtained */
+  ciMethod?: 'paired bootstrap' | 'independent tasks';
   tasks: string[];
 }
 
@@ -30,10 +32,10 @@ const taskKey = (s: TaskScore) => [s.task, s.subtask ?? '', s.format ?? ''].join
 
 /**
  * For each capability and each configuration other than the base: the mean over the tasks scored for
- * both. Δ = mean(c) − mean(b); its 95% half-width = √(Σ_t h_c,t² + h_b,t²) / n, treating task
- * estimates as independent.
+ * both. Δ = mean(c) − mean(b). Its 95% interval is the service's paired bootstrap when given; otherwise
+ * half-width = √(Σ_t h_c,t² + h_b,t²) / n, treating task estimates as independent (imported results).
  */
-export function capabilityDrops(scores: readonly TaskScore[], base: string = BASE): CapabilityRow[] {
+export function capabilityDrops(scores: readonly TaskScore[], base: string = BASE, paired: readonly PairedDrop[] = []): CapabilityRow[] {
   const byCap = new Map<string, Map<string, Map<string, TaskScore>>>();
   for (const s of scores) {
     if (s.level !== 'task') continue;
@@ -57,9 +59,14 @@ export function capabilityDrops(scores: readonly TaskScore[], base: string = BAS
       const baseScore = mean(b.map((s) => s.score));
       const drop = score - baseScore;
       const row: CapabilityRow = { config, capability, score, baseScore, drop, relativeDrop: baseScore > 0 ? drop / baseScore : null, tasks: c.map((s) => s.task + (s.subtask ? `/${s.subtask}` : '') + (s.format ? ` (${s.format})` : '')) };
-      if (c.every((s) => s.ci95) && b.every((s) => s.ci95)) {
+      const fromService = paired.find((p) => p.config === config && p.capability === capability);
+      if (fromService) {
+        row.dropCi95 = fromService.ci95;
+        row.ciMethod = 'paired bootstrap';
+      } else if (c.every((s) => s.ci95) && b.every((s) => s.ci95)) {
         const h = Math.sqrt(c.reduce((a, s, i) => a + halfWidth(s.ci95!) ** 2 + halfWidth(b[i].ci95!) ** 2, 0)) / shared.length;
         row.dropCi95 = [drop - h, drop + h];
+        row.ciMethod = 'independent tasks';
       }
       rows.push(row);
     }

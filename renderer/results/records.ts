@@ -90,7 +90,12 @@ export function adaptRecords(records: readonly ResultRecord[]): RunView {
         else if (metric === 'energy' && numArray(d.values)) view.energy.push({ config, ...histogram(d.values as number[]) });
         else if (metric === 'erank' && num(d.erank) !== undefined) view.erank.push({ config, erank: d.erank as number, ...(num(d.diffErank) !== undefined ? { diffErank: d.diffErank as number } : {}) });
         else if (metric === 'perplexity' && num(d.perplexity) !== undefined) view.perplexity.push({ config, perplexity: d.perplexity as number });
-        else if (metric === 'drops' || metric === 'pair') break; // full result objects kept for reports; their views come as the records above
+        else if (metric === 'drops' && Array.isArray(d.capabilities)) {
+          // bench's paired bootstrap: absolute = base − compressed in points (×100); the view shows config − base as a fraction
+          for (const c of d.capabilities as { capability?: unknown; absolute?: unknown; absoluteCi95?: unknown }[])
+            if (typeof c.capability === 'string' && num(c.absolute) !== undefined && numArray(c.absoluteCi95))
+              view.pairedDrops.push({ config, capability: c.capability, drop: -(c.absolute as number) / 100, ci95: [-(c.absoluteCi95 as number[])[1] / 100, -(c.absoluteCi95 as number[])[0] / 100] });
+        } else if (metric === 'pair') break; // the full statistics object; its views come as the records above
         else skip(`analysis records with metric ${JSON.stringify(metric ?? null)} and unexpected fields`);
         break;
       }

@@ -80,6 +80,14 @@ export interface LogLine {
   message: string;
 }
 
+export interface PairedDrop {
+  config: string;
+  capability: string;
+  /** change vs base (config − base), as a fraction */
+  drop: number;
+  ci95: [number, number];
+}
+
 export interface RunView {
   configs: ConfigInfo[];
   scores: TaskScore[];
@@ -89,6 +97,8 @@ export interface RunView {
   energy: EnergyHistogram[];
   erank: ErankValue[];
   perplexity: { config: string; perplexity: number }[];
+  /** the service's paired-bootstrap 95% intervals of each capability's change vs base (fractions) */
+  pairedDrops: PairedDrop[];
   items: ItemResult[];
   stages: StageRecord[];
   logs: LogLine[];
@@ -105,6 +115,7 @@ export const emptyRunView = (): RunView => ({
   energy: [],
   erank: [],
   perplexity: [],
+  pairedDrops: [],
   items: [],
   stages: [],
   logs: [],

@@ -67,3 +67,21 @@ describe('capabilityScores and headlineDrops', () => {
     expect(headlineDrops(rows).get('X')).toBeCloseTo(-0.2, 12); // (−0.1 − 0.3) / 2
   });
 });
+
+describe('paired-bootstrap intervals from the service', () => {
+  it('reads bench drop records (points, base − compressed) as config − base fractions and prefers them', async () => {
+    const { adaptRecords } = await import('../../renderer/results/records.js');
+    const view = adaptRecords([
+      { key: 'score:base:t-eval', kind: 'score', at: 't', data: { task: 't-eval', config: 'base', capability: 'action', score: 0.8, ci95: [0.7, 0.9] } },
+      { key: 'score:W4:t-eval', kind: 'score', at: 't', data: { task: 't-eval', config: 'W4', capability: 'action', score: 0.6, ci95: [0.5, 0.7] } },
+      { key: 'drops:W4', kind: 'analysis', at: 't', data: { metric: 'drops', config: 'W4', capabilities: [{ capability: 'action', absolute: 20, absoluteCi95: [12, 27] }] } },
+    ]);
+    expect(view.warnings).toEqual([]);
+    expect(view.pairedDrops).toEqual([{ config: 'W4', capability: 'action', drop: -0.2, ci95: [-0.27, -0.12] }]);
+    const [row] = capabilityDrops(view.scores, 'base', view.pairedDrops);
+    expect(row.drop).toBeCloseTo(-0.2, 12);
+    expect(row.dropCi95).toEqual([-0.27, -0.12]);
+    expect(row.ciMethod).toBe('paired bootstrap');
+    expect(capabilityDrops(view.scores)[0].ciMethod).toBe('independent tasks');
+  });
+});
