@@ -1,6 +1,7 @@
 // Starts the real CLI's web shell in a child process and a headless Debian Chromium against it.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { afterAll, beforeAll } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
@@ -63,4 +64,23 @@ export function launchChromium(): Promise<Browser> {
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+}
+
+export const SCREENSHOTS = join(repoRoot, 'test-output', 'screenshots');
+
+/** One web shell and one Chromium for a test file (none when Chromium is missing: tests skip, saying why). */
+export function useBrowserShell(): { shell(): RunningShell; browser(): Browser } {
+  let shell: RunningShell | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    if (chromiumMissing) return;
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    shell = await startShell();
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await shell?.stop();
+  });
+  return { shell: () => shell!, browser: () => browser! };
 }

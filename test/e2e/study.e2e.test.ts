@@ -1,28 +1,15 @@
 // Browser end-to-end, as a researcher would: fill the form, run a tiny experiment, watch progress
 // reach 100%, open the dashboard, find the drop chart's bars, export SVG and PNG, find the run in History.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { chromiumMissing, launchChromium, startShell, type RunningShell } from './shell.js';
+import type { Page } from 'playwright-core';
+import { chromiumMissing, SCREENSHOTS, useBrowserShell } from './shell.js';
 import { createRandomModel } from '../../main/model/index.js';
-import { repoRoot } from '../helpers/bundle.js';
 import { tempDir } from '../helpers/tmp.js';
 
-const screenshots = join(repoRoot, 'test-output', 'screenshots');
-let shell: RunningShell | undefined;
-let browser: Browser | undefined;
-
-beforeAll(async () => {
-  if (chromiumMissing) return;
-  mkdirSync(screenshots, { recursive: true });
-  shell = await startShell();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await shell?.stop();
-});
+const screenshots = SCREENSHOTS;
+const env = useBrowserShell();
 
 async function shot(page: Page, name: string) {
   await page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
@@ -33,10 +20,10 @@ describe('a tiny study in the web shell', () => {
     if (chromiumMissing) return ctx.skip(chromiumMissing);
     const modelDir = join(tempDir(), 'tiny-random');
     await createRandomModel({ architecture: 'Qwen2ForCausalLM', hiddenSize: 32, numLayers: 2, numHeads: 4, numKvHeads: 2, maxPositionEmbeddings: 4096 }, 21).save(modelDir);
-    const page = await browser!.newPage({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
+    const page = await env.browser().newPage({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
     const pageErrors: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(String(e)));
-    await page.goto(shell!.url);
+    await page.goto(env.shell().url);
 
     await page.getByTestId('preset-blank').click();
     const name = `e2e study ${Date.now()}`;
