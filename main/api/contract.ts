@@ -202,7 +202,15 @@ export const calls = {
   importBundle: call(z.object({ fileName: z.string().max(260), content: z.string().max(64 * 2 ** 20) }).strict(), Experiment),
   cancelRun: call(z.object({ runId: Id }).strict(), RunSummary),
   getRunResults: call(
-    z.object({ runId: Id, offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(10_000).default(1000) }).strict(),
+    z
+      .object({
+        runId: Id,
+        offset: z.number().int().min(0).default(0),
+        limit: z.number().int().min(1).max(10_000).default(1000),
+        /** only these kinds (dashboards skip the per-item records, which are most of a run) */
+        kinds: z.array(ResultRecord.shape.kind).max(6).optional(),
+      })
+      .strict(),
     z.object({ run: RunSummary, records: z.array(ResultRecord), total: z.number().int() }),
   ),
   exportRun: call(

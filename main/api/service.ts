@@ -3,7 +3,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { cpus, freemem, totalmem } from 'node:os';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import {
@@ -173,7 +173,10 @@ export class AcbenchService {
       this.db.data.experiments = this.db.data.experiments.filter((e) => e.id !== id);
       this.db.data.runs = this.db.data.runs.filter((r) => r.experimentId !== id);
       await this.db.write();
-      for (const run of runs) rmSync(runDir(this.opts.home, run.id), { recursive: true, force: true });
+      for (const run of runs) {
+        rmSync(runDir(this.opts.home, run.id), { recursive: true, force: true });
+        this.recordCache.delete(run.id);
+      }
       return { deleted: true };
     },
     listTasks: async () => (this.opts.tasks ? this.opts.tasks() : []),
@@ -217,9 +220,9 @@ export class AcbenchService {
       if (!this.queue.cancel(runId)) throw new ServiceError('conflict', `run ${runId} is ${run.status}, not queued or running; nothing to cancel`);
       return this.toRunSummary(this.findRun(runId));
     },
-    getRunResults: async ({ runId, offset, limit }) => {
+    getRunResults: async ({ runId, offset, limit, kinds }) => {
       const run = this.findRun(runId);
-      const records = this.readRecords(runId);
+      const records = kinds ? this.readRecords(runId).filter((r) => kinds.includes(r.kind)) : this.readRecords(runId);
       return { run: this.toRunSummary(run), records: records.slice(offset, offset + limit), total: records.length };
     },
     exportRun: async ({ runId, format }) => {
@@ -299,8 +302,17 @@ export class AcbenchService {
     await this.pendingWrite;
   }
 
+  /** parsed once per file size: results are append-only, so an unchanged size means unchanged records */
+  private readonly recordCache = new Map<string, { size: number; records: ResultRecord[] }>();
+
   private readRecords(runId: string): ResultRecord[] {
-    return readResultsFile(resultsFile(this.opts.home, runId)).records.filter((r): r is ResultRecord => RECORD_KINDS.has(r.kind));
+    const file = resultsFile(this.opts.home, runId);
+    const size = existsSync(file) ? statSync(file).size : 0;
+    const cached = this.recordCache.get(runId);
+    if (cached && cached.size === size) return cached.records;
+    const records = readResultsFile(file).records.filter((r): r is ResultRecord => RECORD_KINDS.has(r.kind));
+    this.recordCache.set(runId, { size, records });
+    return records;
   }
 
   private emitProgress(runId: string, p: Omit<RunProgress, 'runId' | 'experimentId'>): void {

@@ -223,11 +223,13 @@ export function api(): Client {
 }
 
 /** All records of a run, paging through getRunResults. */
-export async function allRunRecords(runId: string, pageSize = 10_000) {
-  const first = await api().getRunResults({ runId, offset: 0, limit: pageSize });
+export async function allRunRecords(runId: string, opts: { kinds?: ResultRecord['kind'][]; pageSize?: number } = {}) {
+  const pageSize = opts.pageSize ?? 10_000;
+  const kinds = opts.kinds;
+  const first = await api().getRunResults({ runId, offset: 0, limit: pageSize, kinds });
   const records = [...first.records];
   while (records.length < first.total) {
-    const next = await api().getRunResults({ runId, offset: records.length, limit: pageSize });
+    const next = await api().getRunResults({ runId, offset: records.length, limit: pageSize, kinds });
     if (!next.records.length) break;
     records.push(...next.records);
   }

@@ -251,7 +251,7 @@ export function HistoryPage() {
         if (p) out.push({ key, title: `Paper · ${p.model}`, load: async () => capabilityScores(p.scores) });
       } else {
         const e = experiments?.find((x) => x.runs.some((r) => r.id === key));
-        if (e) out.push({ key, title: e.name, load: async () => capabilityScores(adaptRecords((await allRunRecords(key)).records).scores) });
+        if (e) out.push({ key, title: e.name, load: async () => capabilityScores(adaptRecords((await allRunRecords(key, { kinds: ['score'] })).records).scores) });
       }
     }
     return out;

@@ -185,8 +185,12 @@ function budgetPoints(rows: CapabilityRow[], view: RunView, source: string): Bud
   return out;
 }
 
-function Dashboard({ source, overlay, paper, papers }: { source: Source; overlay: Source | null; paper: PaperData | null; papers: PaperExperiment[] }) {
+function Dashboard({ source, overlay, paper, papers, items }: { source: Source; overlay: Source | null; paper: PaperData | null; papers: PaperExperiment[]; items?: { state: 'idle' | 'loading' | 'done'; request(): void } }) {
   const [tab, setTab] = useState<TabId>('overview');
+  // per-item records are most of a run: fetched only when the drill-down is opened
+  useEffect(() => {
+    if (tab === 'items' && items?.state === 'idle') items.request();
+  }, [tab, items]);
   const [taskMode, setTaskMode] = useState<'score' | 'drop'>('score');
   const [itemConfig, setItemConfig] = useState<string>('');
   const [regressionsOnly, setRegressionsOnly] = useState(true);
@@ -389,6 +393,8 @@ function Dashboard({ source, overlay, paper, papers }: { source: Source; overlay
                 {!shownPairs.length ? <Empty title={regressionsOnly ? 'No regressions for this configuration' : 'No items'} minHeight={60} /> : null}
               </div>
             </section>
+          ) : items?.state === 'loading' ? (
+            <Loading what="per-item results" minHeight={360} />
           ) : (
             <Empty title="No per-item results" minHeight={360}>
               {source.kind === 'paper' ? 'The paper publishes aggregate scores only.' : 'Per-item prompts and outputs appear here as the evaluation stage finishes items.'}
@@ -404,6 +410,7 @@ export function ResultsPage({ args }: { args: string[] }) {
   const { experiments, experimentsError, reload } = useStudio();
   const { paper, paperError } = usePaper();
   const [runView, setRunView] = useState<{ runId: string; view: RunView } | null>(null);
+  const [itemsState, setItemsState] = useState<{ runId: string | null; state: 'idle' | 'loading' | 'done' }>({ runId: null, state: 'idle' });
   const [loadError, setLoadError] = useState<string | null>(null);
   const [overlayId, setOverlayId] = useState<string>('');
   const papers = useMemo(() => (paper ? paperExperiments(paper) : []), [paper]);
@@ -418,9 +425,14 @@ export function ResultsPage({ args }: { args: string[] }) {
     if (!selectedRun || isPaper) return;
     let alive = true;
     setLoadError(null);
+    // the dashboards read scores, statistics and memory; per-item records load when the drill-down opens
     const load = () =>
-      allRunRecords(selectedRun)
-        .then(({ records }) => alive && setRunView({ runId: selectedRun, view: adaptRecords(records) }))
+      allRunRecords(selectedRun, { kinds: ['score', 'analysis', 'compression', 'stage', 'log'] })
+        .then(({ records }) => {
+          if (!alive) return;
+          setRunView({ runId: selectedRun, view: adaptRecords(records) });
+          setItemsState((prev) => (prev.runId === selectedRun && prev.state === 'done' ? { runId: selectedRun, state: 'idle' } : prev));
+        })
         .catch((e: unknown) => alive && setLoadError(describeError(e)));
     void load();
     // a running run's dashboard fills in as items finish
@@ -430,6 +442,25 @@ export function ResultsPage({ args }: { args: string[] }) {
       if (timer) clearInterval(timer);
     };
   }, [selectedRun, isPaper, selectedStatus]);
+
+  const requestItems = useMemo(
+    () => () => {
+      if (!selectedRun || isPaper) return;
+      setItemsState({ runId: selectedRun, state: 'loading' });
+      allRunRecords(selectedRun, { kinds: ['item'] })
+        .then(({ records }) => {
+          const items = adaptRecords(records).items;
+          setRunView((prev) => (prev && prev.runId === selectedRun ? { runId: selectedRun, view: { ...prev.view, items } } : prev));
+          setItemsState({ runId: selectedRun, state: 'done' });
+        })
+        .catch((e: unknown) => {
+          setItemsState({ runId: selectedRun, state: 'done' });
+          setLoadError(describeError(e));
+        });
+    },
+    [selectedRun, isPaper],
+  );
+  const items = useMemo(() => ({ state: itemsState.runId === selectedRun ? itemsState.state : ('idle' as const), request: requestItems }), [itemsState, selectedRun, requestItems]);
 
   let source: Source | null = null;
   if (isPaper) {
@@ -495,7 +526,7 @@ export function ResultsPage({ args }: { args: string[] }) {
             {source.title} {source.kind === 'paper' ? <span className="badge">read-only</span> : null}
           </h2>
           {source.note ? <p className="muted small">{source.note}</p> : null}
-          <Dashboard key={source.key} source={source} overlay={overlay} paper={paper} papers={papers} />
+          <Dashboard key={source.key} source={source} overlay={overlay} paper={paper} papers={papers} items={source.kind === 'run' ? items : undefined} />
         </>
       ) : experimentsError ? (
         <ErrorBox message={experimentsError} onRetry={() => void reload()} />

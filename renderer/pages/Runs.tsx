@@ -36,7 +36,7 @@ function RunMonitor({ runId }: { runId: string }) {
 
   useEffect(() => {
     let alive = true;
-    allRunRecords(runId)
+    allRunRecords(runId, { kinds: ['stage', 'log'] })
       .then(({ records }) => {
         if (!alive) return;
         const done = new Map<string, { wallS: number; items: number }>();

@@ -69,6 +69,10 @@ describe('service', () => {
     expect(last.status).toBe('done');
     expect(last.done).toBe(last.total);
     expect(events.some((e) => e.status === 'running' && e.etaS !== null)).toBe(true);
+    const onlyScores = (await service.dispatch('getRunResults', { runId: run.id, kinds: ['score'] })) as { records: { kind: string }[]; total: number };
+    expect(onlyScores.total).toBe(6);
+    expect(new Set(onlyScores.records.map((r) => r.kind))).toEqual(new Set(['score']));
+    await expectError(service.dispatch('getRunResults', { runId: run.id, kinds: ['secret'] }), 'invalid_input', /kinds\.0/);
     const csv = (await service.dispatch('exportRun', { runId: run.id, format: 'csv' })) as { content: string };
     expect(csv.content.split('\r\n')[0]).toBe('task,score');
   });
