@@ -175,7 +175,7 @@ export class AcbenchService {
       await this.db.write();
       for (const run of runs) {
         rmSync(runDir(this.opts.home, run.id), { recursive: true, force: true });
-        this.recordCache.delete(run.id);
+        for (const key of [...this.recordCache.keys()]) if (key.startsWith(`${run.id}\u0000`)) this.recordCache.delete(key);
       }
       return { deleted: true };
     },
@@ -222,7 +222,7 @@ export class AcbenchService {
     },
     getRunResults: async ({ runId, offset, limit, kinds }) => {
       const run = this.findRun(runId);
-      const records = kinds ? this.readRecords(runId).filter((r) => kinds.includes(r.kind)) : this.readRecords(runId);
+      const records = this.readRecords(runId, kinds);
       return { run: this.toRunSummary(run), records: records.slice(offset, offset + limit), total: records.length };
     },
     exportRun: async ({ runId, format }) => {
@@ -302,16 +302,17 @@ export class AcbenchService {
     await this.pendingWrite;
   }
 
-  /** parsed once per file size: results are append-only, so an unchanged size means unchanged records */
+  /** parsed once per file size and kind filter: results are append-only, so an unchanged size means unchanged records */
   private readonly recordCache = new Map<string, { size: number; records: ResultRecord[] }>();
 
-  private readRecords(runId: string): ResultRecord[] {
+  private readRecords(runId: string, kinds?: readonly string[]): ResultRecord[] {
     const file = resultsFile(this.opts.home, runId);
     const size = existsSync(file) ? statSync(file).size : 0;
-    const cached = this.recordCache.get(runId);
+    const cacheKey = `${runId}\u0000${kinds ? [...kinds].sort().join(',') : '*'}`;
+    const cached = this.recordCache.get(cacheKey);
     if (cached && cached.size === size) return cached.records;
-    const records = readResultsFile(file).records.filter((r): r is ResultRecord => RECORD_KINDS.has(r.kind));
-    this.recordCache.set(runId, { size, records });
+    const records = readResultsFile(file, kinds ? new Set(kinds) : undefined).records.filter((r): r is ResultRecord => RECORD_KINDS.has(r.kind));
+    this.recordCache.set(cacheKey, { size, records });
     return records;
   }
 

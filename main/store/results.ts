@@ -18,8 +18,22 @@ export interface ReadResults {
   tornBytes: number;
 }
 
-/** Parse a results file; stops at the first line that is not a complete JSON record. */
-export function readResultsFile(file: string): ReadResults {
+/** Our writer puts "kind" right after "key"; finding it near the line's start skips parsing unwanted records. */
+const KIND_MARK = Buffer.from('"kind":"');
+
+function kindAt(buf: Buffer, start: number, end: number): string | null {
+  const at = buf.indexOf(KIND_MARK, start);
+  if (at < 0 || at >= end || at > start + 400) return null;
+  const from = at + KIND_MARK.length;
+  const to = buf.indexOf(0x22, from); // closing quote
+  return to < 0 || to > end || to - from > 32 ? null : buf.toString('latin1', from, to);
+}
+
+/**
+ * Parse a results file; stops at the first line that is not a complete JSON record. With `kinds`, lines
+ * of other kinds are skipped unparsed (a run's per-item records are most of its bytes).
+ */
+export function readResultsFile(file: string, kinds?: ReadonlySet<string>): ReadResults {
   if (!existsSync(file)) return { records: [], validBytes: 0, tornBytes: 0 };
   const buf = readFileSync(file);
   const records: ResultLine[] = [];
@@ -28,6 +42,14 @@ export function readResultsFile(file: string): ReadResults {
   while (start < buf.length) {
     const nl = buf.indexOf(0x0a, start);
     if (nl < 0) break; // no newline: the last append was cut short
+    if (kinds) {
+      const kind = kindAt(buf, start, nl);
+      if (kind !== null && !kinds.has(kind)) {
+        start = nl + 1;
+        validBytes = start;
+        continue;
+      }
+    }
     const line = buf.subarray(start, nl).toString('utf8');
     let parsed: unknown;
     try {
@@ -37,7 +59,7 @@ export function readResultsFile(file: string): ReadResults {
     }
     const rec = parsed as ResultLine;
     if (!rec || typeof rec.key !== 'string' || typeof rec.kind !== 'string') break;
-    records.push(rec);
+    if (!kinds || kinds.has(rec.kind)) records.push(rec);
     start = nl + 1;
     validBytes = start;
   }

@@ -76,3 +76,19 @@ describe('results log (JSONL)', () => {
     records.forEach((r, i) => expect(r.key).toBe('k' + i));
   });
 });
+
+describe('reading only some kinds', () => {
+  it('skips other kinds unparsed, keeps order, and still stops at a torn line', () => {
+    const file = join(tempDir(), 'results.jsonl');
+    const log = new ResultsLog(file);
+    log.append('a', 'item', { n: 1 });
+    log.append('b', 'score', { n: 2 });
+    log.append('c', 'item', { n: 3 });
+    log.append('d', 'score', { n: 4 });
+    log.close();
+    appendFileSync(file, '{"key":"e","kind":"score","at":"x","data":{');
+    expect(readResultsFile(file, new Set(['score'])).records.map((r) => r.key)).toEqual(['b', 'd']);
+    expect(readResultsFile(file, new Set(['item'])).records.map((r) => r.key)).toEqual(['a', 'c']);
+    expect(readResultsFile(file).records.map((r) => r.key)).toEqual(['a', 'b', 'c', 'd']);
+  });
+});
