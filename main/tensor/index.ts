@@ -4,8 +4,9 @@ export { JsEngine } from './js/engine.js';
 import { JsEngine } from './js/engine.js';
 import type { Engine } from './types.js';
 import { selectEngine } from './backends.js';
-export { selectEngine, BACKEND_ORDER } from './backends.js';
-export { TfjsEngine, TFJS_MIN_MACS } from './wasm/engine.js';
+export { selectEngine, createEngine, BACKEND_ORDER, BackendUnavailableError, type EngineOptions } from './backends.js';
+export { TfjsEngine, TFJS_MIN_MACS, SPLIT_MIN_MACS, SPLIT_WEIGHT_MIN } from './wasm/engine.js';
+export { WorkerFailedError } from './wasm/split.js';
 export { benchTensor } from './bench.js';
 
 let active: Engine | undefined;
@@ -29,6 +30,6 @@ export function prepareEngine(): Promise<Engine> {
 
 /** Replace the process-wide engine (tests, or a user's choice in Settings). */
 export function setEngine(engine: Engine): void {
-  active?.dispose();
+  if (active !== engine) active?.dispose();
   active = engine;
 }

@@ -6,10 +6,11 @@ import {
   type Matrix,
   type Matrix64,
   type ResidentWeight,
-  NotPositiveDefiniteError,
   matrix,
   matrix64,
 } from '../types.js';
+import * as linalg from '../linalg.js';
+import { attentionKernel } from './attention.js';
 
 interface JsWeight extends ResidentWeight {
   /** Wᵀ [in, out], so linear() is a plain row-major product */
@@ -34,6 +35,14 @@ export function transpose(x: Matrix): Matrix {
   const out = new Float32Array(x.rows * x.cols);
   for (let i = 0; i < x.rows; i++) for (let j = 0; j < x.cols; j++) out[j * x.rows + i] = x.data[i * x.cols + j];
   return matrix(x.cols, x.rows, out);
+}
+
+function checkSameShape(op: string, a: Matrix, b: Matrix): void {
+  if (a.rows !== b.rows || a.cols !== b.cols) throw new RangeError(`${op}: expected two ${a.rows}×${a.cols} matrices, found ${a.rows}×${a.cols} and ${b.rows}×${b.cols}`);
+}
+
+function checkSquare(op: string, a: Matrix64): void {
+  if (a.rows !== a.cols) throw new RangeError(`${op}: expected a square matrix, found ${a.rows}×${a.cols}`);
 }
 
 function checkInner(op: string, k1: number, k2: number): void {
@@ -78,6 +87,7 @@ export class JsEngine implements Engine {
   }
 
   rmsNorm(x: Matrix, gamma: Float32Array, eps: number): Matrix {
+    if (gamma.length !== x.cols) throw new RangeError(`rmsNorm: expected ${x.cols} weights, found ${gamma.length}`);
     const y = new Float32Array(x.data.length);
     for (let i = 0; i < x.rows; i++) {
       let ss = 0;
@@ -105,46 +115,24 @@ export class JsEngine implements Engine {
     }
   }
 
+  /** Shapes and positions of an attention call, checked once (a wrong cache shape is a caller bug worth a clear message). */
+  protected checkAttention(q: Matrix, k: Matrix, v: Matrix, shape: AttentionShape, qPositions: Int32Array, kPositions: Int32Array, keyMask?: Uint8Array): void {
+    const { nHeads, nKvHeads, headDim } = shape;
+    if (nHeads % nKvHeads !== 0) throw new RangeError(`attention: expected nHeads a multiple of nKvHeads, found ${nHeads} and ${nKvHeads}`);
+    if (q.cols !== nHeads * headDim) throw new RangeError(`attention: expected queries with ${nHeads}×${headDim} columns, found ${q.cols}`);
+    if (k.cols !== nKvHeads * headDim || v.cols !== k.cols) throw new RangeError(`attention: expected keys and values with ${nKvHeads}×${headDim} columns, found ${k.cols} and ${v.cols}`);
+    if (v.rows !== k.rows) throw new RangeError(`attention: expected as many values as keys, found ${v.rows} and ${k.rows}`);
+    if (qPositions.length !== q.rows || kPositions.length !== k.rows) throw new RangeError(`attention: expected one position per query and key, found ${qPositions.length} for ${q.rows} and ${kPositions.length} for ${k.rows}`);
+    if (keyMask && keyMask.length !== k.rows) throw new RangeError(`attention: expected a key mask of ${k.rows} entries, found ${keyMask.length}`);
+  }
+
   attention(q: Matrix, k: Matrix, v: Matrix, shape: AttentionShape, qPositions: Int32Array, kPositions: Int32Array, keyMask?: Uint8Array): Matrix {
-    const { nHeads, nKvHeads, headDim, slidingWindow } = shape;
-    const group = nHeads / nKvHeads;
-    const scale = 1 / Math.sqrt(headDim);
-    const out = new Float32Array(q.rows * nHeads * headDim);
-    const scores = new Float64Array(k.rows);
-    for (let h = 0; h < nHeads; h++) {
-      const kvh = Math.floor(h / group);
-      for (let i = 0; i < q.rows; i++) {
-        const qp = qPositions[i];
-        let max = -Infinity;
-        for (let j = 0; j < k.rows; j++) {
-          const kp = kPositions[j];
-          const visible = kp <= qp && (!slidingWindow || kp > qp - slidingWindow) && (!keyMask || keyMask[j] === 1);
-          if (!visible) {
-            scores[j] = -Infinity;
-            continue;
-          }
-          let s = 0;
-          for (let d = 0; d < headDim; d++) s += q.data[i * q.cols + h * headDim + d] * k.data[j * k.cols + kvh * headDim + d];
-          scores[j] = s * scale;
-          if (scores[j] > max) max = scores[j];
-        }
-        if (max === -Infinity) continue; // no visible key (fully padded row): output zeros
-        let sum = 0;
-        for (let j = 0; j < k.rows; j++) {
-          scores[j] = scores[j] === -Infinity ? 0 : Math.exp(scores[j] - max);
-          sum += scores[j];
-        }
-        for (let j = 0; j < k.rows; j++) {
-          const p = scores[j] / sum;
-          if (p === 0) continue;
-          for (let d = 0; d < headDim; d++) out[i * nHeads * headDim + h * headDim + d] += p * v.data[j * v.cols + kvh * headDim + d];
-        }
-      }
-    }
-    return matrix(q.rows, nHeads * headDim, out);
+    this.checkAttention(q, k, v, shape, qPositions, kPositions, keyMask);
+    return matrix(q.rows, shape.nHeads * shape.headDim, attentionKernel(q, k, v, shape, qPositions, kPositions, keyMask));
   }
 
   swiglu(gate: Matrix, up: Matrix): Matrix {
+    checkSameShape('swiglu', gate, up);
     const y = new Float32Array(gate.data.length);
     for (let i = 0; i < y.length; i++) {
       const g = gate.data[i];
@@ -154,6 +142,7 @@ export class JsEngine implements Engine {
   }
 
   add(a: Matrix, b: Matrix): Matrix {
+    checkSameShape('add', a, b);
     const y = new Float32Array(a.data.length);
     for (let i = 0; i < y.length; i++) y[i] = a.data[i] + b.data[i];
     return matrix(a.rows, a.cols, y);
@@ -178,59 +167,30 @@ export class JsEngine implements Engine {
     return out;
   }
 
+  /** The products of the blocked factorisations: exact float64 here; faster engines override with their matmul. */
+  protected linalgOptions(): linalg.LinalgOptions {
+    return { product: linalg.product64 };
+  }
+
   cholesky(a: Matrix64): Matrix64 {
-    const n = a.rows;
-    const l = new Float64Array(n * n);
-    for (let j = 0; j < n; j++) {
-      let d = a.data[j * n + j];
-      for (let p = 0; p < j; p++) d -= l[j * n + p] ** 2;
-      if (!(d > 0)) throw new NotPositiveDefiniteError(j, d);
-      const ljj = Math.sqrt(d);
-      l[j * n + j] = ljj;
-      for (let i = j + 1; i < n; i++) {
-        let s = a.data[i * n + j];
-        for (let p = 0; p < j; p++) s -= l[i * n + p] * l[j * n + p];
-        l[i * n + j] = s / ljj;
-      }
-    }
-    return matrix64(n, n, l);
+    checkSquare('cholesky', a);
+    return matrix64(a.rows, a.rows, linalg.cholesky(a.data, a.rows, this.linalgOptions()));
   }
 
   choleskyInverse(l: Matrix64): Matrix64 {
-    const n = l.rows;
-    const identity = matrix64(n, n);
-    for (let i = 0; i < n; i++) identity.data[i * n + i] = 1;
-    const linv = this.triangularSolve(l, identity, true); // L⁻¹
-    const inv = new Float64Array(n * n); // A⁻¹ = L⁻ᵀ·L⁻¹
-    for (let i = 0; i < n; i++)
-      for (let j = 0; j <= i; j++) {
-        let s = 0;
-        for (let p = i; p < n; p++) s += linv.data[p * n + i] * linv.data[p * n + j];
-        inv[i * n + j] = s;
-        inv[j * n + i] = s;
-      }
-    return matrix64(n, n, inv);
+    checkSquare('choleskyInverse', l);
+    return matrix64(l.rows, l.rows, linalg.choleskyInverse(l.data, l.rows, this.linalgOptions()));
   }
 
   triangularSolve(t: Matrix64, b: Matrix64, lower: boolean): Matrix64 {
-    const n = t.rows;
-    const m = b.cols;
-    const x = new Float64Array(b.data);
-    const order = lower ? [...Array(n).keys()] : [...Array(n).keys()].reverse();
-    for (const i of order) {
-      const tii = t.data[i * n + i];
-      for (let c = 0; c < m; c++) {
-        let s = x[i * m + c];
-        if (lower) for (let p = 0; p < i; p++) s -= t.data[i * n + p] * x[p * m + c];
-        else for (let p = i + 1; p < n; p++) s -= t.data[i * n + p] * x[p * m + c];
-        x[i * m + c] = s / tii;
-      }
-    }
-    return matrix64(n, m, x);
+    checkSquare('triangularSolve', t);
+    if (b.rows !== t.rows) throw new RangeError(`triangularSolve: expected a right-hand side with ${t.rows} rows, found ${b.rows}`);
+    return matrix64(b.rows, b.cols, linalg.triangularSolve(t.data, t.rows, b.data, b.cols, lower, this.linalgOptions()));
   }
 
   symmetricEigenvalues(a: Matrix64): Float64Array {
-    return jacobiEigenvalues(a);
+    checkSquare('symmetricEigenvalues', a);
+    return linalg.symmetricEigenvalues(a.data, a.rows);
   }
 
   dispose(): void {}
