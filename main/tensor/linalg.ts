@@ -6,6 +6,7 @@
 // Recursion rather than a loop over thin block columns keeps the data each product uploads at
 // O(n² log n) instead of O(n³ / block).
 import { NotPositiveDefiniteError } from './types.js';
+import { matmulInto } from './js/gemm.js';
 
 /** C = A·B for row-major A [m,k] and B [k,n]. */
 export type Product64 = (a: Float64Array, b: Float64Array, m: number, k: number, n: number) => Float64Array;
@@ -22,15 +23,7 @@ export interface LinalgOptions {
 /** C = A·B in float64, i-k-j order (contiguous inner loop over rows of B and C). */
 export function product64(a: Float64Array, b: Float64Array, m: number, k: number, n: number): Float64Array {
   const c = new Float64Array(m * n);
-  for (let i = 0; i < m; i++) {
-    const ci = i * n;
-    for (let p = 0; p < k; p++) {
-      const aip = a[i * k + p];
-      if (aip === 0) continue;
-      const bp = p * n;
-      for (let j = 0; j < n; j++) c[ci + j] += aip * b[bp + j];
-    }
-  }
+  matmulInto(a, b, c, m, k, n);
   return c;
 }
 

@@ -10,6 +10,8 @@ import {
   matrix64,
 } from '../types.js';
 import * as linalg from '../linalg.js';
+import { matmulInto } from './gemm.js';
+export { matmulInto };
 import { attentionKernel } from './attention.js';
 
 interface JsWeight extends ResidentWeight {
@@ -17,19 +19,6 @@ interface JsWeight extends ResidentWeight {
   readonly transposed: Float32Array;
 }
 
-export function matmulInto(a: Float32Array, b: Float32Array, c: Float32Array, m: number, k: number, n: number): void {
-  // i-k-j loop order: the inner loop walks contiguous rows of B and C.
-  c.fill(0);
-  for (let i = 0; i < m; i++) {
-    const ci = i * n;
-    for (let p = 0; p < k; p++) {
-      const aip = a[i * k + p];
-      if (aip === 0) continue;
-      const bp = p * n;
-      for (let j = 0; j < n; j++) c[ci + j] += aip * b[bp + j];
-    }
-  }
-}
 
 export function transpose(x: Matrix): Matrix {
   const out = new Float32Array(x.rows * x.cols);
