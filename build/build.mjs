@@ -32,6 +32,7 @@ export const mainEntries = {
   cli: 'main/cli.ts',
   bench: 'main/bench-cli.ts',
   datasets: 'main/datasets-cli.ts',
+  'train-tiny': 'main/train-cli.ts',
   'tensor-worker': 'main/tensor/worker.ts',
   'service-host': 'main/service-host.ts',
   'run-worker': 'main/jobs/run-worker.ts',

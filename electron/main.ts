@@ -4,8 +4,7 @@
 import { app, BrowserWindow, ipcMain, dialog, session, shell, utilityProcess, type IpcMainInvokeEvent, type UtilityProcess } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { callNames } from '../main/api/contract.js';
-import { CONTENT_SECURITY_POLICY } from '../main/server.js';
+import { CONTENT_SECURITY_POLICY, callNames } from '../main/api/contract.js';
 
 const root = join(__dirname, '..', '..');
 const rendererIndex = join(root, 'dist', 'renderer', 'index.html');

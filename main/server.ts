@@ -6,14 +6,13 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { AcbenchService, ServiceError } from './api/service.js';
-import type { ApiError, RunProgress } from './api/contract.js';
+import { CONTENT_SECURITY_POLICY, type ApiError, type RunProgress } from './api/contract.js';
 
 const MAX_BODY_BYTES = 1 << 20;
 /** calls that carry a file's content may send more */
 const LARGE_BODY_CALLS: Record<string, number> = { importBundle: 64 * 2 ** 20 };
 
-export const CONTENT_SECURITY_POLICY =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+export { CONTENT_SECURITY_POLICY };
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

@@ -32,8 +32,9 @@ function Shell() {
   const route = useRoute();
   const main = useRef<HTMLElement>(null);
   useEffect(() => {
-    // Plotly is the largest module (≈3.5 MB): parse it while the user is on another page, so the first dashboard draws at once
-    const timer = setTimeout(() => void loadPlotly().catch(() => {}), 1500);
+    // Plotly is the largest module (≈1.5 MB, cartesian bundle): parse it while the user is on another page, so the first dashboard draws at once
+    // …or at once when the app opens straight onto a dashboard, in parallel with its data
+    const timer = setTimeout(() => void loadPlotly().catch(() => {}), location.hash.startsWith('#/results') ? 0 : 1500);
     return () => clearTimeout(timer);
   }, []);
   useEffect(() => {

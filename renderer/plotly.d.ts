@@ -1,5 +1,5 @@
-// The few Plotly functions the renderer uses (plotly.js-dist-min ships no types).
-declare module 'plotly.js-dist-min' {
+// The few Plotly functions the renderer uses (plotly.js-cartesian-dist-min ships no types).
+declare module 'plotly.js-cartesian-dist-min' {
   export interface ToImageOptions {
     format: 'png' | 'svg' | 'jpeg' | 'webp';
     width: number;

@@ -268,3 +268,7 @@ export function describeZodError(error: z.ZodError, input: unknown): string {
 export type AcbenchApi = { [N in CallName]: (input: CallInput<N>) => Promise<CallOutput<N>> } & {
   onRunProgress(listener: (event: RunProgress) => void): () => void;
 };
+
+/** The renderer's Content-Security-Policy, sent by the web shell and by the Electron session alike. */
+export const CONTENT_SECURITY_POLICY =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";

@@ -1,7 +1,7 @@
 // Thin React wrapper around Plotly (loaded on first use), with figure export: PNG at a chosen DPI
 // (89 mm / 183 mm presets), SVG, and PDF through the print stylesheet.
 import { useEffect, useRef, useState } from 'react';
-import type { PlotlyStatic } from 'plotly.js-dist-min';
+import type { PlotlyStatic } from 'plotly.js-cartesian-dist-min';
 import type { Figure } from '../results/figures.js';
 import { dataUrlToBytes, IMAGE_PRESETS, imageSize, setPngDpi } from '../export/image.js';
 import { downloadBlob, slug } from '../export/download.js';
@@ -9,7 +9,7 @@ import { api } from '../api/client.js';
 
 let plotlyPromise: Promise<PlotlyStatic> | null = null;
 export function loadPlotly(): Promise<PlotlyStatic> {
-  plotlyPromise ??= import('plotly.js-dist-min').then((m) => ((m as { default?: PlotlyStatic }).default ?? (m as unknown as PlotlyStatic)));
+  plotlyPromise ??= import('plotly.js-cartesian-dist-min').then((m) => ((m as { default?: PlotlyStatic }).default ?? (m as unknown as PlotlyStatic)));
   return plotlyPromise;
 }
 

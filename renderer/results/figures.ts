@@ -1,4 +1,4 @@
-// Plotly figures (SVG traces only: bar, scatter, heatmap, scatterpolar) and exportable tables,
+// Plotly figures (SVG traces only: bar, scatter, heatmap — Plotly's cartesian bundle) and exportable tables,
 // built from the view model by pure functions.
 import { capabilityName } from '../experiment/spec.js';
 import type { Table } from '../export/tables.js';
@@ -24,7 +24,7 @@ export function seriesIndex(configs: readonly string[]): Map<string, number> {
 export const patternFor = (index: number): string => BAR_PATTERNS[Math.floor(Math.max(0, index) / 7) % BAR_PATTERNS.length];
 export const dashFor = (config: string, index: number): string => (config === BASE ? 'solid' : LINE_DASHES[Math.floor(Math.max(0, index) / 7) % LINE_DASHES.length]);
 
-export type Trace = Record<string, unknown> & { type: 'bar' | 'scatter' | 'heatmap' | 'scatterpolar' };
+export type Trace = Record<string, unknown> & { type: 'bar' | 'scatter' | 'heatmap' };
 export interface Figure {
   data: Trace[];
   layout: Record<string, unknown>;
@@ -89,19 +89,61 @@ export function dropBarsFigure(rows: readonly CapabilityRow[], overlay: readonly
 /** At most this many series on the radar (base + 11); more would be unreadable. */
 export const RADAR_MAX_SERIES = 12;
 
-/** Radar of the four capabilities (score in points) for base and each configuration (the first RADAR_MAX_SERIES). */
+/** Radar grid rings (points) and the radius of the capability labels. */
+const RADAR_RINGS = [20, 40, 60, 80, 100];
+const RADAR_LABEL_R = 118;
+
+/** Angle of spoke k of n, clockwise from the top (radians). */
+const spokeAngle = (k: number, n: number) => (2 * Math.PI * k) / n;
+/** Polar (r, spoke k of n) → cartesian: x = r·sin θ, y = r·cos θ, so spoke 0 points up. */
+export const radarXY = (r: number, k: number, n: number): [number, number] => [r * Math.sin(spokeAngle(k, n)), r * Math.cos(spokeAngle(k, n))];
+const round3 = (v: number) => Math.round(v * 1000) / 1000;
+
+/**
+ * Radar of the four capabilities (score in points) for base and each configuration (the first RADAR_MAX_SERIES).
+ * Drawn on cartesian axes (x = r·sin θ, y = r·cos θ) so the app needs only Plotly's cartesian bundle.
+ */
 export function radarFigure(capScores: readonly { config: string; capability: string; score: number }[]): Figure {
   const caps = CAPABILITY_ORDER.filter((c) => capScores.some((s) => s.capability === c));
-  const theta = [...caps, caps[0]].map((c) => capabilityTick(c ?? ''));
+  const n = Math.max(caps.length, 1);
   const order = configOrder(capScores).slice(0, RADAR_MAX_SERIES);
   const idx = seriesIndex(order);
+  const grey = { color: '#c8c8c8', width: 0.8 };
+  const grid: Trace[] = [
+    ...RADAR_RINGS.map((ring): Trace => {
+      // polygon rings between spokes; circles when there are fewer than three spokes
+      const pts = n >= 3 ? Array.from({ length: n + 1 }, (_, k) => radarXY(ring, k % n, n)) : Array.from({ length: 73 }, (_, k) => radarXY(ring, k % 72, 72));
+      return { type: 'scatter', mode: 'lines', x: pts.map((p) => round3(p[0])), y: pts.map((p) => round3(p[1])), line: grey, hoverinfo: 'skip', showlegend: false };
+    }),
+    ...caps.map((_, k): Trace => {
+      const [x, y] = radarXY(100, k, n);
+      return { type: 'scatter', mode: 'lines', x: [0, round3(x)], y: [0, round3(y)], line: grey, hoverinfo: 'skip', showlegend: false };
+    }),
+  ];
   const data: Trace[] = order.map((config) => {
     const i = idx.get(config) ?? 0;
     const byCap = new Map(capScores.filter((s) => s.config === config).map((s) => [s.capability, s.score]));
     const r = [...caps, caps[0]].map((c) => (byCap.has(c ?? '') ? points(byCap.get(c ?? '')!) : null));
-    return { type: 'scatterpolar', name: config, r, theta, mode: 'lines+markers', line: { color: colourFor(config, i), width: config === BASE ? 2.5 : 1.5, dash: dashFor(config, i) }, connectgaps: true };
+    const xy = r.map((v, k) => (v === null ? null : radarXY(v, k % n, n)));
+    const theta = [...caps, caps[0]].map((c) => capabilityName(c ?? ''));
+    return {
+      type: 'scatter', name: config, mode: 'lines+markers', r, x: xy.map((p) => (p ? round3(p[0]) : null)), y: xy.map((p) => (p ? round3(p[1]) : null)),
+      customdata: theta.map((t, k) => [t, r[k]]), hovertemplate: `${config}<br>%{customdata[0]}: %{customdata[1]:.1f} points<extra></extra>`,
+      line: { color: colourFor(config, i), width: config === BASE ? 2.5 : 1.5, dash: dashFor(config, i) }, connectgaps: true,
+    };
   });
-  return { data, layout: baseLayout({ polar: { radialaxis: { range: [0, 100], angle: 90, tickfont: { size: 10 } } }, legend: { orientation: 'h', x: 0, y: -0.16, yanchor: 'top', font: { size: 11 } }, margin: { l: 80, r: 80, t: 40, b: 60 } }) };
+  const annotations = [
+    ...caps.map((c, k) => {
+      const [x, y] = radarXY(RADAR_LABEL_R, k, n);
+      return { x: round3(x), y: round3(y), text: capabilityTick(c), showarrow: false, font: { size: 11 }, xanchor: Math.abs(x) < 1 ? 'center' : x > 0 ? 'left' : 'right' };
+    }),
+    ...RADAR_RINGS.map((ring) => ({ x: 2, y: ring, text: String(ring), showarrow: false, font: { size: 9, color: '#555' }, xanchor: 'left', yanchor: 'bottom' })),
+  ];
+  const hidden = { visible: false, range: [-140, 140], fixedrange: true };
+  return {
+    data: [...grid, ...data],
+    layout: baseLayout({ xaxis: hidden, yaxis: { ...hidden, scaleanchor: 'x', scaleratio: 1, range: [-125, 125] }, annotations, legend: { orientation: 'h', x: 0, y: -0.06, yanchor: 'top', font: { size: 11 } }, margin: { l: 20, r: 20, t: 30, b: 40 } }),
+  };
 }
 
 export const taskRowLabel = (s: Pick<TaskScore, 'task' | 'subtask' | 'format'>): string => [s.task, s.subtask].filter(Boolean).join(' / ') + (s.format ? ` (${s.format})` : '');

@@ -2,7 +2,7 @@
 // stands in for the binary (which cannot be downloaded here), so the check is what goes into app.asar.
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { repoRoot } from '../helpers/bundle.js';
@@ -36,4 +36,10 @@ describe('packaging', () => {
     for (const devOnly of ['vitest', 'vite', 'playwright-core', 'typescript', 'esbuild', 'electron-builder', 'react'])
       expect(files.some((f) => f.startsWith(`/node_modules/${devOnly}/`)), `${devOnly} must not ship`).toBe(false);
   }, 180_000);
+
+  it('keeps the Electron main process a shell: the service, tfjs and ESM-only code stay out of its CommonJS bundle', () => {
+    const shell = readFileSync(join(repoRoot, 'dist', 'electron', 'main.cjs'), 'utf8');
+    // in a CommonJS bundle import.meta is empty, so bundled service code would break at start-up
+    for (const outsider of ['@tensorflow', 'AcbenchService', 'import.meta', 'lowdb']) expect(shell.includes(outsider), outsider).toBe(false);
+  });
 });

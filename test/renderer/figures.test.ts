@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { capabilityDrops, capabilityScores } from '../../renderer/results/drops.js';
 import * as figures from '../../renderer/results/figures.js';
-import { budgetFigure, dropBarsFigure, dropTable, niahFigure, OKABE_ITO, radarFigure, taskHeatmapFigure, taskMatrix, taskTable } from '../../renderer/results/figures.js';
+import { budgetFigure, dropBarsFigure, dropTable, niahFigure, OKABE_ITO, radarFigure, radarXY, taskHeatmapFigure, taskMatrix, taskTable } from '../../renderer/results/figures.js';
 import type { TaskScore } from '../../renderer/results/types.js';
 
 const s = (config: string, capability: string, task: string, score: number, extra: Partial<TaskScore> = {}): TaskScore => ({ config, capability, task, score, level: 'task', ...extra });
@@ -41,10 +41,20 @@ describe('dropBarsFigure', () => {
 describe('other figures', () => {
   it('closes the radar polygon and puts base first', () => {
     const fig = radarFigure(capabilityScores(scores));
-    expect(fig.data[0].name).toBe('base');
-    expect(fig.data[0].type).toBe('scatterpolar');
-    expect(fig.data[0].theta).toEqual(['Action<br>execution', 'Workflow<br>generation', 'Action<br>execution']);
-    expect(fig.data[0].r).toEqual([80, 50, 80]);
+    const series = fig.data.filter((t) => t.showlegend !== false);
+    expect(series[0].name).toBe('base');
+    expect(series[0].type).toBe('scatter');
+    expect(series[0].r).toEqual([80, 50, 80]);
+    // two spokes: action up (θ = 0), workflow down (θ = π); x = r·sin θ, y = r·cos θ
+    expect(series[0].x).toEqual([0, 0, 0]);
+    expect(series[0].y).toEqual([80, -50, 80]);
+    expect((fig.layout.annotations as { text: string }[]).slice(0, 2).map((a) => a.text)).toEqual(['Action<br>execution', 'Workflow<br>generation']);
+  });
+  it('places a four-spoke radar point at r·(sin θ, cos θ), clockwise from the top', () => {
+    const [x, y] = radarXY(50, 1, 4);
+    expect(x).toBeCloseTo(50, 10);
+    expect(y).toBeCloseTo(0, 10);
+    expect(radarXY(30, 2, 4)[1]).toBeCloseTo(-30, 10);
   });
   it('builds the per-task matrix with detail rows (T-Eval split by format)', () => {
     const m = taskMatrix(scores);

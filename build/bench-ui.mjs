@@ -1,0 +1,96 @@
+// npm run bench:ui — how long the results dashboard of a large run takes to draw in the web shell:
+// the first open right after start-up (fresh service, fresh page) and later opens from History.
+// The run: 100 configurations × 12 tasks × 50 items (≈ 62k records), written into a temporary ACBENCH_HOME.
+import { chromium } from 'playwright-core';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+if (!existsSync(CHROMIUM)) {
+  console.log(`bench:ui skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
+  process.exit(0);
+}
+const CONFIGS = 100, ITEMS = 50, COLD_REPEATS = 3, WARM_REPEATS = 3;
+const TASKS = ['t-eval', 'worfbench', 'longbench-single-doc', 'longbench-multi-doc', 'longbench-summarization', 'longbench-few-shot', 'longbench-synthetic', 'longbench-code', 'longgenbench-gsm8k', 'niah', 'agentboard-pddl', 'agentboard-tool-query'];
+const capability = (t) => (t === 't-eval' ? 'action' : t === 'worfbench' ? 'workflow' : t.startsWith('agentboard') ? 'real-world' : 'long-context');
+
+function writeHome(home) {
+  mkdirSync(join(home, 'runs', 'run-big'), { recursive: true });
+  const at = new Date(0).toISOString();
+  const lines = [];
+  for (let c = 0; c <= CONFIGS; c++) {
+    const config = c === 0 ? 'base' : `C${c}`;
+    lines.push({ key: `m${c}`, kind: 'compression', at, data: { config, memoryBytes: 1e9 / (1 + (c % 4)) } });
+    for (const task of TASKS) {
+      lines.push({ key: `score:${config}:${task}`, kind: 'score', at, data: { task, config, capability: capability(task), score: 0.5 + ((c * 7) % 10) / 40, ci95: [0.4, 0.7] } });
+      for (let i = 0; i < ITEMS; i++) lines.push({ key: `item:${config}:${task}:${i}`, kind: 'item', at, data: { task, config, id: String(i), score: (i + c) % 3 ? 1 : 0, prompt: 'p'.repeat(200), output: 'o'.repeat(80) } });
+    }
+  }
+  writeFileSync(join(home, 'runs', 'run-big', 'results.jsonl'), lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+  const spec = { name: 'big', model: { kind: 'local', path: '/x' }, compressions: [], calibration: { source: 'builtin', samples: 128, seqlen: 512, seed: 0 }, benchmarks: { suite: 'builtin', tasks: [] }, analysis: { enabled: true, sequences: 16, seqlen: 128 }, seed: 0, tags: [], notes: '' };
+  writeFileSync(join(home, 'history.json'), JSON.stringify({ schemaVersion: 2, settings: {}, experiments: [{ id: 'exp-big', name: 'big', createdAt: at, spec, specHash: 'h', tags: [], notes: '' }], runs: [{ id: 'run-big', experimentId: 'exp-big', status: 'done', specHash: 'h', createdAt: at, itemsDone: 0, itemsTotal: 0, headline: {} }] }));
+  return lines.length;
+}
+
+async function serve(home) {
+  const child = spawn(process.execPath, ['bin/acbench.mjs', 'serve', '--no-open'], { env: { ...process.env, ACBENCH_HOME: home }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise((resolve, reject) => {
+    child.stdout.on('data', (d) => {
+      const m = String(d).match(/(http\S+)/);
+      if (m) resolve(m[1]);
+    });
+    child.on('exit', (code) => reject(new Error(`acbench serve exited with ${code}`)));
+  });
+  return { child, url };
+}
+
+/** ms from navigation to the drop chart drawn, and when the results call and Plotly arrived. */
+async function timeOpen(page, go) {
+  const t0 = Date.now();
+  let results, plotly;
+  const onResp = (r) => {
+    const u = r.url();
+    if (results === undefined && u.includes('/api/getRunResults')) results = Date.now() - t0;
+    if (plotly === undefined && /plotly/i.test(u)) plotly = Date.now() - t0;
+  };
+  page.on('response', onResp);
+  await go();
+  await page.waitForSelector('[data-testid="drop-chart"][data-ready="true"]', { timeout: 60_000 });
+  const total = Date.now() - t0;
+  // every chart on the first tab drawn
+  await page.waitForFunction(() => [...document.querySelectorAll('.plot')].every((e) => e.getAttribute('data-ready') === 'true'), undefined, { timeout: 60_000 });
+  const all = Date.now() - t0;
+  const charts = await page.locator('.plot').count();
+  page.off('response', onResp);
+  return { total, all, charts, results, plotly };
+}
+
+const home = mkdtempSync(join(tmpdir(), 'acbench-bench-ui-'));
+const records = writeHome(home);
+const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+const rows = [];
+try {
+  for (let rep = 0; rep < COLD_REPEATS; rep++) {
+    const { child, url } = await serve(home);
+    const ctx = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const page = await ctx.newPage();
+    const [base, query] = url.split('?');
+    rows.push({ what: 'first open after start-up (fresh service and page, straight to the run)', ...(await timeOpen(page, () => page.goto(`${base}?${query}#/results/run-big`))) });
+    for (let w = 0; w < (rep === 0 ? WARM_REPEATS : 0); w++) {
+      await page.evaluate(() => (location.hash = '#/history'));
+      await page.waitForTimeout(400);
+      rows.push({ what: 'open again from History', ...(await timeOpen(page, () => page.evaluate(() => (location.hash = '#/results/run-big')))) });
+    }
+    await ctx.close();
+    child.kill();
+  }
+} finally {
+  await browser.close();
+  rmSync(home, { recursive: true, force: true });
+}
+const fmt = (v) => (v === undefined ? '—' : String(v));
+console.log(`## Results dashboard (web shell, Chromium headless; ${records.toLocaleString('en-US')} records: ${CONFIGS} configurations × ${TASKS.length} tasks × ${ITEMS} items)\n`);
+console.log('| open | drop chart drawn (ms) | all charts drawn (ms) | results answered (ms) | Plotly loaded (ms) |\n| --- | ---: | ---: | ---: | ---: |');
+for (const r of rows) console.log(`| ${r.what} | ${r.total} | ${r.all} (${r.charts}) | ${fmt(r.results)} | ${fmt(r.plotly)} |`);

@@ -1,0 +1,262 @@
+// npm run train:tiny — train the built-in model acb-tiny from scratch and save it as a Hugging Face folder.
+//
+//   node dist/main/train-tiny.js [--out DIR] [--steps N] [--seed S] [--resume] [--size NAME]
+//        [--batch-tokens N] [--checkpoint-every N] [--checkpoint-dir DIR] [--max-minutes M] [--check]
+//
+// Data: main/train/pool.ts.
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { BUILTIN_SEED, CausalLMGenerator, runBenchmarks } from './bench/index.js';
+import { loadModel, seededRandom } from './model/index.js';
+import {
+  BpeEncoder,
+  DEFAULT_OPTIM,
+  bpeModelFromJson,
+  engineProducts,
+  exampleTexts,
+  hasCheckpoint,
+  modelCard,
+  parameterCount,
+  poolSource,
+  TINY_SIZES,
+  saveHfModel,
+  tokenizeExample,
+  tokenizerFiles,
+  train,
+  trainBpe,
+  writeJson,
+  MIXTURE,
+  buildNiahPool,
+  buildPool,
+  suiteSeed,
+  type CardInfo,
+  type MixtureEntry,
+  type Pool,
+  type TrainingExample,
+  type TinyConfig,
+} from './train/index.js';
+import { prepareEngine } from './tensor/index.js';
+
+/** Model sizes, measured by `main/train/bench.ts` (`npm run bench training`). */
+const SIZES: Record<string, Omit<TinyConfig, 'vocabSize'>> = TINY_SIZES;
+const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
+const seeded = seededRandom;
+const TOKENIZER_CORPUS_EXAMPLES = 4000;
+/** The card's data (CardInfo) beside the weights, so --eval-only can rewrite the card. */
+const TRAINING_JSON = 'acb-tiny-training.json';
+type CachedPool = Pick<Pool, 'bySource' | 'goldCheck' | 'dropped'>;
+
+// ---------------------------------------------------------------------------------------------------
+// main
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      out: { type: 'string', default: 'resources/models/acb-tiny' },
+      steps: { type: 'string', default: '1200' },
+      seed: { type: 'string', default: '1' },
+      resume: { type: 'boolean', default: false },
+      size: { type: 'string', default: 'tiny' },
+      vocab: { type: 'string', default: '4096' },
+      'batch-tokens': { type: 'string', default: '8192' },
+      lr: { type: 'string', default: String(DEFAULT_OPTIM.lr) },
+      'warmup-steps': { type: 'string', default: '60' },
+      'checkpoint-every': { type: 'string', default: '25' },
+      'checkpoint-dir': { type: 'string' },
+      'max-minutes': { type: 'string' },
+      'pool-suites': { type: 'string', default: '48' },
+      'log-every': { type: 'string', default: '5' },
+      'prompt-loss-weight': { type: 'string', default: '0' },
+      'prompt-loss-fraction': { type: 'string', default: '0.25' },
+      check: { type: 'boolean', default: false },
+      'skip-eval': { type: 'boolean', default: false },
+      'eval-only': { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+    allowPositionals: false,
+  });
+  if (values.help) {
+    console.log('usage: train-tiny [--out DIR] [--steps N] [--seed S] [--resume] [--size tiny|small|base] [--vocab N] [--batch-tokens N] [--lr X] [--checkpoint-every N] [--checkpoint-dir DIR] [--max-minutes M] [--pool-suites N] [--check] [--skip-eval] [--eval-only]');
+    return 0;
+  }
+  const int = (name: string, v: string | undefined): number => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < 0) throw new UsageError(`--${name}: expected a non-negative number, found ${JSON.stringify(v)}`);
+    return n;
+  };
+  const seed = int('seed', values.seed);
+  const steps = int('steps', values.steps);
+  const size = SIZES[values.size!];
+  if (!size) throw new UsageError(`--size: expected one of ${Object.keys(SIZES).join(', ')}, found ${JSON.stringify(values.size)}`);
+  const out = resolve(values.out!);
+  const ckDir = resolve(values['checkpoint-dir'] ?? join('dist', 'train-checkpoints', `${values.size}-seed${seed}`));
+  const log = (s: string) => console.log(`[train:tiny] ${s}`);
+  const t0 = Date.now();
+
+  const engine = await prepareEngine();
+  if (values['eval-only']) {
+    await evaluateAndCard(out, join(ckDir, 'eval'), log);
+    return 0;
+  }
+  log(`engine: ${engine.report.name} (${engine.report.threads} thread${engine.report.threads > 1 ? 's' : ''}) — ${engine.report.reason}`);
+
+  // data pool and tokenizer (deterministic in the seed), cached in the checkpoint folder for --resume
+  mkdirSync(ckDir, { recursive: true });
+  const tokFile = join(ckDir, 'tokenizer.json');
+  const poolFile = join(ckDir, 'pool.json');
+  let pool: CachedPool;
+  let bpe;
+  if (values.resume && existsSync(tokFile) && existsSync(poolFile)) {
+    bpe = bpeModelFromJson(readFileSync(tokFile, 'utf8'));
+    const cached = JSON.parse(readFileSync(poolFile, 'utf8')) as { bySource: [string, TrainingExample[]][]; goldCheck: Record<string, number>; dropped: Record<string, number> };
+    pool = { bySource: new Map(cached.bySource), goldCheck: cached.goldCheck, dropped: cached.dropped };
+    log(`data and tokenizer: reused ${poolFile} and ${tokFile} (${bpe.vocab.size + 3} tokens)`);
+  } else {
+    const built = await buildPool(seed, int('pool-suites', values['pool-suites']), log);
+    const r = seeded(seed * 977 + 3);
+    const corpus: string[] = [];
+    const all = [...built.bySource.values()];
+    for (let i = 0; i < TOKENIZER_CORPUS_EXAMPLES; i++) corpus.push(...exampleTexts(pick(r, pick(r, all))));
+    for (const dir of built.suiteDirs.slice(0, 4)) for (const f of ['essay_1.txt', 'essay_2.txt', 'essay_3.txt']) corpus.push(readFileSync(join(dir, 'niah', 'haystack', f), 'utf8'));
+    const tb = Date.now();
+    bpe = trainBpe(corpus, int('vocab', values.vocab));
+    log(`tokenizer: ${bpe.vocab.size + 3} tokens (${bpe.merges.length} merges) learned in ${((Date.now() - tb) / 1000).toFixed(1)} s`);
+    const enc = new BpeEncoder(bpe);
+    const niah = await buildNiahPool(seed, built.suiteDirs, 6, (t) => enc.encode(t).length);
+    built.bySource.set('niah', niah.examples);
+    built.goldCheck.niah = niah.goldCheck;
+    for (const d of built.suiteDirs) rmSync(d, { recursive: true, force: true });
+    rmSync(dirname(built.suiteDirs[0]), { recursive: true, force: true });
+    pool = { bySource: built.bySource, goldCheck: built.goldCheck, dropped: built.dropped };
+    writeFileSync(poolFile, JSON.stringify({ bySource: [...pool.bySource], goldCheck: pool.goldCheck, dropped: pool.dropped }));
+  }
+  const { files: tokFiles, ids } = tokenizerFiles(bpe);
+  writeFileSync(tokFile, tokFiles['tokenizer.json']);
+  const encoder = new BpeEncoder(bpe);
+
+  for (const [src, exs] of pool.bySource) log(`pool: ${src}: ${exs.length} examples`);
+  log(`gold self-check (1 = full marks): ${Object.entries(pool.goldCheck).map(([t, v]) => `${t} ${v.toFixed(3)}`).join(', ')}`);
+  if (Object.keys(pool.dropped).length) log(`dropped: ${Object.entries(pool.dropped).map(([t, v]) => `${t} ${v}`).join(', ')}`);
+  if (values.check) {
+    const r = seeded(5);
+    let mean = 0;
+    for (const m of MIXTURE) {
+      const exs = pool.bySource.get(m.source) ?? [];
+      const lens = exs.slice(0, 200).map((ex) => tokenizeExample(ex, encoder, ids).ids.length).sort((a, b) => a - b);
+      const avg = lens.reduce((a, b) => a + b, 0) / Math.max(1, lens.length);
+      mean += m.weight * avg;
+      log(`tokens per example, ${m.source}: mean ${avg.toFixed(0)}, median ${lens[lens.length >> 1]}, max ${lens[lens.length - 1]}`);
+    }
+    log(`mixture mean: ${mean.toFixed(0)} tokens per example`);
+    for (const src of pool.bySource.keys()) {
+      const ex = pick(r, pool.bySource.get(src)!);
+      const ids = encoder.encode('turns' in ex ? ex.turns.map((t) => t.content).join('\n') : 'prompt' in ex ? ex.prompt + ex.completion : ex.text);
+      log(`example ${src} (${ids.length} tokens): ${JSON.stringify(ex).slice(-300)}`);
+    }
+    return 0;
+  }
+
+  const config: TinyConfig = { ...size, vocabSize: encoder.vocabSize };
+  const mixture: MixtureEntry[] = MIXTURE.filter((m) => pool.bySource.get(m.source)?.length).map((m) => ({ source: poolSource(m.source, pool.bySource.get(m.source)!), weight: m.weight }));
+  const optim = { ...DEFAULT_OPTIM, lr: Number(values.lr), warmupSteps: int('warmup-steps', values['warmup-steps']), totalSteps: steps };
+  const batchTokens = int('batch-tokens', values['batch-tokens']);
+  log(`model: ${values.size} ${config.layers}×${config.hidden}, ${parameterCount(config).toLocaleString('en-US')} parameters, vocab ${config.vocabSize}, context ${config.maxSeq}; ${steps} steps × ${batchTokens} tokens`);
+  if (values.resume && !hasCheckpoint(ckDir)) log(`no checkpoint in ${ckDir}: starting from scratch`);
+
+  const result = train({
+    config,
+    optim,
+    seed,
+    steps,
+    batchTokens,
+    mixture,
+    encoder,
+    specialIds: ids,
+    products: engineProducts(engine),
+    checkpointDir: ckDir,
+    checkpointEvery: int('checkpoint-every', values['checkpoint-every']),
+    resume: values.resume!,
+    logEvery: int('log-every', values['log-every']),
+    promptLoss: { weight: int('prompt-loss-weight', values['prompt-loss-weight']), fraction: int('prompt-loss-fraction', values['prompt-loss-fraction']) },
+    log,
+    maxSeconds: values['max-minutes'] !== undefined ? int('max-minutes', values['max-minutes']) * 60 : undefined,
+  });
+
+  const info: CardInfo = {
+    name: 'acb-tiny',
+    size: values.size!,
+    config,
+    parameters: result.parameterCount,
+    tokenizer: { vocabSize: encoder.vocabSize, merges: bpe.merges.length, corpusExamples: TOKENIZER_CORPUS_EXAMPLES },
+    optim,
+    seed,
+    batchTokens,
+    steps,
+    state: result.state,
+    backend: `${engine.report.name} (${engine.report.threads} thread${engine.report.threads > 1 ? 's' : ''})`,
+    mixture: MIXTURE.filter((m) => pool.bySource.get(m.source)?.length),
+    dataSeeds: `${suiteSeed(seed, 0)} + 7919·k for k = 0…${int('pool-suites', values['pool-suites']) - 1}`,
+    evaluationSeed: BUILTIN_SEED,
+    goldCheck: pool.goldCheck,
+    notes: [
+      'The NIAH generator uses one fixed needle for every seed, so NIAH training examples use random needles and questions of three forms over the generated haystacks; the evaluation needle never appears in training.',
+      "The gripper and tyreworld PDDL generators do not depend on the seed: training uses six problems per domain and drops the ones equal to an evaluation problem.",
+      ...(result.finished ? [] : [`Training stopped early at step ${result.state.step} of ${steps}; resume with --resume.`]),
+    ],
+  };
+  saveHfModel(out, config, result.params, ids, tokFiles, { 'README.md': modelCard(info), [TRAINING_JSON]: JSON.stringify(info, null, 1) + '\n' });
+  writeJson(join(ckDir, 'last-export.json'), { out, step: result.state.step });
+  log(`saved ${out} (step ${result.state.step}, ${((Date.now() - t0) / 60000).toFixed(1)} min in this run)`);
+
+  // the runtime loads it like any Hugging Face model
+  const model = await loadModel(out);
+  const g = model.generate(model.tokenizer.encode(model.tokenizer.applyChatTemplate([{ role: 'user', content: 'What is the secret ingredient in the Pellmont harbour soup?' }]), { addSpecialTokens: false }), { maxNewTokens: 24 });
+  log(`loaded back with the runtime: greedy sample ${JSON.stringify(g.text)}`);
+  model.dispose();
+  if (result.finished && !values['skip-eval']) await evaluateAndCard(out, join(ckDir, 'eval'), log);
+  return result.finished ? 0 : 3;
+}
+
+/** Full built-in suites at temperature 0 on the saved model (resumable), then the card with its scores. */
+async function evaluateAndCard(out: string, evalDir: string, log: (s: string) => void): Promise<void> {
+  const infoFile = join(out, TRAINING_JSON);
+  if (!existsSync(infoFile)) throw new UsageError(`--eval-only: expected ${infoFile} written by a finished training run, found none`);
+  const info = JSON.parse(readFileSync(infoFile, 'utf8')) as CardInfo;
+  const model = await loadModel(out);
+  mkdirSync(evalDir, { recursive: true });
+  const te = Date.now();
+  let last = 0;
+  try {
+    const result = await runBenchmarks({
+      generator: new CausalLMGenerator(model),
+      suite: 'builtin',
+      resultsFile: join(evalDir, 'results.jsonl'),
+      cacheFile: join(evalDir, 'cache.jsonl'),
+      onProgress: (p) => {
+        if (Date.now() - last < 15_000 && p.done !== p.total) return;
+        last = Date.now();
+        log(`eval [${p.taskIndex + 1}/${p.taskCount}] ${p.task} ${p.done}/${p.total}`);
+      },
+    });
+    info.scores = { tasks: result.tasks.map((t) => ({ task: t.task, metric: t.metric, score: t.score, n: t.n, groups: t.groups })), capabilities: result.capabilities.map((c) => ({ capability: c.capability, score: c.score })), deviations: result.deviations, seconds: (Date.now() - te) / 1000 };
+    writeFileSync(join(evalDir, 'summary.json'), JSON.stringify(result, null, 2) + '\n');
+    writeFileSync(infoFile, JSON.stringify(info, null, 1) + '\n');
+    writeFileSync(join(out, 'README.md'), modelCard(info));
+    for (const t of info.scores.tasks) log(`score ${t.task}: ${t.metric} ${t.score.toFixed(1)} (n=${t.n})`);
+    log(`evaluated in ${((Date.now() - te) / 60000).toFixed(1)} min; card written to ${join(out, 'README.md')}`);
+  } finally {
+    model.dispose();
+  }
+}
+
+class UsageError extends Error {}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    console.error(`train:tiny: ${(e as Error).message}`);
+    process.exit(e instanceof UsageError ? 2 : 1);
+  },
+);
+
