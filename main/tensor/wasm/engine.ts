@@ -9,9 +9,10 @@
 // half the memory.
 import type * as tfTypes from '@tensorflow/tfjs-core';
 import { JsEngine, transpose } from '../js/engine.js';
-import { type AttentionShape, type BackendReport, type Matrix, type ResidentWeight, matrix } from '../types.js';
+import { type AttentionShape, type BackendReport, type Matrix, type Matrix64, type ResidentWeight, matrix } from '../types.js';
 import { type ProductWorker, WorkerFailedError } from './split.js';
 import { type LinalgOptions, product64 } from '../linalg.js';
+import { symmetricEigenvaluesBlocked } from '../eigen.js';
 
 type Tf = typeof tfTypes;
 
@@ -364,6 +365,12 @@ export class TfjsEngine extends JsEngine {
         return Float64Array.from(this.productOf(Float32Array.from(a), m, k, Float32Array.from(b), n));
       },
     };
+  }
+
+  /** Two-stage (full → band on this backend's products, band → tridiagonal in float64): ≈2× the one-stage JS at n = 1024. */
+  override symmetricEigenvalues(a: Matrix64): Float64Array {
+    if (a.rows !== a.cols) return super.symmetricEigenvalues(a);
+    return symmetricEigenvaluesBlocked(a.data, a.rows, this.linalgOptions());
   }
 
   /** tensors the backend holds (resident weights included) */
