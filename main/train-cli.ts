@@ -202,6 +202,7 @@ async function main(): Promise<number> {
     notes: [
       'The NIAH generator uses one fixed needle for every seed, so NIAH training examples use random needles and questions of three forms over the generated haystacks; the evaluation needle never appears in training.',
       "The gripper and tyreworld PDDL generators do not depend on the seed: training uses six problems per domain and drops the ones equal to an evaluation problem.",
+      "Loss is on answer tokens only (prompt tokens masked), so the model's perplexity on ordinary prose is above its vocabulary size; it is a model of the benchmarks' answer formats, not of English. The paired statistics (KL, top-k consistency, ΔE, Diff-eRank) still compare base and compressed copies on identical tokens.",
       ...(result.finished ? [] : [`Training stopped early at step ${result.state.step} of ${steps}; resume with --resume.`]),
     ],
   };

@@ -51,6 +51,7 @@ export type Capability = z.infer<typeof Capability>;
 
 export const BenchmarkSelection = z.object({
   suite: z.string().min(1).default('builtin'),
+  /** task ids or groups (longbench, agentboard-tool, …); empty: evaluate nothing (analysis only) */
   tasks: z.array(z.string().min(1)).default([]),
   limit: z.number().int().min(1).optional(),
 });

@@ -4,6 +4,18 @@ import { Resvg } from '@resvg/resvg-js';
 
 export const OKABE_ITO = ['#E69F00', '#56B4E9', '#009E73', '#F0E442', '#0072B2', '#D55E00', '#CC79A7', '#000000'];
 
+/** Hatches that tell series apart once the eight colours repeat: series i gets hatch ⌊i / 8⌋ (0 = plain). */
+const HATCHES = ['', '<line x1="0" y1="4" x2="4" y2="0"/>', '<line x1="0" y1="0" x2="4" y2="4"/>', '<line x1="0" y1="4" x2="4" y2="0"/><line x1="0" y1="0" x2="4" y2="4"/>'];
+const hatchDefs = () =>
+  `<defs>${HATCHES.slice(1).map((lines, k) => `<pattern id="hatch${k + 1}" patternUnits="userSpaceOnUse" width="4" height="4"><g stroke="#ffffff" stroke-width="0.9">${lines}</g></pattern>`).join('')}</defs>`;
+/** A filled box in series si's colour, with its hatch over it when the colours have cycled. */
+function seriesBox(si: number, x: number, y: number, w: number, h: number, extra = '', title = ''): string {
+  const hatch = Math.floor(si / OKABE_ITO.length) % HATCHES.length;
+  const at = `x="${x.toFixed(2)}" y="${y.toFixed(2)}" width="${w.toFixed(2)}" height="${h.toFixed(2)}"`;
+  const box = `<rect ${extra}${at} fill="${OKABE_ITO[si % OKABE_ITO.length]}">${title}</rect>`;
+  return hatch ? `${box}<rect class="hatch" ${at} fill="url(#hatch${hatch})"/>` : box;
+}
+
 export interface BarSeries {
   name: string;
   values: (number | null)[];
@@ -64,6 +76,7 @@ export function groupedBarSvg(spec: GroupedBarSpec): string {
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width.toFixed(1)}pt" height="${height.toFixed(1)}pt" viewBox="0 0 ${width.toFixed(1)} ${height.toFixed(1)}" font-family="DejaVu Sans, Helvetica, Arial, sans-serif" font-size="7">`,
     `<rect width="100%" height="100%" fill="#ffffff"/>`,
+    hatchDefs(),
     `<text x="${(width / 2).toFixed(1)}" y="12" text-anchor="middle" font-size="8" font-weight="bold">${esc(spec.title)}</text>`,
   ];
   for (const t of ticks) {
@@ -80,7 +93,7 @@ export function groupedBarSvg(spec: GroupedBarSpec): string {
       const x = gx + si * barW;
       const top = Math.min(y(v), y(0));
       const h = Math.abs(y(v) - y(0));
-      parts.push(`<rect class="bar" x="${x.toFixed(2)}" y="${top.toFixed(2)}" width="${(barW * 0.92).toFixed(2)}" height="${h.toFixed(2)}" fill="${OKABE_ITO[si % OKABE_ITO.length]}"><title>${esc(`${s.name} · ${cat}: ${v}`)}</title></rect>`);
+      parts.push(seriesBox(si, x, top, barW * 0.92, h, 'class="bar" ', `<title>${esc(`${s.name} · ${cat}: ${v}`)}</title>`));
       const ci95 = s.ci?.[ci];
       if (ci95) {
         const cx = x + barW * 0.46;
@@ -94,7 +107,7 @@ export function groupedBarSvg(spec: GroupedBarSpec): string {
   spec.series.forEach((s, si) => {
     const lx = margin.left + (si % 4) * colW;
     const ly = legendY + Math.floor(si / 4) * 10;
-    parts.push(`<rect x="${lx.toFixed(1)}" y="${(ly - 6).toFixed(1)}" width="7" height="7" fill="${OKABE_ITO[si % OKABE_ITO.length]}"/>`);
+    parts.push(seriesBox(si, lx, ly - 6, 7, 7));
     parts.push(`<text x="${(lx + 10).toFixed(1)}" y="${ly.toFixed(1)}">${esc(s.name)}</text>`);
   });
   parts.push('</svg>');

@@ -4,11 +4,14 @@ import type { CompressionConfig, ExperimentSpecInput } from './contract.js';
 
 const prune = (method: 'magnitude' | 'wanda' | 'sparsegpt', pattern: 'unstructured' | '2:4', label: string): CompressionConfig => ({ method, sparsity: 0.5, pattern, label });
 
+/** acb-tiny's widths (hidden 128, MLP 352) are multiples of 32, not of the study's 128: groups of 32 play g128's part. */
+export const DEMO_GROUP_SIZE = 32;
+
 export const DEMO_COMPRESSIONS: CompressionConfig[] = [
-  { method: 'rtn', bits: 4, groupSize: 128, sym: false, label: 'RTN-W4' },
-  { method: 'gptq', bits: 4, groupSize: 128, sym: true, actOrder: true, damp: 0.01, label: 'GPTQ-W4' },
-  { method: 'gptq', bits: 3, groupSize: 128, sym: true, actOrder: true, damp: 0.01, label: 'GPTQ-W3' },
-  { method: 'awq', bits: 4, groupSize: 128, label: 'AWQ-W4' },
+  { method: 'rtn', bits: 4, groupSize: DEMO_GROUP_SIZE, sym: false, label: 'RTN-W4' },
+  { method: 'gptq', bits: 4, groupSize: DEMO_GROUP_SIZE, sym: true, actOrder: true, damp: 0.01, label: 'GPTQ-W4' },
+  { method: 'gptq', bits: 3, groupSize: DEMO_GROUP_SIZE, sym: true, actOrder: true, damp: 0.01, label: 'GPTQ-W3' },
+  { method: 'awq', bits: 4, groupSize: DEMO_GROUP_SIZE, label: 'AWQ-W4' },
   { method: 'smoothquant', alpha: 0.5, label: 'SmoothQuant-W8A8' },
   { method: 'fp8', fp8Granularity: 'tensor', label: 'FP8' },
   prune('magnitude', 'unstructured', 'Magnitude-50%'),
@@ -25,7 +28,7 @@ export const DEMO_STUDY: ExperimentSpecInput = {
   model: { kind: 'builtin', id: 'acb-tiny' },
   compressions: DEMO_COMPRESSIONS,
   calibration: { source: 'builtin', samples: 32, seqlen: 256, seed: 0 },
-  benchmarks: { suite: 'builtin', tasks: [], limit: 6 },
+  benchmarks: { suite: 'builtin', tasks: ['t-eval', 'worfbench', 'longbench', 'longgenbench', 'niah', 'agentboard-pddl', 'agentboard-tool'], limit: 6 },
   analysis: { enabled: true, sequences: 8, seqlen: 128 },
   seed: 0,
   tags: ['demo'],

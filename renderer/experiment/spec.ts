@@ -90,14 +90,17 @@ export function defaultConfig(method: CompressionConfig['method']): CompressionC
 
 const withLabel = (c: CompressionConfig): CompressionConfig => ({ ...c, label: configLabel(c) });
 
+/** acb-tiny's widths (hidden 128, MLP 352) are multiples of 32, not of the study's 128: groups of 32 play g128's part. */
+export const DEMO_GROUP_SIZE = 32;
+
 /** The study's grid at a size this machine runs: base + 4 quantizers + FP8 + 3 pruners × 2 patterns. */
 export function demoStudyCompressions(): CompressionConfig[] {
   const prune = (method: 'magnitude' | 'wanda' | 'sparsegpt', pattern: 'unstructured' | '2:4') => withLabel({ method, sparsity: 0.5, pattern });
   return [
-    withLabel({ ...defaultConfig('rtn'), bits: 4 }),
-    withLabel({ ...defaultConfig('gptq'), bits: 4 }),
-    withLabel({ ...defaultConfig('gptq'), bits: 3 }),
-    withLabel({ ...defaultConfig('awq'), bits: 4 }),
+    withLabel({ ...defaultConfig('rtn'), bits: 4, groupSize: DEMO_GROUP_SIZE }),
+    withLabel({ ...defaultConfig('gptq'), bits: 4, groupSize: DEMO_GROUP_SIZE }),
+    withLabel({ ...defaultConfig('gptq'), bits: 3, groupSize: DEMO_GROUP_SIZE }),
+    withLabel({ ...defaultConfig('awq'), bits: 4, groupSize: DEMO_GROUP_SIZE }),
     withLabel(defaultConfig('smoothquant')),
     withLabel(defaultConfig('fp8')),
     prune('magnitude', 'unstructured'),

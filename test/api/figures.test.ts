@@ -24,6 +24,16 @@ describe('figures', () => {
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg" width="518.7pt"')).toBe(true); // 183 mm
   });
 
+  it('hatches the series whose colour repeats (the ninth onwards), bars and legend alike', () => {
+    const series = Array.from({ length: 10 }, (_, i) => ({ name: `C${i}`, values: [i + 1] }));
+    const svg = groupedBarSvg({ title: 't', yLabel: 'y', categories: ['a'], series });
+    // bars and legend boxes of series 8 and 9 carry hatch 1; the first eight are plain
+    expect(svg.match(/class="hatch"[^>]*fill="url\(#hatch1\)"/g)).toHaveLength(4);
+    expect(svg).toContain('<pattern id="hatch1"');
+    const { png } = svgToPng(svg, 72);
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+  });
+
   it('rasterises at the requested DPI: 89 mm at 300 DPI is 1051 px wide', () => {
     const svg = groupedBarSvg({ title: 't', yLabel: 'y', categories: ['a'], series: [{ name: 's', values: [1] }], widthMm: 89, heightMm: 60 });
     const { png, width, height } = svgToPng(svg, 300);

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { readResultsFile } from '../../main/store/index.js';
 import { join } from 'node:path';
-import { ServiceError, specHash, canonicalJson } from '../../main/api/service.js';
+import { AcbenchService, ServiceError, specHash, canonicalJson } from '../../main/api/service.js';
+import { inProcessExecutor } from '../../main/jobs/index.js';
 import { ExperimentSpec, type Experiment, type RunProgress } from '../../main/api/contract.js';
 import { openTestService, minimalSpec, fakeStages } from '../helpers/service.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -40,7 +41,8 @@ describe('service', () => {
   });
 
   it('refuses to start a run whose model folder is missing, saying where it looked', async () => {
-    const service = await openTestService(tempDir());
+    // an app folder without resources/models: a build that does not bundle acb-tiny
+    const service = await AcbenchService.open({ home: tempDir(), shell: 'cli', executor: inProcessExecutor(() => fakeStages()), appRoot: tempDir() });
     const builtin = (await service.dispatch('createExperiment', { spec: { name: 'b', model: { kind: 'builtin', id: 'acb-tiny' } } })) as Experiment;
     await expectError(service.dispatch('startRun', { experimentId: builtin.id }), 'invalid_input', /built-in model acb-tiny is not bundled .*choose a local model folder/);
     const local = (await service.dispatch('createExperiment', { spec: { name: 'l', model: { kind: 'local', path: '/nowhere/model' } } })) as Experiment;
