@@ -170,6 +170,8 @@ export async function startWebShell(opts: WebShellOptions): Promise<WebShell> {
   });
   const address = server.address();
   port = typeof address === 'object' && address ? address.port : 0;
+  // the first dashboard after start-up is usually the latest run: parse it while the page loads
+  setImmediate(() => opts.service.warmDashboards());
   const url = `http://127.0.0.1:${port}/?token=${token}`;
   return {
     server,

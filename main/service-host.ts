@@ -16,6 +16,7 @@ if (!port) {
 
 const service = await createService('electron', { electronVersion: process.versions.electron ?? null });
 service.events.on('runProgress', (data) => port.postMessage({ event: 'runProgress', data }));
+setImmediate(() => service.warmDashboards()); // the latest run's dashboard parsed while the window loads
 port.on('message', async ({ data }) => {
   const { id, name, input } = data as { id: number; name: string; input: unknown };
   try {

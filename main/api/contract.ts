@@ -273,3 +273,6 @@ export type AcbenchApi = { [N in CallName]: (input: CallInput<N>) => Promise<Cal
 /** The renderer's Content-Security-Policy, sent by the web shell and by the Electron session alike. */
 export const CONTENT_SECURITY_POLICY =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+
+/** The record kinds a results dashboard loads at once (per-item records wait for the drill-down). */
+export const DASHBOARD_KINDS = ['score', 'analysis', 'compression', 'stage', 'log'] as const;

@@ -23,7 +23,7 @@ import {
   RunStatus,
   type RunSummary,
 } from './contract.js';
-import { ResultRecord as ResultRecordSchema } from './contract.js';
+import { DASHBOARD_KINDS, ResultRecord as ResultRecordSchema } from './contract.js';
 
 const RECORD_KINDS = new Set<string>(ResultRecordSchema.shape.kind.options);
 import { historyFile, openHistory, readResultsFile, resultsFile, runDir, ResultsLog, type HistoryData, type StoredRun } from '../store/index.js';
@@ -300,6 +300,18 @@ export class AcbenchService {
   async idle(): Promise<void> {
     await this.queue.idle();
     await this.pendingWrite;
+  }
+
+  /** Parse the dashboard records of the latest finished runs ahead of the first request (web shell and Electron host at start-up). */
+  warmDashboards(runs = 2): void {
+    const latest = [...this.db.data.runs].filter((r) => r.status === 'done').sort((a, b) => b.createdAt.localeCompare(a.createdAt)).slice(0, runs);
+    for (const r of latest) {
+      try {
+        this.readRecords(r.id, DASHBOARD_KINDS);
+      } catch {
+        // an unreadable results file is reported when the run is opened
+      }
+    }
   }
 
   /** parsed once per file size and kind filter: results are append-only, so an unchanged size means unchanged records */

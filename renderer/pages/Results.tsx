@@ -1,6 +1,7 @@
 // Results dashboards for one run (or one of the paper's reference experiments), with the paper overlay.
 import { useEffect, useMemo, useState, type KeyboardEvent } from 'react';
 import { allRunRecords, describeError } from '../api/client.js';
+import { DASHBOARD_KINDS } from '../../main/api/contract.js';
 import { ChartCard } from '../components/Plot.js';
 import { Empty, ErrorBox, Loading } from '../components/States.js';
 import { TableView } from '../components/TableView.js';
@@ -427,7 +428,7 @@ export function ResultsPage({ args }: { args: string[] }) {
     setLoadError(null);
     // the dashboards read scores, statistics and memory; per-item records load when the drill-down opens
     const load = () =>
-      allRunRecords(selectedRun, { kinds: ['score', 'analysis', 'compression', 'stage', 'log'] })
+      allRunRecords(selectedRun, { kinds: [...DASHBOARD_KINDS] })
         .then(({ records }) => {
           if (!alive) return;
           setRunView({ runId: selectedRun, view: adaptRecords(records) });
