@@ -15,6 +15,18 @@ export function readModelConfig(dir: string): ModelConfig | null {
   }
 }
 
+/** Grouped quantizers whose group size does not divide a linear's input width (hidden, MLP): what to say, or []. */
+export function groupSizeProblems(spec: Pick<ExperimentSpec, 'compressions'>, config: ModelConfig): string[] {
+  const problems: string[] = [];
+  for (const c of spec.compressions) {
+    const g = c.groupSize;
+    if (g === undefined || g <= 0) continue;
+    for (const [name, width] of [['hidden_size', config.hiddenSize], ['intermediate_size', config.intermediateSize]] as const)
+      if (width % g !== 0) problems.push(`${c.label ?? c.method}: group size ${g} must divide ${name} ${width} (try ${[32, 64, 128].filter((x) => config.hiddenSize % x === 0 && config.intermediateSize % x === 0).join(', ') || 'per-channel, -1'})`);
+  }
+  return problems;
+}
+
 /** Where an experiment's base model lives; a remote endpoint has no folder. */
 export function resolveModelDir(spec: Pick<ExperimentSpec, 'model'>, appRoot: string): string | null {
   switch (spec.model.kind) {

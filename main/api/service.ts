@@ -27,7 +27,7 @@ import { DASHBOARD_KINDS, ResultRecord as ResultRecordSchema } from './contract.
 
 const RECORD_KINDS = new Set<string>(ResultRecordSchema.shape.kind.options);
 import { historyFile, openHistory, readResultsFile, resultsFile, runDir, ResultsLog, type HistoryData, type StoredRun } from '../store/index.js';
-import { estimate, resolveModelDir } from './preflight.js';
+import { estimate, groupSizeProblems, readModelConfig, resolveModelDir } from './preflight.js';
 import { RunQueue, type Executor, type RunRequest } from '../jobs/index.js';
 import { getEngine } from '../tensor/index.js';
 import type { Low } from 'lowdb';
@@ -193,6 +193,9 @@ export class AcbenchService {
             ? `the built-in model ${parsedSpec.model.id} is not bundled with this build yet (expected ${modelDir}); choose a local model folder`
             : `expected a Hugging Face model folder with config.json at ${modelDir}, found ${existsSync(modelDir) ? 'no config.json' : 'no such folder'}`,
         );
+      const config = modelDir ? readModelConfig(modelDir) : null;
+      const groups = config ? groupSizeProblems(parsedSpec, config) : [];
+      if (groups.length) throw new ServiceError('invalid_input', `compressions: ${groups.join('; ')}`);
       if (!allowOverMemory) {
         const check = await this.preflight(ExperimentSpec.parse(exp.spec));
         if (!check.fits) throw new ServiceError('unsupported', `${check.reason} (start with the memory override to run anyway)`);

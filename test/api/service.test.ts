@@ -49,6 +49,15 @@ describe('service', () => {
     await expectError(service.dispatch('startRun', { experimentId: local.id }), 'invalid_input', /config\.json at \/nowhere\/model, found no such folder/);
   });
 
+  it('refuses a grouped quantizer whose group size does not divide the model\'s widths, before any work', async () => {
+    const service = await openTestService(tempDir());
+    const spec = { ...minimalSpec, compressions: [{ method: 'rtn', bits: 4, groupSize: 32, label: 'RTN-W4' }] };
+    const exp = (await service.dispatch('createExperiment', { spec })) as Experiment;
+    // the fake model: hidden_size 8, intermediate_size 16
+    await expectError(service.dispatch('startRun', { experimentId: exp.id }), 'invalid_input', /RTN-W4: group size 32 must divide hidden_size 8/);
+    expect(((await service.dispatch('getExperiment', { id: exp.id })) as Experiment & { runs?: unknown[] }).runs ?? []).toEqual([]);
+  });
+
   it('rejects invalid input with what was expected and found', async () => {
     const service = await openTestService(tempDir());
     await expectError(service.dispatch('createExperiment', { spec: { name: '', model: { kind: 'builtin', id: 'acb-tiny' } } }), 'invalid_input', /spec\.name: a name \(found ""\)/);
