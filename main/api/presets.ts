@@ -1,38 +1,7 @@
-// Built-in experiment presets. The demo study: acb-tiny, base + the study's compression methods,
-// all four capabilities and the statistics, sized to finish in minutes on two cores.
-import type { CompressionConfig, ExperimentSpecInput } from './contract.js';
+// Built-in experiment presets (`acbench run builtin:demo`); the demo itself lives in the contract, which
+// the renderer shares, so the CLI preset and the UI's first form are the same study.
+import { DEMO_STUDY, type ExperimentSpecInput } from './contract.js';
 
-const prune = (method: 'magnitude' | 'wanda' | 'sparsegpt', pattern: 'unstructured' | '2:4', label: string): CompressionConfig => ({ method, sparsity: 0.5, pattern, label });
-
-/** acb-tiny's widths (hidden 128, MLP 352) are multiples of 32, not of the study's 128: groups of 32 play g128's part. */
-export const DEMO_GROUP_SIZE = 32;
-
-export const DEMO_COMPRESSIONS: CompressionConfig[] = [
-  { method: 'rtn', bits: 4, groupSize: DEMO_GROUP_SIZE, sym: false, label: 'RTN-W4' },
-  { method: 'gptq', bits: 4, groupSize: DEMO_GROUP_SIZE, sym: true, actOrder: true, damp: 0.01, label: 'GPTQ-W4' },
-  { method: 'gptq', bits: 3, groupSize: DEMO_GROUP_SIZE, sym: true, actOrder: true, damp: 0.01, label: 'GPTQ-W3' },
-  { method: 'awq', bits: 4, groupSize: DEMO_GROUP_SIZE, label: 'AWQ-W4' },
-  { method: 'smoothquant', alpha: 0.5, label: 'SmoothQuant-W8A8' },
-  { method: 'fp8', fp8Granularity: 'tensor', label: 'FP8' },
-  prune('magnitude', 'unstructured', 'Magnitude-50%'),
-  prune('magnitude', '2:4', 'Magnitude-2:4'),
-  prune('wanda', 'unstructured', 'Wanda-50%'),
-  prune('wanda', '2:4', 'Wanda-2:4'),
-  prune('sparsegpt', 'unstructured', 'SparseGPT-50%'),
-  prune('sparsegpt', '2:4', 'SparseGPT-2:4'),
-];
-
-/** A sample limit keeps the demo to minutes; its results are marked "not for publication". */
-export const DEMO_STUDY: ExperimentSpecInput = {
-  name: 'Demo study (acb-tiny)',
-  model: { kind: 'builtin', id: 'acb-tiny' },
-  compressions: DEMO_COMPRESSIONS,
-  calibration: { source: 'builtin', samples: 32, seqlen: 256, seed: 0 },
-  benchmarks: { suite: 'builtin', tasks: ['t-eval', 'worfbench', 'longbench', 'longgenbench', 'niah', 'agentboard-pddl', 'agentboard-tool'], limit: 6 },
-  analysis: { enabled: true, sequences: 8, seqlen: 128 },
-  seed: 0,
-  tags: ['demo'],
-  notes: 'The built-in demo: acb-tiny under the study\'s quantization and pruning methods, every capability, with a 6-item sample per task.',
-};
+export { DEMO_COMPRESSIONS, DEMO_GROUP_SIZE, DEMO_STUDY } from './contract.js';
 
 export const PRESETS: Record<string, ExperimentSpecInput> = { 'builtin:demo': DEMO_STUDY };

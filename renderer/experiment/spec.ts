@@ -1,6 +1,6 @@
 // The New-experiment form's model: tasks, capability grouping, the "Demo study" preset, labels for
 // compression configurations, and the mapping from form state to the contract's ExperimentSpec.
-import { ExperimentSpec, type CompressionConfig, type ExperimentSpecInput, type Capability } from '../../main/api/contract.js';
+import { DEMO_COMPRESSIONS, DEMO_STUDY, ExperimentSpec, type CompressionConfig, type ExperimentSpecInput, type Capability } from '../../main/api/contract.js';
 import { describeIssues } from './issues.js';
 
 export interface TaskInfo {
@@ -88,45 +88,17 @@ export function defaultConfig(method: CompressionConfig['method']): CompressionC
   }
 }
 
-const withLabel = (c: CompressionConfig): CompressionConfig => ({ ...c, label: configLabel(c) });
-
-/** acb-tiny's widths (hidden 128, MLP 352) are multiples of 32, not of the study's 128: groups of 32 play g128's part. */
-export const DEMO_GROUP_SIZE = 32;
-
-/** The study's grid at a size this machine runs: base + 4 quantizers + FP8 + 3 pruners × 2 patterns. */
+/** The study's grid at a size this machine runs (the contract's DEMO_COMPRESSIONS, shared with `acbench run builtin:demo`). */
 export function demoStudyCompressions(): CompressionConfig[] {
-  const prune = (method: 'magnitude' | 'wanda' | 'sparsegpt', pattern: 'unstructured' | '2:4') => withLabel({ method, sparsity: 0.5, pattern });
-  return [
-    withLabel({ ...defaultConfig('rtn'), bits: 4, groupSize: DEMO_GROUP_SIZE }),
-    withLabel({ ...defaultConfig('gptq'), bits: 4, groupSize: DEMO_GROUP_SIZE }),
-    withLabel({ ...defaultConfig('gptq'), bits: 3, groupSize: DEMO_GROUP_SIZE }),
-    withLabel({ ...defaultConfig('awq'), bits: 4, groupSize: DEMO_GROUP_SIZE }),
-    withLabel(defaultConfig('smoothquant')),
-    withLabel(defaultConfig('fp8')),
-    prune('magnitude', 'unstructured'),
-    prune('magnitude', '2:4'),
-    prune('wanda', 'unstructured'),
-    prune('wanda', '2:4'),
-    prune('sparsegpt', 'unstructured'),
-    prune('sparsegpt', '2:4'),
-  ];
+  return structuredClone(DEMO_COMPRESSIONS);
 }
 
 /** The form's state: the spec's input shape, with numbers possibly still being typed (strings). */
 export type FormState = ExperimentSpecInput;
 
+/** The first form the app shows: the demo study, exactly as `acbench run builtin:demo` runs it. */
 export function demoStudyForm(): FormState {
-  return {
-    name: 'Demo study',
-    model: { kind: 'builtin', id: 'acb-tiny' },
-    compressions: demoStudyCompressions(),
-    calibration: { source: 'builtin', samples: 128, seqlen: 512, seed: 0 },
-    benchmarks: { suite: 'builtin', tasks: TASKS.map((t) => t.id) },
-    analysis: { enabled: true, sequences: 16, seqlen: 128 },
-    seed: 0,
-    tags: ['demo'],
-    notes: '',
-  };
+  return structuredClone(DEMO_STUDY);
 }
 
 export type FieldErrors = Record<string, string>;

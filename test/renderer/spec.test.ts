@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ExperimentSpec } from '../../main/api/contract.js';
+import { PRESETS } from '../../main/api/presets.js';
 import { capabilityOfTask, configLabel, defaultConfig, demoStudyCompressions, demoStudyForm, TASKS, validateForm } from '../../renderer/experiment/spec.js';
 import { expectedPhrase } from '../../renderer/experiment/issues.js';
 
@@ -17,18 +18,21 @@ describe('configLabel', () => {
 });
 
 describe('Demo study preset', () => {
-  it('has the study grid: 4 quantizers, SmoothQuant, FP8 and 3 pruners × 2 patterns', () => {
-    expect(demoStudyCompressions().map((c) => c.label)).toEqual(['RTN-W4', 'GPTQ-W4', 'GPTQ-W3', 'AWQ-W4', 'SmoothQuant-W8A8', 'FP8', 'Magnitude-50%', 'Magnitude-2:4', 'Wanda-50%', 'Wanda-2:4', 'SparseGPT-50%', 'SparseGPT-2:4']);
+  it('has the study grid: 4 quantizers, SmoothQuant, FP8 and 3 pruners × 2 patterns, labelled as the form labels them', () => {
+    expect(demoStudyCompressions().map((c) => c.label)).toEqual(['RTN-W4', 'GPTQ-W4', 'GPTQ-W3', 'AWQ-W4', 'SmoothQuant-W8A8', 'FP8-tensor', 'Magnitude-50%', 'Magnitude-2:4', 'Wanda-50%', 'Wanda-2:4', 'SparseGPT-50%', 'SparseGPT-2:4']);
+    for (const c of demoStudyCompressions()) expect(configLabel(c)).toBe(c.label);
   });
-  it('validates against the contract with the study defaults (acb-tiny, 128 × 512, seed 0, analysis on, all tasks)', () => {
+  it('is the study `acbench run builtin:demo` runs, and validates against the contract', () => {
     const r = validateForm(demoStudyForm());
     expect(r.ok).toBe(true);
     if (!r.ok) return;
-    expect(ExperimentSpec.parse(r.spec)).toEqual(r.spec);
+    expect(r.spec).toEqual(ExperimentSpec.parse(PRESETS['builtin:demo']));
     expect(r.spec.model).toEqual({ kind: 'builtin', id: 'acb-tiny' });
-    expect(r.spec.calibration).toEqual({ source: 'builtin', samples: 128, seqlen: 512, seed: 0 });
+    expect(r.spec.benchmarks.limit).toBe(6);
     expect(r.spec.analysis.enabled).toBe(true);
-    expect(r.spec.benchmarks.tasks).toEqual(TASKS.map((t) => t.id));
+    // editing the form never changes the shared preset
+    demoStudyForm().compressions!.pop();
+    expect(demoStudyForm().compressions).toHaveLength(12);
   });
 });
 
