@@ -12,7 +12,6 @@ const MAX_BODY_BYTES = 1 << 20;
 /** calls that carry a file's content may send more */
 const LARGE_BODY_CALLS: Record<string, number> = { importBundle: 64 * 2 ** 20 };
 
-
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
