@@ -3,7 +3,7 @@ export * from './types.js';
 export { loadModel, createRandomModel, byteLevelTokenizerFiles, parameterCountOf, seededNormal, seededRandom, CHATML_TEMPLATE, ModelLoadError, InsufficientMemoryError, type LoadOptions, type RandomModelConfig } from './load.js';
 export { readConfig, parseConfig, configJson, ropeInvFreq, ModelConfigError, UnsupportedArchitectureError } from './config.js';
 export { readHeader, readTensorF32, writeSafetensors, SafetensorsError, DTYPE_BYTES, MAX_HEADER_BYTES, type Dtype, type TensorInfo, type TensorToWrite, type SafetensorsHeader } from './safetensors.js';
-export { BpeTokenizer, TokenizerError, bytesToUnicode } from './tokenizer.js';
+export { BpeTokenizer, TokenizerError, applyMerges, bytesToUnicode } from './tokenizer.js';
 export { DecoderModel, argmax } from './decoder.js';
 export { cliCommands, ModelUsageError } from './cli.js';
 export { benchModel, BENCH_SHAPES } from './bench.js';

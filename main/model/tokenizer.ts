@@ -127,20 +127,7 @@ export class BpeTokenizer implements Tokenizer {
   private bpe(word: string): number[] {
     const cached = this.cache.get(word);
     if (cached) return cached;
-    let parts = [...word];
-    while (parts.length > 1) {
-      let best = -1;
-      let bestRank = Infinity;
-      for (let i = 0; i < parts.length - 1; i++) {
-        const r = this.ranks.get(`${parts[i]} ${parts[i + 1]}`);
-        if (r !== undefined && r < bestRank) {
-          bestRank = r;
-          best = i;
-        }
-      }
-      if (best < 0) break;
-      parts = [...parts.slice(0, best), parts[best] + parts[best + 1], ...parts.slice(best + 2)];
-    }
+    const parts = applyMerges([...word], this.ranks);
     const ids: number[] = [];
     for (const p of parts) {
       const id = this.vocab.get(p);
@@ -273,4 +260,23 @@ function preTokenizerRegex(pre: PreTokenizerJson | null): { regex: RegExp; prefi
   };
   if (pre) visit(pre);
   return { regex: new RegExp(expandInlineCaseInsensitive(pattern), 'gu'), prefixSpace };
+}
+
+/** BPE: merge the adjacent pair of lowest rank ("a b" → rank) until no ranked pair is left. */
+export function applyMerges(symbols: string[], ranks: ReadonlyMap<string, number>): string[] {
+  let parts = symbols;
+  while (parts.length > 1) {
+    let best = -1;
+    let bestRank = Infinity;
+    for (let i = 0; i < parts.length - 1; i++) {
+      const r = ranks.get(`${parts[i]} ${parts[i + 1]}`);
+      if (r !== undefined && r < bestRank) {
+        bestRank = r;
+        best = i;
+      }
+    }
+    if (best < 0) break;
+    parts = [...parts.slice(0, best), parts[best] + parts[best + 1], ...parts.slice(best + 2)];
+  }
+  return parts;
 }

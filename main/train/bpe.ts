@@ -1,7 +1,7 @@
 // Byte-level BPE: learn merges from a corpus (GPT-2 byte↔unicode map, a Qwen2-style pre-tokenizer
 // regex with single digits), write a standard Hugging Face tokenizer.json, and encode/decode with
 // the learned merges (our own encoder, for tests and corpus statistics).
-import { bytesToUnicode } from '../model/index.js';
+import { applyMerges, bytesToUnicode } from '../model/index.js';
 
 /**
  * Pre-tokenizer: contractions, words with one leading non-letter, single digits, punctuation runs
@@ -155,19 +155,7 @@ export class BpeEncoder {
   private encodePiece(piece: string): number[] {
     const hit = this.cache.get(piece);
     if (hit) return hit;
-    let parts = byteSymbols(piece);
-    while (parts.length > 1) {
-      let best = -1, bestRank = Infinity;
-      for (let i = 0; i + 1 < parts.length; i++) {
-        const r = this.ranks.get(`${parts[i]} ${parts[i + 1]}`);
-        if (r !== undefined && r < bestRank) {
-          bestRank = r;
-          best = i;
-        }
-      }
-      if (best < 0) break;
-      parts = [...parts.slice(0, best), parts[best] + parts[best + 1], ...parts.slice(best + 2)];
-    }
+    const parts = applyMerges(byteSymbols(piece), this.ranks);
     const ids = parts.map((p) => this.model.vocab.get(p)!);
     if (this.cache.size < 200_000) this.cache.set(piece, ids);
     return ids;
