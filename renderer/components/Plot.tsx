@@ -1,8 +1,10 @@
 // Thin React wrapper around Plotly (loaded on first use), with figure export: PNG at a chosen DPI
 // (89 mm / 183 mm presets), SVG, and PDF through the print stylesheet.
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { PlotlyStatic } from 'plotly.js-cartesian-dist-min';
 import type { Figure } from '../results/figures.js';
+import { barPreview } from '../results/preview.js';
+import { PlotPreview } from './PlotPreview.js';
 import { dataUrlToBytes, IMAGE_PRESETS, imageSize, setPngDpi } from '../export/image.js';
 import { downloadBlob, slug } from '../export/download.js';
 import { api } from '../api/client.js';
@@ -12,6 +14,9 @@ export function loadPlotly(): Promise<PlotlyStatic> {
   plotlyPromise ??= import('plotly.js-cartesian-dist-min').then((m) => ((m as { default?: PlotlyStatic }).default ?? (m as unknown as PlotlyStatic)));
   return plotlyPromise;
 }
+
+/** Resolves after the browser has painted the current frame (rAF, then a task). */
+const afterPaint = () => new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
 
 const PLOT_CONFIG = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ['toImage', 'sendDataToCloud', 'lasso2d', 'select2d'] };
 
@@ -24,7 +29,10 @@ export function Plot({ figure, height = 360, testId, label }: { figure: Figure; 
     const el = ref.current;
     if (!el) return;
     loadPlotly()
-      .then((Plotly) => (alive ? Plotly.react(el, figure.data, { ...figure.layout, autosize: true }, PLOT_CONFIG) : null))
+      .then(async (Plotly) => {
+        await afterPaint(); // let the static preview reach the screen before Plotly holds the thread
+        return alive ? Plotly.react(el, figure.data, { ...figure.layout, autosize: true }, PLOT_CONFIG) : null;
+      })
       .then(() => alive && setReady(true))
       .catch((e: unknown) => alive && setError(`The chart could not be drawn: ${e instanceof Error ? e.message : String(e)}`));
     return () => {
@@ -39,10 +47,13 @@ export function Plot({ figure, height = 360, testId, label }: { figure: Figure; 
     };
   }, []);
   const h = typeof figure.layout.height === 'number' ? figure.layout.height : height;
+  // bar charts get a static first paint while Plotly loads (its first draw on a page costs ≈1 s)
+  const preview = useMemo(() => (ready ? null : barPreview(figure, 1000, h)), [figure, h, ready]);
   return (
     <div className="plot-box" style={{ minHeight: h }}>
       {error ? <p role="alert">{error}</p> : null}
-      {!ready && !error ? <div className="plot-loading">Drawing chart…</div> : null}
+      {!ready && !error && preview ? <PlotPreview shape={preview} testId={testId ? `${testId}-preview` : undefined} /> : null}
+      {!ready && !error && !preview ? <div className="plot-loading">Drawing chart…</div> : null}
       <div ref={ref} className="plot" data-testid={testId} role="img" aria-label={label} style={{ height: h }} data-ready={ready ? 'true' : 'false'} />
     </div>
   );
