@@ -3,7 +3,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { PlotlyStatic } from 'plotly.js-cartesian-dist-min';
 import type { Figure } from '../results/figures.js';
-import { barPreview } from '../results/preview.js';
+import { figurePreview } from '../results/preview.js';
 import { PlotPreview } from './PlotPreview.js';
 import { dataUrlToBytes, IMAGE_PRESETS, imageSize, setPngDpi } from '../export/image.js';
 import { downloadBlob, slug } from '../export/download.js';
@@ -47,8 +47,8 @@ export function Plot({ figure, height = 360, testId, label }: { figure: Figure; 
     };
   }, []);
   const h = typeof figure.layout.height === 'number' ? figure.layout.height : height;
-  // bar charts get a static first paint while Plotly loads (its first draw on a page costs ≈1 s)
-  const preview = useMemo(() => (ready ? null : barPreview(figure, 1000, h)), [figure, h, ready]);
+  // bar charts and the radar get a static first paint while Plotly loads (its first draw on a page costs ≈1 s)
+  const preview = useMemo(() => (ready ? null : figurePreview(figure, 1000, h)), [figure, h, ready]);
   return (
     <div className="plot-box" style={{ minHeight: h }}>
       {error ? <p role="alert">{error}</p> : null}

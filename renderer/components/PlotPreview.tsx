@@ -5,6 +5,14 @@ export function PlotPreview({ shape, testId }: { shape: PreviewShape; testId?: s
   const { plot } = shape;
   return (
     <svg className="plot-preview" data-testid={testId} viewBox={`0 0 ${shape.width} ${shape.height}`} width="100%" height={shape.height} aria-hidden="true">
+      {(shape.lines ?? []).map((l, i) => (
+        <polyline key={`l${i}`} points={l.points} fill="none" stroke={l.stroke} strokeWidth={l.width} />
+      ))}
+      {(shape.labels ?? []).map((t, i) => (
+        <text key={`t${i}`} x={t.x} y={t.y} textAnchor={t.anchor} fontSize={12}>
+          {t.text}
+        </text>
+      ))}
       {shape.ticks.map((t) => (
         <g key={t.label}>
           <line x1={plot.left} x2={plot.right} y1={t.y} y2={t.y} stroke="#e5e5e5" />
@@ -13,7 +21,7 @@ export function PlotPreview({ shape, testId }: { shape: PreviewShape; testId?: s
           </text>
         </g>
       ))}
-      <line x1={plot.left} x2={plot.right} y1={shape.zeroY} y2={shape.zeroY} stroke="#888888" />
+      {Number.isFinite(shape.zeroY) ? <line x1={plot.left} x2={plot.right} y1={shape.zeroY} y2={shape.zeroY} stroke="#888888" /> : null}
       {shape.bars.map((b, i) => (
         <rect key={i} x={b.x} y={b.y} width={b.w} height={b.h} fill={b.fill} stroke="#000" strokeWidth={0.5}>
           <title>{b.title}</title>

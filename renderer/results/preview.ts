@@ -12,6 +12,9 @@ export interface PreviewShape {
   zeroY: number;
   categories: { x: number; text: string }[];
   plot: { left: number; right: number; top: number; bottom: number };
+  /** line charts (the radar): polylines and text labels already in pixels */
+  lines?: { points: string; stroke: string; width: number }[];
+  labels?: { x: number; y: number; text: string; anchor: 'start' | 'middle' | 'end' }[];
 }
 
 interface BarTrace {
@@ -32,6 +35,36 @@ export function previewTicks(lo: number, hi: number): number[] {
   const first = Math.floor(lo / step + 1e-9), last = Math.ceil(hi / step - 1e-9);
   for (let i = first; i <= last; i++) out.push(+(i * step).toPrecision(12));
   return out;
+}
+
+interface LineTrace {
+  x: (number | null)[];
+  y: (number | null)[];
+  line?: { color?: string; width?: number };
+}
+
+/** Any figure we can paint before Plotly: grouped bars, or lines on fixed axis ranges (the radar); else null. */
+export function figurePreview(figure: Figure, width = 1000, height = 360): PreviewShape | null {
+  return barPreview(figure, width, height) ?? linePreview(figure, width, height);
+}
+
+/** Lines on axes with fixed ranges, equal scale on both (the radar is drawn so); text annotations kept. */
+export function linePreview(figure: Figure, width = 1000, height = 360): PreviewShape | null {
+  const xr = (figure.layout.xaxis as { range?: number[] } | undefined)?.range, yr = (figure.layout.yaxis as { range?: number[] } | undefined)?.range;
+  if (!figure.data.length || !xr || !yr || figure.data.some((t) => t.type !== 'scatter' || !Array.isArray(t.x) || !Array.isArray(t.y))) return null;
+  const plot = { left: 10, right: width - 10, top: 10, bottom: height - 10 };
+  const scale = Math.min((plot.right - plot.left) / (xr[1] - xr[0]), (plot.bottom - plot.top) / (yr[1] - yr[0]));
+  const cx = (plot.left + plot.right) / 2, cy = (plot.top + plot.bottom) / 2;
+  const px = (x: number) => cx + (x - (xr[0] + xr[1]) / 2) * scale;
+  const py = (y: number) => cy - (y - (yr[0] + yr[1]) / 2) * scale;
+  const lines = (figure.data as unknown as LineTrace[]).map((t) => ({
+    points: t.x.flatMap((x, i) => (x === null || t.y[i] === null ? [] : [`${px(x).toFixed(1)},${py(t.y[i]!).toFixed(1)}`])).join(' '),
+    stroke: t.line?.color ?? '#888888',
+    width: t.line?.width ?? 1,
+  }));
+  const annotations = (figure.layout.annotations as { x: number; y: number; text: string; xanchor?: string }[] | undefined) ?? [];
+  const labels = annotations.map((a) => ({ x: px(a.x), y: py(a.y), text: a.text.replace(/<br>/g, ' '), anchor: (a.xanchor === 'left' ? 'start' : a.xanchor === 'right' ? 'end' : 'middle') as 'start' | 'middle' | 'end' }));
+  return { width, height, bars: [], whiskers: [], ticks: [], zeroY: NaN, categories: [], plot, lines, labels };
 }
 
 /** The preview of a figure made only of bar traces over shared categories; null for any other figure. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { barPreview, previewTicks } from '../../renderer/results/preview.js';
+import { barPreview, figurePreview, previewTicks } from '../../renderer/results/preview.js';
+import { radarFigure } from '../../renderer/results/figures.js';
 import type { Figure } from '../../renderer/results/figures.js';
 
 describe('static bar preview', () => {
@@ -29,8 +30,24 @@ describe('static bar preview', () => {
     expect(p.categories.map((c) => c.text)).toEqual(['c1', 'c2']);
   });
 
-  it('declines figures that are not all bars (those wait for Plotly)', () => {
-    expect(barPreview({ data: [{ type: 'heatmap', z: [[1]] }], layout: {} })).toBeNull();
+  it('paints the radar at equal scale on its fixed axis ranges, labels included', () => {
+    const fig = radarFigure([
+      { config: 'base', capability: 'action', score: 0.8 },
+      { config: 'base', capability: 'workflow', score: 0.5 },
+    ]);
+    const p = figurePreview(fig, 1000, 380)!;
+    expect(p.lines).toHaveLength(fig.data.length);
+    // x range 280, y range 250 in a 980 × 360 box: scale = min(980/280, 360/250) = 1.44 px per point
+    const base = p.lines!.at(-1)!.points.split(' ').map((xy) => xy.split(',').map(Number));
+    expect(base[0][0]).toBeCloseTo(500, 1); // action: straight up from the centre
+    expect(base[0][1]).toBeCloseTo(190 - 80 * 1.44, 1);
+    expect(base[1][1]).toBeCloseTo(190 + 50 * 1.44, 1); // workflow: straight down
+    expect(p.labels!.map((l) => l.text)).toContain('Action execution');
+  });
+
+  it('declines figures it cannot paint (those wait for Plotly)', () => {
+    expect(figurePreview({ data: [{ type: 'heatmap', z: [[1]] }], layout: {} })).toBeNull();
+    expect(figurePreview({ data: [{ type: 'scatter', x: [1], y: [1] }], layout: {} })).toBeNull(); // no fixed ranges
     expect(barPreview({ data: [], layout: {} })).toBeNull();
   });
 });
