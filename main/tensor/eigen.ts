@@ -8,7 +8,7 @@
 //      chase step, O(b²) each, O(n²·b) in all);
 //   3. implicit QL on the tridiagonal matrix (tridiagonalEigenvalues).
 // Storage is row-major float64; the band is kept in a compact lower band array (see bandIndex).
-import { block, symmetricEigenvalues, tridiagonalEigenvalues, type LinalgOptions, type Product64 } from './linalg.js';
+import { block, reflectLowerSymmetric, symmetricEigenvalues, tridiagonalEigenvalues, type LinalgOptions, type Product64 } from './linalg.js';
 
 /** Default half-bandwidth of the intermediate band matrix. */
 export const EIGEN_BAND = 32;
@@ -241,32 +241,7 @@ function reduceToBand(a: Float64Array, n: number, b: number, product: Product64)
 
 /** D ← H·D·H for the symmetric block D = A[st:st+m, st:st+m] (lower band storage) and H = I − τ·v·vᵀ. */
 function symmetricReflect(ab: Float64Array, stride: number, st: number, m: number, v: Float64Array, tau: number, p: Float64Array): void {
-  // p = τ·D·v from the lower triangle
-  p.fill(0, 0, m);
-  for (let i = 0; i < m; i++) {
-    const row = (st + i + 1) * stride + st;
-    const vi = v[i];
-    let acc = 0;
-    for (let j = 0; j < i; j++) {
-      const dij = ab[row + j];
-      acc += dij * v[j];
-      p[j] += dij * vi;
-    }
-    p[i] += acc + ab[row + i] * vi;
-  }
-  let pv = 0;
-  for (let i = 0; i < m; i++) {
-    p[i] *= tau;
-    pv += p[i] * v[i];
-  }
-  const half = 0.5 * tau * pv; // w = p − (τ·pᵀv/2)·v, then D ← D − v·wᵀ − w·vᵀ
-  for (let i = 0; i < m; i++) p[i] -= half * v[i];
-  for (let i = 0; i < m; i++) {
-    const row = (st + i + 1) * stride + st;
-    const vi = v[i];
-    const wi = p[i];
-    for (let j = 0; j <= i; j++) ab[row + j] -= vi * p[j] + wi * v[j];
-  }
+  reflectLowerSymmetric(ab, (st + 1) * stride + st, stride, m, v, tau, p);
 }
 
 /**

@@ -257,35 +257,42 @@ export function tridiagonalize(a: Float64Array, n: number): { d: Float64Array; e
     e[k] = alpha;
     v[0] -= alpha; // v = x − α·e₁, H = I − β·v·vᵀ with β = 2 / vᵀv
     const beta = 2 / (tail + v[0] * v[0]);
-    // p = β·S·v from the lower triangle of S
-    w.fill(0, 0, m);
-    for (let i = 0; i < m; i++) {
-      const row = (k + 1 + i) * n + k + 1;
-      let acc = 0;
-      const vi = v[i];
-      for (let j = 0; j < i; j++) {
-        const sij = s[row + j];
-        acc += sij * v[j];
-        w[j] += sij * vi;
-      }
-      w[i] += acc + s[row + i] * vi;
-    }
-    let pv = 0;
-    for (let i = 0; i < m; i++) {
-      w[i] *= beta;
-      pv += w[i] * v[i];
-    }
-    const half = (beta * pv) / 2; // w = p − (β·pᵀv/2)·v, then S ← S − v·wᵀ − w·vᵀ
-    for (let i = 0; i < m; i++) w[i] -= half * v[i];
-    for (let i = 0; i < m; i++) {
-      const row = (k + 1 + i) * n + k + 1;
-      const vi = v[i];
-      const wi = w[i];
-      for (let j = 0; j <= i; j++) s[row + j] -= vi * w[j] + wi * v[j];
-    }
+    reflectLowerSymmetric(s, (k + 1) * n + k + 1, n, m, v, beta, w);
   }
   d[n - 1] = s[(n - 1) * n + n - 1];
   return { d, e };
+}
+
+/**
+ * S ← H·S·H for H = I − τ·v·vᵀ on the lower triangle of the symmetric m×m block of `a` whose first element
+ * is a[base] (rows `stride` apart): p = τ·S·v, w = p − (τ·pᵀv/2)·v, S ← S − v·wᵀ − w·vᵀ. `w` is scratch (≥ m).
+ */
+export function reflectLowerSymmetric(a: Float64Array, base: number, stride: number, m: number, v: Float64Array, tau: number, w: Float64Array): void {
+  w.fill(0, 0, m);
+  for (let i = 0; i < m; i++) {
+    const row = base + i * stride;
+    const vi = v[i];
+    let acc = 0;
+    for (let j = 0; j < i; j++) {
+      const sij = a[row + j];
+      acc += sij * v[j];
+      w[j] += sij * vi;
+    }
+    w[i] += acc + a[row + i] * vi;
+  }
+  let pv = 0;
+  for (let i = 0; i < m; i++) {
+    w[i] *= tau;
+    pv += w[i] * v[i];
+  }
+  const half = 0.5 * tau * pv;
+  for (let i = 0; i < m; i++) w[i] -= half * v[i];
+  for (let i = 0; i < m; i++) {
+    const row = base + i * stride;
+    const vi = v[i];
+    const wi = w[i];
+    for (let j = 0; j <= i; j++) a[row + j] -= vi * w[j] + wi * v[j];
+  }
 }
 
 /** Eigenvalues of a symmetric tridiagonal matrix (d, e) by implicit QL with Wilkinson-style shifts; d is overwritten. */

@@ -184,29 +184,23 @@ const exampleRng = (name: string, seed: number, index: number) => {
   return seededRandom((h ^ Math.imul(index + 1, 0x9e3779b1)) >>> 0);
 };
 
-/** "Copy: w1 w2 …" → the same words (a chat task a tiny model learns in a few hundred steps). */
-export function copySource(words = 6): TrainingSource {
+/** A toy chat task over 2…words random words: "<Label>: w1 w2 …" → answer(words). */
+function wordTask(name: string, label: string, answer: (ws: string[]) => string[], words: number): TrainingSource {
   return {
-    name: 'toy-copy',
+    name,
     sample(seed, index) {
-      const r = exampleRng('toy-copy', seed, index);
+      const r = exampleRng(name, seed, index);
       const ws = Array.from({ length: 2 + Math.floor(r() * (words - 1)) }, () => randomWord(r, 1, 4));
-      return { turns: [{ role: 'user', content: `Copy: ${ws.join(' ')}` }, { role: 'assistant', content: ws.join(' ') }] };
+      return { turns: [{ role: 'user', content: `${label}: ${ws.join(' ')}` }, { role: 'assistant', content: answer(ws).join(' ') }] };
     },
   };
 }
 
+/** "Copy: w1 w2 …" → the same words (a chat task a tiny model learns in a few hundred steps). */
+export const copySource = (words = 6): TrainingSource => wordTask('toy-copy', 'Copy', (ws) => ws, words);
+
 /** "Reverse: w1 w2 …" → the words in reverse order. */
-export function reverseSource(words = 6): TrainingSource {
-  return {
-    name: 'toy-reverse',
-    sample(seed, index) {
-      const r = exampleRng('toy-reverse', seed, index);
-      const ws = Array.from({ length: 2 + Math.floor(r() * (words - 1)) }, () => randomWord(r, 1, 4));
-      return { turns: [{ role: 'user', content: `Reverse: ${ws.join(' ')}` }, { role: 'assistant', content: [...ws].reverse().join(' ') }] };
-    },
-  };
-}
+export const reverseSource = (words = 6): TrainingSource => wordTask('toy-reverse', 'Reverse', (ws) => [...ws].reverse(), words);
 
 /** "a + b" → the sum, for small numbers (digits are single tokens). */
 export function additionSource(maxValue = 99): TrainingSource {
