@@ -17,6 +17,7 @@ import {
   exampleTexts,
   hasCheckpoint,
   modelCard,
+  paramsFromHf,
   parameterCount,
   poolSource,
   TINY_SIZES,
@@ -71,13 +72,16 @@ async function main(): Promise<number> {
       'prompt-loss-fraction': { type: 'string', default: '0.25' },
       check: { type: 'boolean', default: false },
       'skip-eval': { type: 'boolean', default: false },
+      init: { type: 'string' },
+      mix: { type: 'string' },
+      'niah-per-suite': { type: 'string', default: '6' },
       'eval-only': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
     allowPositionals: false,
   });
   if (values.help) {
-    console.log('usage: train-tiny [--out DIR] [--steps N] [--seed S] [--resume] [--size tiny|small|base] [--vocab N] [--batch-tokens N] [--lr X] [--checkpoint-every N] [--checkpoint-dir DIR] [--max-minutes M] [--pool-suites N] [--check] [--skip-eval] [--eval-only]');
+    console.log('usage: train-tiny [--out DIR] [--steps N] [--seed S] [--resume] [--size tiny|small|base] [--vocab N] [--batch-tokens N] [--lr X] [--checkpoint-every N] [--checkpoint-dir DIR] [--max-minutes M] [--pool-suites N] [--niah-per-suite N] [--init MODEL_DIR] [--mix source=w,...] [--check] [--skip-eval] [--eval-only]');
     return 0;
   }
   const int = (name: string, v: string | undefined): number => {
@@ -94,6 +98,10 @@ async function main(): Promise<number> {
   const log = (s: string) => console.log(`[train:tiny] ${s}`);
   const t0 = Date.now();
 
+  // --init: continue from a finished model (its weights, tokenizer and configuration) as a second stage
+  const initDir = values.init ? resolve(values.init) : undefined;
+  const initInfo = initDir ? readInitInfo(initDir) : undefined;
+  const mixWeights = parseMix(values.mix);
   const engine = await prepareEngine();
   if (values['eval-only']) {
     await evaluateAndCard(out, join(ckDir, 'eval'), log);
@@ -107,6 +115,7 @@ async function main(): Promise<number> {
   const poolFile = join(ckDir, 'pool.json');
   let pool: CachedPool;
   let bpe;
+  const initBpe = initDir ? bpeModelFromJson(readFileSync(join(initDir, 'tokenizer.json'), 'utf8')) : undefined;
   if (values.resume && existsSync(tokFile) && existsSync(poolFile)) {
     bpe = bpeModelFromJson(readFileSync(tokFile, 'utf8'));
     const cached = JSON.parse(readFileSync(poolFile, 'utf8')) as { bySource: [string, TrainingExample[]][]; goldCheck: Record<string, number>; dropped: Record<string, number> };
@@ -120,10 +129,10 @@ async function main(): Promise<number> {
     for (let i = 0; i < TOKENIZER_CORPUS_EXAMPLES; i++) corpus.push(...exampleTexts(pick(r, pick(r, all))));
     for (const dir of built.suiteDirs.slice(0, 4)) for (const f of ['essay_1.txt', 'essay_2.txt', 'essay_3.txt']) corpus.push(readFileSync(join(dir, 'niah', 'haystack', f), 'utf8'));
     const tb = Date.now();
-    bpe = trainBpe(corpus, int('vocab', values.vocab));
-    log(`tokenizer: ${bpe.vocab.size + 3} tokens (${bpe.merges.length} merges) learned in ${((Date.now() - tb) / 1000).toFixed(1)} s`);
+    bpe = initBpe ?? trainBpe(corpus, int('vocab', values.vocab));
+    log(initBpe ? `tokenizer: ${bpe.vocab.size + 3} tokens, kept from ${initDir}` : `tokenizer: ${bpe.vocab.size + 3} tokens (${bpe.merges.length} merges) learned in ${((Date.now() - tb) / 1000).toFixed(1)} s`);
     const enc = new BpeEncoder(bpe);
-    const niah = await buildNiahPool(seed, built.suiteDirs, 6, (t) => enc.encode(t).length);
+    const niah = await buildNiahPool(seed, built.suiteDirs, int('niah-per-suite', values['niah-per-suite']), (t) => enc.encode(t).length);
     built.bySource.set('niah', niah.examples);
     built.goldCheck.niah = niah.goldCheck;
     for (const d of built.suiteDirs) rmSync(d, { recursive: true, force: true });
@@ -157,12 +166,15 @@ async function main(): Promise<number> {
     return 0;
   }
 
-  const config: TinyConfig = { ...size, vocabSize: encoder.vocabSize };
-  const mixture: MixtureEntry[] = MIXTURE.filter((m) => pool.bySource.get(m.source)?.length).map((m) => ({ source: poolSource(m.source, pool.bySource.get(m.source)!), weight: m.weight }));
+  const config: TinyConfig = initInfo ? initInfo.config : { ...size, vocabSize: encoder.vocabSize };
+  if (config.vocabSize !== encoder.vocabSize) throw new UsageError(`--init: expected a tokenizer of ${config.vocabSize} tokens as its config says, found ${encoder.vocabSize}`);
+  const mixtureInfo = MIXTURE.filter((m) => pool.bySource.get(m.source)?.length).map((m) => ({ ...m, weight: mixWeights?.[m.source] ?? (mixWeights ? 0 : m.weight) })).filter((m) => m.weight > 0);
+  const mixture: MixtureEntry[] = mixtureInfo.map((m) => ({ source: poolSource(m.source, pool.bySource.get(m.source)!), weight: m.weight }));
   const optim = { ...DEFAULT_OPTIM, lr: Number(values.lr), warmupSteps: int('warmup-steps', values['warmup-steps']), totalSteps: steps };
   const batchTokens = int('batch-tokens', values['batch-tokens']);
+  if (initDir) log(`continuing from ${initDir} (${initInfo!.state.step} steps, ${(initInfo!.state.seconds / 60).toFixed(1)} min so far)`);
   log(`model: ${values.size} ${config.layers}×${config.hidden}, ${parameterCount(config).toLocaleString('en-US')} parameters, vocab ${config.vocabSize}, context ${config.maxSeq}; ${steps} steps × ${batchTokens} tokens`);
-  if (values.resume && !hasCheckpoint(ckDir)) log(`no checkpoint in ${ckDir}: starting from scratch`);
+  if (values.resume && !hasCheckpoint(ckDir)) log(`no checkpoint in ${ckDir}: starting from ${initDir ? `the weights of ${initDir}` : 'scratch'}`);
 
   const result = train({
     config,
@@ -177,6 +189,7 @@ async function main(): Promise<number> {
     checkpointDir: ckDir,
     checkpointEvery: int('checkpoint-every', values['checkpoint-every']),
     resume: values.resume!,
+    init: initDir ? paramsFromHf(initDir, config, engineProducts(engine).alloc) : undefined,
     logEvery: int('log-every', values['log-every']),
     promptLoss: { weight: int('prompt-loss-weight', values['prompt-loss-weight']), fraction: int('prompt-loss-fraction', values['prompt-loss-fraction']) },
     log,
@@ -185,7 +198,7 @@ async function main(): Promise<number> {
 
   const info: CardInfo = {
     name: 'acb-tiny',
-    size: values.size!,
+    size: initInfo?.size ?? values.size!,
     config,
     parameters: result.parameterCount,
     tokenizer: { vocabSize: encoder.vocabSize, merges: bpe.merges.length, corpusExamples: TOKENIZER_CORPUS_EXAMPLES },
@@ -195,10 +208,12 @@ async function main(): Promise<number> {
     steps,
     state: result.state,
     backend: `${engine.report.name} (${engine.report.threads} thread${engine.report.threads > 1 ? 's' : ''})`,
-    mixture: MIXTURE.filter((m) => pool.bySource.get(m.source)?.length),
+    mixture: mixtureInfo,
     dataSeeds: `${suiteSeed(seed, 0)} + 7919·k for k = 0…${int('pool-suites', values['pool-suites']) - 1}`,
     evaluationSeed: BUILTIN_SEED,
     goldCheck: pool.goldCheck,
+    ...(initInfo ? { previous: { ...initInfo, scores: undefined, previous: undefined } } : {}),
+    command: process.argv.slice(2).filter((a) => a !== '--resume').join(' '),
     notes: [
       'The NIAH generator uses one fixed needle for every seed, so NIAH training examples use random needles and questions of three forms over the generated haystacks; the evaluation needle never appears in training.',
       "The gripper and tyreworld PDDL generators do not depend on the seed: training uses six problems per domain and drops the ones equal to an evaluation problem.",
@@ -252,6 +267,26 @@ async function evaluateAndCard(out: string, evalDir: string, log: (s: string) =>
 }
 
 class UsageError extends Error {}
+
+/** The finished model's training record, which a second stage continues. */
+function readInitInfo(dir: string): CardInfo {
+  const file = join(dir, TRAINING_JSON);
+  if (!existsSync(file) || !existsSync(join(dir, 'model.safetensors')) || !existsSync(join(dir, 'tokenizer.json'))) throw new UsageError(`--init: expected a folder written by train:tiny (${TRAINING_JSON}, model.safetensors, tokenizer.json), found ${dir} without them`);
+  return JSON.parse(readFileSync(file, 'utf8')) as CardInfo;
+}
+
+/** `--mix niah=0.3,agentboard-pddl=0.3,…`: the mixture's weights (sources left out get 0). */
+function parseMix(v: string | undefined): Record<string, number> | undefined {
+  if (!v) return undefined;
+  const out: Record<string, number> = {};
+  for (const part of v.split(',')) {
+    const [k, w] = part.split('=');
+    const x = Number(w);
+    if (!MIXTURE.some((m) => m.source === k) || !Number.isFinite(x) || x < 0) throw new UsageError(`--mix: expected source=weight with a source among ${MIXTURE.map((m) => m.source).join(', ')}, found ${JSON.stringify(part)}`);
+    out[k] = x;
+  }
+  return out;
+}
 
 main().then(
   (code) => process.exit(code),

@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { TASKS } from './catalog.js';
+import { resolveTaskIds, TASKS } from './catalog.js';
 import { BenchCancelledError, BenchDataError, BenchInputError, EndpointError } from './errors.js';
 import { OpenAIEndpointGenerator, type TextGenerator } from './generator.js';
 import { scoreFile } from './score-file.js';
@@ -101,6 +101,7 @@ export async function runEval(argv: string[]): Promise<number> {
       if (!Number.isInteger(limit) || limit < 1) throw new BenchInputError('--limit', 'a positive integer', JSON.stringify(values.limit));
     }
     const tasks = values.tasks.split(',').map((t) => t.trim()).filter(Boolean);
+    resolveTaskIds(tasks); // a wrong task name fails here, before a model loads or a folder is made
     let generator: TextGenerator;
     if (values.endpoint) {
       if (!/^https?:\/\//.test(values.endpoint)) throw new BenchInputError('--endpoint', 'an http(s) URL', JSON.stringify(values.endpoint));

@@ -24,6 +24,10 @@ export interface CardInfo {
   /** mean score of the gold answers under each task's own scorer (the data's self-check) */
   goldCheck?: Record<string, number>;
   notes?: string[];
+  /** the stage this one continued (train:tiny --init): its record, without scores */
+  previous?: CardInfo;
+  /** the train:tiny arguments this stage ran with */
+  command?: string;
   /** the built-in suites' scores at full precision (filled by the evaluation after training) */
   scores?: CardScores;
 }
@@ -41,7 +45,9 @@ const fmt = (n: number) => n.toLocaleString('en-US');
 export function modelCard(c: CardInfo): string {
   const k = c.config;
   const last = c.state.history[c.state.history.length - 1];
-  const hours = c.state.seconds / 3600;
+  const stages = [...(c.previous ? [c.previous] : []), c];
+  const seconds = stages.reduce((a, st) => a + st.state.seconds, 0);
+  const hours = seconds / 3600;
   const lines = [
     '---',
     'license: apache-2.0',
@@ -76,12 +82,15 @@ export function modelCard(c: CardInfo): string {
     '| | |',
     '| --- | --- |',
     `| seed | ${c.seed} |`,
-    `| steps | ${fmt(c.state.step)} of ${fmt(c.steps)} planned |`,
+    ...(c.previous
+      ? [`| stages | ${stages.map((st, i) => `${i + 1}: ${fmt(st.state.step)} steps, seed ${st.seed}, peak lr ${st.optim.lr}, ${(st.state.seconds / 60).toFixed(1)} min${i ? ', continued from stage 1\'s weights with the mixture below' : ', from scratch'}`).join('; ')} |`]
+      : []),
+    `| steps | ${fmt(c.state.step)} of ${fmt(c.steps)} planned${c.previous ? ' (this stage)' : ''} |`,
     `| tokens per step | ≈ ${fmt(c.batchTokens)} (whole examples, each its own sequence) |`,
-    `| tokens seen | ${fmt(c.state.tokensSeen)} (${fmt(Math.round(c.state.targetTokensSeen))} of them answer tokens carrying the loss) |`,
-    `| optimizer | AdamW β=(${c.optim.beta1}, ${c.optim.beta2}), weight decay ${c.optim.weightDecay}, peak lr ${c.optim.lr}, ${c.optim.warmupSteps} warmup steps, cosine to ${c.optim.minLrRatio}× peak, gradient clip ${c.optim.clipNorm} |`,
+    `| tokens seen | ${fmt(stages.reduce((a, st) => a + st.state.tokensSeen, 0))} (${fmt(Math.round(stages.reduce((a, st) => a + st.state.targetTokensSeen, 0)))} of them answer tokens carrying the loss) |`,
+    `| optimizer | AdamW β=(${c.optim.beta1}, ${c.optim.beta2}), weight decay ${c.optim.weightDecay}, peak lr ${c.optim.lr}, ${c.optim.warmupSteps} warmup steps, cosine to ${c.optim.minLrRatio}× peak, gradient clip ${c.optim.clipNorm}${c.previous ? ' (this stage)' : ''} |`,
     `| loss | cross-entropy on the answer tokens only (prompt tokens masked), ${last ? `final ${last.loss.toFixed(4)} nats/token` : 'no steps yet'} |`,
-    `| wall time | ${hours >= 1 ? `${hours.toFixed(2)} h` : `${(c.state.seconds / 60).toFixed(1)} min`} on ${c.backend} |`,
+    `| wall time | ${hours >= 1 ? `${hours.toFixed(2)} h` : `${(seconds / 60).toFixed(1)} min`} on ${c.backend}${c.previous ? ' (all stages)' : ''} |`,
     `| throughput | ${last ? `${fmt(last.tokensPerS)} tokens/s at the end` : '—'} |`,
     '',
     '### Data',
@@ -91,9 +100,9 @@ export function modelCard(c: CardInfo): string {
     "it (the chat template wraps the turns); the answer is the benchmark's gold answer, or an expert's next action",
     'for the multi-step environments.',
     '',
-    '| source | weight | what |',
+    `| source | weight${c.previous ? ' (stage 1 → 2)' : ''} | what |`,
     '| --- | ---: | --- |',
-    ...c.mixture.map((m) => `| ${m.source} | ${m.weight} | ${m.origin} |`),
+    ...(c.previous ? mergedMixture(c.previous, c) : c.mixture.map((m) => `| ${m.source} | ${m.weight} | ${m.origin} |`)),
     '',
   ];
   if (c.goldCheck) {
@@ -113,7 +122,8 @@ export function modelCard(c: CardInfo): string {
     '## Reproduce',
     '',
     '```',
-    `npm run train:tiny -- --seed ${c.seed} --steps ${c.steps} --size ${c.size}`,
+    ...(c.previous ? [`npm run train:tiny -- ${c.previous.command ?? `--seed ${c.previous.seed} --steps ${c.previous.steps} --size ${c.previous.size}`} --out STAGE1   # stage 1`] : []),
+    c.command !== undefined ? `npm run train:tiny -- ${c.command}` : `npm run train:tiny -- --seed ${c.seed} --steps ${c.steps} --size ${c.size}`,
     '```',
     '',
   );
@@ -135,6 +145,14 @@ function scoreLines(sc: CardScores | undefined): string[] {
   }
   if (sc.deviations.length) lines.push(`Deviations from the original benchmarks: ${sc.deviations.join(', ')} (see the app's results for what each means).`, '');
   return lines;
+}
+
+function mergedMixture(a: CardInfo, b: CardInfo): string[] {
+  const names = [...new Set([...a.mixture, ...b.mixture].map((m) => m.source))];
+  return names.map((n) => {
+    const ma = a.mixture.find((m) => m.source === n), mb = b.mixture.find((m) => m.source === n);
+    return `| ${n} | ${ma?.weight ?? 0} → ${mb?.weight ?? 0} | ${(mb ?? ma)!.origin} |`;
+  });
 }
 
 /** At most n entries, evenly spaced, always keeping the last. */

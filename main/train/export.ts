@@ -72,6 +72,49 @@ export function hfTensors(c: TinyConfig, params: Params): Map<string, TensorToWr
   return t;
 }
 
+/** Our Wᵀ [in, totalOut] columns [c0, c0 + out) from an HF weight W [out, in]. */
+function fromHfWeight(w: Float32Array, inF: number, totalOut: number, c0: number, out: number, into: Arr): void {
+  for (let j = 0; j < out; j++) for (let i = 0; i < inF; i++) into[i * totalOut + c0 + j] = w[j * inF + i];
+}
+
+/** Weights of a saved HF folder (the inverse of hfTensors), to continue training from a finished model. */
+export function paramsFromHf(dir: string, c: TinyConfig, alloc: (n: number) => Arr): Params {
+  const header = readHeader(join(dir, 'model.safetensors'));
+  const get = (name: string, shape: number[]): Float32Array => {
+    const info = header.tensors.get(name);
+    if (!info || info.shape.join(',') !== shape.join(',')) throw new CheckpointError(header.file, `expected tensor ${name} of shape [${shape.join(', ')}], found ${info ? JSON.stringify(info.shape) : 'none'}`);
+    return readTensorF32(header, name);
+  };
+  const d = c.hidden, qd = c.heads * c.headDim, kvd = c.kvHeads * c.headDim, F = c.intermediate;
+  const params: Params = new Map();
+  const put = (n: string, size: number, fill: (a: Arr) => void) => {
+    const a = alloc(size);
+    fill(a);
+    params.set(n, a);
+  };
+  const copy = (src: Float32Array) => (a: Arr) => a.set(src);
+  put('embed', c.vocabSize * d, copy(get('model.embed_tokens.weight', [c.vocabSize, d])));
+  for (let l = 0; l < c.layers; l++) {
+    const p = `model.layers.${l}`;
+    put(`L${l}.norm1`, d, copy(get(`${p}.input_layernorm.weight`, [d])));
+    put(`L${l}.norm2`, d, copy(get(`${p}.post_attention_layernorm.weight`, [d])));
+    put(`L${l}.wqkv`, d * (qd + 2 * kvd), (a) => {
+      fromHfWeight(get(`${p}.self_attn.q_proj.weight`, [qd, d]), d, qd + 2 * kvd, 0, qd, a);
+      fromHfWeight(get(`${p}.self_attn.k_proj.weight`, [kvd, d]), d, qd + 2 * kvd, qd, kvd, a);
+      fromHfWeight(get(`${p}.self_attn.v_proj.weight`, [kvd, d]), d, qd + 2 * kvd, qd + kvd, kvd, a);
+    });
+    put(`L${l}.wo`, qd * d, (a) => fromHfWeight(get(`${p}.self_attn.o_proj.weight`, [d, qd]), qd, d, 0, d, a));
+    put(`L${l}.wgu`, d * 2 * F, (a) => {
+      fromHfWeight(get(`${p}.mlp.gate_proj.weight`, [F, d]), d, 2 * F, 0, F, a);
+      fromHfWeight(get(`${p}.mlp.up_proj.weight`, [F, d]), d, 2 * F, F, F, a);
+    });
+    put(`L${l}.wd`, F * d, (a) => fromHfWeight(get(`${p}.mlp.down_proj.weight`, [d, F]), F, d, 0, d, a));
+  }
+  put('normF', d, copy(get('model.norm.weight', [d])));
+  for (const s of paramSpecs(c)) if (params.get(s.name)?.length !== s.rows * s.cols) throw new CheckpointError(header.file, `expected ${s.name} with ${s.rows * s.cols} values, found ${params.get(s.name)?.length ?? 'none'}`);
+  return params;
+}
+
 /** Write the HF folder: config.json, model.safetensors, generation_config.json and the given tokenizer files. */
 export function saveHfModel(dir: string, c: TinyConfig, params: Params, ids: SpecialIds, tokenizer: Record<string, string>, extra: Record<string, string> = {}): void {
   mkdirSync(dir, { recursive: true });

@@ -24,6 +24,8 @@ export interface TrainOptions {
   checkpointDir: string;
   checkpointEvery: number;
   resume: boolean;
+  /** starting weights (continued training from a saved model) instead of a seeded init; ignored when resuming */
+  init?: Params;
   attentionBlock?: number;
   /** language-model loss on a sample of prompt tokens (default: answers only) */
   promptLoss?: PromptLoss;
@@ -72,7 +74,7 @@ export function train(o: TrainOptions): TrainResult {
     state = ck.state;
     log(`resumed at step ${state.step} (example ${state.cursor}, ${fmtTime(state.seconds)} trained so far)`);
   } else {
-    params = initParams(o.config, o.seed, o.products);
+    params = o.init ?? initParams(o.config, o.seed, o.products);
     m = zerosLike(o.config, o.products);
     v = zerosLike(o.config, o.products);
   }

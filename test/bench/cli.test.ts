@@ -129,6 +129,7 @@ describe('acbench eval against an OpenAI-compatible endpoint', () => {
     expect((await run('eval', ['--endpoint', url, '--tasks', 'nosuchtask'])).err).toMatch(/task: expected one of/);
     expect((await run('eval', ['--endpoint', url, '--tasks', 'agentboard-jericho'])).err).toMatch(/import-only/);
     expect((await run('eval', ['--endpoint', url, '--limit', '0'])).code).toBe(2);
+    expect(readdirSync(process.cwd()).filter((f) => f.startsWith('acbench-eval-'))).toEqual([]); // refused before any folder is made
   });
 });
 

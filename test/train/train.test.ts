@@ -6,7 +6,7 @@ import { loadModel } from '../../main/model/index.js';
 import { JsEngine } from '../../main/tensor/index.js';
 import { BpeEncoder, trainBpe, tokenizerFiles } from '../../main/train/bpe.js';
 import { buildBatch, copySource, reverseSource, tokenizeExample, type MixtureEntry, type TrainingSource } from '../../main/train/data.js';
-import { saveHfModel } from '../../main/train/export.js';
+import { paramsFromHf, saveHfModel } from '../../main/train/export.js';
 import { lossAndGrad, parameterCount, type TinyConfig } from '../../main/train/network.js';
 import { engineProducts, float64Products } from '../../main/train/ops.js';
 import { DEFAULT_OPTIM, learningRate, type OptimConfig } from '../../main/train/optim.js';
@@ -120,6 +120,19 @@ describe('Hugging Face export', () => {
     expect(Math.abs(mine - ours)).toBeLessThan(1e-4);
     expect(model.tokenizer.decode(seq)).toBe(enc.decode(seq));
     model.dispose();
+  });
+
+  it('reads its own export back into the same training weights (train:tiny --init), and training continues from them', () => {
+    const r = train(options({ steps: 2 }));
+    const dir = tmp();
+    saveHfModel(dir, config, r.params, ids, files);
+    const back = paramsFromHf(dir, config, products.alloc);
+    expect([...back.keys()].sort()).toEqual([...r.params.keys()].sort());
+    for (const [k, v] of r.params) expect(Array.from(back.get(k)!)).toEqual(Array.from(v));
+    const cont = train(options({ steps: 1, init: back }));
+    const fresh = train(options({ steps: 1 }));
+    expect(cont.params.get('embed')).not.toEqual(fresh.params.get('embed'));
+    expect(() => paramsFromHf(dir, { ...config, hidden: 16 }, products.alloc)).toThrow(/expected tensor model\.embed_tokens\.weight of shape/);
   });
 
   it('batches never exceed the model context', () => {
