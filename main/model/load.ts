@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { getEngine, matrix, type Engine } from '../tensor/index.js';
 import { parseConfig, readConfig } from './config.js';
 import { DecoderModel, type DecoderWeights, type LayerWeights } from './decoder.js';
+import { dequantizeLinear, packedQuantizationOf } from './quantized.js';
 import { readHeader, readTensorF32, SafetensorsError, type SafetensorsHeader } from './safetensors.js';
 import { BpeTokenizer, bytesToUnicode } from './tokenizer.js';
 import { LINEAR_NAMES, type Architecture, type CausalLM, type LinearName, type ModelConfig } from './types.js';
@@ -79,6 +80,10 @@ export async function loadModel(dir: string, opts: LoadOptions = {}): Promise<Ca
       throw new SafetensorsError(h.file, name, `expected shape ${JSON.stringify(shape)} from config.json, found ${JSON.stringify(info.shape)}`);
     return readTensorF32(h, name);
   };
+  const packed = packedQuantizationOf(dir);
+  // a dense .weight, or a GPTQ / AWQ packed linear dequantized to float32
+  const linearWeight = (base: string, rows: number, cols: number): Float32Array =>
+    where.has(`${base}.weight`) || !packed ? read(`${base}.weight`, [rows, cols]) : dequantizeLinear(packed, (n) => where.get(n), base, rows, cols);
   const c = config;
   const q = c.numHeads * c.headDim;
   const kv = c.numKvHeads * c.headDim;
@@ -99,7 +104,7 @@ export async function loadModel(dir: string, opts: LoadOptions = {}): Promise<Ca
       const [rows, cols] = shapes[n];
       const base = `${p}.${groupOf(n)}.${n}`;
       const bias = where.has(`${base}.bias`) ? read(`${base}.bias`, [rows]) : undefined;
-      linears[n] = { weight: matrix(rows, cols, read(`${base}.weight`, [rows, cols])), bias };
+      linears[n] = { weight: matrix(rows, cols, linearWeight(base, rows, cols)), bias };
     }
     layers.push({ inputNorm: read(`${p}.input_layernorm.weight`, [c.hiddenSize]), postAttentionNorm: read(`${p}.post_attention_layernorm.weight`, [c.hiddenSize]), linears });
   }

@@ -98,7 +98,8 @@ function validateEntry(file: string, name: string, raw: unknown, dataStart: numb
   return { name, dtype: dtype as Dtype, shape: shape as number[], begin: dataStart + b, end: dataStart + e };
 }
 
-function f16ToF32(h: number): number {
+/** fp16 bits → number. */
+export function f16ToF32(h: number): number {
   const s = h & 0x8000 ? -1 : 1;
   const e = (h >> 10) & 0x1f;
   const m = h & 0x3ff;

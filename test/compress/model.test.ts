@@ -64,6 +64,26 @@ describe('compress → save → load → generate (real runtime)', () => {
     expect(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')).quantization_config.quant_method).toBe('gptq');
     model.dispose();
   });
+
+  for (const [format, config] of [['gptq', { method: 'gptq', bits: 3, groupSize: 32, actOrder: true }], ['awq', { method: 'awq', groupSize: 32 }]] as const)
+    it(`the runtime loads a ${format.toUpperCase()}-format export (packed linears dequantized on load) and generates like the compressed model`, async () => {
+      const model = createRandomModel(llama, 6);
+      const calibration = loadCalibration(model.tokenizer, { samples: 4, seqlen: 32, seed: 2 });
+      const outcome = await compressModel(model, config, calibration);
+      const dir = tmp(`${format}-load`);
+      await writeCompressedModel(model, outcome, dir, format);
+      const loaded = await loadModel(dir);
+      for (let i = 0; i < 2; i++)
+        for (const n of ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'] as const) expect(loaded.layers[i].linear(n).weight.data).toEqual(model.layers[i].linear(n).weight.data);
+      const prompt = model.tokenizer.encode('The plan has three steps', { addSpecialTokens: false });
+      const a = model.forward(prompt).logits.data, b = loaded.forward(prompt).logits.data;
+      let worst = 0, scale = 0;
+      for (let k = 0; k < a.length; k++) (worst = Math.max(worst, Math.abs(a[k] - b[k]))), (scale = Math.max(scale, Math.abs(a[k])));
+      expect(worst / scale).toBeLessThan(5e-3); // only the fp16 storage of embeddings and norms differs
+      expect(loaded.generate(prompt, { maxNewTokens: 4, ignoreEos: true }).tokens).toHaveLength(4);
+      model.dispose();
+      loaded.dispose();
+    });
 });
 
 describe('acbench compress', () => {

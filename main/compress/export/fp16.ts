@@ -1,5 +1,6 @@
 // IEEE half precision: scales are stored as fp16 in GPTQ/AWQ checkpoints, so quantizers keep them fp16-exact.
 
+import { f16ToF32 } from '../../model/index.js';
 const f32 = new Float32Array(1);
 const u32 = new Uint32Array(f32.buffer);
 
@@ -29,15 +30,8 @@ export function toFp16Bits(value: number): number {
   return sign | half;
 }
 
-/** fp16 bits → number. */
-export function fromFp16Bits(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const e = (h >>> 10) & 0x1f;
-  const m = h & 0x3ff;
-  if (e === 0) return sign * m * 2 ** -24;
-  if (e === 0x1f) return m ? Number.NaN : sign * Infinity;
-  return sign * (1 + m / 1024) * 2 ** (e - 15);
-}
+/** fp16 bits → number (the model room's decoder, which reads fp16 checkpoints). */
+export const fromFp16Bits = f16ToF32;
 
 /** Nearest fp16 value, never below the smallest positive subnormal for positive inputs (scales must not vanish). */
 export function toFp16Scale(v: number): number {

@@ -7,7 +7,10 @@
 //   same order, no minus one; scales fp16 [in/gs, out].  W[o, i] = scales[g, o]·(q − z), g = ⌊i/gs⌋.
 import type { QuantRecord } from '../quant/minmax.js';
 import { ExportFormatError } from '../errors.js';
-import { fromFp16Bits, toFp16Bits } from './fp16.js';
+import { toFp16Bits } from './fp16.js';
+import { AWQ_ORDER, unpackAwq, unpackBitStream, unpackGptq } from '../../model/index.js';
+
+export { AWQ_ORDER, unpackAwq, unpackBitStream, unpackGptq };
 
 /** Pack a stream of b-bit values (each < 2^b) into 32-bit words, little-endian bit order. */
 export function packBitStream(values: ArrayLike<number>, bits: number): Int32Array {
@@ -21,20 +24,6 @@ export function packBitStream(values: ArrayLike<number>, bits: number): Int32Arr
     if (off + bits > 32) words[w + 1] |= v >>> (32 - off);
   }
   return words;
-}
-
-export function unpackBitStream(words: Int32Array, bits: number, count: number): Uint8Array {
-  const out = new Uint8Array(count);
-  const mask = (1 << bits) - 1;
-  for (let i = 0; i < count; i++) {
-    const bit = i * bits;
-    const w = bit >>> 5;
-    const off = bit & 31;
-    let v = (words[w] >>> off) & mask;
-    if (off + bits > 32) v |= (words[w + 1] << (32 - off)) & mask;
-    out[i] = v;
-  }
-  return out;
 }
 
 export interface GptqTensors {
@@ -80,28 +69,6 @@ export function packGptq(rec: QuantRecord): GptqTensors {
   return { qweight, qzeros, scales, gIdx: Int32Array.from(rec.gIdx), shapes: { qweight: [rowsPacked, out], qzeros: [groups, zcols], scales: [groups, out], gIdx: [inF] } };
 }
 
-/** W [out, in] float32 from GPTQ tensors. */
-export function unpackGptq(t: GptqTensors, bits: number, out: number, inF: number): Float32Array {
-  const rowsPacked = (inF * bits) / 32;
-  const groups = t.scales.length / out;
-  const zcols = (out * bits) / 32;
-  const w = new Float32Array(out * inF);
-  const zeros = new Uint8Array(groups * out);
-  for (let g = 0; g < groups; g++) zeros.set(unpackBitStream(t.qzeros.subarray(g * zcols, (g + 1) * zcols), bits, out), g * out);
-  const col = new Int32Array(rowsPacked);
-  for (let o = 0; o < out; o++) {
-    for (let r = 0; r < rowsPacked; r++) col[r] = t.qweight[r * out + o];
-    const q = unpackBitStream(col, bits, inF);
-    for (let i = 0; i < inF; i++) {
-      const g = t.gIdx[i];
-      const zq = zeros[g * out + o] + 1; // stored zero − 1
-      w[o * inF + i] = Math.fround(fromFp16Bits(t.scales[g * out + o]) * (q[i] - zq));
-    }
-  }
-  return w;
-}
-
-export const AWQ_ORDER = [0, 2, 4, 6, 1, 3, 5, 7] as const;
 
 export interface AwqTensors {
   qweight: Int32Array; // [in, out/8]
@@ -134,27 +101,4 @@ export function packAwq(rec: QuantRecord): AwqTensors {
     for (let o = 0; o < out; o++) scales[g * out + o] = toFp16Bits(rec.scales[g * out + o]);
   }
   return { qweight, qzeros, scales, shapes: { qweight: [inF, out / 8], qzeros: [groups, out / 8], scales: [groups, out] } };
-}
-
-function unpackAwqRow(src: Int32Array, offset: number, out: number): Uint8Array {
-  const v = new Uint8Array(out);
-  for (let c = 0; c < out / 8; c++) {
-    const word = src[offset + c];
-    for (let k = 0; k < 8; k++) v[c * 8 + AWQ_ORDER[k]] = (word >>> (4 * k)) & 0xf;
-  }
-  return v;
-}
-
-export function unpackAwq(t: AwqTensors, out: number, inF: number, groupSize: number): Float32Array {
-  const gs = groupSize > 0 ? groupSize : inF;
-  const groups = t.scales.length / out;
-  const zeros: Uint8Array[] = [];
-  for (let g = 0; g < groups; g++) zeros.push(unpackAwqRow(t.qzeros, g * (out / 8), out));
-  const w = new Float32Array(out * inF);
-  for (let i = 0; i < inF; i++) {
-    const q = unpackAwqRow(t.qweight, i * (out / 8), out);
-    const g = Math.floor(i / gs);
-    for (let o = 0; o < out; o++) w[o * inF + i] = Math.fround(fromFp16Bits(t.scales[g * out + o]) * (q[o] - zeros[g][o]));
-  }
-  return w;
 }

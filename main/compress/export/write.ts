@@ -3,7 +3,7 @@
 // transforms (SmoothQuant activations, KV cache) when a compressed folder is loaded again.
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CausalLM, LinearName } from '../../model/index.js';
+import { dequantizeLinear, packedQuantizationOf, readHeader, type CausalLM, type LinearName } from '../../model/index.js';
 import type { ResolvedConfig } from '../config.js';
 import type { CompressionOutcome } from '../driver.js';
 import type { CompressionReport } from '../report.js';
@@ -12,7 +12,6 @@ import { kvQuantTransform } from '../quant/kvcache.js';
 import { perTokenActivationTransform } from '../quant/smoothquant.js';
 import { awqLinearTensors, awqQuantizationConfig, gptqLinearTensors, gptqQuantizationConfig, linearPrefix, type NamedTensor } from './formats.js';
 import { toFp16Bits } from './fp16.js';
-import { unpackAwq, unpackGptq } from './pack.js';
 import { type RawTensor, bytesOf, readSafetensors, typedOf, writeSafetensors } from './safetensors.js';
 
 export type ExportFormat = 'fake' | 'gptq' | 'awq';
@@ -141,31 +140,16 @@ export function restoreRuntimeTransforms(model: CausalLM): CompressionMetadata |
  * The round-trip check: these equal the fake-quant weights the compressed model ran with.
  */
 export function readQuantizedLinears(dir: string): Map<string, { rows: number; cols: number; data: Float32Array }> {
-  const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { quantization_config?: { quant_method?: string; bits?: number; group_size?: number } };
-  const q = config.quantization_config;
-  if (!q || (q.quant_method !== 'gptq' && q.quant_method !== 'awq')) throw new ExportFormatError(join(dir, 'config.json'), 'quantization_config with quant_method gptq or awq', JSON.stringify(q ?? null));
-  const bits = q.bits ?? 4;
+  const q = packedQuantizationOf(dir);
+  if (!q) throw new ExportFormatError(join(dir, 'config.json'), 'quantization_config with quant_method gptq or awq', 'none');
   const out = new Map<string, { rows: number; cols: number; data: Float32Array }>();
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.safetensors'))) {
-    const { tensors } = readSafetensors(join(dir, file));
-    for (const [name, t] of tensors) {
+    const header = readHeader(join(dir, file));
+    for (const [name, t] of header.tensors) {
       if (!name.endsWith('.qweight')) continue;
       const prefix = name.slice(0, -'.qweight'.length);
-      const get = (suffix: string) => {
-        const x = tensors.get(`${prefix}.${suffix}`);
-        if (!x) throw new ExportFormatError(`${file}: ${prefix}`, `a ${suffix} tensor`, 'none');
-        return typedOf(x);
-      };
-      if (q.quant_method === 'gptq') {
-        const rows = t.shape[1];
-        const cols = (t.shape[0] * 32) / bits;
-        const tensorsOf = { qweight: typedOf(t) as Int32Array, qzeros: get('qzeros') as Int32Array, scales: get('scales') as Uint16Array, gIdx: get('g_idx') as Int32Array, shapes: undefined as never };
-        out.set(prefix, { rows, cols, data: unpackGptq(tensorsOf, bits, rows, cols) });
-      } else {
-        const cols = t.shape[0];
-        const rows = t.shape[1] * 8;
-        out.set(prefix, { rows, cols, data: unpackAwq({ qweight: typedOf(t) as Int32Array, qzeros: get('qzeros') as Int32Array, scales: get('scales') as Uint16Array, shapes: undefined as never }, rows, cols, q.group_size ?? 128) });
-      }
+      const [rows, cols] = q.method === 'gptq' ? [t.shape[1], (t.shape[0] * 32) / q.bits] : [t.shape[1] * 8, t.shape[0]];
+      out.set(prefix, { rows, cols, data: dequantizeLinear(q, (n) => (header.tensors.has(n) ? header : undefined), prefix, rows, cols) });
     }
   }
   return out;
