@@ -110,6 +110,8 @@ export async function runEval(argv: string[]): Promise<number> {
     } else generator = await loadModelGenerator(resolve(values.model!));
     const out = resolve(values.out ?? `acbench-eval-${sha256(`${generator.id}|${values.suite}|${tasks.join(',')}|${limit ?? ''}`).slice(0, 10)}`);
     mkdirSync(out, { recursive: true });
+    const earlier = readResults(join(out, 'results.jsonl')).length;
+    if (earlier) process.stderr.write(`resuming ${join(out, 'results.jsonl')}: ${earlier} finished items are kept and not run again\n`);
     const ac = new AbortController();
     const onSigint = () => ac.abort();
     process.once('SIGINT', onSigint);

@@ -45,6 +45,32 @@ describe('acbench score', () => {
     const text = await run('score', ['--benchmark', 'longbench', '--data', data, '--predictions', preds]);
     expect(text.out).toMatch(/longbench score: 48\.89 \(n=3\)/);
   });
+  it('reproduces a hand-worked T-Eval instruct case through the official file layout', async () => {
+    const data = join(dir, 'instruct_v2.json');
+    const rec = (args: Record<string, unknown>) => ({ origin_prompt: [{ role: 'user', content: 'call it' }], template: { thought: 'thought', action: 'name', args: 'args' }, ground_truth: { action: 'Weather.get', args }, meta_data: { response_format: 'json' } });
+    writeFileSync(data, JSON.stringify({ 0: rec({ city: 'Oslo' }), 1: rec({ city: 'Oslo', date: '2025-01-01' }) }));
+    const preds = join(dir, 'teval-preds.jsonl');
+    writeFileSync(preds, ['{"id": 0, "prediction": "{\\"thought\\": \\"t\\", \\"name\\": \\"Weather.get\\", \\"args\\": {\\"city\\": \\"Oslo\\"}}"}', '{"id": 1, "prediction": "{\\"thought\\": \\"t\\", \\"name\\": \\"Weather.get\\", \\"args\\": {\\"city\\": \\"Oslo\\", \\"date\\": \\"2025-01-02\\"}}"}'].join('\n'));
+    const r = await run('score', ['--benchmark', 'teval', '--data', data, '--predictions', preds, '--json']);
+    expect(r.code, r.err).toBe(0);
+    const j = JSON.parse(r.out) as { score: { score: number }; items: { scores: Record<string, number> }[] };
+    // 0: format 1, args_em (name 1 + city 1)/(1 + 1) = 1 → 1;  1: format 1, args_em (1 + 1 + 0)/3 = 2/3 → (1 + 2/3)/2
+    expect(j.items.map((i) => i.scores)).toEqual([{ format: 1, args_em: 1, score: 1 }, { format: 1, args_em: 2 / 3, score: (1 + 2 / 3) / 2 }]);
+    expect(j.score.score).toBeCloseTo(((1 + 5 / 6) / 2) * 100, 9);
+  });
+  it('reproduces a hand-worked LongGenBench GSM8K case: answers matched in order', async () => {
+    const data = join(dir, 'gsm8k.jsonl');
+    // the official record's shape: answers are GSM8K solutions ending "#### N"
+    writeFileSync(data, JSON.stringify({ prompt: 'Examples: …', questions: ['Q1?', 'Q2?', 'Q3?'], answers: ['2 + 2 = <<2+2=4>>4\n#### 4', 'so\n#### 10', '#### 7'] }) + '\n');
+    const preds = join(dir, 'lg-preds.jsonl');
+    writeFileSync(preds, JSON.stringify({ id: 1, prediction: 'Answer_1: 2 + 2 = 4. The answer is 4.\nAnswer_2: The answer is 11.\nAnswer_3: The answer is 7.' }) + '\n');
+    const r = await run('score', ['--benchmark', 'longgenbench', '--data', data, '--predictions', preds, '--json']);
+    expect(r.code, r.err).toBe(0);
+    const j = JSON.parse(r.out) as { score: { score: number }; items: { id: string; scores: Record<string, number> }[] };
+    expect(j.items[0].id).toBe('gsm8k:1'); // records are numbered from 1, as the importer names them
+    expect(j.items[0].scores).toEqual({ accuracy: 2 / 3, answered: 1, score: 2 / 3 }); // 4 ✓, 10 ✗ (said 11), 7 ✓
+    expect(j.score.score).toBeCloseTo(200 / 3, 6);
+  });
   it('scores AgentBoard logged episodes (e.g. Jericho) without a data file', async () => {
     const eps = join(dir, 'jericho.jsonl');
     writeFileSync(eps, '{"id": 1, "task": "jericho", "progress": [0, 0.5]}\n{"id": 2, "task": "jericho", "progress": [0.2, 1]}\n');
@@ -122,6 +148,7 @@ describe('acbench eval against an OpenAI-compatible endpoint', () => {
     const before = requests;
     const again = await run('eval', args);
     expect(again.code).toBe(0);
+    expect(again.err).toMatch(/resuming .*results\.jsonl: 6 finished items are kept/);
     expect(requests).toBe(before);
   });
   it('usage errors exit 2', async () => {
