@@ -1,5 +1,6 @@
 // Browser end-to-end, as a researcher would: fill the form, run a tiny experiment, watch progress
-// reach 100%, open the dashboard, find the drop chart's bars, export SVG and PNG, find the run in History.
+// reach 100%, read the drops, overlay the paper, drill into regressions, export SVG and PNG, compare the run
+// with the paper in History, and round-trip a run bundle.
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -66,10 +67,54 @@ describe('a tiny study in the web shell', () => {
     expect(png.subarray(1, 4).toString()).toBe('PNG');
     expect(png.readUInt32BE(16)).toBe(1051); // 89 mm at 300 DPI
 
+    // compare with the paper: its results overlay the drop chart as hatched bars
+    const ownTraces = await chart.locator('.trace.bars').count();
+    const overlay = page.getByTestId('results-overlay');
+    await overlay.selectOption((await overlay.locator('option').nth(1).getAttribute('value'))!);
+    await expect.poll(() => chart.locator('.trace.bars').count(), { timeout: 15_000 }).toBeGreaterThan(ownTraces);
+    expect(await chart.locator('.legendtext').allTextContents()).toEqual(expect.arrayContaining([expect.stringMatching(/^Paper · /)]));
+    await shot(page, '3b-results-paper-overlay');
+
+    // drill down to the items (regressions only is the default view); all items, then only the regressions again
+    await page.getByTestId('tab-items').click();
+    const toggle = page.getByTestId('regressions-only');
+    await toggle.uncheck();
+    const itemRows = page.getByTestId('items-table').locator('tbody tr');
+    await expect.poll(() => itemRows.count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    const counter = /(\d+) regressions, (\d+) improvements of (\d+) items compared/.exec((await page.getByText(/items compared/).textContent())!)!;
+    expect(await itemRows.count()).toBe(Number(counter[3]));
+    await toggle.check();
+    expect(await page.getByTestId('items-table').locator('tbody tr.regression').count()).toBe(Number(counter[1]));
+    await shot(page, '3c-items');
+
     await page.reload();
     await page.getByTestId('nav-history').click();
-    await page.getByTestId('history-row').filter({ hasText: name }).waitFor({ timeout: 15_000 });
+    const row = page.getByTestId('history-row').filter({ hasText: name });
+    await row.waitFor({ timeout: 15_000 });
     await shot(page, '4-history');
+
+    // compare with earlier runs and the paper side by side: our run and a paper experiment, Δ against ours
+    await row.getByTestId('history-compare').check();
+    await page.locator('[data-testid="history-row"][data-paper="true"]').first().getByTestId('history-compare').check();
+    const compare = page.getByTestId('compare-table');
+    await compare.waitFor({ timeout: 15_000 });
+    const labels = await compare.locator('tbody tr td:first-child, tbody tr th:first-child').allTextContents();
+    expect(labels.some((l) => l.startsWith(name))).toBe(true);
+    expect(labels.some((l) => /paper/i.test(l))).toBe(true);
+    await shot(page, '4b-compare');
+
+    // the run bundle (spec, reproducibility card, results) exports as a file and imports back as a new experiment
+    await row.getByTestId('history-edit').click();
+    const [bundleDownload] = await Promise.all([page.waitForEvent('download'), page.getByTestId('history-details').getByTestId('export-run-bundle').click()]);
+    const bundleFile = (await bundleDownload.path())!;
+    const bundle = JSON.parse(readFileSync(bundleFile, 'utf8')) as { format: string; experiment: { name: string }; reproducibility: Record<string, unknown>; records: unknown[] };
+    expect(bundle.format).toBe('acbench-run-bundle');
+    expect(bundle.experiment.name).toBe(name);
+    expect(Object.keys(bundle.reproducibility).length).toBeGreaterThan(0);
+    expect(bundle.records.length).toBeGreaterThan(0);
+    await page.getByTestId('history-import').setInputFiles({ name: bundleDownload.suggestedFilename(), mimeType: 'application/json', buffer: readFileSync(bundleFile) });
+    await expect.poll(() => page.getByRole('status').filter({ hasText: /Imported/ }).count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    await expect.poll(() => page.getByTestId('history-row').filter({ hasText: name }).count()).toBeGreaterThan(1);
     await page.getByTestId('nav-settings').click();
     await page.getByTestId('app-info').waitFor();
     await shot(page, '5-settings');
