@@ -212,7 +212,7 @@ async function main(): Promise<number> {
     dataSeeds: `${suiteSeed(seed, 0)} + 7919·k for k = 0…${int('pool-suites', values['pool-suites']) - 1}`,
     evaluationSeed: BUILTIN_SEED,
     goldCheck: pool.goldCheck,
-    ...(initInfo ? { previous: { ...initInfo, scores: undefined, previous: undefined } } : {}),
+    ...(initInfo ? { previous: { ...initInfo, scores: undefined } } : {}),
     command: process.argv.slice(2).filter((a) => a !== '--resume').join(' '),
     notes: [
       'The NIAH generator uses one fixed needle for every seed, so NIAH training examples use random needles and questions of three forms over the generated haystacks; the evaluation needle never appears in training.',

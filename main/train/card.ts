@@ -45,7 +45,8 @@ const fmt = (n: number) => n.toLocaleString('en-US');
 export function modelCard(c: CardInfo): string {
   const k = c.config;
   const last = c.state.history[c.state.history.length - 1];
-  const stages = [...(c.previous ? [c.previous] : []), c];
+  const stages: CardInfo[] = [];
+  for (let st: CardInfo | undefined = c; st; st = st.previous) stages.unshift(st);
   const seconds = stages.reduce((a, st) => a + st.state.seconds, 0);
   const hours = seconds / 3600;
   const lines = [
@@ -83,7 +84,7 @@ export function modelCard(c: CardInfo): string {
     '| --- | --- |',
     `| seed | ${c.seed} |`,
     ...(c.previous
-      ? [`| stages | ${stages.map((st, i) => `${i + 1}: ${fmt(st.state.step)} steps, seed ${st.seed}, peak lr ${st.optim.lr}, ${(st.state.seconds / 60).toFixed(1)} min${i ? ', continued from stage 1\'s weights with the mixture below' : ', from scratch'}`).join('; ')} |`]
+      ? [`| stages | ${stages.map((st, i) => `${i + 1}: ${fmt(st.state.step)} steps, seed ${st.seed}, peak lr ${st.optim.lr}, ${(st.state.seconds / 60).toFixed(1)} min${i ? `, continued from stage ${i}'s weights` : ', from scratch'}`).join('; ')} |`]
       : []),
     `| steps | ${fmt(c.state.step)} of ${fmt(c.steps)} planned${c.previous ? ' (this stage)' : ''} |`,
     `| tokens per step | ≈ ${fmt(c.batchTokens)} (whole examples, each its own sequence) |`,
@@ -100,9 +101,9 @@ export function modelCard(c: CardInfo): string {
     "it (the chat template wraps the turns); the answer is the benchmark's gold answer, or an expert's next action",
     'for the multi-step environments.',
     '',
-    `| source | weight${c.previous ? ' (stage 1 → 2)' : ''} | what |`,
+    `| source | weight${stages.length > 1 ? ` (stage ${stages.map((_, i) => i + 1).join(' → ')})` : ''} | what |`,
     '| --- | ---: | --- |',
-    ...(c.previous ? mergedMixture(c.previous, c) : c.mixture.map((m) => `| ${m.source} | ${m.weight} | ${m.origin} |`)),
+    ...mixtureRows(stages),
     '',
   ];
   if (c.goldCheck) {
@@ -122,8 +123,7 @@ export function modelCard(c: CardInfo): string {
     '## Reproduce',
     '',
     '```',
-    ...(c.previous ? [`npm run train:tiny -- ${c.previous.command ?? `--seed ${c.previous.seed} --steps ${c.previous.steps} --size ${c.previous.size}`} --out STAGE1   # stage 1`] : []),
-    c.command !== undefined ? `npm run train:tiny -- ${c.command}` : `npm run train:tiny -- --seed ${c.seed} --steps ${c.steps} --size ${c.size}`,
+    ...stages.map((st, i) => `npm run train:tiny -- ${st.command ?? `--seed ${st.seed} --steps ${st.steps} --size ${st.size}`}${stages.length > 1 ? `   # stage ${i + 1}` : ''}`),
     '```',
     '',
   );
@@ -147,11 +147,11 @@ function scoreLines(sc: CardScores | undefined): string[] {
   return lines;
 }
 
-function mergedMixture(a: CardInfo, b: CardInfo): string[] {
-  const names = [...new Set([...a.mixture, ...b.mixture].map((m) => m.source))];
+function mixtureRows(stages: readonly CardInfo[]): string[] {
+  const names = [...new Set(stages.flatMap((st) => st.mixture.map((m) => m.source)))];
   return names.map((n) => {
-    const ma = a.mixture.find((m) => m.source === n), mb = b.mixture.find((m) => m.source === n);
-    return `| ${n} | ${ma?.weight ?? 0} → ${mb?.weight ?? 0} | ${(mb ?? ma)!.origin} |`;
+    const per = stages.map((st) => st.mixture.find((m) => m.source === n));
+    return `| ${n} | ${per.map((m) => m?.weight ?? 0).join(' → ')} | ${per.filter(Boolean).pop()!.origin} |`;
   });
 }
 

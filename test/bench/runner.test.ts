@@ -130,10 +130,13 @@ describe('runner', () => {
 
   it('compares a base and a compressed results file: drops with paired bootstrap intervals', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cmp-'));
-    // the base "model" reads the gold line back from the code context; the compressed one answers nothing
+    // the base "model" completes the unfinished function from its def line and the siblings' pattern; the compressed one answers nothing
     const good = new ScriptedGenerator('good', (p) => {
-      const m = /def compute_(\w+)\(/.exec(p);
-      return m ? `    return ${m[1]}` : '';
+      const m = [...p.matchAll(/def compute_(\w+)\((\w+)\):  # accumulates (\w+)\n/g)].pop();
+      if (!m) return '';
+      const each = /for (\w+) in /.exec(p)?.[1] ?? '';
+      const body = [`    ${m[1]} = 0`, `    for ${each} in ${m[2]}:`, `        ${m[1]} += ${m[3]}(${each})`, `    return ${m[1]}`];
+      return body[p.slice(m.index + m[0].length).split('\n').filter((l) => l.startsWith('    ')).length] ?? '';
     });
     const bad = new ScriptedGenerator('bad', () => 'x');
     const a = await runBenchmarks({ generator: good, tasks: ['longbench-code'], limit: 6, resultsFile: join(dir, 'base.jsonl') });

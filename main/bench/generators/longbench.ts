@@ -122,34 +122,37 @@ function passageRetrieval(rng: Rng, i: number): LbRecord {
   return rec('passage_retrieval_en', i, `A town with a market of ${things[k]} and ${colors[k]} roofs.`, paras.map((p, j) => `Paragraph ${j + 1}: ${p}`).join('\n\n'), [`Paragraph ${k + 1}`]);
 }
 
-function codeFile(rng: Rng): { lines: string[]; next: string } {
-  const name = rng.pick(['total', 'count', 'score', 'width', 'budget']);
-  const a = rng.int(2, 9);
-  const b = rng.int(2, 9);
-  const lines = [
-    'def helper(values):',
-    '    result = 0',
-    '    for v in values:',
-    `        result += v * ${a}`,
-    '    return result',
-    '',
-    `def compute_${name}(items):`,
-    `    ${name} = 0`,
-    '    for item in items:',
-    `        ${name} += helper(item) + ${b}`,
-  ];
-  return { lines, next: `    return ${name}` };
+const HELPERS = ['scale', 'shift', 'weigh', 'clip', 'square', 'halve', 'offset', 'bound', 'damp', 'boost'];
+const QUANTITIES = ['total', 'count', 'score', 'width', 'budget', 'weight', 'margin', 'volume', 'energy', 'reward'];
+const COLLECTIONS: [string, string][] = [['items', 'item'], ['values', 'value'], ['rows', 'row'], ['records', 'record'], ['samples', 'sample']];
+
+/**
+ * A Python file of helpers and parallel accumulator functions; the last function is cut after 1–4 of its lines.
+ * The next line repeats the siblings' pattern with this function's own names: its accumulator (from the def),
+ * its helper (named in the def's comment) and its collection — so completing it means reading the context.
+ */
+function codeFile(rng: Rng): { helpers: string[]; functions: string[]; target: string[]; next: string } {
+  const names = rng.sample(HELPERS, 4);
+  const helpers = names.flatMap((h) => [`def ${h}(x):`, `    return x ${rng.pick(['*', '+', '-'])} ${rng.int(2, 9)}`, '']);
+  const [coll, each] = rng.pick(COLLECTIONS);
+  const qs = rng.sample(QUANTITIES, rng.int(2, 4));
+  const body = (q: string, h: string) => [`def compute_${q}(${coll}):  # accumulates ${h}`, `    ${q} = 0`, `    for ${each} in ${coll}:`, `        ${q} += ${h}(${each})`, `    return ${q}`];
+  const functions = qs.slice(0, -1).flatMap((q) => [...body(q, rng.pick(names)), '']);
+  const full = body(qs[qs.length - 1], rng.pick(names));
+  const cut = rng.int(1, 4);
+  return { helpers, functions, target: full.slice(0, cut), next: full[cut] };
 }
 
 function lcc(rng: Rng, i: number): LbRecord {
   const f = codeFile(rng);
-  return rec('lcc', i, '', f.lines.join('\n') + '\n', [f.next]);
+  return rec('lcc', i, '', [...f.helpers, ...f.functions, ...f.target].join('\n') + '\n', [f.next]);
 }
 
+/** RepoBench-P: the helpers live in another file of the repository, the unfinished function in main.py. */
 function repobench(rng: Rng, i: number): LbRecord {
   const f = codeFile(rng);
-  const other = `# path: utils/helpers.py\ndef clamp(x, lo, hi):\n    return max(lo, min(x, hi))\n\n`;
-  return rec('repobench-p', i, f.lines.slice(6).join('\n') + '\n', other + '# path: app/main.py\n' + f.lines.slice(0, 6).join('\n') + '\n', [f.next]);
+  const other = `# path: utils/helpers.py\n${f.helpers.join('\n')}\n`;
+  return rec('repobench-p', i, f.target.join('\n') + '\n', other + '# path: app/main.py\nfrom utils.helpers import *\n\n' + f.functions.join('\n') + '\n', [f.next]);
 }
 
 const GENERATORS: Record<string, (rng: Rng, i: number) => LbRecord> = {
