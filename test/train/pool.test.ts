@@ -68,4 +68,21 @@ describe('model card', () => {
     expect(card).toContain('--size tiny');
     expect(card).not.toContain('Not evaluated yet');
   });
+
+  it('a continued stage (train:tiny --init) lists both stages, sums their time and tokens, and gives both commands', () => {
+    const stage2: CardInfo = {
+      ...info, seed: 2, steps: 50, optim: { ...info.optim, lr: 1e-3 },
+      state: { step: 50, cursor: 800, seconds: 300, tokensSeen: 409_600, targetTokensSeen: 20_000, history: [{ step: 50, loss: 0.4, lr: 1e-4, tokensPerS: 2400 }] },
+      mixture: [{ source: 't-eval', weight: 0.4, origin: 'T-Eval generator' }, { source: 'niah', weight: 0.6, origin: 'NIAH prompts' }],
+      previous: { ...info, command: '--steps 100' }, command: '--init STAGE1 --seed 2 --steps 50',
+    };
+    const card = modelCard(stage2);
+    expect(card).toContain('| stages | 1: 100 steps, seed 1, peak lr 0.003, 10.0 min, from scratch; 2: 50 steps, seed 2, peak lr 0.001, 5.0 min, continued from stage 1\'s weights |');
+    expect(card).toContain('| wall time | 15.0 min on tfjs-wasm (2 threads) (all stages) |');
+    expect(card).toContain('| tokens seen | 1,228,800 (100,000 of them answer tokens carrying the loss) |');
+    expect(card).toContain('| t-eval | 1 → 0.4 | T-Eval generator |');
+    expect(card).toContain('| niah | 0 → 0.6 | NIAH prompts |');
+    expect(card).toContain('npm run train:tiny -- --steps 100   # stage 1');
+    expect(card).toContain('npm run train:tiny -- --init STAGE1 --seed 2 --steps 50   # stage 2');
+  });
 });
