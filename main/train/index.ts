@@ -30,4 +30,4 @@ export { engineProducts, float64Products, type Arr, type Mat, type Products } fr
 export { TrainingResumeError, readJson, train, writeJson, type TrainOptions, type TrainResult } from './trainer.js';
 export { modelCard, type CardInfo, type CardScores } from './card.js';
 export { TINY_SIZES, TRAIN_BENCH_SHAPES, benchTraining, randomBatch, trainBenchTable, type TrainBenchRow, type TrainBenchShape } from './bench.js';
-export { EVAL_TASKS, MIXTURE, buildNiahPool, buildPool, suiteSeed, type Pool } from './pool.js';
+export { EVAL_TASKS, MIXTURE, buildNiahPool, buildPool, rolloutPddl, suiteSeed, type Pool } from './pool.js';

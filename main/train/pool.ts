@@ -32,7 +32,7 @@ import type { TrainingExample } from './data.js';
 export const MIXTURE: { source: string; weight: number; origin: string }[] = [
   { source: 't-eval', weight: 0.24, origin: 'T-Eval generator (instruct, plan, reason, retrieve, understand, review; JSON and string) → gold answer' },
   { source: 'worfbench', weight: 0.14, origin: 'WorfBench generator (function-call, embodied, problem-solving, open-grounded) → gold workflow' },
-  { source: 'agentboard-pddl', weight: 0.16, origin: 'AgentBoard PDDL generator, 6 problems per domain → planner (weighted A*) actions step by step, 15% random detours with recovery' },
+  { source: 'agentboard-pddl', weight: 0.16, origin: 'AgentBoard PDDL generator, 6 problems per domain → planner (weighted A*) actions step by step, 15% random detours and 10% invalid actions (left in the history), each followed by the planner\'s recovery' },
   { source: 'agentboard-tool-query', weight: 0.05, origin: 'AgentBoard academia tool world → expert tool calls step by step' },
   { source: 'agentboard-tool-operation', weight: 0.05, origin: 'AgentBoard to-do tool world → expert tool calls step by step' },
   { source: 'niah', weight: 0.14, origin: 'NIAH task prompts over the generated haystacks with random needles (never the evaluation needle), 64–1024 tokens, random depths → the needle sentence' },
@@ -184,7 +184,26 @@ interface Rollout {
   progress: number;
 }
 
-function rolloutPddl(task: EpisodeTask<TaskItem>, item: TaskItem, r: () => number, detour = 0.15): Rollout | undefined {
+/** A well-formed action the state does not allow: the expert's next action with one argument swapped for another object. */
+function invalidAction(world: StripsLike, next: Ground, r: () => number): string | undefined {
+  const text = (a: Ground) => [a.name, ...a.args].join(' ');
+  const valid = new Set(world.validActions().map(text));
+  const objects = [...new Set(world.validActions().flatMap((a) => a.args))];
+  for (let tries = 0; tries < 8 && next.args.length && objects.length > 1; tries++) {
+    const args = [...next.args];
+    args[Math.floor(r() * args.length)] = pick(r, objects);
+    const t = [next.name, ...args].join(' ');
+    if (!valid.has(t)) return t;
+  }
+  return undefined;
+}
+
+/**
+ * The planner's actions step by step. Detours: a random valid action (then a new plan), or a mistake — an
+ * action the state does not allow, whose "not valid" observation stays in the history — so the model also
+ * learns to go on after an error, which its own episodes contain and the expert's never would.
+ */
+export function rolloutPddl(task: EpisodeTask<TaskItem>, item: TaskItem, r: () => number, detour = 0.15, mistake = 0.1): Rollout | undefined {
   const env = task.reset(item);
   const world = (env as unknown as { world: StripsLike }).world;
   let plan = planStrips(world);
@@ -204,6 +223,13 @@ function rolloutPddl(task: EpisodeTask<TaskItem>, item: TaskItem, r: () => numbe
         if (!again) return undefined;
         plan = again;
         if (!plan.length) break;
+      }
+    }
+    if (r() < mistake && history.length + plan.length + 2 < task.maxSteps) {
+      const wrong = invalidAction(world, plan[0], r);
+      if (wrong) {
+        const res = env.step(wrong);
+        history.push({ action: wrong, observation: res.observation, progress: res.progress });
       }
     }
     const action = text(plan.shift()!);

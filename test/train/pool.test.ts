@@ -1,8 +1,9 @@
 import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BUILTIN_SEED, LexicalSimilarity, builtinSuiteDir, createTask, type BenchTask, type SingleTurnTask, type TaskItem } from '../../main/bench/index.js';
-import { buildPool, modelCard, suiteSeed, TINY_SIZES, type CardInfo, type Pool } from '../../main/train/index.js';
+import { BUILTIN_SEED, LexicalSimilarity, builtinSuiteDir, createTask, type BenchTask, type EpisodeTask, type SingleTurnTask, type TaskItem } from '../../main/bench/index.js';
+import { seededRandom } from '../../main/model/index.js';
+import { buildPool, modelCard, rolloutPddl, suiteSeed, TINY_SIZES, type CardInfo, type Pool } from '../../main/train/index.js';
 
 let pool: Pool | undefined;
 afterAll(() => {
@@ -31,6 +32,22 @@ describe('acb-tiny training data', () => {
       expect(evalPrompts.has(JSON.stringify(ex.turns.slice(0, -1)))).toBe(false);
     }
   }, 120_000);
+
+  it('PDDL rollouts keep invalid actions in the history and answer only with the planner\'s valid recovery', async () => {
+    const task = createTask('agentboard-pddl', { similarity: new LexicalSimilarity() }) as BenchTask as EpisodeTask<TaskItem>;
+    const items = await task.load(builtinSuiteDir());
+    let mistakes = 0, solved = 0;
+    for (const item of items) {
+      const roll = rolloutPddl(task, item, seededRandom(3), 0, 1)!; // a mistake before every expert step
+      expect(roll).toBeDefined();
+      const last = roll.examples[roll.examples.length - 1];
+      const prompt = 'turns' in last ? last.turns.map((t) => t.content).join('\n') : '';
+      mistakes += (prompt.match(/not valid/g) ?? []).length;
+      if (roll.progress >= 1) solved++;
+    }
+    expect(mistakes).toBeGreaterThan(items.length); // several per episode, shown to the model as the environment reports them
+    expect(solved).toBeGreaterThanOrEqual(items.length - 1); // mistakes change no state: the planner still reaches the goal
+  }, 60_000);
 
   it('draws training suites from seeds other than the evaluation seed', () => {
     for (let seed = 0; seed < 50; seed++) for (let k = 0; k < 64; k++) expect(suiteSeed(seed, k)).not.toBe(BUILTIN_SEED);
