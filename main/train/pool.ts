@@ -35,7 +35,7 @@ export const MIXTURE: { source: string; weight: number; origin: string }[] = [
   { source: 'agentboard-pddl', weight: 0.16, origin: 'AgentBoard PDDL generator, 6 problems per domain → planner (weighted A*) actions step by step, 15% random detours and 10% invalid actions (left in the history), each followed by the planner\'s recovery' },
   { source: 'agentboard-tool-query', weight: 0.05, origin: 'AgentBoard academia tool world → expert tool calls step by step' },
   { source: 'agentboard-tool-operation', weight: 0.05, origin: 'AgentBoard to-do tool world → expert tool calls step by step' },
-  { source: 'niah', weight: 0.14, origin: 'NIAH task prompts over the generated haystacks with random needles (never the evaluation needle), 64–1024 tokens, random depths → the needle sentence' },
+  { source: 'niah', weight: 0.14, origin: 'NIAH task prompts over the generated haystacks with random needles (never the evaluation needle; answers of made-up words, haystack words and themed words), 64–1024 tokens, random depths → the needle sentence' },
   { source: 'longbench', weight: 0.14, origin: 'LongBench generator (all 12 datasets) → first gold answer' },
   { source: 'longgenbench', weight: 0.08, origin: 'LongGenBench GSM8K- and MMLU-style generators → all answers in order' },
 ];
@@ -415,28 +415,48 @@ const FOOD = ['ginger root', 'juniper berry', 'orange peel', 'mustard seed', 'se
 const PLACES = ['vault', 'archive', 'lighthouse', 'boathouse', 'observatory', 'granary'];
 const WORDS = ['copper', 'lantern', 'meadow', 'falcon', 'harbor', 'velvet', 'thistle', 'ember', 'quartz', 'willow'];
 
-function placeName(r: () => number): string {
+const CONSONANTS = 'bcdfghklmnprstvwz';
+const VOWELS = 'aeiou';
+
+/** A pronounceable made-up word of 2–3 syllables: drawn from ~10⁵ forms, so the model must copy it, not recall it. */
+function pseudoWord(r: () => number): string {
   const n = 2 + Math.floor(r() * 2);
   let s = '';
-  for (let i = 0; i < n; i++) s += pick(r, SYL);
+  for (let i = 0; i < n; i++) s += pick(r, [...CONSONANTS]) + pick(r, [...VOWELS]) + (r() < 0.3 ? pick(r, [...CONSONANTS]) : '');
+  return s;
+}
+
+function placeName(r: () => number): string {
+  const s = r() < 0.5 ? pseudoWord(r) : pick(r, SYL) + pick(r, SYL);
   return s[0].toUpperCase() + s.slice(1);
 }
 
-function randomNeedle(r: () => number): { needle: string; question: string; keys: string[] } {
+/** An answer word: a made-up word, a word of the haystack (a distractor elsewhere in the context) or one of the themed lists. */
+function answerWord(r: () => number, vocabulary: readonly string[], themed: readonly string[]): string {
+  const u = r();
+  return u < 0.4 ? pseudoWord(r) : u < 0.8 && vocabulary.length ? pick(r, vocabulary) : pick(r, themed);
+}
+
+/**
+ * A needle whose answer the model has to copy: answers drawn from a vocabulary too large to memorise (a first stage
+ * with 100 themed answers learned "toasted mustard seed" as a prior instead of reading the needle). The evaluation
+ * needle (the Pellmont soup and its fennel) is never produced.
+ */
+function randomNeedle(r: () => number, vocabulary: readonly string[] = []): { needle: string; question: string; keys: string[] } {
   const place = placeName(r);
   const kind = Math.floor(r() * 3);
   if (kind === 0) {
     const dish = pick(r, DISHES);
-    const answer = `${pick(r, ADJ)} ${pick(r, FOOD)}`;
-    if (/fennel/.test(answer) || place === 'Pellmont') return randomNeedle(r);
+    const answer = `${answerWord(r, vocabulary, ADJ)} ${answerWord(r, vocabulary, FOOD.map((f) => f.split(' ')[0]))} ${answerWord(r, vocabulary, FOOD.map((f) => f.split(' ')[1]))}`;
+    if (/fennel/.test(answer) || place === 'Pellmont') return randomNeedle(r, vocabulary);
     return { needle: `The secret ingredient in the ${place} ${dish} is ${answer}.`, question: `What is the secret ingredient in the ${place} ${dish}?`, keys: answer.split(' ') };
   }
   if (kind === 1) {
     const spot = pick(r, PLACES);
-    const answer = `${pick(r, WORDS)} ${pick(r, WORDS)} ${Math.floor(r() * 90) + 10}`;
+    const answer = `${answerWord(r, vocabulary, WORDS)} ${answerWord(r, vocabulary, WORDS)} ${Math.floor(r() * 90) + 10}`;
     return { needle: `The password of the ${place} ${spot} is ${answer}.`, question: `What is the password of the ${place} ${spot}?`, keys: answer.split(' ') };
   }
-  const answer = `${pick(r, ADJ)} ${pick(r, WORDS)} ${pick(r, ['garden', 'bridge', 'market', 'tower', 'harbour'])}`;
+  const answer = `${answerWord(r, vocabulary, ADJ)} ${answerWord(r, vocabulary, WORDS)} ${pick(r, ['garden', 'bridge', 'market', 'tower', 'harbour'])}`;
   return { needle: `The best place to visit in ${place} is the ${answer}.`, question: `What is the best place to visit in ${place}?`, keys: answer.split(' ') };
 }
 
@@ -445,8 +465,9 @@ export async function buildNiahPool(seed: number, suiteDirs: readonly string[], 
   let gold = 0, n = 0;
   const r = seeded(seed * 31 + 7);
   for (const dir of suiteDirs) {
+    const vocabulary = [...new Set(['essay_1.txt', 'essay_2.txt', 'essay_3.txt'].flatMap((f) => readFileSync(join(dir, 'niah', 'haystack', f), 'utf8').toLowerCase().match(/[a-z]{4,}/g) ?? []))];
     for (let j = 0; j < perSuite; j++) {
-      const nd = randomNeedle(r);
+      const nd = randomNeedle(r, vocabulary);
       const lengths = [64 + Math.floor(r() * 961), 64 + Math.floor(r() * 961)];
       const depths = [Math.floor(r() * 101), Math.floor(r() * 101)];
       const cfg = { needle: nd.needle, retrieval_question: nd.question, key_phrases: nd.keys, context_lengths: lengths, document_depth_percents: depths, final_context_length_buffer: 48 };
