@@ -213,7 +213,7 @@ async function main(): Promise<number> {
     evaluationSeed: BUILTIN_SEED,
     goldCheck: pool.goldCheck,
     ...(initInfo ? { previous: { ...initInfo, scores: undefined } } : {}),
-    command: process.argv.slice(2).filter((a) => a !== '--resume').join(' '),
+    command: reproducibleCommand(process.argv.slice(2), initInfo ? stageCount(initInfo) : 0),
     notes: [
       'The NIAH generator uses one fixed needle for every seed, so NIAH training examples use random needles and questions of three forms over the generated haystacks; the evaluation needle never appears in training.',
       "The gripper and tyreworld PDDL generators do not depend on the seed: training uses six problems per domain and drops the ones equal to an evaluation problem.",
@@ -273,6 +273,25 @@ function readInitInfo(dir: string): CardInfo {
   const file = join(dir, TRAINING_JSON);
   if (!existsSync(file) || !existsSync(join(dir, 'model.safetensors')) || !existsSync(join(dir, 'tokenizer.json'))) throw new UsageError(`--init: expected a folder written by train:tiny (${TRAINING_JSON}, model.safetensors, tokenizer.json), found ${dir} without them`);
   return JSON.parse(readFileSync(file, 'utf8')) as CardInfo;
+}
+
+function stageCount(info: CardInfo): number {
+  let n = 0;
+  for (let st: CardInfo | undefined = info; st; st = st.previous) n++;
+  return n;
+}
+
+/** The arguments that decide the weights, without this machine's folders: stage k reads STAGE<k-1> and writes STAGE<k>. */
+function reproducibleCommand(argv: readonly string[], previousStages: number): string {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--resume') continue;
+    if (a === '--out' || a === '--checkpoint-dir' || a === '--max-minutes') { i++; continue; }
+    if (a === '--init') { out.push('--init', `STAGE${previousStages}`); i++; continue; }
+    out.push(a);
+  }
+  return [...out, '--out', previousStages ? `STAGE${previousStages + 1}` : 'STAGE1'].join(' ');
 }
 
 /** `--mix niah=0.3,agentboard-pddl=0.3,…`: the mixture's weights (sources left out get 0). */

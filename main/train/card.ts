@@ -123,7 +123,7 @@ export function modelCard(c: CardInfo): string {
     '## Reproduce',
     '',
     '```',
-    ...stages.map((st, i) => `npm run train:tiny -- ${st.command ?? `--seed ${st.seed} --steps ${st.steps} --size ${st.size}`}${stages.length > 1 ? `   # stage ${i + 1}` : ''}`),
+    ...stages.map((st, i) => `npm run train:tiny -- ${st.command ?? `--seed ${st.seed} --steps ${st.steps} --size ${st.size}${stages.length > 1 ? ' --out STAGE1' : ''}`}${stages.length > 1 ? `   # stage ${i + 1}` : ''}`),
     '```',
     '',
   );
