@@ -239,6 +239,18 @@ function reduceToBand(a: Float64Array, n: number, b: number, product: Product64)
 // ---------------------------------------------------------------------------------------------------
 // Stage 2: band → tridiagonal
 
+/** Householder reflector for rows [r0 + 1, r0 + 1 + len) of column c: stores β in the first row, zeros below, v (v₀ = 1) in `v`; returns τ. */
+function annihilateColumn(ab: Float64Array, stride: number, r0: number, c: number, len: number, v: Float64Array): number {
+  for (let t = 0; t < len; t++) v[t] = ab[(r0 + t + 1) * stride + c];
+  const tau = house(v, len);
+  if (tau !== 0) {
+    ab[(r0 + 1) * stride + c] = v[0];
+    for (let t = 1; t < len; t++) ab[(r0 + t + 1) * stride + c] = 0;
+    v[0] = 1;
+  }
+  return tau;
+}
+
 /** D ← H·D·H for the symmetric block D = A[st:st+m, st:st+m] (lower band storage) and H = I − τ·v·vᵀ. */
 function symmetricReflect(ab: Float64Array, stride: number, st: number, m: number, v: Float64Array, tau: number, p: Float64Array): void {
   reflectLowerSymmetric(ab, (st + 1) * stride + st, stride, m, v, tau, p);
@@ -262,14 +274,8 @@ function bandToTridiagonal(ab: Float64Array, n: number, b: number): { d: Float64
     for (let j = 0; j < n - 2; j++) {
       let st = j + 1;
       let len = Math.min(b, n - st);
-      for (let t = 0; t < len; t++) v[t] = ab[(st + t + 1) * stride + j];
-      let tau = house(v, len);
-      if (tau !== 0) {
-        ab[(st + 1) * stride + j] = v[0];
-        for (let t = 1; t < len; t++) ab[(st + t + 1) * stride + j] = 0;
-        v[0] = 1;
-        symmetricReflect(ab, stride, st, len, v, tau, p);
-      }
+      let tau = annihilateColumn(ab, stride, st, j, len, v);
+      if (tau !== 0) symmetricReflect(ab, stride, st, len, v, tau, p);
       for (;;) {
         const st2 = st + len;
         if (st2 >= n) break;
@@ -277,12 +283,8 @@ function bandToTridiagonal(ab: Float64Array, n: number, b: number): { d: Float64
         // B = A[st2:st2+len2, st:st+len] ← B·H
         if (tau !== 0) applyRight(ab, (st2 + 1) * stride + st, stride, len2, len, v, tau);
         // a reflector for B's first column (which may hold fill from sweep j − 1 even when τ = 0)
-        for (let r = 0; r < len2; r++) u[r] = ab[(st2 + r + 1) * stride + st];
-        const tau2 = house(u, len2);
+        const tau2 = annihilateColumn(ab, stride, st2, st, len2, u);
         if (tau2 !== 0) {
-          ab[(st2 + 1) * stride + st] = u[0];
-          for (let r = 1; r < len2; r++) ab[(st2 + r + 1) * stride + st] = 0;
-          u[0] = 1;
           applyLeft(ab, (st2 + 1) * stride + st + 1, stride, len2, len - 1, u, tau2, acc); // B[:, 1:] ← H₂·B[:, 1:]
           symmetricReflect(ab, stride, st2, len2, u, tau2, p);
         }
