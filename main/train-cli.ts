@@ -28,6 +28,7 @@ import {
   trainBpe,
   writeJson,
   MIXTURE,
+  PROCEDURAL_SOURCES,
   buildNiahPool,
   buildPool,
   suiteSeed,
@@ -168,8 +169,9 @@ async function main(): Promise<number> {
 
   const config: TinyConfig = initInfo ? initInfo.config : { ...size, vocabSize: encoder.vocabSize };
   if (config.vocabSize !== encoder.vocabSize) throw new UsageError(`--init: expected a tokenizer of ${config.vocabSize} tokens as its config says, found ${encoder.vocabSize}`);
-  const mixtureInfo = MIXTURE.filter((m) => pool.bySource.get(m.source)?.length).map((m) => ({ ...m, weight: mixWeights?.[m.source] ?? (mixWeights ? 0 : m.weight) })).filter((m) => m.weight > 0);
-  const mixture: MixtureEntry[] = mixtureInfo.map((m) => ({ source: poolSource(m.source, pool.bySource.get(m.source)!), weight: m.weight }));
+  const procedural = Object.entries(PROCEDURAL_SOURCES).map(([source, p]) => ({ source, weight: mixWeights?.[source] ?? 0, origin: p.origin }));
+  const mixtureInfo = [...MIXTURE.filter((m) => pool.bySource.get(m.source)?.length).map((m) => ({ ...m, weight: mixWeights?.[m.source] ?? (mixWeights ? 0 : m.weight) })), ...procedural].filter((m) => m.weight > 0);
+  const mixture: MixtureEntry[] = mixtureInfo.map((m) => ({ source: PROCEDURAL_SOURCES[m.source]?.make() ?? poolSource(m.source, pool.bySource.get(m.source)!), weight: m.weight }));
   const optim = { ...DEFAULT_OPTIM, lr: Number(values.lr), warmupSteps: int('warmup-steps', values['warmup-steps']), totalSteps: steps };
   const batchTokens = int('batch-tokens', values['batch-tokens']);
   if (initDir) log(`continuing from ${initDir} (${initInfo!.state.step} steps, ${(initInfo!.state.seconds / 60).toFixed(1)} min so far)`);
@@ -301,7 +303,8 @@ function parseMix(v: string | undefined): Record<string, number> | undefined {
   for (const part of v.split(',')) {
     const [k, w] = part.split('=');
     const x = Number(w);
-    if (!MIXTURE.some((m) => m.source === k) || !Number.isFinite(x) || x < 0) throw new UsageError(`--mix: expected source=weight with a source among ${MIXTURE.map((m) => m.source).join(', ')}, found ${JSON.stringify(part)}`);
+    const names = [...MIXTURE.map((m) => m.source), ...Object.keys(PROCEDURAL_SOURCES)];
+    if (!names.includes(k) || !Number.isFinite(x) || x < 0) throw new UsageError(`--mix: expected source=weight with a source among ${names.join(', ')}, found ${JSON.stringify(part)}`);
     out[k] = x;
   }
   return out;

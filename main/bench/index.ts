@@ -10,8 +10,10 @@ export { builtinSuiteDir, resolveSuiteDir, compareResultFiles, DEVIATION_NOTES, 
 export { capabilityScores, compareRuns, type CapabilityScore, type Comparison, type Drop, type PairedTask } from './stats.js';
 export { builtinDatasetFiles, generateDatasets, type Manifest } from './generate-datasets.js';
 export { BUILTIN_SEED, generateAgentBoard, generateLongBench, generateLongGenGsm8k, generateLongGenMmlu, generateNiah, generateSuiteFiles, generateTEval, generateWorfBench } from './generators/index.js';
+export { fillerSentence } from './generators/words.js';
+export { Rng } from './util.js';
 export { scoreFile, type ScoredFile } from './score-file.js';
-export { niahHeatmap, niahResultJson } from './tasks/niah.js';
+export { niahHeatmap, niahPrompt, niahResultJson } from './tasks/niah.js';
 export { cliCommands, setModelLoader } from './cli.js';
 export { loadTEvalApiList, loadTEvalLeaderboard, type TEvalApi, type TEvalLeaderboardRow } from './tasks/teval-extra.js';
 export { buildLongGenRecord, buildMmluRecord, loadGsm8kFewShot, loadMmluCsv, type McQuestion } from './tasks/longgen-build.js';

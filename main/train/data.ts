@@ -178,7 +178,8 @@ function randomWord(r: () => number, min: number, max: number): string {
   return w;
 }
 
-const exampleRng = (name: string, seed: number, index: number) => {
+/** The random stream of example `index` of source `name` (independent of the other sources and examples). */
+export const exampleRng = (name: string, seed: number, index: number) => {
   let h = seed >>> 0;
   for (const ch of name) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193) >>> 0;
   return seededRandom((h ^ Math.imul(index + 1, 0x9e3779b1)) >>> 0);

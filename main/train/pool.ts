@@ -24,6 +24,7 @@ import {
 } from '../bench/index.js';
 import { seededRandom } from '../model/index.js';
 import type { TrainingExample } from './data.js';
+import { randomNeedle } from './needles.js';
 // ---------------------------------------------------------------------------------------------------
 // configuration
 
@@ -407,58 +408,6 @@ export async function buildPool(seed: number, suites: number, log: (s: string) =
 
 // ---------------------------------------------------------------------------------------------------
 // NIAH with random needles (the evaluation needle is fixed for every seed, so it is never used)
-
-const SYL = ['bar', 'wick', 'mor', 'len', 'ford', 'ash', 'dale', 'tor', 'ven', 'hal', 'crest', 'brook', 'lin', 'mere', 'stow', 'gar', 'ton', 'ric', 'hollow', 'bay'];
-const DISHES = ['harbour soup', 'river stew', 'market pie', 'winter broth', 'garden salad', 'night bread', 'festival cake', 'fisher curry'];
-const ADJ = ['roasted', 'smoked', 'dried', 'candied', 'pickled', 'toasted', 'crushed', 'salted', 'sweet', 'wild'];
-const FOOD = ['ginger root', 'juniper berry', 'orange peel', 'mustard seed', 'sea kelp', 'chestnut flour', 'rose petal', 'black pepper', 'celery leaf', 'pine nut'];
-const PLACES = ['vault', 'archive', 'lighthouse', 'boathouse', 'observatory', 'granary'];
-const WORDS = ['copper', 'lantern', 'meadow', 'falcon', 'harbor', 'velvet', 'thistle', 'ember', 'quartz', 'willow'];
-
-const CONSONANTS = 'bcdfghklmnprstvwz';
-const VOWELS = 'aeiou';
-
-/** A pronounceable made-up word of 2–3 syllables: drawn from ~10⁵ forms, so the model must copy it, not recall it. */
-function pseudoWord(r: () => number): string {
-  const n = 2 + Math.floor(r() * 2);
-  let s = '';
-  for (let i = 0; i < n; i++) s += pick(r, [...CONSONANTS]) + pick(r, [...VOWELS]) + (r() < 0.3 ? pick(r, [...CONSONANTS]) : '');
-  return s;
-}
-
-function placeName(r: () => number): string {
-  const s = r() < 0.5 ? pseudoWord(r) : pick(r, SYL) + pick(r, SYL);
-  return s[0].toUpperCase() + s.slice(1);
-}
-
-/** An answer word: a made-up word, a word of the haystack (a distractor elsewhere in the context) or one of the themed lists. */
-function answerWord(r: () => number, vocabulary: readonly string[], themed: readonly string[]): string {
-  const u = r();
-  return u < 0.4 ? pseudoWord(r) : u < 0.8 && vocabulary.length ? pick(r, vocabulary) : pick(r, themed);
-}
-
-/**
- * A needle whose answer the model has to copy: answers drawn from a vocabulary too large to memorise (a first stage
- * with 100 themed answers learned "toasted mustard seed" as a prior instead of reading the needle). The evaluation
- * needle (the Pellmont soup and its fennel) is never produced.
- */
-function randomNeedle(r: () => number, vocabulary: readonly string[] = []): { needle: string; question: string; keys: string[] } {
-  const place = placeName(r);
-  const kind = Math.floor(r() * 3);
-  if (kind === 0) {
-    const dish = pick(r, DISHES);
-    const answer = `${answerWord(r, vocabulary, ADJ)} ${answerWord(r, vocabulary, FOOD.map((f) => f.split(' ')[0]))} ${answerWord(r, vocabulary, FOOD.map((f) => f.split(' ')[1]))}`;
-    if (/fennel/.test(answer) || place === 'Pellmont') return randomNeedle(r, vocabulary);
-    return { needle: `The secret ingredient in the ${place} ${dish} is ${answer}.`, question: `What is the secret ingredient in the ${place} ${dish}?`, keys: answer.split(' ') };
-  }
-  if (kind === 1) {
-    const spot = pick(r, PLACES);
-    const answer = `${answerWord(r, vocabulary, WORDS)} ${answerWord(r, vocabulary, WORDS)} ${Math.floor(r() * 90) + 10}`;
-    return { needle: `The password of the ${place} ${spot} is ${answer}.`, question: `What is the password of the ${place} ${spot}?`, keys: answer.split(' ') };
-  }
-  const answer = `${answerWord(r, vocabulary, ADJ)} ${answerWord(r, vocabulary, WORDS)} ${pick(r, ['garden', 'bridge', 'market', 'tower', 'harbour'])}`;
-  return { needle: `The best place to visit in ${place} is the ${answer}.`, question: `What is the best place to visit in ${place}?`, keys: answer.split(' ') };
-}
 
 export async function buildNiahPool(seed: number, suiteDirs: readonly string[], perSuite: number, countTokens: (t: string) => number): Promise<{ examples: TrainingExample[]; goldCheck: number }> {
   const examples: TrainingExample[] = [];

@@ -2,7 +2,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { BenchDataError } from '../errors.js';
-import type { ItemScores, SingleTurnTask, TaskContext, TaskItem, TaskScore } from '../types.js';
+import type { ItemScores, Prompt, SingleTurnTask, TaskContext, TaskItem, TaskScore } from '../types.js';
 import { meanFields } from '../types.js';
 import { readJsonFile, readTextLimited, RecordReader } from '../util.js';
 
@@ -122,6 +122,17 @@ export function niahHeatmap(items: readonly NiahItem[], scores: readonly ItemSco
   return { lengths, depths, z };
 }
 
+/** The chat prompt of one grid cell: the context in a <document> block, then the retrieval question. */
+export function niahPrompt(context: string, question: string): Prompt {
+  return {
+    kind: 'chat',
+    turns: [
+      { role: 'system', content: 'You answer questions about a document. Keep your answer short and direct.' },
+      { role: 'user', content: `<document>\n${context}\n</document>\n\n${question} Answer only from the document.` },
+    ],
+  };
+}
+
 export function createNiahTask(ctx: TaskContext): SingleTurnTask<NiahItem, string> & { config(): NiahConfig | undefined } {
   let config: NiahConfig | undefined;
   let haystack = '';
@@ -151,13 +162,7 @@ export function createNiahTask(ctx: TaskContext): SingleTurnTask<NiahItem, strin
     prompt(item) {
       const c = config!;
       const context = buildHaystack(haystack, c.needle, Math.max(16, item.contextLength - c.buffer), item.depthPercent, count);
-      return {
-        kind: 'chat',
-        turns: [
-          { role: 'system', content: 'You answer questions about a document. Keep your answer short and direct.' },
-          { role: 'user', content: `<document>\n${context}\n</document>\n\n${c.retrievalQuestion} Answer only from the document.` },
-        ],
-      };
+      return niahPrompt(context, c.retrievalQuestion);
     },
     parse: (output) => output,
     score: (_item, parsed) => {

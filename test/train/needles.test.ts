@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { generateNiah, type ChatTurn } from '../../main/bench/index.js';
+import { keyPhraseRecall } from '../../main/bench/tasks/niah.js';
+import { PROCEDURAL_SOURCES, randomNeedle, repeatSource, shortNeedleSource } from '../../main/train/index.js';
+import { seededRandom } from '../../main/model/index.js';
+
+const turnsOf = (ex: unknown): ChatTurn[] => (ex as { turns: ChatTurn[] }).turns;
+
+describe('random needles', () => {
+  it('never produce the evaluation needle, and their keys are the words after "is"', () => {
+    const evalNeedle = String(generateNiah(20250).config.needle);
+    const r = seededRandom(11);
+    for (let i = 0; i < 2000; i++) {
+      const n = randomNeedle(r, ['copper', 'meadow']);
+      expect(n.needle).not.toBe(evalNeedle);
+      expect(n.needle).not.toMatch(/fennel|Pellmont/);
+      expect(n.needle.endsWith(`${n.keys.join(' ')}.`)).toBe(true);
+      expect(keyPhraseRecall(n.needle, n.keys)).toBe(1);
+    }
+  });
+});
+
+describe('short-range needle source', () => {
+  const src = shortNeedleSource();
+
+  it('is the same example for the same (seed, index) and another for another index', () => {
+    expect(src.sample(4, 17)).toEqual(src.sample(4, 17));
+    expect(src.sample(4, 18)).not.toEqual(src.sample(4, 17));
+    expect(src.sample(5, 17)).not.toEqual(src.sample(4, 17));
+  });
+
+  it('asks in the NIAH task prompt about a needle that is in the document, and answers with that needle', () => {
+    let withTwo = 0;
+    for (let i = 0; i < 300; i++) {
+      const [system, user, answer] = turnsOf(src.sample(1, i));
+      expect(system).toEqual({ role: 'system', content: 'You answer questions about a document. Keep your answer short and direct.' });
+      const m = /^<document>\n([\s\S]*)\n<\/document>\n\n(What is [^?]+\?) Answer only from the document\.$/.exec(user.content);
+      expect(m).not.toBeNull();
+      const [, doc, question] = m!;
+      expect(answer.role).toBe('assistant');
+      expect(doc.split(answer.content).length).toBe(2);
+      // the question names the needle's subject: "What is X?" ↔ "X is …"
+      const subject = question.slice('What is '.length, -1);
+      expect(answer.content.startsWith(subject.replace(/^the /, 'The '))).toBe(true);
+      const needles = doc.match(/(The secret ingredient in the|The password of the|The best place to visit in) [^.]+\./g) ?? [];
+      expect(needles).toContain(answer.content);
+      if (needles.length === 2) withTwo++;
+    }
+    // a quarter carry a second needle about another place
+    expect(withTwo).toBeGreaterThan(40);
+    expect(withTwo).toBeLessThan(120);
+  });
+});
+
+describe('repeat source', () => {
+  it('answers with exactly the words it was given', () => {
+    const src = repeatSource(10);
+    for (let i = 0; i < 200; i++) {
+      const [user, answer] = turnsOf(src.sample(2, i));
+      const words = user.content.replace('Repeat these words exactly: ', '').split(' ');
+      expect(words.length).toBeGreaterThanOrEqual(3);
+      expect(words.length).toBeLessThanOrEqual(10);
+      expect(answer.content).toBe(words.join(' '));
+    }
+  });
+
+  it('is offered to --mix with where its data comes from', () => {
+    expect(Object.keys(PROCEDURAL_SOURCES).sort()).toEqual(['niah-short', 'repeat']);
+    for (const p of Object.values(PROCEDURAL_SOURCES)) expect(p.make().sample(1, 0)).toHaveProperty('turns');
+  });
+});
