@@ -9,6 +9,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     maxWorkers: 2,
+    globalSetup: ['./test/global-tmp.ts'],
     reporters: ['default', './test/summary-reporter.ts'],
   },
 });

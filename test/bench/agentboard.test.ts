@@ -1,5 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { attachPddl, loadAgentBoardJsonl, loadAgentPrompts, loadLoggedEpisodes, scoreEpisode } from '../../main/bench/agentboard/agentboard.js';
@@ -9,6 +8,7 @@ import { parseToolCall, ToolEnvironment, toolOutputText, type TodoWorld } from '
 import { BenchDataError } from '../../main/bench/errors.js';
 import { generateAgentBoard } from '../../main/bench/generators/agentboard.js';
 import { haveSamples, samplesDir } from './helpers.js';
+import { tempDir } from '../helpers/tmp.js';
 
 /** Breadth-first search over the simulator: shortest plan length, or -1. */
 function shortestPlan(world: StripsWorld, maxDepth: number): number {
@@ -112,7 +112,7 @@ describe.skipIf(!haveSamples)('AgentBoard samples', () => {
     expect(shortestPlan(new StripsWorld(bd, bp), 10)).toBe(8);
   });
   it('attaches problem files by order within the subtask and reads the prompt files', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'ab-'));
+    const root = tempDir('ab-');
     mkdirSync(join(root, 'gripper'));
     copyFileSync(join(samplesDir, 'agentboard/pddl_gripper_domain.pddl'), join(root, 'gripper/domain.pddl'));
     copyFileSync(join(samplesDir, 'agentboard/pddl_gripper_prob01.pddl'), join(root, 'gripper/prob01.pddl'));
@@ -151,7 +151,7 @@ describe('offline tools', () => {
     expect(scoreEpisode([])).toMatchObject({ progress_rate: 0, success_rate: 0 });
   });
   it('logged episodes (Jericho / ScienceWorld) import, with typed errors', async () => {
-    const f = join(mkdtempSync(join(tmpdir(), 'ep-')), 'episodes.jsonl');
+    const f = join(tempDir('ep-'), 'episodes.jsonl');
     writeFileSync(f, '{"id": 1, "task": "jericho", "progress": [0, 0.2, 0.4]}\n{"id": "b", "steps": [{"progress": 1}]}\n');
     expect(await loadLoggedEpisodes(f)).toEqual([{ id: '1', task: 'jericho', progress: [0, 0.2, 0.4] }, { id: 'b', task: 'unknown', progress: [1] }]);
     writeFileSync(f, '{"id": 1, "progress": [0, 2]}\n');

@@ -1,13 +1,13 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadNiahResult } from '../../main/bench/tasks/niah.js';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { cliCommands, setModelLoader } from '../../main/bench/index.js';
 import type { CausalLM } from '../../main/model/types.js';
 import { haveSamples, samplesDir } from './helpers.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const run = async (name: string, argv: string[]): Promise<{ code: number; out: string; err: string }> => {
   let out = '';
@@ -24,7 +24,7 @@ const run = async (name: string, argv: string[]): Promise<{ code: number; out: s
 };
 
 describe('acbench score', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'score-'));
+  const dir = tempDir('score-');
   it('reproduces the hand-worked LongBench cases', async () => {
     const data = join(dir, 'hotpotqa.jsonl');
     writeFileSync(data, [
@@ -129,7 +129,7 @@ describe('acbench eval against an OpenAI-compatible endpoint', () => {
   afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
   it('runs, writes results and summary, and a rerun resumes without new requests', async () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'eval-')), 'run');
+    const out = join(tempDir('eval-'), 'run');
     const args = ['--endpoint', url, '--endpoint-model', 'tiny', '--tasks', 'longbench-code,niah', '--limit', '3', '--out', out, '--json'];
     const r = await run('eval', args);
     expect(r.code, r.err).toBe(0);
@@ -176,7 +176,7 @@ describe('acbench eval --model DIR', () => {
       loaded.push(dir);
       return fake;
     });
-    const out = join(mkdtempSync(join(tmpdir(), 'evalm-')), 'o');
+    const out = join(tempDir('evalm-'), 'o');
     const r = await run('eval', ['--model', '/models/tiny', '--tasks', 'longbench-synthetic', '--limit', '4', '--out', out, '--json']);
     expect(r.code, r.err).toBe(0);
     expect(loaded).toEqual(['/models/tiny']);

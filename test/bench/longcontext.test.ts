@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BenchDataError } from '../../main/bench/errors.js';
@@ -7,6 +6,7 @@ import { classificationScore, codeSimScore, countScore, DATASET_METRIC, fillTemp
 import { extractLongGenAnswers, goldGsm8k, loadLongGenFile, scoreLongGen } from '../../main/bench/tasks/longgenbench.js';
 import { buildHaystack, keyPhraseRecall, loadNiahResult } from '../../main/bench/tasks/niah.js';
 import { haveSamples, samplesDir } from './helpers.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const lbItem = (dataset: string, answers: string[], allClasses?: string[]): LongBenchItem => ({ id: 'x', dataset, input: 'q', context: 'c', answers, allClasses });
 
@@ -39,7 +39,7 @@ describe('LongBench metrics', () => {
     expect(DATASET_METRIC.gov_report).toBe('rouge');
   });
   it('reads JSONL records; malformed lines name the line and field', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'lb-'));
+    const dir = tempDir('lb-');
     const f = join(dir, 'trec.jsonl');
     writeFileSync(f, JSON.stringify({ input: 'q', context: 'c', answers: ['Entity'], length: 3, dataset: 'trec', language: 'en', all_classes: ['Entity'], _id: 'a1' }) + '\n');
     expect((await loadLongBenchJsonl(f))[0].id).toBe('trec:a1');

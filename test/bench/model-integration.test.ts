@@ -1,7 +1,6 @@
 // The bench room on the real embedded runtime: a tiny random model from the model room, through
 // CausalLMGenerator, on a few built-in items (chat template, byte-level tokenizer, generation).
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CausalLMGenerator } from '../../main/bench/generator.js';
@@ -10,12 +9,13 @@ import { runBenchmarks } from '../../main/bench/suite.js';
 import { byteLevelTokenizerFiles, createRandomModel } from '../../main/model/index.js';
 import { cliCommands } from '../../main/bench/index.js';
 import { vi } from 'vitest';
+import { tempDir } from '../helpers/tmp.js';
 
 describe('built-in tasks on a tiny random model', () => {
   it('runs single-turn and episode tasks end to end and resumes from the results file', async () => {
     const model = createRandomModel({ architecture: 'LlamaForCausalLM', maxPositionEmbeddings: 1024, hiddenSize: 32, numLayers: 1 }, 5);
     const g = new CausalLMGenerator(model);
-    const file = join(mkdtempSync(join(tmpdir(), 'tiny-')), 'r.jsonl');
+    const file = join(tempDir('tiny-'), 'r.jsonl');
     const t0 = performance.now();
     const r = await runBenchmarks({ generator: g, tasks: ['longbench-code', 'longgenbench-mmlu', 'agentboard-tool-operation'], limit: 1, resultsFile: file });
     const ms = performance.now() - t0;
@@ -38,10 +38,10 @@ describe('built-in tasks on a tiny random model', () => {
 describe('acbench eval --model DIR on a saved model folder', () => {
   it('loads the folder through the model door and writes results', async () => {
     const model = createRandomModel({ architecture: 'Qwen2ForCausalLM', maxPositionEmbeddings: 1024, hiddenSize: 32, numLayers: 1 }, 9);
-    const dir = mkdtempSync(join(tmpdir(), 'tinymodel-'));
+    const dir = tempDir('tinymodel-');
     await model.save(dir, byteLevelTokenizerFiles());
     model.dispose();
-    const out = join(mkdtempSync(join(tmpdir(), 'evalreal-')), 'o');
+    const out = join(tempDir('evalreal-'), 'o');
     let stdout = '';
     const o = vi.spyOn(process.stdout, 'write').mockImplementation((x: string | Uint8Array) => ((stdout += String(x)), true));
     const e = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);

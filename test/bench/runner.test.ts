@@ -1,5 +1,4 @@
-import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createTask } from '../../main/bench/catalog.js';
@@ -9,6 +8,7 @@ import { LexicalSimilarity } from '../../main/bench/similarity.js';
 import { builtinSuiteDir, compareResultFiles, runBenchmarks } from '../../main/bench/suite.js';
 import type { EpisodeTask, SingleTurnTask, TaskItem } from '../../main/bench/types.js';
 import { ScriptedGenerator } from './helpers.js';
+import { tempDir } from '../helpers/tmp.js';
 
 interface QA extends TaskItem {
   q: string;
@@ -30,7 +30,7 @@ const reverser = (id = 'rev') => new ScriptedGenerator(id, (p) => [...p].reverse
 
 describe('runner', () => {
   it('writes one JSONL record per item with prompt, output, parsed, scores and timing; reports progress', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'run-')), 'r.jsonl');
+    const file = join(tempDir('run-'), 'r.jsonl');
     const progress: Progress[] = [];
     const recs = await runTask({ task: toy as never, items, generator: reverser(), resultsFile: file, onProgress: (p) => progress.push(p) });
     expect(recs.map((r) => r.scores.score)).toEqual([1, 1, 1, 1, 1, 1]);
@@ -44,7 +44,7 @@ describe('runner', () => {
   });
 
   it('batches consecutive items with equal settings', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'run-')), 'r.jsonl');
+    const file = join(tempDir('run-'), 'r.jsonl');
     const sizes: number[] = [];
     const g = reverser();
     Object.assign(g, {
@@ -62,7 +62,7 @@ describe('runner', () => {
   });
 
   it('cancel mid-run keeps finished items; a restart finishes without redoing them', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'run-'));
+    const dir = tempDir('run-');
     const file = join(dir, 'r.jsonl');
     const ac = new AbortController();
     const g1 = reverser();
@@ -80,7 +80,7 @@ describe('runner', () => {
   });
 
   it('caches generations by (generator, prompt, settings) across result files', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'run-'));
+    const dir = tempDir('run-');
     const cache = new GenerationCache(join(dir, 'cache.jsonl'));
     await runTask({ task: toy as never, items, generator: reverser('A'), resultsFile: join(dir, 'a.jsonl'), cache });
     const again = reverser('A');
@@ -100,20 +100,20 @@ describe('runner', () => {
     const plan = ['pick ball1 rooma left', 'Action: pick ball2 rooma right', 'move rooma roomb', 'drop ball1 roomb left', 'drop ball2 roomb right\nAction: more'];
     let k = 0;
     const g = new ScriptedGenerator('plan', () => plan[k++] ?? 'check valid actions');
-    const file = join(mkdtempSync(join(tmpdir(), 'run-')), 'r.jsonl');
+    const file = join(tempDir('run-'), 'r.jsonl');
     const [rec] = await runTask({ task: task as never, items: first, generator: g, resultsFile: file });
     expect(rec.scores).toMatchObject({ progress_rate: 1, success_rate: 1 });
     expect(rec.steps).toHaveLength(5);
     expect(rec.parsed).toEqual(['pick ball1 rooma left', 'pick ball2 rooma right', 'move rooma roomb', 'drop ball1 roomb left', 'drop ball2 roomb right']);
     // a model that only asks for valid actions uses all 30 steps and makes no progress
     const idle = new ScriptedGenerator('idle', () => 'check valid actions');
-    const [r2] = await runTask({ task: task as never, items: first, generator: idle, resultsFile: join(mkdtempSync(join(tmpdir(), 'run-')), 'r.jsonl') });
+    const [r2] = await runTask({ task: task as never, items: first, generator: idle, resultsFile: join(tempDir('run-'), 'r.jsonl') });
     expect(r2.steps).toHaveLength(30);
     expect(r2.scores).toMatchObject({ progress_rate: 0, success_rate: 0, steps: 1 });
   });
 
   it('runBenchmarks: every task with a limit, per-task and per-capability scores, marked not for publication', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'study-'));
+    const dir = tempDir('study-');
     const g = new ScriptedGenerator('empty', () => '');
     const result = await runBenchmarks({ generator: g, tasks: ['all'], limit: 1, resultsFile: join(dir, 'r.jsonl') });
     expect(result.tasks.map((t) => t.task)).toHaveLength(14);
@@ -129,7 +129,7 @@ describe('runner', () => {
   });
 
   it('compares a base and a compressed results file: drops with paired bootstrap intervals', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cmp-'));
+    const dir = tempDir('cmp-');
     // the base "model" completes the unfinished function from its def line and the siblings' pattern; the compressed one answers nothing
     const good = new ScriptedGenerator('good', (p) => {
       const m = [...p.matchAll(/def compute_(\w+)\((\w+)\):  # accumulates (\w+)\n/g)].pop();
@@ -157,7 +157,7 @@ describe('runner', () => {
     const sizes: number[] = [];
     const idle = new ScriptedGenerator('idle2', () => 'Action: get_projects with Action Input: {}');
     Object.assign(idle, { generateMany: async (ps: unknown[]) => (sizes.push(ps.length), ps.map(() => 'Action: get_projects with Action Input: {}')) });
-    const file = join(mkdtempSync(join(tmpdir(), 'ep-')), 'r.jsonl');
+    const file = join(tempDir('ep-'), 'r.jsonl');
     const recs = await runTask({ task: task as never, items: eps, generator: idle, resultsFile: file, batchSize: 2 });
     expect(recs).toHaveLength(3);
     expect(sizes.slice(0, 3)).toEqual([2, 2, 2]);
@@ -165,7 +165,7 @@ describe('runner', () => {
     // get_projects is the first subgoal of every tool-operation episode in the built-in suite
     for (const r of recs) expect(r.scores.progress_rate).toBeGreaterThan(0);
 
-    const file2 = join(mkdtempSync(join(tmpdir(), 'ep-')), 'r.jsonl');
+    const file2 = join(tempDir('ep-'), 'r.jsonl');
     const ac = new AbortController();
     const g1 = new ScriptedGenerator('idle3', () => 'check');
     await expect(runTask({ task: task as never, items: eps, generator: g1, resultsFile: file2, batchSize: 1, signal: ac.signal, onProgress: (p) => p.done === 1 && ac.abort() })).rejects.toBeInstanceOf(BenchCancelledError);

@@ -1,10 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BenchDataError } from '../../main/bench/errors.js';
 import { LexicalSimilarity } from '../../main/bench/similarity.js';
 import { aggregateTEval, argsExactMatch, loadTEvalFile, parseInstruct, parsePlanStr, retrieveStrCorrect, reviewCorrect, scorePlan, scoreTEval, understandJson, type TEvalItem } from '../../main/bench/tasks/teval.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const sim = new LexicalSimilarity();
 const base = { turns: [], group: '' };
@@ -80,7 +80,7 @@ describe('T-Eval scorers', () => {
 });
 
 describe('T-Eval importer', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'teval-'));
+  const dir = tempDir('teval-');
   it('reads a v2 file keyed by id with meta_data.response_format', async () => {
     const f = join(dir, 'instruct_v2.json');
     writeFileSync(f, JSON.stringify({ 7: { origin_prompt: [{ role: 'system', content: 's' }, { role: 'user', content: 'u' }], template: { thought: 'thought', action: 'name', args: 'args' }, ground_truth: { action: 'A', args: {} }, meta_data: { response_format: 'json' } } }));

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, writeFileSync, mkdirSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildCalibrationSet, builtinCalibrationPath, hashTokenIds, loadCalibration, readCalibrationTexts } from '../../main/compress/calibration.js';
 import { generateCalibrationCorpus } from '../../main/compress/corpus.js';
 import { CalibrationError } from '../../main/compress/errors.js';
 import type { Tokenizer } from '../../main/model/types.js';
+import { tempDir } from '../helpers/tmp.js';
 
 /** Word-level test tokenizer: id = position of the word in a growing vocabulary. */
 function wordTokenizer(): Tokenizer {
@@ -21,7 +21,7 @@ function wordTokenizer(): Tokenizer {
 }
 
 describe('calibration', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'acb-calib-'));
+  const dir = tempDir('acb-calib-');
   const text = generateCalibrationCorpus(5, 20_000);
 
   it('ships a project-written built-in corpus of at least 200 KB', () => {

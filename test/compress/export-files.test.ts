@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compressModel } from '../../main/compress/driver.js';
 import { hashTokenIds, type CalibrationSet } from '../../main/compress/calibration.js';
@@ -10,6 +9,7 @@ import { seededRandom } from '../../main/compress/rng.js';
 import { CompressionConfigError } from '../../main/compress/errors.js';
 import type { LinearName } from '../../main/model/types.js';
 import { MiniModel, type MiniShape } from './minimodel.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const shape: MiniShape = { hidden: 64, intermediate: 128, layers: 2, heads: 4, kvHeads: 4, vocab: 50 };
 const r = seededRandom(4);
@@ -21,7 +21,7 @@ describe('export folders', () => {
   it('GPTQ format: packed tensors + quantize_config, unpacking reproduces the fake-quant weights exactly', async () => {
     const m = new MiniModel(shape);
     const outcome = await compressModel(m, { method: 'gptq', bits: 4, groupSize: 32, actOrder: true }, cal);
-    const dir = mkdtempSync(join(tmpdir(), 'acb-gptq-'));
+    const dir = tempDir('acb-gptq-');
     await writeCompressedModel(m, outcome, dir, 'gptq');
     const qc = JSON.parse(readFileSync(join(dir, 'quantize_config.json'), 'utf8'));
     expect(qc).toMatchObject({ bits: 4, group_size: 32, desc_act: true, sym: true, quant_method: 'gptq', checkpoint_format: 'gptq' });
@@ -42,7 +42,7 @@ describe('export folders', () => {
   it('AWQ GEMM format round-trips exactly', async () => {
     const m = new MiniModel(shape);
     const outcome = await compressModel(m, { method: 'awq', groupSize: 32 }, cal, { tuning: { awqSearchTokens: 32 } });
-    const dir = mkdtempSync(join(tmpdir(), 'acb-awq-'));
+    const dir = tempDir('acb-awq-');
     await writeCompressedModel(m, outcome, dir, 'awq');
     expect(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')).quantization_config).toMatchObject({ quant_method: 'awq', bits: 4, group_size: 32, zero_point: true, version: 'gemm' });
     const lin = readQuantizedLinears(dir);
@@ -52,7 +52,7 @@ describe('export folders', () => {
   it('refuses formats the method cannot produce, before writing anything', async () => {
     const m = new MiniModel(shape);
     const outcome = await compressModel(m, { method: 'wanda', sparsity: 0.5 }, cal);
-    const dir = join(mkdtempSync(join(tmpdir(), 'acb-bad-')), 'out');
+    const dir = join(tempDir('acb-bad-'), 'out');
     await expect(writeCompressedModel(m, outcome, dir, 'gptq')).rejects.toThrow(CompressionConfigError);
     expect(existsSync(dir)).toBe(false);
   });
@@ -60,7 +60,7 @@ describe('export folders', () => {
   it('fake format keeps the metadata; loading it back re-installs activation and KV quantization', async () => {
     const m = new MiniModel(shape);
     const outcome = await compressModel(m, { method: 'smoothquant', kvBits: 8 }, cal);
-    const dir = mkdtempSync(join(tmpdir(), 'acb-fake-'));
+    const dir = tempDir('acb-fake-');
     await writeCompressedModel(m, outcome, dir, 'fake');
     const fresh = new MiniModel(shape);
     fresh.dir = dir;
@@ -69,7 +69,7 @@ describe('export folders', () => {
     expect(fresh.activation).toBeDefined();
     expect(fresh.kv).toBeDefined();
     const plain = new MiniModel(shape);
-    plain.dir = mkdtempSync(join(tmpdir(), 'acb-plain-'));
+    plain.dir = tempDir('acb-plain-');
     expect(restoreRuntimeTransforms(plain)).toBeNull();
   });
 });

@@ -1,17 +1,17 @@
 // Whole-model: compress → save → load → generate with the real runtime, for every method.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRandomModel, loadModel, type CausalLM, type RandomModelConfig } from '../../main/model/index.js';
 import { compressModel, loadCalibration, restoreRuntimeTransforms, writeCompressedModel, readQuantizedLinears, cliCommands, type CompressionConfig } from '../../main/compress/index.js';
 import { linearPrefix } from '../../main/compress/export/formats.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const llama: RandomModelConfig = { architecture: 'LlamaForCausalLM', hiddenSize: 64, intermediateSize: 128, numLayers: 2, numHeads: 4, numKvHeads: 2 };
 const qwen: RandomModelConfig = { architecture: 'Qwen2ForCausalLM', hiddenSize: 64, intermediateSize: 128, numLayers: 2, numHeads: 4, numKvHeads: 4 };
 
 function tmp(name: string): string {
-  return mkdtempSync(join(tmpdir(), `acb-${name}-`));
+  return tempDir(`acb-${name}-`);
 }
 
 describe('compress → save → load → generate (real runtime)', () => {

@@ -1,11 +1,11 @@
 // Starts the real CLI's web shell in a child process and a headless Debian Chromium against it.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { afterAll, beforeAll } from 'vitest';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { repoRoot } from '../helpers/bundle.js';
+import { tempDir } from '../helpers/tmp.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const chromiumMissing = existsSync(CHROMIUM) ? null : `Debian's Chromium is not installed at ${CHROMIUM} (apt-get install -y chromium; .ci/run does this)`;
@@ -22,7 +22,7 @@ export interface RunningShell {
 
 export const LISTENING_LINE = /^ACBench Studio listening on (http:\/\/127\.0\.0\.1:(\d+)\/\?token=([A-Za-z0-9_-]+))$/m;
 
-export async function startShell(home = mkdtempSync(join(tmpdir(), 'acbench-e2e-')), extraEnv: Record<string, string> = {}): Promise<RunningShell> {
+export async function startShell(home = tempDir('acbench-e2e-'), extraEnv: Record<string, string> = {}): Promise<RunningShell> {
   const child = spawn(process.execPath, [join(repoRoot, 'bin', 'acbench.mjs'), 'serve', '--no-open'], {
     cwd: repoRoot,
     env: { ...process.env, ACBENCH_HOME: home, ...extraEnv },

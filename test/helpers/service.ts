@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AcbenchService } from '../../main/api/service.js';
 import { inProcessExecutor, type Stage } from '../../main/jobs/index.js';
+import { tempDir } from './tmp.js';
 
 /** Stages that finish `n` items with a small real delay, so cancel and progress can be observed. */
 export function fakeStages(n = 6, delayMs = 5): Stage[] {
@@ -29,7 +29,7 @@ export function openTestService(home: string, stages: () => Stage[] = () => fake
 }
 
 /** A model folder that passes startRun's check (the fake stages never read it). */
-const fakeModelDir = mkdtempSync(join(tmpdir(), 'acbench-fake-model-'));
+const fakeModelDir = tempDir('acbench-fake-model-');
 writeFileSync(join(fakeModelDir, 'config.json'), JSON.stringify({ architectures: ['LlamaForCausalLM'], hidden_size: 8, intermediate_size: 16, num_hidden_layers: 1, num_attention_heads: 2, vocab_size: 300 }));
 
 export const minimalSpec = { name: 'tiny', model: { kind: 'local', path: fakeModelDir } } as const;

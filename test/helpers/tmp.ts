@@ -1,11 +1,19 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach } from 'vitest';
+import { afterAll, onTestFinished } from 'vitest';
 
-/** A fresh temporary folder, removed after the test. */
+/**
+ * A fresh temporary folder, removed when the test that made it ends, or (made at collection time) after its suite;
+ * one made in a beforeAll hook stays until the run's temp root goes (test/global-tmp.ts).
+ */
 export function tempDir(prefix = 'acbench-test-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const remove = () => rmSync(dir, { recursive: true, force: true });
+  try {
+    onTestFinished(remove);
+  } catch {
+    afterAll(remove);
+  }
   return dir;
 }

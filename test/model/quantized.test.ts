@@ -1,11 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PackedWeightError, packedQuantizationOf, unpackBitStream, unpackGptq } from '../../main/model/index.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const folder = (files: Record<string, unknown>) => {
-  const d = mkdtempSync(join(tmpdir(), 'acb-q-'));
+  const d = tempDir('acb-q-');
   for (const [f, v] of Object.entries(files)) writeFileSync(join(d, f), JSON.stringify(v));
   return d;
 };

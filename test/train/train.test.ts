@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadModel } from '../../main/model/index.js';
@@ -11,10 +10,11 @@ import { lossAndGrad, parameterCount, type TinyConfig } from '../../main/train/n
 import { engineProducts, float64Products } from '../../main/train/ops.js';
 import { DEFAULT_OPTIM, learningRate, type OptimConfig } from '../../main/train/optim.js';
 import { train, type TrainOptions } from '../../main/train/trainer.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const dirs: string[] = [];
 const tmp = () => {
-  const d = mkdtempSync(join(tmpdir(), 'acb-train-test-'));
+  const d = tempDir('acb-train-test-');
   dirs.push(d);
   return d;
 };
