@@ -267,15 +267,16 @@ async function evaluateAndCard(out: string, evalDir: string, log: (s: string) =>
   }
 }
 
+/** Notes every card carries; a continued stage adds the earlier stages' other notes after them. */
+const STANDARD_NOTES = [
+  'The NIAH generator uses one fixed needle for every seed, so NIAH training examples use random needles and questions of three forms over the generated haystacks; the evaluation needle never appears in training.',
+  "The gripper and tyreworld PDDL generators do not depend on the seed: training uses six problems per domain and drops the ones equal to an evaluation problem.",
+  "Loss is on answer tokens only (prompt tokens masked), so the model's perplexity on ordinary prose is above its vocabulary size; it is a model of the benchmarks' answer formats, not of English. The paired statistics (KL, top-k consistency, ΔE, Diff-eRank) still compare base and compressed copies on identical tokens.",
+];
+
 class UsageError extends Error {}
 
 /** The finished model's training record, which a second stage continues. */
-const STANDARD_NOTES = [
-      'The NIAH generator uses one fixed needle for every seed, so NIAH training examples use random needles and questions of three forms over the generated haystacks; the evaluation needle never appears in training.',
-      "The gripper and tyreworld PDDL generators do not depend on the seed: training uses six problems per domain and drops the ones equal to an evaluation problem.",
-      "Loss is on answer tokens only (prompt tokens masked), so the model's perplexity on ordinary prose is above its vocabulary size; it is a model of the benchmarks' answer formats, not of English. The paired statistics (KL, top-k consistency, ΔE, Diff-eRank) still compare base and compressed copies on identical tokens.",
-];
-
 function readInitInfo(dir: string): CardInfo {
   const file = join(dir, TRAINING_JSON);
   if (!existsSync(file) || !existsSync(join(dir, 'model.safetensors')) || !existsSync(join(dir, 'tokenizer.json'))) throw new UsageError(`--init: expected a folder written by train:tiny (${TRAINING_JSON}, model.safetensors, tokenizer.json), found ${dir} without them`);
