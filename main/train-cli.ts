@@ -29,6 +29,7 @@ import {
   writeJson,
   MIXTURE,
   PROCEDURAL_SOURCES,
+  buildDaggerPddl,
   buildNiahPool,
   buildPool,
   suiteSeed,
@@ -47,7 +48,9 @@ const seeded = seededRandom;
 const TOKENIZER_CORPUS_EXAMPLES = 4000;
 /** The card's data (CardInfo) beside the weights, so --eval-only can rewrite the card. */
 const TRAINING_JSON = 'acb-tiny-training.json';
-type CachedPool = Pick<Pool, 'bySource' | 'goldCheck' | 'dropped'>;
+type CachedPool = Pick<Pool, 'bySource' | 'goldCheck' | 'dropped'> & { dagger?: string };
+const DAGGER = 'agentboard-pddl-dagger';
+const DAGGER_BETA = 0.3;
 
 // ---------------------------------------------------------------------------------------------------
 // main
@@ -75,6 +78,7 @@ async function main(): Promise<number> {
       'skip-eval': { type: 'boolean', default: false },
       init: { type: 'string' },
       mix: { type: 'string' },
+      'dagger-episodes': { type: 'string', default: '240' },
       'niah-per-suite': { type: 'string', default: '6' },
       'eval-only': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
@@ -82,7 +86,7 @@ async function main(): Promise<number> {
     allowPositionals: false,
   });
   if (values.help) {
-    console.log('usage: train-tiny [--out DIR] [--steps N] [--seed S] [--resume] [--size tiny|small|base] [--vocab N] [--batch-tokens N] [--lr X] [--checkpoint-every N] [--checkpoint-dir DIR] [--max-minutes M] [--pool-suites N] [--niah-per-suite N] [--init MODEL_DIR] [--mix source=w,...] [--check] [--skip-eval] [--eval-only]');
+    console.log('usage: train-tiny [--out DIR] [--steps N] [--seed S] [--resume] [--size tiny|small|base] [--vocab N] [--batch-tokens N] [--lr X] [--checkpoint-every N] [--checkpoint-dir DIR] [--max-minutes M] [--pool-suites N] [--niah-per-suite N] [--init MODEL_DIR] [--mix source=w,...] [--dagger-episodes N] [--check] [--skip-eval] [--eval-only]');
     return 0;
   }
   const int = (name: string, v: string | undefined): number => {
@@ -119,8 +123,8 @@ async function main(): Promise<number> {
   const initBpe = initDir ? bpeModelFromJson(readFileSync(join(initDir, 'tokenizer.json'), 'utf8')) : undefined;
   if (values.resume && existsSync(tokFile) && existsSync(poolFile)) {
     bpe = bpeModelFromJson(readFileSync(tokFile, 'utf8'));
-    const cached = JSON.parse(readFileSync(poolFile, 'utf8')) as { bySource: [string, TrainingExample[]][]; goldCheck: Record<string, number>; dropped: Record<string, number> };
-    pool = { bySource: new Map(cached.bySource), goldCheck: cached.goldCheck, dropped: cached.dropped };
+    const cached = JSON.parse(readFileSync(poolFile, 'utf8')) as { bySource: [string, TrainingExample[]][]; goldCheck: Record<string, number>; dropped: Record<string, number>; dagger?: string };
+    pool = { bySource: new Map(cached.bySource), goldCheck: cached.goldCheck, dropped: cached.dropped, dagger: cached.dagger };
     log(`data and tokenizer: reused ${poolFile} and ${tokFile} (${bpe.vocab.size + 3} tokens)`);
   } else {
     const built = await buildPool(seed, int('pool-suites', values['pool-suites']), log);
@@ -140,6 +144,20 @@ async function main(): Promise<number> {
     rmSync(dirname(built.suiteDirs[0]), { recursive: true, force: true });
     pool = { bySource: built.bySource, goldCheck: built.goldCheck, dropped: built.dropped };
     writeFileSync(poolFile, JSON.stringify({ bySource: [...pool.bySource], goldCheck: pool.goldCheck, dropped: pool.dropped }));
+  }
+  // DAgger examples come from the init model's own episodes, once per checkpoint folder (cached with the pool)
+  if (mixWeights?.[DAGGER] && !pool.bySource.get(DAGGER)?.length) {
+    if (!initDir) throw new UsageError(`--mix ${DAGGER}: expected --init MODEL_DIR (its episodes are the data), found none`);
+    const m = await loadModel(initDir);
+    try {
+      let line = '';
+      const res = await buildDaggerPddl(seed, int('dagger-episodes', values['dagger-episodes']), new CausalLMGenerator(m), (s) => log((line = s)), { beta: DAGGER_BETA });
+      pool.bySource.set(DAGGER, res.examples);
+      pool.dagger = line.replace(/ \(\d+ s\)$/, '');
+    } finally {
+      m.dispose();
+    }
+    writeFileSync(poolFile, JSON.stringify({ bySource: [...pool.bySource], goldCheck: pool.goldCheck, dropped: pool.dropped, dagger: pool.dagger }));
   }
   const { files: tokFiles, ids } = tokenizerFiles(bpe);
   writeFileSync(tokFile, tokFiles['tokenizer.json']);
@@ -219,6 +237,7 @@ async function main(): Promise<number> {
     notes: [
       ...STANDARD_NOTES,
       ...(initInfo?.notes ?? []).filter((n) => !STANDARD_NOTES.includes(n) && !n.startsWith('Training stopped early')), // a stage keeps what earlier stages' cards said
+      ...(pool.dagger ? [`Stage ${initInfo ? stageCount(initInfo) + 1 : 1} ${pool.dagger.replace(/^dagger: /, 'DAgger data: ')}.`] : []),
       ...(result.finished ? [] : [`Training stopped early at step ${result.state.step} of ${steps}; resume with --resume.`]),
     ],
   };

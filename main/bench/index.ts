@@ -2,7 +2,7 @@
 export type { BenchmarkName, BenchTask, Capability, ChatTurn, Environment, EpisodeStep, EpisodeTask, GenerationSettings, ItemScores, Prompt, SingleTurnTask, StepResult, TaskContext, TaskItem, TaskScore } from './types.js';
 export { BENCHMARKS, CAPABILITIES } from './types.js';
 export { BenchCancelledError, BenchDataError, BenchInputError, EndpointError } from './errors.js';
-export { CausalLMGenerator, OpenAIEndpointGenerator, type EndpointOptions, type GenerateCallOptions, type TextGenerator } from './generator.js';
+export { CausalLMGenerator, OpenAIEndpointGenerator, generateFor, type EndpointOptions, type GenerateCallOptions, type TextGenerator } from './generator.js';
 export { LexicalSimilarity, type TextSimilarity } from './similarity.js';
 export { GenerationCache, readResults, runTask, type Progress, type ResultRecord } from './runner.js';
 export { createTask, resolveTaskIds, TASKS, type TaskInfo } from './catalog.js';

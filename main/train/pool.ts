@@ -34,6 +34,7 @@ export const MIXTURE: { source: string; weight: number; origin: string }[] = [
   { source: 't-eval', weight: 0.24, origin: 'T-Eval generator (instruct, plan, reason, retrieve, understand, review; JSON and string) → gold answer' },
   { source: 'worfbench', weight: 0.14, origin: 'WorfBench generator (function-call, embodied, problem-solving, open-grounded) → gold workflow' },
   { source: 'agentboard-pddl', weight: 0.16, origin: 'AgentBoard PDDL generator, 6 problems per domain → planner (weighted A*) actions step by step, 15% random detours and 10% invalid actions (left in the history), each followed by the planner\'s recovery' },
+  { source: 'agentboard-pddl-dagger', weight: 0, origin: 'DAgger on AgentBoard PDDL (needs --init): the init model\'s own greedy episodes on training problems, each step executing the planner\'s action with probability β = 0.3 and the model\'s otherwise; every visited state → the planner\'s next action' },
   { source: 'agentboard-tool-query', weight: 0.05, origin: 'AgentBoard academia tool world → expert tool calls step by step' },
   { source: 'agentboard-tool-operation', weight: 0.05, origin: 'AgentBoard to-do tool world → expert tool calls step by step' },
   { source: 'niah', weight: 0.14, origin: 'NIAH task prompts over the generated haystacks with random needles (never the evaluation needle; answers of made-up words, haystack words and themed words), 64–1024 tokens, random depths → the needle sentence' },
@@ -75,7 +76,7 @@ function toolJson(args: Record<string, unknown>): string {
 
 const promptKey = (p: Prompt) => JSON.stringify(p);
 
-function withAnswer(p: Prompt, answer: string): TrainingExample {
+export function withAnswer(p: Prompt, answer: string): TrainingExample {
   return p.kind === 'chat' ? { turns: [...p.turns, { role: 'assistant', content: answer } as ChatTurn] } : { prompt: p.text, completion: answer };
 }
 
@@ -136,12 +137,12 @@ function longGenGold(item: AnyItem): string {
 // ---------------------------------------------------------------------------------------------------
 // experts of the multi-step environments
 
-interface Ground {
+export interface Ground {
   name: string;
   args: string[];
 }
 /** What the planner needs of the PDDL environment's STRIPS world (duck-typed: the class is internal to bench). */
-interface StripsLike {
+export interface StripsLike {
   state: Set<string>;
   validActions(): Ground[];
   apply(a: Ground): boolean;
@@ -149,7 +150,7 @@ interface StripsLike {
 }
 
 /** Weighted A* (f = g + 2·unsatisfied goals) over STRIPS states; undefined when no plan within the budget. */
-function planStrips(world: StripsLike, maxExpansions = 20_000): Ground[] | undefined {
+export function planStrips(world: StripsLike, maxExpansions = 20_000): Ground[] | undefined {
   const start = new Set(world.state);
   const key = (s: Set<string>) => [...s].sort().join('|');
   interface Node { state: Set<string>; g: number; f: number; plan: Ground[] }
@@ -311,7 +312,7 @@ export interface Pool {
   suiteDirs: string[];
 }
 
-function writeSuite(root: string, seed: number): string {
+export function writeSuite(root: string, seed: number): string {
   const dir = join(root, `suite-${seed}`);
   const { files } = generateSuiteFiles(seed);
   const ab = generateAgentBoard(seed, 6, 30); // more PDDL problems and tool episodes than the evaluation suite
@@ -324,7 +325,7 @@ function writeSuite(root: string, seed: number): string {
 }
 
 /** Keys of every evaluation prompt (single-turn prompts, and episode goals + first observations). */
-async function evaluationKeys(ctx: TaskContext): Promise<Set<string>> {
+export async function evaluationKeys(ctx: TaskContext): Promise<Set<string>> {
   const keys = new Set<string>();
   const dir = builtinSuiteDir();
   for (const id of EVAL_TASKS) {
