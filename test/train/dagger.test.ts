@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LexicalSimilarity, builtinSuiteDir, createTask, type BenchTask, type EpisodeTask, type Prompt, type TaskItem, type TextGenerator } from '../../main/bench/index.js';
 import { seededRandom } from '../../main/model/index.js';
-import { daggerEpisodes } from '../../main/train/index.js';
+import { daggerEpisodes, type TrainingExample } from '../../main/train/index.js';
 
 /** A policy that always says the same thing, and counts what it was asked. */
 function scripted(answer: string): TextGenerator & { calls: number; prompts: number } {
@@ -18,8 +18,9 @@ function scripted(answer: string): TextGenerator & { calls: number; prompts: num
   return g;
 }
 
-const lastTurn = (ex: { turns?: { content: string }[] }) => ex.turns![ex.turns!.length - 1].content;
-const userTurn = (ex: { turns?: { content: string }[] }) => ex.turns![ex.turns!.length - 2].content;
+const turns = (ex: TrainingExample) => ('turns' in ex ? ex.turns : []);
+const lastTurn = (ex: TrainingExample) => turns(ex)[turns(ex).length - 1].content;
+const userTurn = (ex: TrainingExample) => turns(ex)[turns(ex).length - 2].content;
 
 describe('DAgger on PDDL', async () => {
   const task = createTask('agentboard-pddl', { similarity: new LexicalSimilarity() }) as BenchTask as EpisodeTask<TaskItem>;
