@@ -30,6 +30,7 @@ import {
   MIXTURE,
   PROCEDURAL_SOURCES,
   buildDaggerPddl,
+  daggerSummary,
   buildNiahPool,
   buildPool,
   suiteSeed,
@@ -50,7 +51,6 @@ const TOKENIZER_CORPUS_EXAMPLES = 4000;
 const TRAINING_JSON = 'acb-tiny-training.json';
 type CachedPool = Pick<Pool, 'bySource' | 'goldCheck' | 'dropped'> & { dagger?: string };
 const DAGGER = 'agentboard-pddl-dagger';
-const DAGGER_BETA = 0.3;
 
 // ---------------------------------------------------------------------------------------------------
 // main
@@ -143,21 +143,20 @@ async function main(): Promise<number> {
     for (const d of built.suiteDirs) rmSync(d, { recursive: true, force: true });
     rmSync(dirname(built.suiteDirs[0]), { recursive: true, force: true });
     pool = { bySource: built.bySource, goldCheck: built.goldCheck, dropped: built.dropped };
-    writeFileSync(poolFile, JSON.stringify({ bySource: [...pool.bySource], goldCheck: pool.goldCheck, dropped: pool.dropped }));
+    savePool(poolFile, pool);
   }
   // DAgger examples come from the init model's own episodes, once per checkpoint folder (cached with the pool)
   if (mixWeights?.[DAGGER] && !pool.bySource.get(DAGGER)?.length) {
     if (!initDir) throw new UsageError(`--mix ${DAGGER}: expected --init MODEL_DIR (its episodes are the data), found none`);
     const m = await loadModel(initDir);
     try {
-      let line = '';
-      const res = await buildDaggerPddl(seed, int('dagger-episodes', values['dagger-episodes']), new CausalLMGenerator(m), (s) => log((line = s)), { beta: DAGGER_BETA });
+      const res = await buildDaggerPddl(seed, int('dagger-episodes', values['dagger-episodes']), new CausalLMGenerator(m), log);
       pool.bySource.set(DAGGER, res.examples);
-      pool.dagger = line.replace(/ \(\d+ s\)$/, '');
+      pool.dagger = daggerSummary(res);
     } finally {
       m.dispose();
     }
-    writeFileSync(poolFile, JSON.stringify({ bySource: [...pool.bySource], goldCheck: pool.goldCheck, dropped: pool.dropped, dagger: pool.dagger }));
+    savePool(poolFile, pool);
   }
   const { files: tokFiles, ids } = tokenizerFiles(bpe);
   writeFileSync(tokFile, tokFiles['tokenizer.json']);
@@ -237,7 +236,7 @@ async function main(): Promise<number> {
     notes: [
       ...STANDARD_NOTES,
       ...(initInfo?.notes ?? []).filter((n) => !STANDARD_NOTES.includes(n) && !n.startsWith('Training stopped early')), // a stage keeps what earlier stages' cards said
-      ...(pool.dagger ? [`Stage ${initInfo ? stageCount(initInfo) + 1 : 1} ${pool.dagger.replace(/^dagger: /, 'DAgger data: ')}.`] : []),
+      ...(pool.dagger ? [`Stage ${initInfo ? stageCount(initInfo) + 1 : 1} DAgger data: ${pool.dagger}.`] : []),
       ...(result.finished ? [] : [`Training stopped early at step ${result.state.step} of ${steps}; resume with --resume.`]),
     ],
   };
@@ -294,6 +293,10 @@ const STANDARD_NOTES = [
 ];
 
 class UsageError extends Error {}
+
+function savePool(file: string, pool: CachedPool): void {
+  writeFileSync(file, JSON.stringify({ bySource: [...pool.bySource], goldCheck: pool.goldCheck, dropped: pool.dropped, dagger: pool.dagger }));
+}
 
 /** The finished model's training record, which a second stage continues. */
 function readInitInfo(dir: string): CardInfo {

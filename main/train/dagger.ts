@@ -10,6 +10,9 @@ import { seededRandom } from '../model/index.js';
 import type { TrainingExample } from './data.js';
 import { evaluationKeys, planStrips, suiteSeed, withAnswer, writeSuite, type Ground, type StripsLike } from './pool.js';
 
+/** β of the shipped stage: the planner acts in 30 % of the steps, so the model's own mistakes fill most episodes. */
+export const DAGGER_BETA = 0.3;
+
 export interface DaggerOptions {
   /** probability that a step executes the expert's action instead of the model's (β of DAgger) */
   beta: number;
@@ -26,6 +29,14 @@ export interface DaggerResult {
   /** share of steps where the model's own action equalled the expert's */
   agreement: number;
   steps: number;
+  /** episodes run */
+  episodes: number;
+  beta: number;
+}
+
+/** One line for the log and the model card. */
+export function daggerSummary(res: DaggerResult): string {
+  return `${res.episodes} PDDL episodes of the init model (β ${res.beta}) → ${res.examples.length} labelled states; model agrees with the planner on ${(100 * res.agreement).toFixed(1)}% of ${res.steps} steps, mixed-policy progress ${(100 * res.progress).toFixed(1)}%`;
 }
 
 const actionText = (a: Ground) => [a.name, ...a.args].join(' ');
@@ -74,7 +85,7 @@ export async function daggerEpisodes(task: EpisodeTask<TaskItem>, items: readonl
     }
     progressSum += eps.reduce((a, e) => a + e.progress, 0);
   }
-  return { examples, progress: progressSum / Math.max(1, items.length), agreement: agree / Math.max(1, steps), steps };
+  return { examples, progress: progressSum / Math.max(1, items.length), agreement: agree / Math.max(1, steps), steps, episodes: items.length, beta: o.beta };
 }
 
 /**
@@ -106,7 +117,7 @@ export async function buildDaggerPddl(seed: number, episodes: number, generator:
   const chosen: TaskItem[] = [];
   for (let j = 0; chosen.length < episodes && j < items.length; j++) for (const g of byGroup.values()) if (g[j] && chosen.length < episodes) chosen.push(g[j]);
   const t0 = Date.now();
-  const res = await daggerEpisodes(task, chosen, generator, { beta: opts.beta ?? 0.5, batch: opts.batch ?? 16, r: seededRandom(seed * 131 + 17), signal: opts.signal });
-  log(`dagger: ${chosen.length} PDDL episodes of the init model (β ${opts.beta ?? 0.5}) → ${res.examples.length} labelled states; model agrees with the planner on ${(100 * res.agreement).toFixed(1)}% of ${res.steps} steps, mixed-policy progress ${(100 * res.progress).toFixed(1)}% (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+  const res = await daggerEpisodes(task, chosen, generator, { beta: opts.beta ?? DAGGER_BETA, batch: opts.batch ?? 16, r: seededRandom(seed * 131 + 17), signal: opts.signal });
+  log(`dagger: ${daggerSummary(res)} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
   return res;
 }

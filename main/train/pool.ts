@@ -34,7 +34,7 @@ export const MIXTURE: { source: string; weight: number; origin: string }[] = [
   { source: 't-eval', weight: 0.24, origin: 'T-Eval generator (instruct, plan, reason, retrieve, understand, review; JSON and string) → gold answer' },
   { source: 'worfbench', weight: 0.14, origin: 'WorfBench generator (function-call, embodied, problem-solving, open-grounded) → gold workflow' },
   { source: 'agentboard-pddl', weight: 0.16, origin: 'AgentBoard PDDL generator, 6 problems per domain → planner (weighted A*) actions step by step, 15% random detours and 10% invalid actions (left in the history), each followed by the planner\'s recovery' },
-  { source: 'agentboard-pddl-dagger', weight: 0, origin: 'DAgger on AgentBoard PDDL (needs --init): the init model\'s own greedy episodes on training problems, each step executing the planner\'s action with probability β = 0.3 and the model\'s otherwise; every visited state → the planner\'s next action' },
+  { source: 'agentboard-pddl-dagger', weight: 0, origin: 'DAgger on AgentBoard PDDL (needs --init): the init model\'s own greedy episodes on training problems, each step executing the planner\'s action with probability β (0.3) and the model\'s otherwise; every visited state → the planner\'s next action' },
   { source: 'agentboard-tool-query', weight: 0.05, origin: 'AgentBoard academia tool world → expert tool calls step by step' },
   { source: 'agentboard-tool-operation', weight: 0.05, origin: 'AgentBoard to-do tool world → expert tool calls step by step' },
   { source: 'niah', weight: 0.14, origin: 'NIAH task prompts over the generated haystacks with random needles (never the evaluation needle; answers of made-up words, haystack words and themed words), 64–1024 tokens, random depths → the needle sentence' },

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LexicalSimilarity, builtinSuiteDir, createTask, type BenchTask, type EpisodeTask, type Prompt, type TaskItem, type TextGenerator } from '../../main/bench/index.js';
 import { seededRandom } from '../../main/model/index.js';
-import { daggerEpisodes, type TrainingExample } from '../../main/train/index.js';
+import { daggerEpisodes, daggerSummary, type TrainingExample } from '../../main/train/index.js';
 
 /** A policy that always says the same thing, and counts what it was asked. */
 function scripted(answer: string): TextGenerator & { calls: number; prompts: number } {
@@ -39,6 +39,7 @@ describe('DAgger on PDDL', async () => {
     const first = res.examples.slice(0, task.maxSteps);
     expect(new Set(first.map(lastTurn)).size).toBe(1);
     expect(userTurn(first[3])).toContain('not valid');
+    expect(daggerSummary(res)).toBe(`4 PDDL episodes of the init model (β 0) → ${4 * task.maxSteps} labelled states; model agrees with the planner on 0.0% of ${4 * task.maxSteps} steps, mixed-policy progress 0.0%`);
   });
 
   it('with β = 1 follows the planner to the goal, one example per step', async () => {
