@@ -69,7 +69,7 @@ export class CausalLMGenerator implements TextGenerator {
   private run(prompts: Prompt[], opts: GenerateCallOptions): string[] {
     if (opts.signal?.aborted) throw new BenchCancelledError();
     const ids = prompts.map((p) => this.ids(p, opts.maxNewTokens));
-    const gopts = { maxNewTokens: opts.maxNewTokens, stop: opts.stop, signal: opts.signal };
+    const gopts = { maxNewTokens: opts.maxNewTokens, stop: opts.stop, signal: opts.signal, reusePrefix: true };
     const results = ids.length === 1 ? [this.model.generate(ids[0], gopts)] : this.model.generateBatch(ids, gopts);
     return results.map((r) => cutAtStop(r.text, opts.stop));
   }

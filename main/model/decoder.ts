@@ -57,11 +57,71 @@ class KvCache {
     this.positions.set(positions, this.length);
     this.length += k.rows;
   }
+  /** this cache cut to its first n rows, in a buffer of at least `capacity` rows (this one when it is large enough) */
+  reuse(n: number, capacity: number): KvCache {
+    const c = capacity <= this.capacity ? this : new KvCache(capacity, this.width);
+    if (c !== this) {
+      c.keys.set(this.keys.subarray(0, n * this.width));
+      c.values.set(this.values.subarray(0, n * this.width));
+      c.positions.set(this.positions.subarray(0, n));
+    }
+    c.length = n;
+    return c;
+  }
+  get bytes(): number {
+    return this.capacity * (2 * this.width * 4 + 4);
+  }
   view(): { k: Matrix; v: Matrix; pos: Int32Array } {
     const n = this.length * this.width;
     return { k: matrix(this.length, this.width, this.keys.subarray(0, n)), v: matrix(this.length, this.width, this.values.subarray(0, n)), pos: this.positions.subarray(0, this.length) };
   }
 }
+
+/**
+ * Finished sequences' KV caches, keyed by the tokens they hold. A later prompt that starts with the same tokens (an agent
+ * episode's next step: the same instructions and history plus one more action and observation) prefills only the rest.
+ */
+export class PrefixCachePool {
+  private entries: { ids: number[]; caches: KvCache[]; bytes: number }[] = [];
+  private bytes = 0;
+  constructor(
+    readonly maxBytes: number,
+    /** shorter shared prefixes are not worth a copy */
+    readonly minShared = 16,
+  ) {}
+  get size(): number {
+    return this.entries.length;
+  }
+  /** Removes and returns the entry sharing the longest prefix with `prompt` (at most prompt.length − 1 tokens, so one is left to prefill). */
+  take(prompt: readonly number[], capacity: number): { caches: KvCache[]; shared: number } | null {
+    let best = -1;
+    let bestShared = 0;
+    this.entries.forEach((e, i) => {
+      const limit = Math.min(e.ids.length, prompt.length - 1);
+      let n = 0;
+      while (n < limit && e.ids[n] === prompt[n]) n++;
+      if (n > bestShared) [best, bestShared] = [i, n];
+    });
+    if (best < 0 || bestShared < this.minShared) return null;
+    const [e] = this.entries.splice(best, 1);
+    this.bytes -= e.bytes;
+    return { caches: e.caches.map((c) => c.reuse(bestShared, capacity)), shared: bestShared };
+  }
+  put(ids: number[], caches: KvCache[]): void {
+    const bytes = caches.reduce((n, c) => n + c.bytes, 0);
+    if (bytes > this.maxBytes || ids.length < this.minShared) return;
+    this.entries.push({ ids, caches, bytes });
+    this.bytes += bytes;
+    while (this.bytes > this.maxBytes) this.bytes -= this.entries.shift()!.bytes; // oldest first
+  }
+  clear(): void {
+    this.entries = [];
+    this.bytes = 0;
+  }
+}
+
+/** Memory the prefix caches of one model may hold. */
+export const PREFIX_POOL_BYTES = 256 * 2 ** 20;
 
 /** Linears that read the same input are uploaded as one stacked weight, so each is one large product. */
 const GROUPS: readonly (readonly LinearName[])[] = [['q_proj', 'k_proj', 'v_proj'], ['o_proj'], ['gate_proj', 'up_proj'], ['down_proj']];
@@ -219,6 +279,8 @@ export class DecoderModel implements CausalLM {
   kvTransform: KvTransform | undefined;
   private headWeight: ResidentWeight;
   private cachedHash: string | null = null;
+  /** caches of finished generations for `reusePrefix`; emptied on any edit (weights, transforms) */
+  readonly prefixPool = new PrefixCachePool(PREFIX_POOL_BYTES);
   private invFreq: Float64Array;
   private invFreqLength = 0;
 
@@ -263,6 +325,7 @@ export class DecoderModel implements CausalLM {
 
   invalidateHash(): void {
     this.cachedHash = null;
+    this.prefixPool.clear();
   }
 
   /** cos/sin [t, headDim/2] for the given positions (dynamic NTK scaling follows the longest position seen) */
@@ -331,25 +394,34 @@ export class DecoderModel implements CausalLM {
   /**
    * Greedy decoding of several prompts: each prompt is prefilled into its own KV cache, then every
    * decode step runs all unfinished sequences' new tokens through the linears as one [B, hidden] batch.
+   * With `reusePrefix`, a prompt that starts like an earlier generation's tokens prefills only what follows them.
    */
   generateBatch(prompts: number[][], opts: GenerateOptions): GenerateResult[] {
     if (prompts.some((p) => p.length === 0)) throw new RangeError('generate: expected at least one prompt token, found an empty prompt');
     const eos = new Set(this.tokenizer.eosTokenIds.concat(this.config.eosTokenIds));
     const maxNew = Math.max(0, opts.maxNewTokens);
     const t0 = performance.now();
-    const states = prompts.map((p) => ({
-      caches: this.newCaches(p.length + maxNew),
-      tokens: [] as number[],
-      position: p.length,
-      next: -1,
-      finish: null as GenerateResult['finishReason'] | null,
-      text: '',
-    }));
+    // dynamic NTK changes the rotary frequencies with the longest position seen, so cached keys would not match
+    const pool = opts.reusePrefix && this.config.ropeScaling?.type !== 'dynamic' ? this.prefixPool : null;
+    const states = prompts.map((p) => {
+      const reused = pool?.take(p, p.length + maxNew);
+      return {
+        caches: reused?.caches ?? this.newCaches(p.length + maxNew),
+        shared: reused?.shared ?? 0,
+        fed: [...p], // the tokens whose keys and values the caches hold
+        tokens: [] as number[],
+        position: p.length,
+        next: -1,
+        finish: null as GenerateResult['finishReason'] | null,
+        text: '',
+      };
+    });
     let peak = process.memoryUsage().rss;
-    const prefillLogits = this.packedStep(prompts, prompts.map(() => 0), states.map((s) => s.caches));
+    const prefillLogits = this.packedStep(prompts.map((p, b) => p.slice(states[b].shared)), states.map((s) => s.shared), states.map((s) => s.caches));
     states.forEach((s, b) => (s.next = argmax(prefillLogits.subarray(b * this.config.vocabSize, (b + 1) * this.config.vocabSize))));
     const tPrefill = performance.now();
-    const prefillTokens = prompts.reduce((n, p) => n + p.length, 0);
+    const reusedTokens = states.reduce((n, s) => n + s.shared, 0);
+    const prefillTokens = prompts.reduce((n, p) => n + p.length, 0) - reusedTokens;
     let decodeTokens = 0;
     const accept = (s: (typeof states)[number], token: number) => {
       if (opts.signal?.aborted) {
@@ -378,11 +450,13 @@ export class DecoderModel implements CausalLM {
       decodeTokens += active.length;
       active.forEach((s, i) => {
         s.position++;
+        s.fed.push(ids[i]);
         accept(s, argmax(logits.subarray(i * this.config.vocabSize, (i + 1) * this.config.vocabSize)));
       });
       peak = Math.max(peak, process.memoryUsage().rss);
     }
     const tEnd = performance.now();
+    if (pool) for (const s of states) pool.put(s.fed, s.caches);
     return states.map((s) => {
       let text = s.text;
       if (s.finish === 'stop') for (const stop of opts.stop ?? []) if (stop && text.includes(stop)) text = text.slice(0, text.indexOf(stop));
@@ -392,6 +466,7 @@ export class DecoderModel implements CausalLM {
         finishReason: s.finish!,
         stats: {
           prefillTokens,
+          reusedTokens,
           decodeTokens,
           prefillTokensPerS: prefillTokens / Math.max(1e-9, (tPrefill - t0) / 1000),
           decodeTokensPerS: decodeTokens / Math.max(1e-9, (tEnd - tPrefill) / 1000),

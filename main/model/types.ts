@@ -93,10 +93,15 @@ export interface GenerateOptions {
   ignoreEos?: boolean;
   onToken?: (tokenId: number, text: string) => void;
   signal?: AbortSignal;
+  /** reuse the KV cache of an earlier generation whose tokens this prompt starts with (agent episodes); results are the same */
+  reusePrefix?: boolean;
 }
 
 export interface GenerateStats {
+  /** prompt tokens computed (prompt length minus reusedTokens) */
   prefillTokens: number;
+  /** prompt tokens whose keys and values came from an earlier generation's cache */
+  reusedTokens?: number;
   decodeTokens: number;
   prefillTokensPerS: number;
   decodeTokensPerS: number;

@@ -65,18 +65,20 @@ function fillerVocabulary(): string[] {
 }
 
 /**
- * NIAH at short range: the NIAH task's own prompt over 1–`maxSentences` filler sentences (≈20 tokens each), a random
- * needle at a random sentence boundary and, in a quarter of the examples, a second needle about another place
- * (so the question's key, not the needle's shape, picks the answer) → the asked needle's sentence.
+ * NIAH over fresh filler: the NIAH task's own prompt over 1–`maxSentences` filler sentences (≈20 tokens each; short
+ * counts favoured), or `minSentences`–`maxSentences` drawn uniformly when a minimum is given, a random needle at a
+ * random sentence boundary and, in a quarter of the examples, a second needle about another place (so the question's
+ * key, not the needle's shape, picks the answer) → the asked needle's sentence.
  */
-export function shortNeedleSource(maxSentences = 24): TrainingSource {
+export function shortNeedleSource(maxSentences = 24, name = 'niah-short', minSentences?: number): TrainingSource {
   const vocabulary = fillerVocabulary();
   return {
-    name: 'niah-short',
+    name,
     sample(seed, index) {
-      const r = exampleRng('niah-short', seed, index);
+      const r = exampleRng(name, seed, index);
       const rng = new Rng(Math.floor(r() * 2 ** 31));
-      const sentences = Array.from({ length: 1 + Math.floor(r() ** 1.5 * maxSentences) }, () => fillerSentence(rng));
+      const count = minSentences === undefined ? 1 + Math.floor(r() ** 1.5 * maxSentences) : minSentences + Math.floor(r() * (maxSentences - minSentences + 1));
+      const sentences = Array.from({ length: count }, () => fillerSentence(rng));
       const asked = randomNeedle(r, vocabulary);
       const needles = [asked.needle];
       if (r() < 0.25) {
@@ -111,5 +113,6 @@ export function repeatSource(maxWords = 30): TrainingSource {
 /** The procedural sources a mixture may name beside the pools (`--mix niah-short=0.2,repeat=0.1,…`). */
 export const PROCEDURAL_SOURCES: Record<string, { make: () => TrainingSource; origin: string }> = {
   'niah-short': { make: () => shortNeedleSource(), origin: 'NIAH prompts over 1–24 filler sentences (≈20–500 tokens), a fresh random needle per example (a second needle about another place in a quarter of them) → the asked needle' },
+  'niah-long': { make: () => shortNeedleSource(52, 'niah-long', 20), origin: 'NIAH prompts over 20–52 filler sentences (≈450–1100 tokens), a fresh random needle per example (a second needle about another place in a quarter of them) → the asked needle' },
   repeat: { make: () => repeatSource(), origin: '"Repeat these words exactly: …" over 3–30 fresh made-up words, haystack words and numbers → the same words (the copy drill behind induction heads)' },
 };

@@ -52,6 +52,25 @@ describe('short-range needle source', () => {
   });
 });
 
+describe('long-range needle source', () => {
+  it('puts 20–52 filler sentences and the needle(s) in the document, drawn across the whole range', () => {
+    const src = PROCEDURAL_SOURCES['niah-long'].make();
+    expect(src.name).toBe('niah-long');
+    const counts: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      const [, user, answer] = turnsOf(src.sample(3, i));
+      const doc = /<document>\n([\s\S]*)\n<\/document>/.exec(user.content)![1];
+      expect(doc.split(answer.content).length).toBe(2);
+      const needles = (doc.match(/(The secret ingredient in the|The password of the|The best place to visit in) [^.]+\./g) ?? []).length;
+      counts.push((doc.match(/[.!?](?= |$)/g) ?? []).length - needles);
+    }
+    expect(Math.min(...counts)).toBe(20);
+    expect(Math.max(...counts)).toBe(52);
+    expect(src.sample(3, 7)).toEqual(src.sample(3, 7));
+    expect(src.sample(3, 7)).not.toEqual(shortNeedleSource(52, 'niah-short', 20).sample(3, 7));
+  });
+});
+
 describe('repeat source', () => {
   it('answers with exactly the words it was given', () => {
     const src = repeatSource(10);
@@ -65,7 +84,7 @@ describe('repeat source', () => {
   });
 
   it('is offered to --mix with where its data comes from', () => {
-    expect(Object.keys(PROCEDURAL_SOURCES).sort()).toEqual(['niah-short', 'repeat']);
+    expect(Object.keys(PROCEDURAL_SOURCES).sort()).toEqual(['niah-long', 'niah-short', 'repeat']);
     for (const p of Object.values(PROCEDURAL_SOURCES)) expect(p.make().sample(1, 0)).toHaveProperty('turns');
   });
 });
