@@ -30,3 +30,29 @@ export async function benchModel(shapes: Shape[] = BENCH_SHAPES): Promise<string
   }
   return rows.join('\n');
 }
+
+/**
+ * An agent episode's prompts (a long instruction, then one more action + observation per step) generated with a fresh
+ * prefill every step and with the previous step's KV cache reused: seconds for the episode and whether the tokens agree.
+ */
+export async function benchPrefixReuse(steps = 10, head = 600, perStep = 24): Promise<string> {
+  const rows = ['| episode (small model) | fresh prefill (s) | reused prefix (s) | speed-up | same tokens |', '| --- | --- | --- | --- | --- |'];
+  const model = createRandomModel(BENCH_SHAPES[0].config, 1, getEngine());
+  const run = (reusePrefix: boolean) => {
+    let prompt = Array.from({ length: head }, (_, i) => (i * 7) % 256);
+    const out: number[][] = [];
+    const t0 = performance.now();
+    for (let s = 0; s < steps; s++) {
+      const r = model.generate(prompt, { maxNewTokens: 8, ignoreEos: true, reusePrefix });
+      out.push(r.tokens);
+      prompt = [...prompt, ...r.tokens, ...Array.from({ length: perStep }, (_, i) => (s * 31 + i * 11) % 256)];
+    }
+    return { s: (performance.now() - t0) / 1000, out };
+  };
+  run(false); // warm-up
+  const fresh = run(false);
+  const reused = run(true);
+  rows.push(`| ${steps} steps, ${head}-token instruction, +${perStep + 8} tokens per step | ${fresh.s.toFixed(2)} | ${reused.s.toFixed(2)} | ${(fresh.s / reused.s).toFixed(1)}× | ${JSON.stringify(fresh.out) === JSON.stringify(reused.out) ? 'yes' : 'NO'} |`);
+  model.dispose();
+  return rows.join('\n');
+}

@@ -7,4 +7,4 @@ export { AWQ_ORDER, PackedWeightError, dequantizeLinear, packedQuantizationOf, u
 export { BpeTokenizer, TokenizerError, applyMerges, bytesToUnicode } from './tokenizer.js';
 export { DecoderModel, argmax } from './decoder.js';
 export { cliCommands, ModelUsageError } from './cli.js';
-export { benchModel, BENCH_SHAPES } from './bench.js';
+export { benchModel, benchPrefixReuse, BENCH_SHAPES } from './bench.js';
