@@ -577,6 +577,7 @@ export class DecoderModel implements CausalLM {
   }
 
   dispose(): void {
+    this.prefixPool.clear();
     for (const l of this.layers) l.dispose();
     this.headWeight.dispose();
   }
