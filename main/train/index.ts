@@ -32,4 +32,4 @@ export { modelCard, type CardInfo, type CardScores } from './card.js';
 export { TINY_SIZES, TRAIN_BENCH_SHAPES, benchTraining, randomBatch, trainBenchTable, type TrainBenchRow, type TrainBenchShape } from './bench.js';
 export { EVAL_TASKS, MIXTURE, buildNiahPool, buildPool, rolloutPddl, suiteSeed, type Pool } from './pool.js';
 export { DAGGER_BETA, buildDaggerPddl, daggerEpisodes, daggerSummary, type DaggerOptions, type DaggerResult } from './dagger.js';
-export { PROCEDURAL_SOURCES, pseudoWord, randomNeedle, repeatSource, shortNeedleSource } from './needles.js';
+export { PROCEDURAL_SOURCES, pseudoWord, randomNeedle, repeatSource, needleSource } from './needles.js';

@@ -70,7 +70,7 @@ function fillerVocabulary(): string[] {
  * random sentence boundary and, in a quarter of the examples, a second needle about another place (so the question's
  * key, not the needle's shape, picks the answer) → the asked needle's sentence.
  */
-export function shortNeedleSource(maxSentences = 24, name = 'niah-short', minSentences?: number): TrainingSource {
+export function needleSource(name: string, maxSentences: number, minSentences?: number): TrainingSource {
   const vocabulary = fillerVocabulary();
   return {
     name,
@@ -112,7 +112,7 @@ export function repeatSource(maxWords = 30): TrainingSource {
 
 /** The procedural sources a mixture may name beside the pools (`--mix niah-short=0.2,repeat=0.1,…`). */
 export const PROCEDURAL_SOURCES: Record<string, { make: () => TrainingSource; origin: string }> = {
-  'niah-short': { make: () => shortNeedleSource(), origin: 'NIAH prompts over 1–24 filler sentences (≈20–500 tokens), a fresh random needle per example (a second needle about another place in a quarter of them) → the asked needle' },
-  'niah-long': { make: () => shortNeedleSource(52, 'niah-long', 20), origin: 'NIAH prompts over 20–52 filler sentences (≈450–1100 tokens), a fresh random needle per example (a second needle about another place in a quarter of them) → the asked needle' },
+  'niah-short': { make: () => needleSource('niah-short', 24), origin: 'NIAH prompts over 1–24 filler sentences (≈20–500 tokens), a fresh random needle per example (a second needle about another place in a quarter of them) → the asked needle' },
+  'niah-long': { make: () => needleSource('niah-long', 52, 20), origin: 'NIAH prompts over 20–52 filler sentences (≈450–1100 tokens), a fresh random needle per example (a second needle about another place in a quarter of them) → the asked needle' },
   repeat: { make: () => repeatSource(), origin: '"Repeat these words exactly: …" over 3–30 fresh made-up words, haystack words and numbers → the same words (the copy drill behind induction heads)' },
 };

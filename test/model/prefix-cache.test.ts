@@ -50,6 +50,10 @@ describe('prefix KV cache reuse (agent episodes)', () => {
     expect(model.prefixPool.size).toBe(1);
     model.setKvTransform(undefined);
     expect(model.prefixPool.size).toBe(0);
+    model.generate(ids(30, 1), { maxNewTokens: 3, ignoreEos: true, reusePrefix: true });
+    expect(model.prefixPool.size).toBe(1);
+    model.invalidateHash(); // what a compression's in-place weight edit calls
+    expect(model.prefixPool.size).toBe(0);
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { generateNiah, type ChatTurn } from '../../main/bench/index.js';
 import { keyPhraseRecall } from '../../main/bench/tasks/niah.js';
-import { PROCEDURAL_SOURCES, randomNeedle, repeatSource, shortNeedleSource } from '../../main/train/index.js';
+import { PROCEDURAL_SOURCES, randomNeedle, repeatSource, needleSource } from '../../main/train/index.js';
 import { seededRandom } from '../../main/model/index.js';
 
 const turnsOf = (ex: unknown): ChatTurn[] => (ex as { turns: ChatTurn[] }).turns;
@@ -21,7 +21,7 @@ describe('random needles', () => {
 });
 
 describe('short-range needle source', () => {
-  const src = shortNeedleSource();
+  const src = needleSource('niah-short', 24);
 
   it('is the same example for the same (seed, index) and another for another index', () => {
     expect(src.sample(4, 17)).toEqual(src.sample(4, 17));
@@ -67,7 +67,7 @@ describe('long-range needle source', () => {
     expect(Math.min(...counts)).toBe(20);
     expect(Math.max(...counts)).toBe(52);
     expect(src.sample(3, 7)).toEqual(src.sample(3, 7));
-    expect(src.sample(3, 7)).not.toEqual(shortNeedleSource(52, 'niah-short', 20).sample(3, 7));
+    expect(src.sample(3, 7)).not.toEqual(needleSource('niah-short', 52, 20).sample(3, 7));
   });
 });
 
