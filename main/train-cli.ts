@@ -80,13 +80,14 @@ async function main(): Promise<number> {
       mix: { type: 'string' },
       'dagger-episodes': { type: 'string', default: '240' },
       'niah-per-suite': { type: 'string', default: '6' },
+      'pddl-variants': { type: 'string', default: '0' },
       'eval-only': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
     allowPositionals: false,
   });
   if (values.help) {
-    console.log('usage: train-tiny [--out DIR] [--steps N] [--seed S] [--resume] [--size tiny|small|base] [--vocab N] [--batch-tokens N] [--lr X] [--checkpoint-every N] [--checkpoint-dir DIR] [--max-minutes M] [--pool-suites N] [--niah-per-suite N] [--init MODEL_DIR] [--mix source=w,...] [--dagger-episodes N] [--check] [--skip-eval] [--eval-only]');
+    console.log('usage: train-tiny [--out DIR] [--steps N] [--seed S] [--resume] [--size tiny|small|base] [--vocab N] [--batch-tokens N] [--lr X] [--checkpoint-every N] [--checkpoint-dir DIR] [--max-minutes M] [--pool-suites N] [--niah-per-suite N] [--pddl-variants N] [--init MODEL_DIR] [--mix source=w,...] [--dagger-episodes N] [--check] [--skip-eval] [--eval-only]');
     return 0;
   }
   const int = (name: string, v: string | undefined): number => {
@@ -127,7 +128,7 @@ async function main(): Promise<number> {
     pool = { bySource: new Map(cached.bySource), goldCheck: cached.goldCheck, dropped: cached.dropped, dagger: cached.dagger };
     log(`data and tokenizer: reused ${poolFile} and ${tokFile} (${bpe.vocab.size + 3} tokens)`);
   } else {
-    const built = await buildPool(seed, int('pool-suites', values['pool-suites']), log);
+    const built = await buildPool(seed, int('pool-suites', values['pool-suites']), log, int('pddl-variants', values['pddl-variants']));
     const r = seeded(seed * 977 + 3);
     const corpus: string[] = [];
     const all = [...built.bySource.values()];
@@ -150,7 +151,7 @@ async function main(): Promise<number> {
     if (!initDir) throw new UsageError(`--mix ${DAGGER}: expected --init MODEL_DIR (its episodes are the data), found none`);
     const m = await loadModel(initDir);
     try {
-      const res = await buildDaggerPddl(seed, int('dagger-episodes', values['dagger-episodes']), new CausalLMGenerator(m), log);
+      const res = await buildDaggerPddl(seed, int('dagger-episodes', values['dagger-episodes']), new CausalLMGenerator(m), log, { pddlVariants: int('pddl-variants', values['pddl-variants']) });
       pool.bySource.set(DAGGER, res.examples);
       pool.dagger = daggerSummary(res);
     } finally {

@@ -92,7 +92,7 @@ export async function daggerEpisodes(task: EpisodeTask<TaskItem>, items: readonl
  * DAgger data from training suites (seeds suiteSeed(seed, 1000 + k), never an evaluation problem):
  * `episodes` PDDL problems taken round-robin over the domains.
  */
-export async function buildDaggerPddl(seed: number, episodes: number, generator: TextGenerator, log: (s: string) => void, opts: { beta?: number; batch?: number; signal?: AbortSignal } = {}): Promise<DaggerResult> {
+export async function buildDaggerPddl(seed: number, episodes: number, generator: TextGenerator, log: (s: string) => void, opts: { beta?: number; batch?: number; signal?: AbortSignal; pddlVariants?: number } = {}): Promise<DaggerResult> {
   const ctx: TaskContext = { similarity: new LexicalSimilarity() };
   const task = createTask('agentboard-pddl', ctx) as EpisodeTask<TaskItem>;
   const evalKeys = await evaluationKeys(ctx);
@@ -100,7 +100,7 @@ export async function buildDaggerPddl(seed: number, episodes: number, generator:
   const items: TaskItem[] = [];
   try {
     for (let k = 0; items.length < episodes && k < 200; k++) {
-      const dir = writeSuite(root, suiteSeed(seed, 1000 + k));
+      const dir = writeSuite(root, suiteSeed(seed, 1000 + k), opts.pddlVariants ?? 0);
       const loaded = await task.load(dir);
       for (const it of loaded) {
         const env = task.reset(it);

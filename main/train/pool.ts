@@ -312,10 +312,10 @@ export interface Pool {
   suiteDirs: string[];
 }
 
-export function writeSuite(root: string, seed: number): string {
+export function writeSuite(root: string, seed: number, pddlVariants = 0): string {
   const dir = join(root, `suite-${seed}`);
   const { files } = generateSuiteFiles(seed);
-  const ab = generateAgentBoard(seed, 6, 30); // more PDDL problems and tool episodes than the evaluation suite
+  const ab = generateAgentBoard(seed, 6, 30, pddlVariants); // more PDDL problems and tool episodes than the evaluation suite
   for (const [p, text] of Object.entries(ab.files)) files[`agentboard/${p}`] = text;
   for (const [p, text] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, p)), { recursive: true });
@@ -347,7 +347,8 @@ export async function evaluationKeys(ctx: TaskContext): Promise<Set<string>> {
   return keys;
 }
 
-export async function buildPool(seed: number, suites: number, log: (s: string) => void): Promise<Pool> {
+/** `pddlVariants`: random-walk PDDL problems per domain and suite besides the generator's six. */
+export async function buildPool(seed: number, suites: number, log: (s: string) => void, pddlVariants = 0): Promise<Pool> {
   const ctx: TaskContext = { similarity: new LexicalSimilarity() };
   const evalKeys = await evaluationKeys(ctx);
   const root = mkdtempSync(join(tmpdir(), 'acb-tiny-data-'));
@@ -366,7 +367,7 @@ export async function buildPool(seed: number, suites: number, log: (s: string) =
   };
   for (let k = 0; k < suites; k++) {
     const s = suiteSeed(seed, k);
-    const dir = writeSuite(root, s);
+    const dir = writeSuite(root, s, pddlVariants);
     suiteDirs.push(dir);
     const r = seeded(s);
     for (const id of EVAL_TASKS) {

@@ -7,6 +7,7 @@ import { INVALID_ACTION, parsePddlAction, PddlEnvironment, renderGoal } from '..
 import { parseToolCall, ToolEnvironment, toolOutputText, type TodoWorld } from '../../main/bench/agentboard/tools.js';
 import { BenchDataError } from '../../main/bench/errors.js';
 import { generateAgentBoard } from '../../main/bench/generators/agentboard.js';
+import { GOAL_PREDICATES } from '../../main/bench/generators/pddl-variants.js';
 import { haveSamples, samplesDir } from './helpers.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -94,6 +95,29 @@ describe('STRIPS simulator', () => {
         expect(steps, name).toBeLessThanOrEqual(30);
       }
     }
+  });
+  it('training variants: walked initial states, goals of the domain\'s goal predicates that need 1–30 actions; the generator\'s own problems unchanged', () => {
+    const plain = generateAgentBoard(20250).files;
+    const { files, counts } = generateAgentBoard(20250, 2, 6, 6);
+    expect(counts.pddl).toBe(4 * 8);
+    for (const domain of ['gripper', 'blockworld', 'barman', 'tyreworld']) {
+      const d = parseDomain(files[`pddl/${domain}/domain.pddl`]);
+      for (const k of ['01', '02']) expect(files[`pddl/${domain}/problem${k}.pddl`]).toBe(plain[`pddl/${domain}/problem${k}.pddl`]);
+      const variants = Object.keys(files).filter((f) => f.startsWith(`pddl/${domain}/variant`));
+      expect(variants.length, domain).toBe(6);
+      let moved = 0;
+      for (const name of variants) {
+        const p = parseProblem(files[name]);
+        const base = parseProblem(files[`pddl/${domain}/problem0${(Number(name.slice(-7, -5)) + 1) % 2 + 1}.pddl`]);
+        if (p.init.slice().sort().join('|') !== base.init.slice().sort().join('|')) moved++;
+        for (const g of p.goal) expect(GOAL_PREDICATES[domain], `${name}: ${g.predicate}`).toContain(g.predicate);
+        const steps = shortestPlan(new StripsWorld(d, p), 30);
+        expect(steps, name).toBeGreaterThan(0);
+        expect(steps, name).toBeLessThanOrEqual(30);
+      }
+      expect(moved, `${domain}: variants with a walked initial state`).toBeGreaterThan(0);
+    }
+    expect(generateAgentBoard(20250, 2, 6, 6).files).toEqual(files);
   });
 });
 

@@ -5,6 +5,7 @@ import { parseDomain, parseProblem, StripsWorld } from '../agentboard/pddl.js';
 import { renderGoal } from '../agentboard/pddl-env.js';
 import { toolOutputText, type AcademiaWorld, type TodoWorld } from '../agentboard/tools.js';
 import { Rng } from '../util.js';
+import { pddlVariant } from './pddl-variants.js';
 import { CITIES, ORGS, personName, TOPICS, VENUES } from './words.js';
 
 export const DOMAINS: Record<string, string> = {
@@ -269,8 +270,8 @@ export interface AgentBoardFiles {
   counts: Record<'pddl' | 'tool-query' | 'tool-operation', number>;
 }
 
-/** Paths relative to datasets/agentboard/. */
-export function generateAgentBoard(seed: number, perDomain = 2, toolEpisodes = 6): AgentBoardFiles {
+/** Paths relative to datasets/agentboard/; `variants` more PDDL problems per domain moved by random walks (training suites). */
+export function generateAgentBoard(seed: number, perDomain = 2, toolEpisodes = 6, variants = 0): AgentBoardFiles {
   const files: Record<string, string> = {};
   const pddl: AbRecord[] = [];
   let id = 0;
@@ -278,9 +279,13 @@ export function generateAgentBoard(seed: number, perDomain = 2, toolEpisodes = 6
     files[`pddl/${domain}/domain.pddl`] = DOMAINS[domain];
     const rng = new Rng(seed * 3301 + domain.length * 13 + domain.charCodeAt(0));
     const dom = parseDomain(DOMAINS[domain], domain);
-    for (let k = 0; k < perDomain; k++) {
-      const text = gen(rng, k);
-      const name = `problem${String(k + 1).padStart(2, '0')}.pddl`;
+    const bases: string[] = [];
+    const vrng = new Rng(seed * 7717 + domain.length * 31 + domain.charCodeAt(1));
+    for (let k = 0; k < perDomain + variants; k++) {
+      const text = k < perDomain ? gen(rng, k) : pddlVariant(domain, DOMAINS[domain], bases[k % bases.length], `${domain}-v${k - perDomain + 1}`, vrng);
+      if (!text) continue;
+      if (k < perDomain) bases.push(text);
+      const name = k < perDomain ? `problem${String(k + 1).padStart(2, '0')}.pddl` : `variant${String(k - perDomain + 1).padStart(2, '0')}.pddl`;
       files[`pddl/${domain}/${name}`] = text;
       const world = new StripsWorld(dom, parseProblem(text, name));
       const subgoals = renderGoal(domain, world.problem.goal);
