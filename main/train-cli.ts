@@ -188,7 +188,9 @@ async function main(): Promise<number> {
   const config: TinyConfig = initInfo ? initInfo.config : { ...size, vocabSize: encoder.vocabSize };
   if (config.vocabSize !== encoder.vocabSize) throw new UsageError(`--init: expected a tokenizer of ${config.vocabSize} tokens as its config says, found ${encoder.vocabSize}`);
   const procedural = Object.entries(PROCEDURAL_SOURCES).map(([source, p]) => ({ source, weight: mixWeights?.[source] ?? 0, origin: p.origin }));
-  const mixtureInfo = [...MIXTURE.filter((m) => pool.bySource.get(m.source)?.length).map((m) => ({ ...m, weight: mixWeights?.[m.source] ?? (mixWeights ? 0 : m.weight) })), ...procedural].filter((m) => m.weight > 0);
+  const variants = int('pddl-variants', values['pddl-variants']);
+  const withVariants = (m: { source: string; origin: string }) => (variants && (m.source === 'agentboard-pddl' || m.source === DAGGER) ? `${m.origin}; plus ${variants} random-walk variants per domain and suite (initial state moved, goal read off a later state; gripper: balls placed in rooms)` : m.origin);
+  const mixtureInfo = [...MIXTURE.filter((m) => pool.bySource.get(m.source)?.length).map((m) => ({ ...m, origin: withVariants(m), weight: mixWeights?.[m.source] ?? (mixWeights ? 0 : m.weight) })), ...procedural].filter((m) => m.weight > 0);
   const mixture: MixtureEntry[] = mixtureInfo.map((m) => ({ source: PROCEDURAL_SOURCES[m.source]?.make() ?? poolSource(m.source, pool.bySource.get(m.source)!), weight: m.weight }));
   const optim = { ...DEFAULT_OPTIM, lr: Number(values.lr), warmupSteps: int('warmup-steps', values['warmup-steps']), totalSteps: steps };
   const batchTokens = int('batch-tokens', values['batch-tokens']);
