@@ -97,6 +97,7 @@ async function main(): Promise<number> {
   };
   const seed = int('seed', values.seed);
   const steps = int('steps', values.steps);
+  const variants = int('pddl-variants', values['pddl-variants']);
   const size = SIZES[values.size!];
   if (!size) throw new UsageError(`--size: expected one of ${Object.keys(SIZES).join(', ')}, found ${JSON.stringify(values.size)}`);
   const out = resolve(values.out!);
@@ -128,7 +129,7 @@ async function main(): Promise<number> {
     pool = { bySource: new Map(cached.bySource), goldCheck: cached.goldCheck, dropped: cached.dropped, dagger: cached.dagger };
     log(`data and tokenizer: reused ${poolFile} and ${tokFile} (${bpe.vocab.size + 3} tokens)`);
   } else {
-    const built = await buildPool(seed, int('pool-suites', values['pool-suites']), log, int('pddl-variants', values['pddl-variants']));
+    const built = await buildPool(seed, int('pool-suites', values['pool-suites']), log, variants);
     const r = seeded(seed * 977 + 3);
     const corpus: string[] = [];
     const all = [...built.bySource.values()];
@@ -151,7 +152,7 @@ async function main(): Promise<number> {
     if (!initDir) throw new UsageError(`--mix ${DAGGER}: expected --init MODEL_DIR (its episodes are the data), found none`);
     const m = await loadModel(initDir);
     try {
-      const res = await buildDaggerPddl(seed, int('dagger-episodes', values['dagger-episodes']), new CausalLMGenerator(m), log, { pddlVariants: int('pddl-variants', values['pddl-variants']) });
+      const res = await buildDaggerPddl(seed, int('dagger-episodes', values['dagger-episodes']), new CausalLMGenerator(m), log, { pddlVariants: variants });
       pool.bySource.set(DAGGER, res.examples);
       pool.dagger = daggerSummary(res);
     } finally {
@@ -188,7 +189,6 @@ async function main(): Promise<number> {
   const config: TinyConfig = initInfo ? initInfo.config : { ...size, vocabSize: encoder.vocabSize };
   if (config.vocabSize !== encoder.vocabSize) throw new UsageError(`--init: expected a tokenizer of ${config.vocabSize} tokens as its config says, found ${encoder.vocabSize}`);
   const procedural = Object.entries(PROCEDURAL_SOURCES).map(([source, p]) => ({ source, weight: mixWeights?.[source] ?? 0, origin: p.origin }));
-  const variants = int('pddl-variants', values['pddl-variants']);
   const withVariants = (m: { source: string; origin: string }) => (variants && (m.source === 'agentboard-pddl' || m.source === DAGGER) ? `${m.origin}; plus ${variants} random-walk variants per domain and suite (initial state moved, goal read off a later state; gripper: balls placed in rooms)` : m.origin);
   const mixtureInfo = [...MIXTURE.filter((m) => pool.bySource.get(m.source)?.length).map((m) => ({ ...m, origin: withVariants(m), weight: mixWeights?.[m.source] ?? (mixWeights ? 0 : m.weight) })), ...procedural].filter((m) => m.weight > 0);
   const mixture: MixtureEntry[] = mixtureInfo.map((m) => ({ source: PROCEDURAL_SOURCES[m.source]?.make() ?? poolSource(m.source, pool.bySource.get(m.source)!), weight: m.weight }));
