@@ -3,19 +3,17 @@
 // transforms (SmoothQuant activations, KV cache) when a compressed folder is loaded again.
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { dequantizeLinear, packedQuantizationOf, readHeader, type CausalLM, type LinearName } from '../../model/index.js';
+import { COMPRESSION_METADATA_FILE, applyRuntime, dequantizeLinear, packedQuantizationOf, readHeader, readRuntime, type CausalLM, type LinearName } from '../../model/index.js';
 import type { ResolvedConfig } from '../config.js';
 import type { CompressionOutcome } from '../driver.js';
 import type { CompressionReport } from '../report.js';
 import { CompressionConfigError, ExportFormatError } from '../errors.js';
-import { kvQuantTransform } from '../quant/kvcache.js';
-import { perTokenActivationTransform } from '../quant/smoothquant.js';
 import { awqLinearTensors, awqQuantizationConfig, gptqLinearTensors, gptqQuantizationConfig, linearPrefix, type NamedTensor } from './formats.js';
 import { toFp16Bits } from './fp16.js';
 import { type RawTensor, bytesOf, readSafetensors, typedOf, writeSafetensors } from './safetensors.js';
 
 export type ExportFormat = 'fake' | 'gptq' | 'awq';
-export const COMPRESSION_METADATA_FILE = 'acbench_compression.json';
+export { COMPRESSION_METADATA_FILE };
 
 export interface CompressionMetadata {
   format: 'acbench-compression';
@@ -130,8 +128,7 @@ export function readCompressionMetadata(dir: string): CompressionMetadata | null
 export function restoreRuntimeTransforms(model: CausalLM): CompressionMetadata | null {
   const m = readCompressionMetadata(model.dir);
   if (!m) return null;
-  model.setActivationTransform(m.runtime.activationBits ? perTokenActivationTransform(m.runtime.activationBits) : undefined);
-  model.setKvTransform(m.runtime.kvCache ? kvQuantTransform(m.runtime.kvCache.bits, m.runtime.kvCache.groupSize) : undefined);
+  applyRuntime(model, readRuntime(model.dir));
   return m;
 }
 

@@ -5,15 +5,9 @@
 // Rounding is half-to-even and the quotient is taken in float32, as torch does, so codes match.
 // Scales are rounded to fp16 (what a GPTQ checkpoint stores), so exports unpack to the same Ŵ exactly.
 import { toFp16Scale } from '../export/fp16.js';
+import { roundHalfEven } from '../../model/index.js';
 
-/** Round half to even (banker's rounding), like torch.round. */
-export function roundHalfEven(x: number): number {
-  const f = Math.floor(x);
-  const d = x - f;
-  if (d < 0.5) return f + 0; // + 0 turns −0 into 0
-  if (d > 0.5) return f + 1;
-  return f % 2 === 0 ? f + 0 : f + 1;
-}
+export { roundHalfEven };
 
 export interface QuantParams {
   scale: number;
