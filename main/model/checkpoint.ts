@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { readConfig } from './config.js';
 import { widenHalf } from './dtype.js';
 import { dequantizeLinear, packedQuantizationOf, packedLinearCodes, type PackedQuantization, type QuantCodes } from './quantized.js';
-import { readHeader, readTensorF32, SafetensorsError, type Dtype, type SafetensorsHeader, type TensorInfo } from './safetensors.js';
+import { readHeader, readTensorF32, SafetensorsError, writeSafetensors, type Dtype, type SafetensorsHeader, type TensorInfo, type TensorToWrite } from './safetensors.js';
 import { LINEAR_NAMES, type LinearName, type ModelConfig } from './types.js';
 
 export class ModelLoadError extends Error {
@@ -73,8 +73,31 @@ function shardHeaders(dir: string): SafetensorsHeader[] {
   return files.map((f) => readHeader(join(dir, f)));
 }
 
+/**
+ * Our compressed layout's integer codes, beside the float weights (acbench-codes*.safetensors): per quantized linear
+ * `{prefix}.codes` U8 [rows, cols], `{prefix}.scales` and `{prefix}.zeros` F32 [groups, rows], `{prefix}.g_idx` I32 [cols];
+ * the metadata holds `{prefix}.bits` and `{prefix}.group_size`. What a GGUF conversion needs to write exact blocks.
+ */
+export const CODES_FILE_PREFIX = 'acbench-codes';
+
+export function writeCodesFile(file: string, records: ReadonlyMap<string, QuantCodes>): void {
+  const tensors = new Map<string, TensorToWrite>();
+  const metadata: Record<string, string> = { format: 'acbench-codes' };
+  for (const [prefix, q] of records) {
+    const groups = q.scales.length / q.rows;
+    tensors.set(`${prefix}.codes`, { dtype: 'U8', shape: [q.rows, q.cols], data: q.codes });
+    tensors.set(`${prefix}.scales`, { dtype: 'F32', shape: [groups, q.rows], data: q.scales });
+    tensors.set(`${prefix}.zeros`, { dtype: 'F32', shape: [groups, q.rows], data: q.zeros });
+    tensors.set(`${prefix}.g_idx`, { dtype: 'I32', shape: [q.cols], data: q.gIdx });
+    metadata[`${prefix}.bits`] = String(q.bits);
+    metadata[`${prefix}.group_size`] = String(q.groupSize);
+  }
+  writeSafetensors(file, tensors, metadata);
+}
+
 export class Checkpoint {
   private readonly where = new Map<string, SafetensorsHeader>();
+  private readonly codes = new Map<string, SafetensorsHeader>();
   readonly headers: SafetensorsHeader[];
   readonly packed: PackedQuantization | undefined;
 
@@ -85,6 +108,10 @@ export class Checkpoint {
     this.headers = shardHeaders(dir);
     for (const h of this.headers) for (const name of h.tensors.keys()) this.where.set(name, h);
     this.packed = packedQuantizationOf(dir);
+    for (const f of readdirSync(dir).filter((f) => f.startsWith(CODES_FILE_PREFIX) && f.endsWith('.safetensors')).sort()) {
+      const h = readHeader(join(dir, f));
+      for (const name of h.tensors.keys()) if (name.endsWith('.codes')) this.codes.set(name.slice(0, -'.codes'.length), h);
+    }
   }
 
   static open(dir: string): Checkpoint {
@@ -154,9 +181,11 @@ export class Checkpoint {
     return dequantizeLinear(this.packed, (n) => this.where.get(n), base, rows, cols);
   }
 
-  /** The integer codes of a packed linear (GPTQ / AWQ checkpoints), or undefined for a dense one. */
+  /** The integer codes of a quantized linear (GPTQ / AWQ packed tensors, or our codes file), or undefined for a dense one. */
   linearCodes(layer: number, name: LinearName): QuantCodes | undefined {
     const base = linearPrefix(layer, name);
+    const side = this.codes.get(base);
+    if (side) return readCodes(side, base, linearShape(this.config, name));
     if (this.has(`${base}.weight`) || !this.packed) return undefined;
     const [rows, cols] = linearShape(this.config, name);
     return packedLinearCodes(this.packed, (n) => this.where.get(n), base, rows, cols);
@@ -186,6 +215,24 @@ export class Checkpoint {
     }
     return h.digest('hex');
   }
+}
+
+function readCodes(h: SafetensorsHeader, prefix: string, [rows, cols]: [number, number]): QuantCodes {
+  const info = (n: string, dtype: Dtype, shape: number[]) => {
+    const t = h.tensors.get(`${prefix}.${n}`);
+    if (!t || t.dtype !== dtype || t.shape.join(',') !== shape.join(',')) throw new SafetensorsError(h.file, `${prefix}.${n}`, `expected ${dtype} ${JSON.stringify(shape)}, found ${t ? `${t.dtype} ${JSON.stringify(t.shape)}` : 'nothing'}`);
+    const bytes = new Uint8Array(t.end - t.begin);
+    readBytes(h.file, `${prefix}.${n}`, t, bytes);
+    return bytes;
+  };
+  const groups = h.tensors.get(`${prefix}.scales`)?.shape[0] ?? 0;
+  const bits = Number(h.metadata[`${prefix}.bits`]);
+  const groupSize = Number(h.metadata[`${prefix}.group_size`]);
+  if (!Number.isInteger(bits) || bits < 2 || bits > 8) throw new SafetensorsError(h.file, prefix, `expected metadata ${prefix}.bits 2–8, found ${JSON.stringify(h.metadata[`${prefix}.bits`])}`);
+  const codes = info('codes', 'U8', [rows, cols]);
+  const gIdx = new Int32Array(info('g_idx', 'I32', [cols]).buffer);
+  for (const g of gIdx) if (g < 0 || g >= groups) throw new SafetensorsError(h.file, `${prefix}.g_idx`, `expected groups in [0, ${groups}), found ${g}`);
+  return { bits, rows, cols, groupSize, codes, scales: new Float32Array(info('scales', 'F32', [groups, rows]).buffer), zeros: new Float32Array(info('zeros', 'F32', [groups, rows]).buffer), gIdx };
 }
 
 function readBytes(file: string, name: string, info: Pick<TensorInfo, 'begin' | 'end'>, target: Uint8Array): void {

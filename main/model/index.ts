@@ -7,7 +7,9 @@ export { f16ToF32, readHeader, readTensorF32, writeSafetensors, SafetensorsError
 export { AWQ_ORDER, PackedWeightError, dequantizeLinear, dequantizeCodes, packedQuantizationOf, unpackAwq, unpackBitStream, unpackGptq, type AwqTensors, type PackedQuantization, type QuantCodes } from './quantized.js';
 export { BpeTokenizer, TokenizerError, applyMerges, bytesToUnicode, type VocabularyTable } from './tokenizer.js';
 export { DecoderModel, argmax } from './decoder.js';
-export { Checkpoint, linearPrefix, linearShape, widen, type FloatDtype, type StoredValues } from './checkpoint.js';
+export { Checkpoint, linearPrefix, linearShape, widen, writeCodesFile, CODES_FILE_PREFIX, type FloatDtype, type StoredValues } from './checkpoint.js';
 export { cliCommands, ModelUsageError } from './cli.js';
 export { benchModel, benchPrefixReuse, BENCH_SHAPES } from './bench.js';
 export { applyRuntime, describeRuntime, readRuntime, roundHalfEven, quantizeRowsAbsmax, perTokenActivationTransform, quantizeKv, kvQuantTransform, COMPRESSION_METADATA_FILE, NO_RUNTIME, RuntimeMetadataError, type RuntimeTransforms } from './runtime.js';
+export { decoderGenerator } from './generation.js';
+export { RELEASE_SHAPES, writeReleaseCheckpoint, releaseTokenizerFiles, plannedTensors, type ReleaseShape } from './release-shapes.js';

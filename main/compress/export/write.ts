@@ -3,12 +3,12 @@
 // transforms (SmoothQuant activations, KV cache) when a compressed folder is loaded again.
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { COMPRESSION_METADATA_FILE, applyRuntime, dequantizeLinear, packedQuantizationOf, readHeader, readRuntime, type CausalLM, type LinearName } from '../../model/index.js';
+import { CODES_FILE_PREFIX, COMPRESSION_METADATA_FILE, applyRuntime, linearPrefix, writeCodesFile, dequantizeLinear, packedQuantizationOf, readHeader, readRuntime, type CausalLM, type LinearName } from '../../model/index.js';
 import type { ResolvedConfig } from '../config.js';
 import type { CompressionOutcome } from '../driver.js';
 import type { CompressionReport } from '../report.js';
 import { CompressionConfigError, ExportFormatError } from '../errors.js';
-import { awqLinearTensors, awqQuantizationConfig, gptqLinearTensors, gptqQuantizationConfig, linearPrefix, type NamedTensor } from './formats.js';
+import { awqLinearTensors, awqQuantizationConfig, gptqLinearTensors, gptqQuantizationConfig, type NamedTensor } from './formats.js';
 import { toFp16Bits } from './fp16.js';
 import { type RawTensor, bytesOf, readSafetensors, typedOf, writeSafetensors } from './safetensors.js';
 
@@ -58,7 +58,14 @@ export async function writeCompressedModel(model: CausalLM, outcome: Compression
   checkExportFormat(cfg, format);
   const meta = metadataOf(outcome, format);
   await model.save(outDir, { [COMPRESSION_METADATA_FILE]: JSON.stringify(meta, null, 2) });
-  if (format === 'fake') return;
+  if (format === 'fake') {
+    // the integer codes beside the float weights, so a GGUF conversion can write exact blocks
+    if (outcome.records.size) writeCodesFile(join(outDir, `${CODES_FILE_PREFIX}.safetensors`), new Map([...outcome.records].map(([key, rec]) => {
+      const [layer, name] = key.split('.') as [string, LinearName];
+      return [linearPrefix(Number(layer), name), rec];
+    })));
+    return;
+  }
   const perLinear = (layer: number, name: LinearName, bias?: Float32Array): Record<string, NamedTensor> => {
     const rec = outcome.records.get(`${layer}.${name}`);
     if (!rec) throw new ExportFormatError(`export ${format}`, `a quantization record for layer ${layer} ${name}`, 'none');
