@@ -25,7 +25,11 @@ import {
 import { runDir } from '../store/index.js';
 import type { Stage, StageContext } from './pipeline.js';
 import type { RunRequest } from './queue.js';
-import { openModel, type ModelUnderTest } from './models.js';
+import { type ModelUnderTest } from './models.js';
+import { openGeneration, preferencesFromEnv } from '../engines/index.js';
+
+/** Prompts generated side by side: the runner's batch, and llama.cpp's sequences. */
+const BENCH_BATCH = 4;
 
 const BOOTSTRAP_ITERATIONS = 1000;
 
@@ -59,13 +63,16 @@ export function evaluateStage(spec: ExperimentSpec, models: ModelUnderTest[], re
   const tasks = new Map(taskIds.map((id) => [id, createTask(id, { similarity })]));
   const perModel = new Map<string, Map<string, BenchRecord[]>>();
 
-  async function generatorFor(m: ModelUnderTest): Promise<{ generator: TextGenerator; close(): void }> {
+  async function generatorFor(m: ModelUnderTest, ctx: StageContext): Promise<{ generator: TextGenerator; close(): Promise<void> | void }> {
     if (spec.model.kind === 'endpoint' && !m.config) {
       const { baseUrl, model, apiKey } = spec.model;
       return { generator: new OpenAIEndpointGenerator({ baseUrl, model, apiKey }), close() {} };
     }
-    const model = await openModel(m.dir);
-    return { generator: new CausalLMGenerator(model), close: () => model.dispose() };
+    // llama.cpp where it computes this model exactly, else our decoder with the folder's runtime; the record says which and why
+    const gen = await openGeneration(m.dir, req.engine ?? preferencesFromEnv(), { home: req.home, owner: req.runId, sequences: BENCH_BATCH, onMessage: (msg) => ctx.message(`${m.label}: ${msg}`) });
+    const e = gen.tokens.engine;
+    ctx.record(`engine:${m.label}:${Date.now()}`, 'log', { message: `${m.label}: generating on ${e.name} (${e.device}${e.totalLayers ? `, ${e.offloadedLayers}/${e.totalLayers} layers offloaded` : ''}${e.weights ? `, ${e.weights}` : ''})${e.reason ? ` — ${e.reason}` : ''}`, config: m.label, engine: e as unknown as Record<string, unknown> });
+    return { generator: new CausalLMGenerator(gen), close: () => gen.close() };
   }
 
   return {
@@ -81,7 +88,7 @@ export function evaluateStage(spec: ExperimentSpec, models: ModelUnderTest[], re
         if (allDone) {
           for (let i = 0; i < suiteItems.total; i++) ctx.skip('resumed');
         } else {
-          const { generator, close } = await generatorFor(m);
+          const { generator, close } = await generatorFor(m, ctx);
           try {
             let lastTask = -1;
             let counted = 0;
@@ -107,7 +114,7 @@ export function evaluateStage(spec: ExperimentSpec, models: ModelUnderTest[], re
               },
             });
           } finally {
-            close();
+            await close();
           }
         }
         const byTask = new Map<string, BenchRecord[]>();
@@ -146,6 +153,7 @@ export function evaluateStage(spec: ExperimentSpec, models: ModelUnderTest[], re
             n: agg.n,
             fields: agg.fields,
             notForPublication: spec.benchmarks.limit !== undefined,
+            ...(records[0]?.engine ? { engine: records[0].engine } : {}),
           });
         }
       }
