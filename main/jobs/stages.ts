@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { ExperimentSpec, type CompressionConfig } from '../api/contract.js';
 import { BpeTokenizer, Checkpoint, loadModel, type CausalLM } from '../model/index.js';
 import { modelFolderHash } from '../engines/index.js';
-import { compressModel, loadCalibration, needsCalibration, writeCompressedModel, type CalibrationSet } from '../compress/index.js';
+import { compressToFolder, loadCalibration, needsCalibration, shouldStream, type CalibrationSet } from '../compress/index.js';
 import { analyzePair, analysisHeadline } from '../analysis/index.js';
 import { runDir } from '../store/index.js';
 import { inProcessExecutor, type Executor, type RunRequest, type StagePlanner } from './queue.js';
@@ -120,12 +120,15 @@ export const planStages: StagePlanner = (req, emitHeadline) => {
             ctx.skip(key);
             continue;
           }
-          const model = await loadModel(baseDir!); // compression edits the weights in place: start from a fresh copy
-          const outcome = await compressModel(model, m.config!, calibration, {
+          // compression edits the weights in place: start from the folder each time; layer at a time when float32 would not fit
+          const streamed = shouldStream(Checkpoint.open(baseDir!).config);
+          const model = await loadModel(baseDir!, { residency: streamed ? 'streamed' : 'resident' });
+          calibration ??= needsCalibration(m.config!.method as Parameters<typeof needsCalibration>[0]) ? loadCalibration(baseTokenizer(), spec.calibration) : undefined;
+          const outcome = await compressToFolder(model, m.config!, calibration, m.dir, 'fake', {
+            streamed,
             signal: ctx.signal,
             onProgress: (p) => ctx.message(`${m.label}: ${p.message}`),
           });
-          await writeCompressedModel(model, outcome, m.dir, 'fake');
           model.dispose();
           const [own, base] = compressionViews(m.label, outcome.report, !ctx.isDone('view:compression:base'));
           if (base) ctx.record(base.key, base.kind, base.data);
