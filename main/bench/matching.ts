@@ -77,6 +77,18 @@ export function longestIncreasingSubsequence(xs: readonly number[]): number {
   return tails.length;
 }
 
+/**
+ * The matched count of T-Eval's plan and WorfBench's node scorers: edges where weight > threshold,
+ * maximum-weight matching, then the LIS of matched gold indices in prediction order, whose table
+ * starts at 1 for every predicted step (so any non-empty prediction counts ≥ 1).
+ */
+export function matchedLis(weights: readonly (readonly number[])[], threshold: number): number {
+  const w = weights.map((row) => row.map((x) => (x > threshold ? x : 0)));
+  const gold = new Map(maxWeightMatching(w));
+  const matched = w.map((_, i) => gold.get(i)).filter((x): x is number => x !== undefined);
+  return Math.max(1, longestIncreasingSubsequence(matched));
+}
+
 /** P = count/|pred|, R = count/|gold|, F1 = 2PR/(P+R) (0 when either is 0). */
 export function prf(count: number, nPred: number, nGold: number): { precision: number; recall: number; f1: number } {
   const precision = nPred > 0 ? count / nPred : 0;

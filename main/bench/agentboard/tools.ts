@@ -1,7 +1,7 @@
 // Deterministic offline tools for AgentBoard's Tool-query and Tool-operation, with the original
 // call shape (`Action: name with Action Input: {dict}`) and observation shapes. The originals call
 // live web services; ours read a small world stored in the record (deviation `offline-tools`).
-import { parseLooseJson } from '../text.js';
+import { literalEval, toJs } from '../python.js';
 import type { Environment, StepResult } from '../types.js';
 import { isRecord } from '../util.js';
 
@@ -56,7 +56,9 @@ export function parseToolCall(text: string): { name: string; args: Record<string
   const m = /Action:\s*([A-Za-z_][\w.]*)\s*(?:with\s*Action\s*Input:\s*([\s\S]*))?$/i.exec(text.trim().split('\n')[0].trim()) ?? /^([A-Za-z_][\w.]*)\s*with\s*Action\s*Input:\s*([\s\S]*)$/i.exec(text.trim().split('\n')[0].trim());
   if (!m) return undefined;
   const raw = (m[2] ?? '{}').trim();
-  const args = raw ? parseLooseJson(raw) : {};
+  // the reference eval()s the input: Python literals, so JSON's true/false/null do not parse
+  const parsed = literalEval(raw);
+  const args = parsed === undefined ? undefined : toJs(parsed);
   if (!isRecord(args)) return undefined;
   return { name: m[1], args };
 }
