@@ -138,9 +138,11 @@ export async function runBenchmarks(opts: RunBenchmarksOptions): Promise<Benchma
   const cache = new GenerationCache(opts.cacheFile ?? `${opts.resultsFile}.cache.jsonl`);
   const ctx = { similarity, countTokens: opts.generator.countTokens?.bind(opts.generator) };
   const scores: TaskScore[] = [];
+  const dataDeviations: string[] = [];
   for (let k = 0; k < ids.length; k++) {
     const task = createTask(ids[k], ctx);
     let items: TaskItem[] = await task.load(dir);
+    dataDeviations.push(...(task.deviations?.() ?? []));
     if (opts.limit !== undefined) items = items.slice(0, Math.max(1, opts.limit));
     const records: ResultRecord[] = await runTask({
       task, items, generator: opts.generator, resultsFile: opts.resultsFile, cache, batchSize: opts.batchSize, signal: opts.signal,
@@ -156,7 +158,7 @@ export async function runBenchmarks(opts: RunBenchmarksOptions): Promise<Benchma
     suite,
     tasks: scores,
     capabilities: capabilityScores(scores),
-    deviations: deviationsFor(ids, suite, similarity),
+    deviations: [...new Set([...deviationsFor(ids, suite, similarity), ...dataDeviations])],
     limit: opts.limit,
     notForPublication: limited,
     note: limited ? `not for publication: only the first ${opts.limit} items of each task were run` : undefined,

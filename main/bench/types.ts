@@ -60,6 +60,8 @@ interface TaskBase<I extends TaskItem> {
   /** read this task's items from a suite folder (built-in datasets/ or a user folder in the same layout) */
   load(suiteDir: string): Promise<I[]>;
   settings(item: I): GenerationSettings;
+  /** deviations from the reference that depend on the loaded data (call after load) */
+  deviations?(): string[];
   /** mean the per-item fields into the task score (×100) */
   aggregate(scores: ItemScores[], items: I[]): TaskScore;
 }
