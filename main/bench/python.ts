@@ -44,6 +44,25 @@ export function npRound(x: number, decimals: number): number {
   return pyRound(x * f) / f;
 }
 
+/** Python's round(x, n) on a float: the exact binary value rounded to n decimals, halves to even. */
+export function pyRoundTo(x: number, n: number): number {
+  if (!Number.isFinite(x) || Number.isInteger(x)) return x;
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, Math.abs(x));
+  const bits = view.getBigUint64(0);
+  const e = Number((bits >> 52n) & 0x7ffn);
+  const frac = bits & ((1n << 52n) - 1n);
+  const mant = e === 0 ? frac : frac | (1n << 52n);
+  const shift = BigInt(1075 - (e === 0 ? 1 : e)); // |x| = mant / 2^shift
+  const num = mant * 10n ** BigInt(n);
+  const den = 1n << shift;
+  let q = num / den;
+  const r2 = 2n * (num % den);
+  if (r2 > den || (r2 === den && q % 2n === 1n)) q += 1n;
+  const v = Number(`${q}e-${n}`);
+  return x < 0 ? -v : v;
+}
+
 // ---------- values ----------
 
 /** A Python float (kept apart from int: str(1.0) is "1.0", str(1) is "1"). */

@@ -18,6 +18,10 @@ export type Prompt = { kind: 'chat'; turns: ChatTurn[] } | { kind: 'raw'; text: 
 export interface GenerationSettings {
   maxNewTokens: number;
   stop?: string[];
+  /** sampling temperature (default 0, greedy); a generator that cannot sample decodes greedily and says so */
+  temperature?: number;
+  /** sampling seed, so a sampled run repeats */
+  seed?: number;
 }
 
 /** Per-item score fields (0–1 each); `score` is the item's headline value. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { floatRepr, fromJs, jsonLoads, literalEval, npRound, PyDict, PyFloat, pyEquals, pyRepr, pyRound, pySplit, pyStr, pyStrip } from '../../main/bench/python.js';
+import { floatRepr, fromJs, jsonLoads, literalEval, npRound, pyRoundTo, PyDict, PyFloat, pyEquals, pyRepr, pyRound, pySplit, pyStr, pyStrip } from '../../main/bench/python.js';
 
 // Expected values: what CPython 3.11 prints for repr(ast.literal_eval(text)) / repr(json.loads(text)) ("FAIL" where it raises).
 const LITERALS: [string, string, string][] = [
@@ -70,5 +70,7 @@ describe('Python semantics', () => {
     expect(pyRound(-1.5)).toBe(-2);
     expect(npRound(0.66665, 4)).toBe(0.6666); // 0.66665·10⁴ = 6666.499999… in binary
     expect(npRound(0.83333, 4)).toBe(0.8333);
+    // Python's round(x, 2) on the exact binary value: 2.675 is 2.67499…, 0.125 is a tie → even
+    expect([2.675, 0.125, 0.375, 48.885, 1.005, 99.995].map((x) => pyRoundTo(x, 2))).toEqual([2.67, 0.12, 0.38, 48.88, 1, 100]);
   });
 });
