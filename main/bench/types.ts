@@ -95,6 +95,8 @@ export interface EpisodeStep {
   action: string;
   observation: string;
   progress: number;
+  /** the environment ended the episode at this step (AgentBoard's tools: a finish action) */
+  done?: boolean;
 }
 
 export interface EpisodeTask<I extends TaskItem = TaskItem> extends TaskBase<I> {

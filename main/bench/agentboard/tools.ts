@@ -175,23 +175,28 @@ export class ToolEnvironment implements Environment {
     if (this.subgoals.length === 0) return 0;
     return this.subgoals.filter((g) => this.recorded.has(g)).length / this.subgoals.length;
   }
+  /** academia_env/todo_env.step: after a call that raised no error, an action mentioning "finish" or "Finish" ends the episode. */
   step(action: string): StepResult {
     if (this.finished) return { observation: 'The task is finished.', progress: this.progress(), done: true };
     const call = parseToolCall(action);
     if (!call) return { observation: 'ERROR | Invalid action format. Use: Action: tool_name with Action Input: {"arg": value}', progress: this.progress(), done: false };
+    const finishing = action.includes('Finish') || action.includes('finish');
     if (call.name === 'finish') {
       const ans = call.args.answer;
-      this.recorded.add(toolOutputText(ans === undefined ? '' : typeof ans === 'string' ? ans : ans));
+      this.recorded.add(toolOutputText(ans === undefined ? '' : ans));
       this.finished = true;
       return { observation: 'The task is finished.', progress: this.progress(), done: true };
     }
     const fn = this.tools[call.name];
-    if (!fn) return { observation: `ERROR | There is no tool named ${call.name}.`, progress: this.progress(), done: false };
+    if (!fn) {
+      this.finished = finishing;
+      return { observation: `ERROR | There is no tool named ${call.name}.`, progress: this.progress(), done: finishing };
+    }
     try {
       const out = toolOutputText(fn(call.args));
       this.recorded.add(out);
-      const p = this.progress();
-      return { observation: out, progress: p, done: false };
+      this.finished = finishing;
+      return { observation: out, progress: this.progress(), done: finishing };
     } catch (e) {
       if (e instanceof ToolError) return { observation: `ERROR | ${e.message}`, progress: this.progress(), done: false };
       throw e;
