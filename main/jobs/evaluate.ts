@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import type { ExperimentSpec } from '../api/contract.js';
 import {
   CausalLMGenerator,
+  DEVIATION_NOTES,
+  deviationsFor,
   OpenAIEndpointGenerator,
   LexicalSimilarity,
   compareRuns,
@@ -62,6 +64,7 @@ export function evaluateStage(spec: ExperimentSpec, models: ModelUnderTest[], re
   const similarity = new LexicalSimilarity();
   const tasks = new Map(taskIds.map((id) => [id, createTask(id, { similarity })]));
   const perModel = new Map<string, Map<string, BenchRecord[]>>();
+  const deviationGenerator = new Map<string, TextGenerator>();
 
   async function generatorFor(m: ModelUnderTest, ctx: StageContext): Promise<{ generator: TextGenerator; close(): Promise<void> | void }> {
     if (spec.model.kind === 'endpoint' && !m.config) {
@@ -89,6 +92,7 @@ export function evaluateStage(spec: ExperimentSpec, models: ModelUnderTest[], re
           for (let i = 0; i < suiteItems.total; i++) ctx.skip('resumed');
         } else {
           const { generator, close } = await generatorFor(m, ctx);
+          deviationGenerator.set(m.label, generator);
           try {
             let lastTask = -1;
             let counted = 0;
@@ -148,6 +152,9 @@ export function evaluateStage(spec: ExperimentSpec, models: ModelUnderTest[], re
             config: m.label,
             capability: task.capability,
             metric: agg.metric,
+            // where this task's numbers depart from the reference scorer, with what each label means
+            deviations: [...new Set([...deviationsFor([taskId], spec.benchmarks.suite ?? 'builtin', similarity, deviationGenerator.get(m.label)), ...(task.deviations?.() ?? [])])].map((label) => ({ label, note: DEVIATION_NOTES[label] ?? label })),
+            similarity: similarity.id,
             score: agg.score / 100,
             ci95: records.length > 1 ? bootstrapHeadline(task, items, scores, spec.seed) : null,
             n: agg.n,
