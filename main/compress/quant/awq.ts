@@ -215,12 +215,12 @@ export interface AwqLayerReport {
 export function awqLayer(layer: DecoderLayer, o: AwqLayerOptions, beforeLinear?: (name: LinearName) => void): AwqLayerReport {
   const { engine } = o;
   const W = (n: LinearName) => layer.linear(n).weight;
-  const reference = o.sampleInputs.map((s) => layer.forward(s.hidden, s.positions));
+  const reference = o.sampleInputs.map((s) => layer.forward(s.hidden, s.positions)!);
   const layerMse = (names: LinearName[], trial: Matrix[]): number => {
     const saved = names.map((n) => layer.linear(n));
     names.forEach((n, i) => layer.setLinear(n, { weight: trial[i], bias: saved[i].bias }));
     let e = 0;
-    o.sampleInputs.forEach((s, i) => (e += mse(layer.forward(s.hidden, s.positions), reference[i])));
+    o.sampleInputs.forEach((s, i) => (e += mse(layer.forward(s.hidden, s.positions)!, reference[i])));
     names.forEach((n, i) => layer.setLinear(n, saved[i]));
     return e / o.sampleInputs.length;
   };
