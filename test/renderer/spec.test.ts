@@ -51,7 +51,7 @@ describe('validateForm', () => {
   it('refuses two configurations with the same label', () => {
     const r = validateForm({ ...demoStudyForm(), compressions: [defaultConfig('gptq'), defaultConfig('gptq')] });
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.errors['compressions.1.label']).toMatch(/both labelled "GPTQ-W4"/);
+    if (!r.ok) expect(r.errors['compressions.1.label']).toMatch(/configuration 1 is labelled "GPTQ-W4" too/);
   });
   it('fills each configuration label so the service can echo it in records', () => {
     const r = validateForm({ ...demoStudyForm(), compressions: [{ method: 'awq', bits: 4 }] });
