@@ -8,6 +8,7 @@ import { PlotPreview } from './PlotPreview.js';
 import { dataUrlToBytes, IMAGE_PRESETS, imageSize, setPngDpi } from '../export/image.js';
 import { downloadBlob, slug } from '../export/download.js';
 import { api } from '../api/client.js';
+import { ErrorBoundary } from './ErrorBoundary.js';
 
 let plotlyPromise: Promise<PlotlyStatic> | null = null;
 export function loadPlotly(): Promise<PlotlyStatic> {
@@ -96,8 +97,21 @@ async function printCard(card: HTMLElement, widthMm: number): Promise<void> {
   }
 }
 
-/** A titled chart with its export controls. */
-export function ChartCard({ title, figure, testId, height, note }: { title: string; figure: Figure; testId?: string; height?: number; note?: string }) {
+/**
+ * A titled chart with its export controls, behind its own error boundary: the figure is built inside it (from `build`,
+ * again when `deps` change), so a chart that cannot be built or drawn says so and its neighbours stay.
+ */
+export function ChartCard(props: { title: string; build: () => Figure; deps: readonly unknown[]; testId?: string; height?: number; note?: string }) {
+  return (
+    <ErrorBoundary what={`The chart “${props.title}”`}>
+      <ChartBody {...props} />
+    </ErrorBoundary>
+  );
+}
+
+function ChartBody({ title, build, deps, testId, height, note }: { title: string; build: () => Figure; deps: readonly unknown[]; testId?: string; height?: number; note?: string }) {
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const figure = useMemo(build, deps);
   const [preset, setPreset] = useState<string>('single');
   const [dpi, setDpi] = useState(300);
   const [busy, setBusy] = useState(false);
