@@ -5,7 +5,8 @@ import type { Table } from '../export/tables.js';
 import type { CapabilityRow } from './drops.js';
 import { CAPABILITY_ORDER, configOrder } from './drops.js';
 import type { Recommendation } from './recommend.js';
-import { formatBytes } from './memory.js';
+import { byteUnit, formatBytes } from './memory.js';
+import { previewTicks } from './preview.js';
 import { BASE, type EnergyHistogram, type ErankValue, type NiahCell, type TaskScore, type TopkPoint } from './types.js';
 
 /** Okabe & Ito (2008), colour-blind safe; black is kept for the base model. */
@@ -255,27 +256,66 @@ export interface BudgetPoint {
   source: string;
 }
 
-/** Score vs weight memory (GiB), one trace per source × capability (the study's Figure 7). */
+/** Marker shapes of the sources on the budget chart: this run first, then each paper model. */
+const SOURCE_SYMBOLS = ['circle', 'diamond', 'square', 'triangle-up', 'triangle-down', 'pentagon', 'hexagon', 'star', 'cross', 'x', 'hourglass', 'bowtie', 'triangle-left', 'triangle-right', 'star-square', 'star-diamond'];
+const compact = (v: number) => String(+v.toPrecision(3));
+
+/** Tick values 1-2-5 × 10^k inside [lo, hi] (every digit when fewer than three fall inside), for a log axis of any scale. */
+export function logTicks(lo: number, hi: number): number[] {
+  const within = (digits: number[]) => {
+    const out: number[] = [];
+    for (let k = Math.floor(Math.log10(lo)); k <= Math.ceil(Math.log10(hi)); k++) for (const d of digits) if (d * 10 ** k >= lo * (1 - 1e-9) && d * 10 ** k <= hi * (1 + 1e-9)) out.push(+(d * 10 ** k).toPrecision(12));
+    return out;
+  };
+  const coarse = within([1, 2, 5]);
+  return coarse.length >= 3 ? coarse : within([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+}
+
+/**
+ * Score vs weight memory for one capability (the study's Figure 7). Memory in the binary unit of the largest point, on
+ * a log axis when the points span a factor of 8 or more (model sizes), else a linear axis from 0, with explicit ticks so
+ * labels show at any scale. Colour = configuration (as on every chart), marker = source; names in the legend and the
+ * hover, not on the points (they collide where configurations take the same memory).
+ */
 export function budgetFigure(pointsIn: readonly BudgetPoint[]): Figure {
-  const groups = [...new Set(pointsIn.map((p) => `${p.source}\u0000${p.capability}`))];
-  const data: Trace[] = groups.map((g, i) => {
-    const [source, capability] = g.split('\u0000');
-    const mine = pointsIn.filter((p) => p.source === source && p.capability === capability);
-    return {
-      type: 'scatter',
-      // labels on the points while they stay readable; beyond that, in the hover only
-      mode: pointsIn.length <= 20 ? 'markers+text' : 'markers',
-      name: `${source} · ${capabilityName(capability)}`,
-      x: mine.map((p) => p.memoryBytes / 2 ** 30),
-      y: mine.map((p) => points(p.score)),
-      text: mine.map((p) => p.config),
-      textposition: 'top center',
-      textfont: { size: 9 },
-      marker: { color: OKABE_ITO[i % 7], size: 8, symbol: source.startsWith('Paper') ? ['diamond-open', 'square-open', 'triangle-up-open', 'cross-open'][Math.floor(i / 7) % 4] : 'circle' },
-      hovertemplate: `%{text}<br>%{x:.2f} GiB${mine.some((p) => p.estimated) ? ' (estimated)' : ''}<br>%{y:.2f} points<extra></extra>`,
-    };
-  });
-  return { data, layout: baseLayout({ xaxis: axis('weight memory (GiB)', { type: 'log', dtick: 1 }), yaxis: axis('score (points)') }) };
+  const bytes = pointsIn.map((p) => p.memoryBytes);
+  const unit = byteUnit(Math.max(...bytes, 1));
+  const values = bytes.map((b) => b / unit.bytes);
+  const lo = Math.min(...values), hi = Math.max(...values);
+  const log = lo > 0 && hi / lo >= 8;
+  const tickvals = log ? logTicks(lo / 1.25, hi * 1.25) : previewTicks(0, hi * 1.05);
+  const xaxis = log
+    ? axis(`weight memory (${unit.name}, log scale)`, { type: 'log', tickvals, ticktext: tickvals.map(compact), range: [Math.log10(lo / 1.25), Math.log10(hi * 1.25)], zeroline: false })
+    : axis(`weight memory (${unit.name})`, { tickvals, ticktext: tickvals.map(compact), range: [0, tickvals[tickvals.length - 1] * 1.02] });
+  const configs = configOrder(pointsIn);
+  const idx = seriesIndex(configs);
+  const sources = [...new Set(pointsIn.map((p) => p.source))];
+  const symbol = (source: string) => SOURCE_SYMBOLS[sources.indexOf(source) % SOURCE_SYMBOLS.length];
+  // past the seven colours, open markers tell a configuration from the one sharing its colour
+  const open = (config: string) => ((idx.get(config) ?? 0) >= 7 ? '-open' : '');
+  const data: Trace[] = [];
+  for (const source of sources)
+    for (const config of configs) {
+      const mine = pointsIn.filter((p) => p.source === source && p.config === config);
+      if (!mine.length) continue;
+      data.push({
+        type: 'scatter',
+        mode: 'markers',
+        name: `${source} · ${config}`,
+        legendgroup: config,
+        showlegend: false,
+        x: mine.map((p) => p.memoryBytes / unit.bytes),
+        y: mine.map((p) => points(p.score)),
+        marker: { color: colourFor(config, idx.get(config) ?? 0), size: 9, symbol: symbol(source) + open(config), line: { color: '#000', width: 0.5 } },
+        hovertemplate: `${source}<br>${config}<br>%{x:.3g} ${unit.name}${mine.some((p) => p.estimated) ? ' (estimated)' : ''}<br>%{y:.1f} points<extra></extra>`,
+      });
+    }
+  // legend-only entries (no points): one per configuration in its colour, one per source in its shape when there are several
+  const legend: Trace[] = [
+    ...configs.map((config): Trace => ({ type: 'scatter', mode: 'markers', name: config, legendgroup: config, x: [null], y: [null], hoverinfo: 'skip', marker: { color: colourFor(config, idx.get(config) ?? 0), size: 9, symbol: 'circle' + open(config) } })),
+    ...(sources.length > 1 ? sources.map((source): Trace => ({ type: 'scatter', mode: 'markers', name: source, x: [null], y: [null], hoverinfo: 'skip', marker: { color: '#777', size: 9, symbol: symbol(source) } })) : []),
+  ];
+  return { data: [...data, ...legend], layout: baseLayout({ xaxis, yaxis: axis('score (points)', { range: [-3, 103] }), margin: { l: 60, r: 16, t: 48, b: 56 } }) };
 }
 
 // --- tables --------------------------------------------------------------------------------------
