@@ -335,6 +335,10 @@ export type AcbenchApi = { [N in CallName]: (input: CallInput<N>) => Promise<Cal
 /** The renderer's Content-Security-Policy, sent by the web shell and by the Electron session alike. */
 export const CONTENT_SECURITY_POLICY =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+/** The same policy for index.html's <meta> (a copy for pages opened without the header): a <meta> policy ignores frame-ancestors and logs an error for it, so the header alone carries it. */
+export const META_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.split('; ')
+  .filter((d) => !d.startsWith('frame-ancestors '))
+  .join('; ');
 
 /** The record kinds a results dashboard loads at once (per-item records wait for the drill-down). */
 export const DASHBOARD_KINDS = ['score', 'analysis', 'compression', 'stage', 'log'] as const;
