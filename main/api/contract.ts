@@ -208,6 +208,8 @@ export const TaskInfo = z.object({
   benchmark: z.string(),
   metric: z.string(),
   items: z.number().int(),
+  /** the group names a spec's task list may use for this task ("longbench", "agentboard-tool", "real-world", …) */
+  aliases: z.array(z.string()).default([]),
 });
 export type TaskInfo = z.infer<typeof TaskInfo>;
 

@@ -8,6 +8,14 @@ export interface TaskInfo {
   name: string;
   capability: Capability;
   help: string;
+  /** group names a spec may use for this task (the service's list says; "longbench" covers longbench-single-doc, …) */
+  aliases?: string[];
+}
+
+/** The listed tasks a spec's task list selects, by id or by a group name (the demo names "longbench", "agentboard-tool"). */
+export function selectedTasks(selection: readonly string[], tasks: readonly TaskInfo[]): Set<string> {
+  const wanted = new Set(selection.map((t) => t.trim().toLowerCase()));
+  return new Set(tasks.filter((t) => wanted.has(t.id) || (t.aliases ?? []).some((a) => wanted.has(a))).map((t) => t.id));
 }
 
 /** Built-in tasks until the service exposes its own list (a `listTasks` call). */

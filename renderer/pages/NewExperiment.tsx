@@ -3,7 +3,7 @@
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { CompressionMethod, type CompressionConfig, type ExperimentSpec } from '../../main/api/contract.js';
 import { api, describeError, NotAvailableYetError } from '../api/client.js';
-import { CAPABILITIES, configLabel, defaultConfig, demoStudyForm, methodName, PRUNE_METHODS, QUANT_METHODS, TASKS, validateForm, type FieldErrors, type FormState, type TaskInfo } from '../experiment/spec.js';
+import { CAPABILITIES, configLabel, defaultConfig, demoStudyForm, methodName, PRUNE_METHODS, QUANT_METHODS, selectedTasks, TASKS, validateForm, type FieldErrors, type FormState, type TaskInfo } from '../experiment/spec.js';
 import { navigate } from '../router.js';
 import { useStudio } from '../state.js';
 
@@ -227,7 +227,7 @@ export function NewExperimentPage() {
   const calibration = { source: 'builtin', samples: 128, seqlen: 512, seed: 0, ...form.calibration };
   const benchmarks = { suite: 'builtin', tasks: [] as string[], ...form.benchmarks };
   const analysis = { enabled: true, sequences: 16, seqlen: 128, ...form.analysis };
-  const selected = new Set(benchmarks.tasks ?? []);
+  const selected = selectedTasks(benchmarks.tasks ?? [], tasks);
 
   const submit = async (start: boolean) => {
     setSubmitError(null);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ExperimentSpec } from '../../main/api/contract.js';
 import { PRESETS } from '../../main/api/presets.js';
-import { capabilityOfTask, configLabel, defaultConfig, demoStudyCompressions, demoStudyForm, TASKS, validateForm } from '../../renderer/experiment/spec.js';
+import { capabilityOfTask, configLabel, defaultConfig, demoStudyCompressions, demoStudyForm, selectedTasks, TASKS, validateForm } from '../../renderer/experiment/spec.js';
+import { builtinTasks } from '../../main/host.js';
 import { expectedPhrase } from '../../renderer/experiment/issues.js';
 
 describe('configLabel', () => {
@@ -33,6 +34,17 @@ describe('Demo study preset', () => {
     // editing the form never changes the shared preset
     demoStudyForm().compressions!.pop();
     expect(demoStudyForm().compressions).toHaveLength(12);
+  });
+});
+
+describe('the task picker', () => {
+  it('shows every task the demo selects by group name ("longbench", "agentboard-tool") as selected, from the service’s own list', () => {
+    const tasks = builtinTasks();
+    const picked = selectedTasks(demoStudyForm().benchmarks!.tasks!, tasks);
+    expect([...picked].sort()).toEqual(tasks.map((t) => t.id).sort()); // the demo runs every capability: every listed task
+    expect([...selectedTasks(['longbench'], tasks)].every((id) => id.startsWith('longbench-'))).toBe(true);
+    expect(selectedTasks(['agentboard-tool'], tasks)).toEqual(new Set(['agentboard-tool-query', 'agentboard-tool-operation']));
+    expect(selectedTasks(['t-eval'], TASKS)).toEqual(new Set(['t-eval'])); // the built-in fallback list
   });
 });
 
