@@ -62,7 +62,9 @@ export function Plot({ figure, height = 360, testId, label }: { figure: Figure; 
 
 export async function exportFigure(figure: Figure, name: string, kind: 'png' | 'svg', widthMm: number, dpi: number): Promise<void> {
   const Plotly = await loadPlotly();
-  const size = imageSize(widthMm, dpi, 0.68);
+  // a figure that sets its own height (the per-task heatmap: a row per task) keeps it, so no row label is thinned out
+  const width = imageSize(widthMm, dpi).width;
+  const size = imageSize(widthMm, dpi, Math.max(0.68, typeof figure.layout.height === 'number' ? figure.layout.height / width : 0));
   const layout = { ...figure.layout, width: size.width, height: size.height, autosize: false, font: { ...(figure.layout.font as object), size: 9 }, legend: { ...(figure.layout.legend as object), font: { size: 8 } } };
   if (kind === 'svg') {
     const url = await Plotly.toImage({ data: figure.data, layout }, { format: 'svg', width: size.width, height: size.height, scale: 1 });
