@@ -358,7 +358,7 @@ function Dashboard({ source, overlay, paper, papers, items }: { source: Source; 
                   <input type="checkbox" checked={regressionsOnly} onChange={(e) => setRegressionsOnly(e.target.checked)} data-testid="regressions-only" /> Regressions only (base right, compressed wrong)
                 </label>
                 <span className="muted small">
-                  {counts.regressions} regressions, {counts.improvements} improvements of {counts.compared} items compared
+                  {counts.regressions} regression{counts.regressions === 1 ? '' : 's'}, {counts.improvements} improvement{counts.improvements === 1 ? '' : 's'} of {counts.compared} item{counts.compared === 1 ? '' : 's'} compared
                 </span>
               </div>
               <div className="table-scroll tall">
