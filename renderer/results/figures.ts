@@ -138,7 +138,11 @@ export function radarFigure(capScores: readonly { config: string; capability: st
       const [x, y] = radarXY(RADAR_LABEL_R, k, n);
       return { x: round3(x), y: round3(y), text: capabilityTick(c), showarrow: false, font: { size: 11 }, xanchor: Math.abs(x) < 1 ? 'center' : x > 0 ? 'left' : 'right' };
     }),
-    ...RADAR_RINGS.map((ring) => ({ x: 2, y: ring, text: String(ring), showarrow: false, font: { size: 9, color: '#555' }, xanchor: 'left', yanchor: 'bottom' })),
+    // ring values half-way between the first two spokes, clear of the capability labels at the spokes' ends
+    ...RADAR_RINGS.map((ring) => {
+      const [x, y] = radarXY(ring, 0.5, n >= 3 ? n : 4);
+      return { x: round3(x), y: round3(y), text: String(ring), showarrow: false, font: { size: 9, color: '#555' }, xanchor: 'left', yanchor: 'bottom' };
+    }),
   ];
   const hidden = { visible: false, range: [-140, 140], fixedrange: true };
   return {
@@ -180,7 +184,8 @@ export function taskHeatmapFigure(scores: readonly TaskScore[], mode: 'score' | 
         colorbar: { title: { text: mode === 'score' ? 'points' : 'Δ points' } },
         hovertemplate: '%{y}<br>%{x}: %{z:.2f}<extra></extra>',
         // numbers in the cells while they stay legible
-        ...(m.rows.length * m.configs.length <= 300 ? { texttemplate: '%{z:.1f}', textfont: { size: 10 } } : {}),
+        // whole points in the cells while they stay legible (they fit a column at 89 mm; the table and the hover keep two decimals)
+        ...(m.rows.length * m.configs.length <= 300 ? { texttemplate: '%{z:.0f}', textfont: { size: 10 } } : {}),
         xgap: 1,
         ygap: 1,
       },

@@ -50,6 +50,10 @@ describe('other figures', () => {
     expect(series[0].x).toEqual([0, 0, 0]);
     expect(series[0].y).toEqual([80, -50, 80]);
     expect((fig.layout.annotations as { text: string }[]).slice(0, 2).map((a) => a.text)).toEqual(['Action<br>execution', 'Workflow<br>generation']);
+    // ring values sit between spokes, never on the top spoke where the first capability's label is
+    const rings = (fig.layout.annotations as { text: string; x: number; y: number }[]).filter((a) => /^\d+$/.test(a.text));
+    expect(rings.map((r) => r.text)).toEqual(['20', '40', '60', '80', '100']);
+    for (const r of rings) expect(r.x).toBeGreaterThan(r.text === '20' ? 5 : 20);
   });
   it('places a four-spoke radar point at r·(sin θ, cos θ), clockwise from the top', () => {
     const [x, y] = radarXY(50, 1, 4);
