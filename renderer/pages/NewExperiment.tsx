@@ -1,5 +1,5 @@
 // New experiment: model source, compression configurations, calibration, benchmarks, analysis.
-// Validated with the contract's ExperimentSpec schema; submit creates the experiment and starts a run.
+// Every rule runs as the form changes: the contract's ExperimentSpec schema, then the service's preflight problems, each at its field.
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { CompressionMethod, type CompressionConfig, type ExperimentSpec } from '../../main/api/contract.js';
 import { api, describeError, NotAvailableYetError } from '../api/client.js';

@@ -314,6 +314,14 @@ describe('the researcher’s path through the UI (web shell, Chromium)', () => {
     const labels = await table.locator('tbody tr td:first-child').allTextContents();
     expect(labels).toEqual(expect.arrayContaining([`${state.fullName} · base`, `${state.fullName} · GPTQ-W4`, `${state.fullName} · Wanda-2:4`, 'walk partial · base', 'walk partial · RTN-W4']));
     expect(await page.locator('main').innerText()).not.toMatch(BAD_TEXT);
+    // a long page: the dark sidebar runs its whole height, and its links stay in view when scrolled to the end
+    const [pageHeight, sidebarHeight] = await page.evaluate(() => [document.documentElement.scrollHeight, document.querySelector('nav.sidebar')!.getBoundingClientRect().height]);
+    expect(pageHeight).toBeGreaterThan(1000 * 1.5);
+    expect(sidebarHeight).toBeGreaterThanOrEqual(pageHeight - 1);
+    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+    const link = (await page.getByTestId('nav-history').boundingBox())!; // relative to the viewport (1000 px high)
+    expect(link.y).toBeGreaterThanOrEqual(0);
+    expect(link.y + link.height).toBeLessThanOrEqual(1000);
     await page.screenshot({ path: join(SCREENSHOTS, 'walk-compare.png'), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
