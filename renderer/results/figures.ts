@@ -83,7 +83,8 @@ export function dropBarsFigure(rows: readonly CapabilityRow[], overlay: readonly
   const paper = configOrder(overlay).filter((c) => c !== BASE);
   return {
     data: [...traceFor(own, rows, '', '', 0), ...traceFor(paper, overlay, `${overlayName} · `, '/', 0)],
-    layout: baseLayout({ barmode: 'group', xaxis: axis('', { tickangle: 0, automargin: true }), yaxis: axis('Δ vs base (points)', { automargin: true }) }),
+    // the legend names the series even when there is one (Plotly hides a lone trace's legend)
+    layout: baseLayout({ showlegend: true, barmode: 'group', xaxis: axis('', { tickangle: 0, automargin: true }), yaxis: axis('Δ vs base (points)', { automargin: true }) }),
   };
 }
 
@@ -227,7 +228,7 @@ export function lineFigure(pointsIn: readonly TopkPoint[], xTitle: string, yTitl
     const mine = pointsIn.filter((p) => p.config === config).sort((a, b) => a.x - b.x);
     return { type: 'scatter', mode: 'lines+markers', name: config, x: mine.map((p) => p.x), y: mine.map((p) => p.consistency), line: { color: colourFor(config, i), width: 1.5, dash: dashFor(config, i) } };
   });
-  return { data, layout: baseLayout({ xaxis: axis(xTitle), yaxis: axis(yTitle, { range: [0, 1.02] }) }) };
+  return { data, layout: baseLayout({ showlegend: true, xaxis: axis(xTitle), yaxis: axis(yTitle, { range: [0, 1.02] }) }) };
 }
 
 export function energyFigure(hists: readonly EnergyHistogram[]): Figure {
@@ -240,7 +241,7 @@ export function energyFigure(hists: readonly EnergyHistogram[]): Figure {
     const total = h.counts.reduce((a, b) => a + b, 0) || 1;
     return { type: 'bar', name: config, x: centres, y: h.counts.map((c) => c / total), opacity: 0.55, marker: { color: colourFor(config, i) } };
   });
-  return { data, layout: baseLayout({ barmode: 'overlay', bargap: 0, xaxis: axis('energy'), yaxis: axis('fraction of tokens') }) };
+  return { data, layout: baseLayout({ showlegend: true, barmode: 'overlay', bargap: 0, xaxis: axis('energy'), yaxis: axis('fraction of tokens') }) };
 }
 
 export function erankFigure(values: readonly ErankValue[]): Figure {

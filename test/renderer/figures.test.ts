@@ -32,6 +32,11 @@ describe('dropBarsFigure', () => {
     expect(fig.data[1].error_y).toBeUndefined();
     expect(fig.data[1].y).toEqual([null, -30]);
   });
+  it('names a lone configuration in the legend (Plotly hides the legend of a single trace by default)', () => {
+    const one = dropBarsFigure(capabilityDrops([s('base', 'action', 't-eval', 0.8), s('RTN-W4', 'action', 't-eval', 0.8)]));
+    expect(one.data.map((t) => t.name)).toEqual(['RTN-W4']);
+    expect(one.layout.showlegend).toBe(true);
+  });
   it('uses the Okabe–Ito palette and hatches the overlay', () => {
     expect((fig.data[0].marker as { color: string }).color).toBe(OKABE_ITO[0]);
     expect((fig.data[2].marker as { pattern?: { shape: string } }).pattern?.shape).toBe('/');
