@@ -282,7 +282,7 @@ describe('the researcher’s path through the UI (web shell, Chromium)', () => {
     state.partialRun = await runToEnd(page);
     expect(errors).toEqual([]);
     await page.close();
-    await walk(env.browser(), { name: 'partial', hash: `#/results/${state.partialRun}`, charts: { overview: ['drop-chart', 'radar-chart'], tasks: ['task-heatmap'], niah: ['niah-base', 'niah-compressed'], budget: ['budget-chart'] } });
+    await walk(env.browser(), { name: 'partial', hash: `#/results/${state.partialRun}`, charts: { overview: ['drop-chart', 'radar-chart'], tasks: ['task-heatmap'], niah: ['niah-base', 'niah-compressed'], budget: ['budget-chart'] }, exports: { 'drop-chart': ['RTN-W4', 'Action'], 'budget-chart': ['base', 'RTN-W4'] } });
   }, 300_000);
 
   it('walks a paper experiment, and a compared pair (the run with the paper overlaid; two runs side by side in History)', async (ctx) => {
