@@ -191,7 +191,7 @@ export function taskHeatmapFigure(scores: readonly TaskScore[], mode: 'score' | 
         ygap: 1,
       },
     ],
-    layout: baseLayout({ margin: { l: 220, r: 16, t: 16, b: 100 }, yaxis: { automargin: true, autorange: 'reversed' }, xaxis: { tickangle: -35 }, height: Math.max(320, 22 * m.rows.length + 140) }),
+    layout: baseLayout({ margin: { l: 220, r: 16, t: 16, b: 100 }, yaxis: { automargin: true, autorange: 'reversed' }, xaxis: { tickangle: -35, automargin: true }, height: Math.max(320, 22 * m.rows.length + 140) }),
   };
 }
 
@@ -249,7 +249,8 @@ export function erankFigure(values: readonly ErankValue[]): Figure {
   const idx = seriesIndex(configs);
   return {
     data: [{ type: 'bar', x: configs, y: configs.map((c) => values.find((v) => v.config === c)!.erank), marker: { color: configs.map((c) => colourFor(c, idx.get(c) ?? 0)), line: { color: '#000', width: 0.5 } } }],
-    layout: baseLayout({ xaxis: axis('', { tickangle: -35 }), yaxis: axis('effective rank (ERank)') }),
+    // automargin: slanted configuration names get the room they need (they were cut at the bottom)
+    layout: baseLayout({ xaxis: axis('', { tickangle: -35, automargin: true }), yaxis: axis('effective rank (ERank)') }),
   };
 }
 

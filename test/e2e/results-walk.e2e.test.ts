@@ -98,6 +98,18 @@ async function walk(browser: Browser, w: Walk): Promise<void> {
       const id = await plot.getAttribute('data-testid');
       await expect.poll(() => plot.getAttribute('data-ready'), { timeout: 30_000, message: `${w.name} · ${tab}: ${id} drawn` }).toBe('true');
       expect(await plot.locator('.main-svg .trace, .main-svg .hm, .main-svg image').count(), `${w.name} · ${tab}: ${id} has traces`).toBeGreaterThan(0);
+      // readable: every tick label, axis title and legend entry lies inside the chart (none cut at an edge)
+      const clipped = await plot.evaluate((el) => {
+        const box = el.querySelector('.main-svg')!.getBoundingClientRect();
+        return [...el.querySelectorAll('.xtick text, .ytick text, .g-xtitle text, .g-ytitle text, .legendtext')]
+          .filter((t) => (t.textContent ?? '').trim() && (t as SVGGraphicsElement).getBoundingClientRect().width > 0)
+          .filter((t) => {
+            const r = t.getBoundingClientRect();
+            return r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 || r.bottom > box.bottom + 1;
+          })
+          .map((t) => t.textContent);
+      });
+      expect(clipped, `${w.name} · ${tab}: ${id} labels cut at the chart's edge`).toEqual([]);
     }
     if (tab === 'items' && w.hash.startsWith('#/results/run-')) {
       // a run's items load when the tab opens: base and compressed outputs paired, the counter says how many
