@@ -242,6 +242,23 @@ function Dashboard({ source, overlay, paper, papers, items }: { source: Source; 
           </ul>
         </div>
       ) : null}
+      {v.engines.length ? (
+        <details className="notice" data-testid="engines">
+          <summary>
+            Generated on{' '}
+            {[...new Set(v.engines.map((e) => `${e.engine}, ${e.device}`))].join('; ')}
+          </summary>
+          <ul className="small">
+            {v.engines.map((e) => (
+              <li key={e.config}>
+                <strong>{e.config}</strong>: {e.engine} on {e.device}
+                {e.weights ? `, ${e.weights}` : ''}
+                {e.reason ? ` — ${e.reason}` : ''}
+              </li>
+            ))}
+          </ul>
+        </details>
+      ) : null}
       <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} className="tabpanel">
         <ErrorBoundary key={`${source.key}/${tab}`} what={`The ${TABS.find((t) => t[0] === tab)?.[1] ?? tab} view`}>
         {tab === 'overview' ? (
