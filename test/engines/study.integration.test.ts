@@ -8,6 +8,7 @@ import { inProcessExecutor } from '../../main/jobs/index.js';
 import { planStages } from '../../main/jobs/stages.js';
 import { llamaCppBinding } from '../../main/engines/index.js';
 import { RELEASE_SHAPES, writeReleaseCheckpoint } from '../../main/model/index.js';
+import { prepareEngine } from '../../main/tensor/index.js';
 import type { Experiment, ResultRecord } from '../../main/api/contract.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -17,6 +18,7 @@ if (!available) console.log(`[skipped] study on llama.cpp: ${(binding as Error).
 
 describe.runIf(available)('a study on a 0.5B-shaped checkpoint', () => {
   it('generates the base on llama.cpp (GGUF BF16) and SmoothQuant W8A8 on the reference decoder, recording both', async () => {
+    await prepareEngine(); // the run worker's backend (wasm), not the plain-JS fallback a bare test process has
     const home = tempDir();
     const modelDir = join(home, 'qwen2.5-0.5b-1layer');
     writeReleaseCheckpoint(modelDir, RELEASE_SHAPES['qwen2.5-0.5b'], { layers: 1 });
@@ -34,7 +36,7 @@ describe.runIf(available)('a study on a 0.5B-shaped checkpoint', () => {
     const run = (await service.dispatch('startRun', { experimentId: exp.id })) as { id: string };
     await service.idle();
     const { run: summary, records } = (await service.dispatch('getRunResults', { runId: run.id, limit: 10000 })) as { run: { status: string; error?: string }; records: ResultRecord[] };
-    console.log(records.filter((r) => r.kind === 'stage').map((r) => `${r.data.stage} ${Number(r.data.wallS).toFixed(1)} s`).join(', '));
+    console.log(`stages: ${records.filter((r) => r.kind === 'stage').map((r) => `${r.data.stage} ${Number(r.data.wallS).toFixed(1)} s`).join(', ')}`);
     expect(summary.error).toBeUndefined();
     expect(summary.status).toBe('done');
     const engineOf = (config: string) => records.find((r) => r.kind === 'score' && r.data.config === config && r.data.engine)?.data.engine as { name: string; device: string; weights?: string; reason?: string };
