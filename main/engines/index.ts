@@ -1,6 +1,7 @@
 // Door of main/engines: which engine generates for a model folder, and opening it. llama.cpp runs every model it
 // represents exactly (dense F32/F16/BF16 weights, quantization codes as Q8_0/Q4_0/Q4_1 blocks); our decoder runs the
 // rest (SmoothQuant's W8A8 activations, simulated KV-cache quantization, dynamic NTK rope) and is the reference.
+import { freemem } from 'node:os';
 import { BpeTokenizer, Checkpoint, decoderGenerator, parameterCountOf, describeRuntime, loadModel, readRuntime, type EngineInfo, type ModelConfig, type TokenGenerator, type Tokenizer } from '../model/index.js';
 import { cachedGguf, CLI_OWNER, folderHash, releaseGgufOwner } from './llamacpp/cache.js';
 import { llamaCppSupport } from './llamacpp/convert.js';
@@ -91,6 +92,19 @@ export interface OpenOptions {
 const KV_BUDGET_FRACTION = 0.25;
 
 /**
+ * llama.cpp's KV cache for a context: F32 keys and values keep it closest to the reference decoder; F16 when F32 would
+ * take more than a quarter of free memory; and one sequence instead of one per batched episode when even F16 would (the
+ * tokens are the same, an episode's next step just prefills its whole prompt again).
+ */
+export function kvPlan(c: ModelConfig, contextSize: number, sequences: number, freeBytes: number): { kvCache: 'F32' | 'F16'; sequences: number; bytes: number } {
+  const perSequence = (bytesPerValue: number) => 2 * c.numLayers * c.numKvHeads * c.headDim * bytesPerValue * contextSize;
+  const budget = KV_BUDGET_FRACTION * freeBytes;
+  if (perSequence(4) * sequences <= budget) return { kvCache: 'F32', sequences, bytes: perSequence(4) * sequences };
+  if (perSequence(2) * sequences <= budget) return { kvCache: 'F16', sequences, bytes: perSequence(2) * sequences };
+  return { kvCache: 'F16', sequences: 1, bytes: perSequence(2) };
+}
+
+/**
  * llama.cpp threads: ACBENCH_THREADS, else one for models under 100 M parameters (their products are too small to
  * split, and a second thread waiting at every barrier costs more than it brings), else every core.
  */
@@ -117,12 +131,8 @@ export async function openGeneration(dir: string, prefs: GenerationPreferences, 
     try {
       const tokenizer = opts.tokenizer ?? BpeTokenizer.fromDir(dir);
       const entry = cachedGguf(opts.home, dir, 'auto', opts.owner ?? CLI_OWNER, () => opts.onMessage?.(`converting ${dir} to GGUF for llama.cpp`));
-      const sequences = Math.max(1, opts.sequences ?? 1);
       const contextSize = Math.min(opts.contextTokens ?? contextWindow, contextWindow);
-      // F32 keys and values keep llama.cpp closest to the reference; F16 when that would take too much memory
-      const kvF32 = 2 * config.numLayers * config.numKvHeads * config.headDim * 4 * contextSize * sequences;
-      const { freemem } = await import('node:os');
-      const kvCache = kvF32 <= KV_BUDGET_FRACTION * freemem() ? 'F32' : 'F16';
+      const { kvCache, sequences } = kvPlan(config, contextSize, Math.max(1, opts.sequences ?? 1), freemem());
       const model = await LlamaCppModel.open(entry.file, tokenizer, config, { gpu: prefs.gpu, contextSize, sequences, kvCache, threads: llamaThreads(config), weights: `GGUF ${entry.conversion.mainType}` });
       model.engine.reason = choice.reason;
       return { tokenizer, tokens: model, config, id: `model:${entry.hash}@llama.cpp/${entry.conversion.mainType}`, contextWindow, close: () => model.dispose() };
