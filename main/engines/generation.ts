@@ -85,6 +85,27 @@ export interface OpenOptions {
 
 const KV_BUDGET_FRACTION = 0.25;
 
+/** Models whose float32 GGUF is at most this size generate from float32 weights (see ggufTargetFor). */
+export const F32_GGUF_LIMIT_BYTES = 2 ** 30;
+
+/**
+ * The GGUF a model generates from. llama.cpp multiplies BF16/F16 weights with activations rounded to 16 bits and Q4/Q8
+ * blocks with activations quantized to 8 bits, where our decoder keeps float32 activations. Small models (float32 GGUF
+ * ≤ 1 GiB) therefore run from float32 weights, computing what the reference computes; larger ones keep their file dtype
+ * or exact blocks, so a 7B model fits. The rule depends on the model's size only, so a base model and its compressions
+ * run at the same precision, and the engine record names the weights' type.
+ */
+export function ggufTargetFor(c: ModelConfig): 'f32' | 'auto' {
+  return parameterCountOf(c) * 4 <= F32_GGUF_LIMIT_BYTES ? 'f32' : 'auto';
+}
+
+/** What llama.cpp's products do to the activations for a weight type, for the engine record. */
+export function activationNote(mainType: string): string {
+  if (mainType === 'F32') return '';
+  if (mainType === 'F16' || mainType === 'BF16') return ` (activations rounded to ${mainType} in its products)`;
+  return ' (activations quantized to 8 bits in its products)';
+}
+
 /**
  * llama.cpp's KV cache for a context: F32 keys and values keep it closest to the reference decoder; F16 when F32 would
  * take more than a quarter of free memory; and one sequence instead of one per batched episode when even F16 would (the
@@ -124,10 +145,11 @@ export async function openGeneration(dir: string, prefs: GenerationPreferences, 
   if (choice.engine === 'llama.cpp') {
     try {
       const tokenizer = opts.tokenizer ?? BpeTokenizer.fromDir(dir);
-      const entry = cachedGguf(opts.home, dir, 'auto', opts.owner ?? CLI_OWNER, () => opts.onMessage?.(`converting ${dir} to GGUF for llama.cpp`));
+      const target = ggufTargetFor(config);
+      const entry = cachedGguf(opts.home, dir, target, opts.owner ?? CLI_OWNER, () => opts.onMessage?.(`converting ${dir} to GGUF for llama.cpp`));
       const contextSize = Math.min(opts.contextTokens ?? contextWindow, contextWindow);
       const { kvCache, sequences } = kvPlan(config, contextSize, Math.max(1, opts.sequences ?? 1), freemem());
-      const model = await LlamaCppModel.open(entry.file, tokenizer, config, { gpu: prefs.gpu, contextSize, sequences, kvCache, threads: llamaThreads(config), weights: `GGUF ${entry.conversion.mainType}` });
+      const model = await LlamaCppModel.open(entry.file, tokenizer, config, { gpu: prefs.gpu, contextSize, sequences, kvCache, threads: llamaThreads(config), weights: `GGUF ${entry.conversion.mainType}${activationNote(entry.conversion.mainType)}` });
       model.engine.reason = choice.reason;
       return { tokenizer, tokens: model, config, id: `model:${entry.hash}@llama.cpp/${entry.conversion.mainType}`, contextWindow, close: () => model.dispose() };
     } catch (e) {
