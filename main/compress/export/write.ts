@@ -137,7 +137,8 @@ export function restoreRuntimeTransforms(model: CausalLM): CompressionMetadata |
 
 /**
  * Dequantize every packed linear of a GPTQ or AWQ export folder: prefix → W [out, in] (float32).
- * The round-trip check: these equal the fake-quant weights the compressed model ran with.
+ * The round-trip check: the codes are the ones the compressed model ran with, the scales rounded to fp16 (AWQ: exact;
+ * GPTQ/RTN: within 2⁻¹¹·|ŵ| of the fake-quant weights, whose scales are float32 as in the references).
  */
 export function readQuantizedLinears(dir: string): Map<string, { rows: number; cols: number; data: Float32Array }> {
   const q = packedQuantizationOf(dir);
