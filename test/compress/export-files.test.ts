@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compressModel } from '../../main/compress/driver.js';
 import { hashTokenIds, type CalibrationSet } from '../../main/compress/calibration.js';
@@ -77,7 +77,18 @@ describe('export folders', () => {
     const meta = restoreRuntimeTransforms(fresh);
     expect(meta!.method).toBe('smoothquant');
     expect(fresh.activation).toBeDefined();
+    expect(fresh.output).toBeDefined();
     expect(fresh.kv).toBeDefined();
+    expect(meta!.runtime).toEqual({ activationBits: 8, bmmInputBits: 8, kvCache: { bits: 8, groupSize: -1 } });
+    // a folder written before the BMM-input field existed restores what it was evaluated with: no output transform
+    const old = { ...meta!, runtime: { activationBits: 8, kvCache: null } };
+    const oldDir = tempDir('acb-old-');
+    writeFileSync(join(oldDir, COMPRESSION_METADATA_FILE), JSON.stringify(old));
+    const older = new MiniModel(shape);
+    older.dir = oldDir;
+    restoreRuntimeTransforms(older);
+    expect(older.activation).toBeDefined();
+    expect(older.output).toBeUndefined();
     const plain = new MiniModel(shape);
     plain.dir = tempDir('acb-plain-');
     expect(restoreRuntimeTransforms(plain)).toBeNull();

@@ -9,7 +9,7 @@ import type { CompressionOutcome } from '../driver.js';
 import type { CompressionReport } from '../report.js';
 import { CompressionConfigError, ExportFormatError } from '../errors.js';
 import { kvQuantTransform } from '../quant/kvcache.js';
-import { perTokenActivationTransform } from '../quant/smoothquant.js';
+import { perTokenActivationTransform, perTokenProjectionOutputTransform } from '../quant/smoothquant.js';
 import { awqLinearTensors, awqQuantizationConfig, gptqLinearTensors, gptqQuantizationConfig, linearPrefix, type NamedTensor } from './formats.js';
 import { toFp16Bits } from './fp16.js';
 import { type RawTensor, bytesOf, readSafetensors, typedOf, writeSafetensors } from './safetensors.js';
@@ -24,7 +24,12 @@ export interface CompressionMetadata {
   export: ExportFormat;
   config: ResolvedConfig;
   /** what the runtime must apply at inference for the numbers to mean what they say */
-  runtime: { activationBits: number | null; kvCache: { bits: number; groupSize: number } | null };
+  runtime: {
+    activationBits: number | null;
+    /** bits of the q/k/v projection outputs (attention BMM inputs), per token; absent in folders written before it existed */
+    bmmInputBits?: number | null;
+    kvCache: { bits: number; groupSize: number } | null;
+  };
   report: CompressionReport;
 }
 
@@ -49,7 +54,7 @@ export function metadataOf(outcome: CompressionOutcome, format: ExportFormat): C
     method: r.method,
     export: format,
     config: r.config,
-    runtime: { activationBits: r.activations?.bits ?? null, kvCache: r.kvCache },
+    runtime: { activationBits: r.activations?.bits ?? null, bmmInputBits: r.activations?.bmmInputs ? r.activations.bits : null, kvCache: r.kvCache },
     report: r,
   };
 }
@@ -124,13 +129,14 @@ export function readCompressionMetadata(dir: string): CompressionMetadata | null
 }
 
 /**
- * After loading a compressed folder: re-install SmoothQuant's per-token activation quantization and the
+ * After loading a compressed folder: re-install SmoothQuant's per-token activation (and attention BMM input) quantization and the
  * KV-cache quantization recorded in acbench_compression.json. Returns the metadata (null for a plain model).
  */
 export function restoreRuntimeTransforms(model: CausalLM): CompressionMetadata | null {
   const m = readCompressionMetadata(model.dir);
   if (!m) return null;
   model.setActivationTransform(m.runtime.activationBits ? perTokenActivationTransform(m.runtime.activationBits) : undefined);
+  model.setOutputTransform(m.runtime.bmmInputBits ? perTokenProjectionOutputTransform(m.runtime.bmmInputBits) : undefined);
   model.setKvTransform(m.runtime.kvCache ? kvQuantTransform(m.runtime.kvCache.bits, m.runtime.kvCache.groupSize) : undefined);
   return m;
 }

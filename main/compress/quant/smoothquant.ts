@@ -2,10 +2,11 @@
 //   s_j = max|X_j|^α / (max_i |W_ij|)^(1−α)   (both clamped ≥ 1e−5; weights = all linears fed by the norm)
 //   γ ← γ/s;  W[:, j] ← W[:, j]·s_j          — exact: (x/s)·(W·diag s)ᵀ = x·Wᵀ.
 // Then simulated W8A8: weights per output row ŵ = round(W/Δ)·Δ, Δ = max|W_row|/127; activations per token
-// at every forward, Δ_t = max|x_t|/127 (dynamic), range ±127.
+// at every forward, Δ_t = max|x_t|/127 (dynamic), range ±127; and, as smoothquant's ppl_eval.py evaluates
+// (quantize_bmm_input=True), the q/k/v projection outputs too — the inputs of attention's two BMMs — per token, before rotary.
 import type { Matrix } from '../../tensor/index.js';
 import { matrix } from '../../tensor/index.js';
-import type { ActivationTransform } from '../../model/index.js';
+import type { ActivationTransform, ProjectionOutputTransform } from '../../model/index.js';
 import { roundHalfEven } from './minmax.js';
 
 /** Running max|x_j| per input channel. */
@@ -65,4 +66,9 @@ export function quantizeRowsAbsmax(x: Matrix, bits = 8): Matrix {
 /** Dynamic per-token 8-bit activation quantization for every block linear's input. */
 export function perTokenActivationTransform(bits = 8): ActivationTransform {
   return (_name, input) => quantizeRowsAbsmax(input, bits);
+}
+
+/** Dynamic per-token 8-bit quantization of the q/k/v projection outputs (the attention BMM inputs), before rotary. */
+export function perTokenProjectionOutputTransform(bits = 8): ProjectionOutputTransform {
+  return (_name, output) => quantizeRowsAbsmax(output, bits);
 }
