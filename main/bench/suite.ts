@@ -81,7 +81,8 @@ export interface BenchmarkRunResult {
 
 /** What each deviation label means (shown in the UI next to results that carry it). */
 export const DEVIATION_NOTES: Record<string, string> = {
-  'lexical-sim': 'T-Eval and WorfBench compare texts with an offline lexical similarity (TF-IDF cosine over words and character 3-grams) instead of all-mpnet-base-v2 sentence embeddings.',
+  'lexical-sim': 'T-Eval and WorfBench compare texts with an offline lexical similarity (TF-IDF cosine over words and character 3-grams) instead of all-mpnet-base-v2 sentence embeddings (give a sentence-transformers folder with --similarity-model DIR or the spec\'s benchmarks.similarityModel).',
+  'other-sentence-encoder': 'T-Eval and WorfBench compare texts with the cosine of a sentence-transformers model other than all-mpnet-base-v2 (the originals\' encoder).',
   'offline-tools': 'AgentBoard Tool-query and Tool-operation use deterministic offline tools with the original call and output shapes instead of live web services.',
   'agentboard-history-window': 'AgentBoard prompts keep the last 6 steps of history (the original drops the oldest steps when the context is full).',
   'niah-key-phrase-recall': 'Needle in a Haystack is scored by key-phrase recall (0–1), not by an LLM judge (1–10).',

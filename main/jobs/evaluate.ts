@@ -6,14 +6,15 @@ import type { ExperimentSpec } from '../api/contract.js';
 import {
   CausalLMGenerator,
   OpenAIEndpointGenerator,
-  LexicalSimilarity,
   compareRuns,
+  deviationsFor,
   createTask,
   readResults,
   resolveTaskIds,
   runBenchmarks,
   resolveSuiteDir,
   niahHeatmap,
+  selectSimilarity,
   type BenchTask,
   type Capability,
   type ItemScores,
@@ -21,6 +22,7 @@ import {
   type ResultRecord as BenchRecord,
   type TaskItem,
   type TextGenerator,
+  type TextSimilarity,
 } from '../bench/index.js';
 import { runDir } from '../store/index.js';
 import type { Stage, StageContext } from './pipeline.js';
@@ -55,8 +57,10 @@ function itemsOf(records: BenchRecord[]): TaskItem[] {
 export function evaluateStage(spec: ExperimentSpec, models: ModelUnderTest[], req: RunRequest, emitHeadline: (h: Record<string, number>) => void): Stage {
   const taskIds = resolveTaskIds(spec.benchmarks.tasks);
   const evalDir = join(runDir(req.home, req.runId), 'eval');
-  const similarity = new LexicalSimilarity();
-  const tasks = new Map(taskIds.map((id) => [id, createTask(id, { similarity })]));
+  // T-Eval / WorfBench similarity (the spec's sentence-transformers folder, else the labelled lexical fallback) and the
+  // tasks scoring with it: made when the stage starts, so a missing encoder folder fails the run there
+  let similarity: TextSimilarity;
+  let tasks: Map<string, BenchTask>;
   const perModel = new Map<string, Map<string, BenchRecord[]>>();
 
   async function generatorFor(m: ModelUnderTest): Promise<{ generator: TextGenerator; close(): void }> {
@@ -72,6 +76,8 @@ export function evaluateStage(spec: ExperimentSpec, models: ModelUnderTest[], re
     name: 'evaluate',
     total: models.length * taskIds.length,
     async run(ctx: StageContext) {
+      similarity = await selectSimilarity(spec.benchmarks.similarityModel);
+      tasks = new Map(taskIds.map((id) => [id, createTask(id, { similarity })]));
       // one unit per item per model: the benchmark runner's progress drives the count
       const suiteItems = await countItems(spec, taskIds, tasks);
       ctx.setTotal(models.length * suiteItems.total);
@@ -146,6 +152,9 @@ export function evaluateStage(spec: ExperimentSpec, models: ModelUnderTest[], re
             n: agg.n,
             fields: agg.fields,
             notForPublication: spec.benchmarks.limit !== undefined,
+            // which similarity scored this task, and the deviations it carries (lexical-sim without a sentence encoder)
+            similarity: similarity.id,
+            deviations: deviationsFor([taskId], spec.benchmarks.suite, similarity),
           });
         }
       }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   EncoderLoadError,
@@ -9,29 +9,9 @@ import {
   cosineSimilarity,
   erf,
   relativePositionBucket,
-  writeSafetensors,
-  type TensorToWrite,
 } from '../../main/model/index.js';
 import { tempDir } from '../helpers/tmp.js';
-
-// ---- a tokenizer.json in the Hugging Face layout -------------------------------------------------------------------
-
-const WORDS = ['the', 'quick', 'brown', 'fox', 'jump', '##s', 'over', 'lazy', 'dog', 'un', '##aff', '##able', 'cafe', ',', '!', '.', 'a', 'b', '##c', '中', '文', 'hello', 'world', '$', 'x'];
-
-function tokenizerJson(kind: 'bert' | 'mpnet', extra: Record<string, unknown> = {}): Record<string, unknown> {
-  const specials = kind === 'bert' ? ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'] : ['<s>', '<pad>', '</s>', '<unk>', '[UNK]', '<mask>'];
-  const vocab = Object.fromEntries([...specials, ...WORDS].map((w, i) => [w, i]));
-  return {
-    version: '1.0',
-    added_tokens: specials.map((content, id) => ({ id, content, single_word: false, lstrip: content === '<mask>', rstrip: false, normalized: false, special: true })),
-    normalizer: { type: 'BertNormalizer', clean_text: true, handle_chinese_chars: true, strip_accents: null, lowercase: true },
-    pre_tokenizer: { type: 'BertPreTokenizer' },
-    post_processor: kind === 'bert' ? { type: 'TemplateProcessing', single: [{ SpecialToken: { id: '[CLS]', type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: { id: '[SEP]', type_id: 0 } }], pair: [], special_tokens: { '[CLS]': { id: '[CLS]', ids: [2], tokens: ['[CLS]'] }, '[SEP]': { id: '[SEP]', ids: [3], tokens: ['[SEP]'] } } } : { type: 'RobertaProcessing', sep: ['</s>', 2], cls: ['<s>', 0], trim_offsets: true, add_prefix_space: false },
-    decoder: { type: 'WordPiece', prefix: '##', cleanup: true },
-    model: { type: 'WordPiece', unk_token: '[UNK]', continuing_subword_prefix: '##', max_input_chars_per_word: 100, vocab },
-    ...extra,
-  };
-}
+import { tokenizerJson, writeEncoderFolder, type Spec, type Weights } from './encoder-fixture.js';
 
 describe('WordPiece tokenizer (tokenizer.json)', () => {
   const bert = WordPieceTokenizer.fromJson(tokenizerJson('bert'));
@@ -98,83 +78,6 @@ describe('erf', () => {
     for (const [x, v] of table) expect(Math.abs(erf(x) - v)).toBeLessThan(1e-13);
   });
 });
-
-// ---- a random sentence-transformers folder and an independent float64 forward ---------------------------------------
-
-interface Spec {
-  kind: 'bert' | 'mpnet';
-  hidden: number;
-  heads: number;
-  layers: number;
-  intermediate: number;
-  positions: number;
-  pooling: Record<string, boolean>;
-  normalize: boolean;
-}
-
-type Weights = Map<string, { shape: number[]; data: Float64Array }>;
-
-/** Writes modules.json, config.json, sentence_bert_config.json, tokenizer.json, model.safetensors, 1_Pooling, 2_Normalize. */
-function writeEncoderFolder(dir: string, s: Spec, seed: number): Weights {
-  let state = seed >>> 0;
-  const rand = () => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32 - 0.5);
-  const vocabSize = (s.kind === 'bert' ? 5 : 6) + WORDS.length;
-  const H = s.hidden;
-  const w: Weights = new Map();
-  const put = (name: string, shape: number[], scale = 0.4, offset = 0) => {
-    // float32-representable values, so both forwards start from the same numbers
-    const data = Float64Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => Math.fround(offset + scale * rand()));
-    w.set(name, { shape, data });
-  };
-  put('embeddings.word_embeddings.weight', [vocabSize, H], 1);
-  put('embeddings.position_embeddings.weight', [s.positions, H], 0.5);
-  if (s.kind === 'bert') put('embeddings.token_type_embeddings.weight', [2, H], 0.5);
-  put('embeddings.LayerNorm.weight', [H], 0.4, 1);
-  put('embeddings.LayerNorm.bias', [H], 0.2);
-  for (let l = 0; l < s.layers; l++) {
-    const p = `encoder.layer.${l}`;
-    const names = s.kind === 'bert'
-      ? { q: `${p}.attention.self.query`, k: `${p}.attention.self.key`, v: `${p}.attention.self.value`, o: `${p}.attention.output.dense`, ln: `${p}.attention.output.LayerNorm` }
-      : { q: `${p}.attention.attn.q`, k: `${p}.attention.attn.k`, v: `${p}.attention.attn.v`, o: `${p}.attention.attn.o`, ln: `${p}.attention.LayerNorm` };
-    for (const n of [names.q, names.k, names.v, names.o]) {
-      put(`${n}.weight`, [H, H], 1.2);
-      put(`${n}.bias`, [H], 0.2);
-    }
-    put(`${names.ln}.weight`, [H], 0.4, 1);
-    put(`${names.ln}.bias`, [H], 0.2);
-    put(`${p}.intermediate.dense.weight`, [s.intermediate, H], 1);
-    put(`${p}.intermediate.dense.bias`, [s.intermediate], 0.2);
-    put(`${p}.output.dense.weight`, [H, s.intermediate], 0.8);
-    put(`${p}.output.dense.bias`, [H], 0.2);
-    put(`${p}.output.LayerNorm.weight`, [H], 0.4, 1);
-    put(`${p}.output.LayerNorm.bias`, [H], 0.2);
-  }
-  if (s.kind === 'mpnet') put('encoder.relative_attention_bias.weight', [32, s.heads], 2);
-  put('pooler.dense.weight', [H, H]); // present in real checkpoints, unused by sentence-transformers
-  put('pooler.dense.bias', [H]);
-  mkdirSync(dir, { recursive: true });
-  const tensors = new Map<string, TensorToWrite>();
-  for (const [name, t] of w) tensors.set(name, { dtype: 'F32', shape: t.shape, data: Float32Array.from(t.data) });
-  writeSafetensors(join(dir, 'model.safetensors'), tensors, { format: 'pt' });
-  const config: Record<string, unknown> = {
-    architectures: [s.kind === 'bert' ? 'BertModel' : 'MPNetModel'], model_type: s.kind, hidden_size: H, num_hidden_layers: s.layers, num_attention_heads: s.heads,
-    intermediate_size: s.intermediate, hidden_act: 'gelu', layer_norm_eps: s.kind === 'bert' ? 1e-12 : 1e-5, max_position_embeddings: s.positions, vocab_size: vocabSize,
-    ...(s.kind === 'bert' ? { type_vocab_size: 2, position_embedding_type: 'absolute' } : { relative_attention_num_buckets: 32 }),
-  };
-  writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
-  writeFileSync(join(dir, 'tokenizer.json'), JSON.stringify(tokenizerJson(s.kind)));
-  writeFileSync(join(dir, 'sentence_bert_config.json'), JSON.stringify({ max_seq_length: s.kind === 'bert' ? s.positions : s.positions - 2, do_lower_case: false }));
-  const modules = [
-    { idx: 0, name: '0', path: '', type: 'sentence_transformers.models.Transformer' },
-    { idx: 1, name: '1', path: '1_Pooling', type: 'sentence_transformers.models.Pooling' },
-    ...(s.normalize ? [{ idx: 2, name: '2', path: '2_Normalize', type: 'sentence_transformers.models.Normalize' }] : []),
-  ];
-  writeFileSync(join(dir, 'modules.json'), JSON.stringify(modules));
-  mkdirSync(join(dir, '1_Pooling'), { recursive: true });
-  writeFileSync(join(dir, '1_Pooling', 'config.json'), JSON.stringify({ word_embedding_dimension: H, ...s.pooling }));
-  if (s.normalize) mkdirSync(join(dir, '2_Normalize'), { recursive: true });
-  return w;
-}
 
 /** erf by Simpson's rule on 2/√π·e^(−t²) (independent of the series / continued fraction under test). */
 function erfSimpson(x: number): number {

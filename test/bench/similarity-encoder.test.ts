@@ -1,0 +1,73 @@
+import { describe, expect, it, vi } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { EncoderSimilarity, LexicalSimilarity, cliCommands, selectSimilarity } from '../../main/bench/index.js';
+import { SentenceEncoder, cosineSimilarity } from '../../main/model/index.js';
+import { writeEncoderFolder, type Spec } from '../model/encoder-fixture.js';
+import { haveSamples, samplesDir } from './helpers.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const spec: Spec = { kind: 'mpnet', hidden: 16, heads: 4, layers: 1, intermediate: 32, positions: 40, pooling: { pooling_mode_mean_tokens: true }, normalize: true };
+
+const run = async (name: string, argv: string[]): Promise<{ code: number; out: string; err: string }> => {
+  let out = '';
+  let err = '';
+  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
+  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
+  try {
+    return { code: await cliCommands.find((c) => c.name === name)!.run(argv), out, err };
+  } finally {
+    o.mockRestore();
+    e.mockRestore();
+  }
+};
+
+describe('choosing the sentence similarity', () => {
+  const dir = join(tempDir('acb-sim-'), 'tiny-mpnet');
+  writeEncoderFolder(dir, spec, 21);
+
+  it('without a folder: the lexical fallback, labelled lexical-sim', async () => {
+    const s = await selectSimilarity();
+    expect(s).toBeInstanceOf(LexicalSimilarity);
+    expect(s.deviation).toBe('lexical-sim');
+  });
+
+  it('with a sentence-transformers folder: cosine of its embeddings, independent of the other strings in a call', async () => {
+    const s = await selectSimilarity(dir);
+    expect(s).toBeInstanceOf(EncoderSimilarity);
+    expect(s.id).toBe('sentence-transformers:tiny-mpnet');
+    expect(s.deviation).toBe('other-sentence-encoder'); // not all-mpnet-base-v2
+    const enc = SentenceEncoder.load(dir);
+    const a = 'the quick brown fox';
+    const b = 'hello world';
+    const m = s.matrix([a], [b]);
+    expect(m[0][0]).toBeCloseTo(cosineSimilarity(enc.encodeOne(a), enc.encodeOne(b)), 6);
+    expect(s.matrix([a, 'the lazy dog'], ['x', b])[0][1]).toBe(m[0][0]);
+    expect(s.matrix([a], [a])[0][0]).toBeCloseTo(1, 6);
+  });
+
+  it('a folder named all-mpnet-base-v2 with that architecture carries no deviation', () => {
+    const enc = { dir: '/models/all-mpnet-base-v2', config: { modelType: 'mpnet', hiddenSize: 768, numLayers: 12 }, encodeOne: () => new Float32Array(1) } as unknown as SentenceEncoder;
+    expect(new EncoderSimilarity(enc).deviation).toBeUndefined();
+    const other = { ...enc, dir: '/models/all-MiniLM-L6-v2', config: { modelType: 'bert', hiddenSize: 384, numLayers: 6 } } as unknown as SentenceEncoder;
+    expect(new EncoderSimilarity(other).deviation).toBe('other-sentence-encoder');
+  });
+
+  it('score --similarity-model: a bad folder exits 2 saying what was expected', async () => {
+    const r = await run('score', ['--benchmark', 'worfbench', '--data', 'x.json', '--predictions', 'p.jsonl', '--similarity-model', tempDir('acb-nosim-')]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--similarity-model: expected a sentence-transformers folder/);
+  });
+
+  it.skipIf(!haveSamples)('score --similarity-model scores WorfBench with the encoder: gold answers score 100, lexical-sim is gone', async () => {
+    const wf = join(samplesDir, 'worfbench/os_graph_eval.first5.json');
+    const items = JSON.parse(readFileSync(wf, 'utf8')) as { id: string; conversations: { content: string }[] }[];
+    const preds = join(tempDir('acb-simwf-'), 'wf.jsonl');
+    writeFileSync(preds, items.map((x) => JSON.stringify({ id: x.id, prediction: x.conversations[2].content })).join('\n'));
+    const r = await run('score', ['--benchmark', 'worfbench', '--data', wf, '--predictions', preds, '--similarity-model', dir, '--json']);
+    expect(r.code, r.err).toBe(0);
+    const j = JSON.parse(r.out) as { score: { score: number }; deviations: string[] };
+    expect(j.score.score).toBeCloseTo(100, 6);
+    expect(j.deviations).toEqual(['other-sentence-encoder']);
+  });
+});
