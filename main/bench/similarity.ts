@@ -88,21 +88,23 @@ export class EncoderSimilarity implements TextSimilarity {
   readonly id: string;
   readonly deviation?: string;
   private readonly cache = new Map<string, Float32Array>();
-  constructor(private readonly encoder: Pick<SentenceEncoder, 'encodeOne' | 'dir' | 'config'>) {
+  constructor(private readonly encoder: Pick<SentenceEncoder, 'encode' | 'dir' | 'config'>) {
     const name = basename(encoder.dir.replace(/[\\/]+$/, ''));
     this.id = `sentence-transformers:${name}`;
     const c = encoder.config;
     const reference = name.toLowerCase().includes(REFERENCE_SENTENCE_MODEL) && c.modelType === 'mpnet' && c.hiddenSize === 768 && c.numLayers === 12;
     if (!reference) this.deviation = 'other-sentence-encoder';
   }
-  embedding(text: string): Float32Array {
-    let e = this.cache.get(text);
-    if (!e) this.cache.set(text, (e = this.encoder.encodeOne(text)));
-    return e;
+  /** Embeddings of texts, encoding the ones not seen before in one batch. */
+  embeddings(texts: readonly string[]): Float32Array[] {
+    const fresh = [...new Set(texts.filter((t) => !this.cache.has(t)))];
+    if (fresh.length) this.encoder.encode(fresh).forEach((e, i) => this.cache.set(fresh[i], e));
+    return texts.map((t) => this.cache.get(t)!);
   }
   matrix(a: readonly string[], b: readonly string[]): number[][] {
-    const ea = a.map((t) => this.embedding(t));
-    const eb = b.map((t) => this.embedding(t));
+    const all = this.embeddings([...a, ...b]);
+    const ea = all.slice(0, a.length);
+    const eb = all.slice(a.length);
     return ea.map((x) => eb.map((y) => cosine(x, y)));
   }
 }

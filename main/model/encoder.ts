@@ -343,36 +343,54 @@ export class SentenceEncoder {
 
   /** Last hidden states [L, hidden] of one tokenized sentence. */
   tokenEmbeddings(ids: readonly number[]): Matrix {
+    return this.tokenEmbeddingsBatch([ids])[0];
+  }
+
+  /**
+   * Last hidden states of several tokenized sentences, each its own unpadded sequence: the linears run once over all
+   * sentences' rows stacked (one product per weight), attention runs per sentence.
+   */
+  tokenEmbeddingsBatch(batch: readonly (readonly number[])[]): Matrix[] {
     const c = this.config;
     const H = c.hiddenSize;
-    const L = ids.length;
     const e = this.engine;
-    const x0 = new Float32Array(L * H);
-    const offset = c.modelType === 'mpnet' ? 2 : 0; // MPNet: create_position_ids_from_input_ids → padding_idx + 1 + i
-    for (let t = 0; t < L; t++) {
-      const id = ids[t];
-      if (!Number.isInteger(id) || id < 0 || id >= c.vocabSize) throw new RangeError(`token id ${id} is outside the vocabulary (0–${c.vocabSize - 1})`);
-      const pos = t + offset;
-      for (let j = 0; j < H; j++) {
-        let v = this.wordEmbeddings[id * H + j] + this.positionEmbeddings[pos * H + j];
-        if (this.tokenTypeEmbedding) v += this.tokenTypeEmbedding[j];
-        x0[t * H + j] = v;
-      }
+    const starts: number[] = [];
+    let rows = 0;
+    for (const ids of batch) {
+      starts.push(rows);
+      rows += ids.length;
     }
-    let x = layerNorm(matrix(L, H, x0), this.embeddingNorm.gamma, this.embeddingNorm.beta, c.layerNormEps);
-    const bias = this.positionBias(L);
+    const x0 = new Float32Array(rows * H);
+    const offset = c.modelType === 'mpnet' ? 2 : 0; // MPNet: create_position_ids_from_input_ids → padding_idx + 1 + i
+    batch.forEach((ids, b) =>
+      ids.forEach((id, t) => {
+        if (!Number.isInteger(id) || id < 0 || id >= c.vocabSize) throw new RangeError(`token id ${id} is outside the vocabulary (0–${c.vocabSize - 1})`);
+        const pos = t + offset;
+        const row = (starts[b] + t) * H;
+        for (let j = 0; j < H; j++) {
+          let v = this.wordEmbeddings[id * H + j] + this.positionEmbeddings[pos * H + j];
+          if (this.tokenTypeEmbedding) v += this.tokenTypeEmbedding[j];
+          x0[row + j] = v;
+        }
+      }),
+    );
+    let x = layerNorm(matrix(rows, H, x0), this.embeddingNorm.gamma, this.embeddingNorm.beta, c.layerNormEps);
+    const biases = new Map<number, Float32Array | null>();
+    const biasFor = (L: number) => (biases.has(L) ? biases.get(L)! : biases.set(L, this.positionBias(L)).get(L)!);
     const act = activation(c.hiddenAct);
+    const segment = (m: Matrix, b: number) => matrix(batch[b].length, m.cols, m.data.subarray(starts[b] * m.cols, (starts[b] + batch[b].length) * m.cols));
     for (const layer of this.layers) {
       const q = e.linear(x, layer.q.weight, layer.q.bias);
       const k = e.linear(x, layer.k.weight, layer.k.bias);
       const v = e.linear(x, layer.v.weight, layer.v.bias);
-      const context = bidirectionalAttention(q, k, v, c.numHeads, bias);
-      const a = layerNorm(e.add(e.linear(context, layer.o.weight, layer.o.bias), x), layer.attentionNorm.gamma, layer.attentionNorm.beta, c.layerNormEps);
+      const context = new Float32Array(rows * H);
+      batch.forEach((ids, b) => context.set(bidirectionalAttention(segment(q, b), segment(k, b), segment(v, b), c.numHeads, biasFor(ids.length)).data, starts[b] * H));
+      const a = layerNorm(e.add(e.linear(matrix(rows, H, context), layer.o.weight, layer.o.bias), x), layer.attentionNorm.gamma, layer.attentionNorm.beta, c.layerNormEps);
       const inner = e.linear(a, layer.intermediate.weight, layer.intermediate.bias);
       for (let i = 0; i < inner.data.length; i++) inner.data[i] = act(inner.data[i]);
       x = layerNorm(e.add(e.linear(inner, layer.output.weight, layer.output.bias), a), layer.outputNorm.gamma, layer.outputNorm.beta, c.layerNormEps);
     }
-    return x;
+    return batch.map((_, b) => matrix(batch[b].length, H, x.data.slice(starts[b] * H, (starts[b] + batch[b].length) * H)));
   }
 
   /** MPNet: B[h, i, j] = relative_attention_bias[bucket(j − i), h], [heads, L, L]; null for BERT. */
@@ -390,13 +408,24 @@ export class SentenceEncoder {
 
   /** One sentence's embedding: pooled token states, normalised when the folder says so. */
   encodeOne(text: string): Float32Array {
-    const x = this.tokenEmbeddings(this.tokenize(text));
-    const pooled = poolTokens(x, this.pooling);
-    return this.normalize ? normalizeL2(pooled) : pooled;
+    return this.encode([text])[0];
   }
 
-  encode(texts: readonly string[]): Float32Array[] {
-    return texts.map((t) => this.encodeOne(t));
+  /** Embeddings of several sentences, run in batches of at most `maxRows` stacked tokens (the same numbers as one by one). */
+  encode(texts: readonly string[], maxRows = 1024): Float32Array[] {
+    const ids = texts.map((t) => this.tokenize(t));
+    const out: Float32Array[] = [];
+    for (let i = 0; i < ids.length; ) {
+      let rows = 0;
+      let j = i;
+      while (j < ids.length && (j === i || rows + ids[j].length <= maxRows)) rows += ids[j++].length;
+      for (const x of this.tokenEmbeddingsBatch(ids.slice(i, j))) {
+        const pooled = poolTokens(x, this.pooling);
+        out.push(this.normalize ? normalizeL2(pooled) : pooled);
+      }
+      i = j;
+    }
+    return out;
   }
 
   dispose(): void {

@@ -47,7 +47,7 @@ describe('choosing the sentence similarity', () => {
   });
 
   it('a folder named all-mpnet-base-v2 with that architecture carries no deviation', () => {
-    const enc = { dir: '/models/all-mpnet-base-v2', config: { modelType: 'mpnet', hiddenSize: 768, numLayers: 12 }, encodeOne: () => new Float32Array(1) } as unknown as SentenceEncoder;
+    const enc = { dir: '/models/all-mpnet-base-v2', config: { modelType: 'mpnet', hiddenSize: 768, numLayers: 12 }, encode: () => [] } as unknown as SentenceEncoder;
     expect(new EncoderSimilarity(enc).deviation).toBeUndefined();
     const other = { ...enc, dir: '/models/all-MiniLM-L6-v2', config: { modelType: 'bert', hiddenSize: 384, numLayers: 6 } } as unknown as SentenceEncoder;
     expect(new EncoderSimilarity(other).deviation).toBe('other-sentence-encoder');

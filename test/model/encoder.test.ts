@@ -185,6 +185,18 @@ describe('sentence encoder (sentence-transformers folder on our engine)', () => 
     });
   }
 
+  it('encodes a batch (stacked rows, split into row-limited batches) to the same numbers as one by one', () => {
+    const spec: Spec = { kind: 'mpnet', hidden: 16, heads: 4, layers: 2, intermediate: 32, positions: 40, pooling: {}, normalize: true };
+    const dir = tempDir('acb-st-batch-');
+    writeEncoderFolder(dir, spec, 13);
+    const enc = SentenceEncoder.load(dir);
+    const one = sentences.map((t) => enc.encodeOne(t));
+    for (const maxRows of [1024, 12]) {
+      const many = enc.encode(sentences, maxRows);
+      many.forEach((e, i) => e.forEach((v, j) => expect(v).toBeCloseTo(one[i][j], 6)));
+    }
+  });
+
   it('cls + max + mean pooling without Normalize: concatenated in sentence-transformers order', () => {
     const spec: Spec = { kind: 'mpnet', hidden: 8, heads: 2, layers: 1, intermediate: 16, positions: 30, pooling: { pooling_mode_cls_token: true, pooling_mode_max_tokens: true, pooling_mode_mean_tokens: true }, normalize: false };
     const dir = tempDir('acb-st-pool-');
