@@ -109,8 +109,8 @@ export class EncoderSimilarity implements TextSimilarity {
   }
 }
 
-/** cos_sim: a·b/(max(‖a‖, 1e−12)·max(‖b‖, 1e−12)) (each side L2-normalised first, as util.cos_sim does). */
-function cosine(a: Float32Array, b: Float32Array): number {
+/** cos_sim: a·b/(max(‖a‖, 1e−12)·max(‖b‖, 1e−12)) (each side L2-normalised first, as util.cos_sim does); 0 for a zero vector. */
+export function cosine(a: Float32Array, b: Float32Array): number {
   let dot = 0;
   let na = 0;
   let nb = 0;

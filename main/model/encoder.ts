@@ -511,16 +511,3 @@ export function normalizeL2(e: Float32Array): Float32Array {
   const n = Math.max(Math.sqrt(ss), 1e-12);
   return e.map((v) => v / n);
 }
-
-/** cos(a, b) = a·b / (‖a‖‖b‖) (sentence_transformers.util.cos_sim); 0 for a zero vector. */
-export function cosineSimilarity(a: Float32Array, b: Float32Array): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i] * b[i];
-    na += a[i] * a[i];
-    nb += b[i] * b[i];
-  }
-  return na === 0 || nb === 0 ? 0 : dot / Math.sqrt(na * nb);
-}

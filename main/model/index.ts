@@ -8,5 +8,5 @@ export { BpeTokenizer, TokenizerError, applyMerges, bytesToUnicode } from './tok
 export { DecoderModel, argmax } from './decoder.js';
 export { cliCommands, ModelUsageError } from './cli.js';
 export { benchModel, benchPrefixReuse, BENCH_SHAPES } from './bench.js';
-export { SentenceEncoder, EncoderLoadError, parseEncoderConfig, parsePoolingConfig, relativePositionBucket, bidirectionalAttention, poolTokens, normalizeL2, cosineSimilarity, layerNorm, activation, erf, type EncoderConfig, type PoolingConfig, type HiddenAct, type EncoderArchitecture } from './encoder.js';
+export { SentenceEncoder, EncoderLoadError, parseEncoderConfig, parsePoolingConfig, relativePositionBucket, bidirectionalAttention, poolTokens, normalizeL2, layerNorm, activation, erf, type EncoderConfig, type PoolingConfig, type HiddenAct, type EncoderArchitecture } from './encoder.js';
 export { WordPieceTokenizer, WordPieceTokenizerError, bertNormalizer, bertPreTokenize, isChineseChar } from './wordpiece.js';

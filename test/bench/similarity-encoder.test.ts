@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EncoderSimilarity, LexicalSimilarity, cliCommands, selectSimilarity } from '../../main/bench/index.js';
-import { SentenceEncoder, cosineSimilarity } from '../../main/model/index.js';
+import { EncoderSimilarity, LexicalSimilarity, cliCommands, cosine, selectSimilarity } from '../../main/bench/index.js';
+import { SentenceEncoder } from '../../main/model/index.js';
 import { writeEncoderFolder, type Spec } from '../model/encoder-fixture.js';
 import { haveSamples, samplesDir } from './helpers.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -41,9 +41,15 @@ describe('choosing the sentence similarity', () => {
     const a = 'the quick brown fox';
     const b = 'hello world';
     const m = s.matrix([a], [b]);
-    expect(m[0][0]).toBeCloseTo(cosineSimilarity(enc.encodeOne(a), enc.encodeOne(b)), 6);
+    expect(m[0][0]).toBeCloseTo(cosine(enc.encodeOne(a), enc.encodeOne(b)), 6);
     expect(s.matrix([a, 'the lazy dog'], ['x', b])[0][1]).toBe(m[0][0]);
     expect(s.matrix([a], [a])[0][0]).toBeCloseTo(1, 6);
+  });
+
+  it('cosine is a·b/(‖a‖‖b‖), and 0 for a zero vector (util.cos_sim)', () => {
+    expect(cosine(Float32Array.from([1, 0]), Float32Array.from([1, 1]))).toBeCloseTo(Math.SQRT1_2, 7);
+    expect(cosine(Float32Array.from([3, 4]), Float32Array.from([-3, -4]))).toBeCloseTo(-1, 7);
+    expect(cosine(Float32Array.from([0, 0]), Float32Array.from([1, 1]))).toBe(0);
   });
 
   it('a folder named all-mpnet-base-v2 with that architecture carries no deviation', () => {

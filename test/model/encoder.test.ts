@@ -6,7 +6,6 @@ import {
   SentenceEncoder,
   WordPieceTokenizer,
   WordPieceTokenizerError,
-  cosineSimilarity,
   erf,
   relativePositionBucket,
 } from '../../main/model/index.js';
@@ -216,11 +215,6 @@ describe('sentence encoder (sentence-transformers folder on our engine)', () => 
     const enc = SentenceEncoder.load(dir);
     expect(enc.tokenize('  the quick brown fox jumps over  ')).toHaveLength(6);
     expect(enc.encodeOne('the quick brown fox jumps over the lazy dog')).toEqual(enc.encodeOne('the quick brown fox'));
-  });
-
-  it('cosine similarity is a·b/(‖a‖‖b‖), and 0 for a zero vector', () => {
-    expect(cosineSimilarity(Float32Array.from([1, 0]), Float32Array.from([1, 1]))).toBeCloseTo(Math.SQRT1_2, 7);
-    expect(cosineSimilarity(Float32Array.from([0, 0]), Float32Array.from([1, 1]))).toBe(0);
   });
 
   it('says what it expected when the folder is not a sentence-transformers encoder', () => {
