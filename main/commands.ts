@@ -3,6 +3,8 @@ import { cliCommands as modelCommands } from './model/index.js';
 import { cliCommands as compressCommands } from './compress/index.js';
 import { cliCommands as benchCommands } from './bench/index.js';
 import { cliCommands as analysisCommands } from './analysis/index.js';
+import { cliCommands as engineCommands } from './engines/index.js';
+import { dataHome } from './store/index.js';
 
 export interface CliCommand {
   name: string;
@@ -12,5 +14,5 @@ export interface CliCommand {
 }
 
 export async function roomCommands(): Promise<CliCommand[]> {
-  return [...modelCommands, ...compressCommands, ...benchCommands, ...analysisCommands];
+  return [...modelCommands, ...engineCommands(() => dataHome()), ...compressCommands, ...benchCommands, ...analysisCommands];
 }

@@ -1,6 +1,7 @@
 // Text generators the runner drives: the embedded CausalLM, or any OpenAI-compatible endpoint.
 // The runner knows only this interface, never a model's internals.
-import type { CausalLM, ChatTurn } from '../model/types.js';
+import { decoderGenerator } from '../model/generation.js';
+import type { CausalLM, ChatTurn, EngineInfo, TokenGenerator, Tokenizer } from '../model/types.js';
 import { BenchCancelledError, EndpointError } from './errors.js';
 import type { GenerationSettings, Prompt } from './types.js';
 import { sha256 } from './util.js';
@@ -14,6 +15,8 @@ export interface TextGenerator {
   readonly id: string;
   /** tokens the model can attend to, if known (prompts are cut in the middle to fit) */
   readonly contextWindow?: number;
+  /** the engine and device that generate (local models); recorded with every result */
+  readonly engine?: EngineInfo;
   countTokens?(text: string): number;
   chat(turns: ChatTurn[], opts: GenerateCallOptions): Promise<string>;
   complete(prompt: string, opts: GenerateCallOptions): Promise<string>;
@@ -43,41 +46,58 @@ export function truncateMiddle(ids: number[], maxTokens: number): number[] {
   return [...ids.slice(0, half), ...ids.slice(ids.length - (maxTokens - half))];
 }
 
-/** Wraps the embedded model: chat → the model's chat template; raw prompts are encoded with special tokens. */
+/** A local model for generation: our tokenizer, a token-level engine (our decoder or llama.cpp), an identity, a window. */
+export interface LocalGeneration {
+  tokenizer: Tokenizer;
+  tokens: TokenGenerator;
+  /** identity for caching generations: model content + engine, e.g. "model:<hash>@llama.cpp/Q4_0" */
+  id: string;
+  contextWindow: number;
+}
+
+function isCausalLM(x: CausalLM | LocalGeneration): x is CausalLM {
+  return typeof (x as CausalLM).generateBatch === 'function';
+}
+
+/** Wraps a local model: chat → the model's chat template; raw prompts are encoded with special tokens; ids go to the engine. */
 export class CausalLMGenerator implements TextGenerator {
   readonly id: string;
   readonly contextWindow: number;
+  private readonly tokenizer: Tokenizer;
+  private readonly tokens: TokenGenerator;
   /**
-   * `variant` names inference-time changes the weights' hash does not see (simulated activation or
-   * KV-cache quantization), so cached generations of the base model are never reused for them.
+   * A loaded CausalLM generates on our decoder; a LocalGeneration on whatever engine it names. `variant` names
+   * inference-time changes the weights' hash does not see, so cached generations of the base model are never reused for them.
    */
-  constructor(
-    private readonly model: CausalLM,
-    opts: { contextWindow?: number; variant?: string } = {},
-  ) {
-    this.id = `model:${model.hash}${opts.variant ? `+${opts.variant}` : ''}`;
-    this.contextWindow = opts.contextWindow ?? model.config.maxPositionEmbeddings;
+  constructor(source: CausalLM | LocalGeneration, opts: { contextWindow?: number; variant?: string } = {}) {
+    const local = isCausalLM(source) ? { tokenizer: source.tokenizer, tokens: decoderGenerator(source), id: `model:${source.hash}`, contextWindow: source.config.maxPositionEmbeddings } : source;
+    this.tokenizer = local.tokenizer;
+    this.tokens = local.tokens;
+    this.id = `${local.id}${opts.variant ? `+${opts.variant}` : ''}`;
+    this.contextWindow = opts.contextWindow ?? local.contextWindow;
+  }
+  get engine(): EngineInfo {
+    return this.tokens.engine;
   }
   countTokens(text: string): number {
-    return this.model.tokenizer.encode(text, { addSpecialTokens: false }).length;
+    return this.tokenizer.encode(text, { addSpecialTokens: false }).length;
   }
   private ids(prompt: Prompt, maxNewTokens: number): number[] {
-    const tok = this.model.tokenizer;
+    const tok = this.tokenizer;
     const ids = prompt.kind === 'chat' ? tok.encode(tok.applyChatTemplate(prompt.turns), { addSpecialTokens: false }) : tok.encode(prompt.text, { addSpecialTokens: true });
     return truncateMiddle(ids, Math.max(1, this.contextWindow - maxNewTokens));
   }
-  private run(prompts: Prompt[], opts: GenerateCallOptions): string[] {
+  private async run(prompts: Prompt[], opts: GenerateCallOptions): Promise<string[]> {
     if (opts.signal?.aborted) throw new BenchCancelledError();
     const ids = prompts.map((p) => this.ids(p, opts.maxNewTokens));
-    const gopts = { maxNewTokens: opts.maxNewTokens, stop: opts.stop, signal: opts.signal, reusePrefix: true };
-    const results = ids.length === 1 ? [this.model.generate(ids[0], gopts)] : this.model.generateBatch(ids, gopts);
+    const results = await this.tokens.generateBatch(ids, { maxNewTokens: opts.maxNewTokens, stop: opts.stop, signal: opts.signal, reusePrefix: true });
     return results.map((r) => cutAtStop(r.text, opts.stop));
   }
   async chat(turns: ChatTurn[], opts: GenerateCallOptions): Promise<string> {
-    return this.run([{ kind: 'chat', turns }], opts)[0];
+    return (await this.run([{ kind: 'chat', turns }], opts))[0];
   }
   async complete(prompt: string, opts: GenerateCallOptions): Promise<string> {
-    return this.run([{ kind: 'raw', text: prompt }], opts)[0];
+    return (await this.run([{ kind: 'raw', text: prompt }], opts))[0];
   }
   async generateMany(prompts: Prompt[], opts: GenerateCallOptions): Promise<string[]> {
     return this.run(prompts, opts);

@@ -4,6 +4,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, truncateSync } fro
 import { dirname } from 'node:path';
 import { BenchCancelledError } from './errors.js';
 import { generateFor, type TextGenerator } from './generator.js';
+import type { EngineInfo } from '../model/types.js';
 import type { BenchTask, EpisodeStep, EpisodeTask, GenerationSettings, ItemScores, Prompt, SingleTurnTask, TaskItem } from './types.js';
 import { isRecord, sha256, stableStringify } from './util.js';
 
@@ -14,6 +15,8 @@ export interface ResultRecord {
   id: string;
   group?: string;
   generator: string;
+  /** the engine and device that generated this item (local models) */
+  engine?: EngineInfo;
   settings: GenerationSettings;
   /** single-turn: the prompt; episodes: the first prompt */
   prompt: Prompt;
@@ -180,7 +183,7 @@ export async function runTask(opts: RunTaskOptions): Promise<ResultRecord[]> {
       batch.forEach((it, j) => {
         const parsed = t.parse(outs[j].text, it);
         const scores = t.score(it, parsed);
-        finish({ key: recordKey(t.id, it.id), task: t.id, id: it.id, group: it.group, generator: generator.id, settings, prompt: prompts[j], output: outs[j].text, parsed, scores, timing: { ms, finishedAt: new Date().toISOString(), cached: outs[j].cached } });
+        finish({ key: recordKey(t.id, it.id), task: t.id, id: it.id, group: it.group, generator: generator.id, ...(generator.engine ? { engine: generator.engine } : {}), settings, prompt: prompts[j], output: outs[j].text, parsed, scores, timing: { ms, finishedAt: new Date().toISOString(), cached: outs[j].cached } });
       });
       i += batch.length;
     }
@@ -216,7 +219,7 @@ export async function runEpisodes(task: EpisodeTask<TaskItem>, items: TaskItem[]
     st.done = true;
     const { item, history } = st;
     onDone({
-      key: recordKey(task.id, item.id), task: task.id, id: item.id, group: item.group, generator: generator.id, settings: task.settings(item),
+      key: recordKey(task.id, item.id), task: task.id, id: item.id, group: item.group, generator: generator.id, ...(generator.engine ? { engine: generator.engine } : {}), settings: task.settings(item),
       prompt: st.firstPrompt!, output: history.map((h) => h.output).join('\n'), parsed: history.map((h) => h.action), steps: history, scores: task.score(item, history),
       timing: { ms: Date.now() - st.t0, finishedAt: new Date().toISOString(), cached: st.allCached },
     });

@@ -1,22 +1,15 @@
 // Loading a Hugging Face folder (config.json, *.safetensors or a sharded index, tokenizer files), and
 // building random small models in memory for tests and benchmarks.
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { freemem } from 'node:os';
-import { join } from 'node:path';
 import { getEngine, matrix, type Engine } from '../tensor/index.js';
-import { parseConfig, readConfig } from './config.js';
+import { parseConfig } from './config.js';
+import { Checkpoint, ModelLoadError, linearPrefix, linearShape } from './checkpoint.js';
+import { applyRuntime, readRuntime } from './runtime.js';
 import { DecoderModel, type DecoderWeights, type LayerWeights } from './decoder.js';
-import { dequantizeLinear, packedQuantizationOf } from './quantized.js';
-import { readHeader, readTensorF32, SafetensorsError, type SafetensorsHeader } from './safetensors.js';
 import { BpeTokenizer, bytesToUnicode } from './tokenizer.js';
-import { LINEAR_NAMES, type Architecture, type CausalLM, type LinearName, type ModelConfig } from './types.js';
+import { LINEAR_NAMES, type Architecture, type CausalLM, type ModelConfig } from './types.js';
 
-export class ModelLoadError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ModelLoadError';
-  }
-}
+export { ModelLoadError };
 
 export class InsufficientMemoryError extends ModelLoadError {
   constructor(
@@ -31,9 +24,9 @@ export class InsufficientMemoryError extends ModelLoadError {
 export interface LoadOptions {
   allowOverMemory?: boolean;
   engine?: Engine;
+  /** apply the runtime transforms the folder records (default true): every command means the same model */
+  runtime?: boolean;
 }
-
-const groupOf = (n: LinearName) => (n === 'gate_proj' || n === 'up_proj' || n === 'down_proj' ? 'mlp' : 'self_attn');
 
 /** Parameter count implied by a config (float32 bytes = 4 ×). */
 export function parameterCountOf(c: ModelConfig): number {
@@ -43,81 +36,36 @@ export function parameterCountOf(c: ModelConfig): number {
   return c.vocabSize * c.hiddenSize * (c.tieWordEmbeddings ? 1 : 2) + c.numLayers * perLayer + c.hiddenSize;
 }
 
-function shardHeaders(dir: string): SafetensorsHeader[] {
-  const index = join(dir, 'model.safetensors.index.json');
-  if (existsSync(index)) {
-    let map: Record<string, string>;
-    try {
-      map = (JSON.parse(readFileSync(index, 'utf8')) as { weight_map: Record<string, string> }).weight_map;
-    } catch (error) {
-      throw new ModelLoadError(`${index}: expected JSON with a weight_map, found invalid text (${(error as Error).message})`);
-    }
-    if (!map || typeof map !== 'object') throw new ModelLoadError(`${index}: expected a "weight_map" object`);
-    const files = [...new Set(Object.values(map))];
-    for (const f of files) if (f.includes('/') || f.includes('\\') || f.startsWith('.')) throw new ModelLoadError(`${index}: expected shard file names inside the folder, found ${JSON.stringify(f)}`);
-    for (const f of files) if (!existsSync(join(dir, f))) throw new ModelLoadError(`${index}: expected shard ${f} in the folder, found no such file`);
-    return files.map((f) => readHeader(join(dir, f)));
-  }
-  const files = readdirSync(dir).filter((f) => f.endsWith('.safetensors')).sort();
-  if (!files.length) throw new ModelLoadError(`${dir}: expected model.safetensors (or a sharded index), found no .safetensors file`);
-  return files.map((f) => readHeader(join(dir, f)));
-}
-
 export async function loadModel(dir: string, opts: LoadOptions = {}): Promise<CausalLM> {
-  if (!existsSync(dir)) throw new ModelLoadError(`expected a model folder at ${dir}, found nothing there`);
-  const config = readConfig(dir);
+  const ckpt = Checkpoint.open(dir);
+  const config = ckpt.config;
   const needed = parameterCountOf(config) * 4;
   if (!opts.allowOverMemory && needed > freemem()) throw new InsufficientMemoryError(needed, freemem());
   const tokenizer = BpeTokenizer.fromDir(dir);
-  const headers = shardHeaders(dir);
-  const where = new Map<string, SafetensorsHeader>();
-  for (const h of headers) for (const name of h.tensors.keys()) where.set(name, h);
-  const read = (name: string, shape: number[]): Float32Array => {
-    const h = where.get(name);
-    if (!h) throw new ModelLoadError(`${dir}: expected tensor "${name}" in the checkpoint, found none`);
-    const info = h.tensors.get(name)!;
-    if (info.shape.length !== shape.length || info.shape.some((d, i) => d !== shape[i]))
-      throw new SafetensorsError(h.file, name, `expected shape ${JSON.stringify(shape)} from config.json, found ${JSON.stringify(info.shape)}`);
-    return readTensorF32(h, name);
-  };
-  const packed = packedQuantizationOf(dir);
-  // a dense .weight, or a GPTQ / AWQ packed linear dequantized to float32
-  const linearWeight = (base: string, rows: number, cols: number): Float32Array =>
-    where.has(`${base}.weight`) || !packed ? read(`${base}.weight`, [rows, cols]) : dequantizeLinear(packed, (n) => where.get(n), base, rows, cols);
   const c = config;
-  const q = c.numHeads * c.headDim;
-  const kv = c.numKvHeads * c.headDim;
-  const shapes: Record<LinearName, [number, number]> = {
-    q_proj: [q, c.hiddenSize],
-    k_proj: [kv, c.hiddenSize],
-    v_proj: [kv, c.hiddenSize],
-    o_proj: [c.hiddenSize, q],
-    gate_proj: [c.intermediateSize, c.hiddenSize],
-    up_proj: [c.intermediateSize, c.hiddenSize],
-    down_proj: [c.hiddenSize, c.intermediateSize],
-  };
   const layers: LayerWeights[] = [];
   for (let i = 0; i < c.numLayers; i++) {
     const p = `model.layers.${i}`;
     const linears = {} as LayerWeights['linears'];
     for (const n of LINEAR_NAMES) {
-      const [rows, cols] = shapes[n];
-      const base = `${p}.${groupOf(n)}.${n}`;
-      const bias = where.has(`${base}.bias`) ? read(`${base}.bias`, [rows]) : undefined;
-      linears[n] = { weight: matrix(rows, cols, linearWeight(base, rows, cols)), bias };
+      const [rows, cols] = linearShape(c, n);
+      const base = linearPrefix(i, n);
+      const bias = ckpt.has(`${base}.bias`) ? ckpt.readF32(`${base}.bias`, [rows]) : undefined;
+      linears[n] = { weight: matrix(rows, cols, ckpt.linearF32(i, n)), bias };
     }
-    layers.push({ inputNorm: read(`${p}.input_layernorm.weight`, [c.hiddenSize]), postAttentionNorm: read(`${p}.post_attention_layernorm.weight`, [c.hiddenSize]), linears });
+    layers.push({ inputNorm: ckpt.readF32(`${p}.input_layernorm.weight`, [c.hiddenSize]), postAttentionNorm: ckpt.readF32(`${p}.post_attention_layernorm.weight`, [c.hiddenSize]), linears });
   }
-  const embed = matrix(c.vocabSize, c.hiddenSize, read('model.embed_tokens.weight', [c.vocabSize, c.hiddenSize]));
-  const untiedHead = !c.tieWordEmbeddings || where.has('lm_head.weight');
+  const embed = matrix(c.vocabSize, c.hiddenSize, ckpt.readF32('model.embed_tokens.weight', [c.vocabSize, c.hiddenSize]));
   const weights: DecoderWeights = {
     embed,
     layers,
-    finalNorm: read('model.norm.weight', [c.hiddenSize]),
-    lmHead: untiedHead && where.has('lm_head.weight') ? matrix(c.vocabSize, c.hiddenSize, read('lm_head.weight', [c.vocabSize, c.hiddenSize])) : null,
+    finalNorm: ckpt.readF32('model.norm.weight', [c.hiddenSize]),
+    lmHead: ckpt.has('lm_head.weight') ? matrix(c.vocabSize, c.hiddenSize, ckpt.readF32('lm_head.weight', [c.vocabSize, c.hiddenSize])) : null,
   };
   if (!c.tieWordEmbeddings && !weights.lmHead) throw new ModelLoadError(`${dir}: tie_word_embeddings is false, but the checkpoint has no lm_head.weight`);
-  return new DecoderModel(config, tokenizer, weights, { dir, tokenizerFiles: {} }, opts.engine);
+  const model = new DecoderModel(config, tokenizer, weights, { dir, tokenizerFiles: {} }, opts.engine);
+  if (opts.runtime !== false) applyRuntime(model, readRuntime(dir));
+  return model;
 }
 
 /** Mulberry32: a small seeded generator; Box–Muller for normals. */

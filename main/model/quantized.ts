@@ -17,6 +17,32 @@ export interface PackedQuantization {
   zeroMinusOne: boolean;
 }
 
+/**
+ * The integer form of one quantized matrix [rows = out, cols = in]: Ŵ[r, c] = scales[g·rows + r]·(codes[r·cols + c] − zeros[g·rows + r]),
+ * g = gIdx[c]. What packed checkpoints store and what our quantizers record.
+ */
+export interface QuantCodes {
+  bits: number;
+  rows: number;
+  cols: number;
+  groupSize: number;
+  codes: Uint8Array;
+  scales: Float32Array;
+  zeros: Float32Array;
+  gIdx: Int32Array;
+}
+
+/** Ŵ [rows, cols] float32 of a code record. */
+export function dequantizeCodes(q: QuantCodes): Float32Array {
+  const w = new Float32Array(q.rows * q.cols);
+  for (let r = 0; r < q.rows; r++)
+    for (let c = 0; c < q.cols; c++) {
+      const i = q.gIdx[c] * q.rows + r;
+      w[r * q.cols + c] = Math.fround(q.scales[i] * (q.codes[r * q.cols + c] - q.zeros[i]));
+    }
+  return w;
+}
+
 export class PackedWeightError extends Error {
   constructor(where: string, expected: string, found: string) {
     super(`${where}: expected ${expected}, found ${found}`);
@@ -70,25 +96,29 @@ export interface GptqTensors {
   gIdx: Int32Array;
 }
 
-/** W [out, in] float32 from GPTQ tensors. */
-export function unpackGptq(t: GptqTensors, bits: number, out: number, inF: number, zeroMinusOne = true): Float32Array {
+/** Codes of GPTQ tensors (scales widened from fp16, zeros with v1's +1 applied). */
+export function gptqCodes(t: GptqTensors, bits: number, out: number, inF: number, zeroMinusOne = true, groupSize = inF): QuantCodes {
   const rowsPacked = (inF * bits) / 32;
   const groups = t.scales.length / out;
   const zcols = (out * bits) / 32;
-  const w = new Float32Array(out * inF);
-  const zeros = new Uint8Array(groups * out);
-  for (let g = 0; g < groups; g++) zeros.set(unpackBitStream(t.qzeros.subarray(g * zcols, (g + 1) * zcols), bits, out), g * out);
-  const col = new Int32Array(rowsPacked);
+  const codes = new Uint8Array(out * inF);
+  const zeros = new Float32Array(groups * out);
   const z1 = zeroMinusOne ? 1 : 0;
+  for (let g = 0; g < groups; g++) {
+    const z = unpackBitStream(t.qzeros.subarray(g * zcols, (g + 1) * zcols), bits, out);
+    for (let o = 0; o < out; o++) zeros[g * out + o] = z[o] + z1;
+  }
+  const col = new Int32Array(rowsPacked);
   for (let o = 0; o < out; o++) {
     for (let r = 0; r < rowsPacked; r++) col[r] = t.qweight[r * out + o];
-    const q = unpackBitStream(col, bits, inF);
-    for (let i = 0; i < inF; i++) {
-      const g = t.gIdx[i];
-      w[o * inF + i] = Math.fround(f16ToF32(t.scales[g * out + o]) * (q[i] - (zeros[g * out + o] + z1)));
-    }
+    codes.set(unpackBitStream(col, bits, inF), o * inF);
   }
-  return w;
+  return { bits, rows: out, cols: inF, groupSize, codes, scales: Float32Array.from(t.scales, f16ToF32), zeros, gIdx: t.gIdx };
+}
+
+/** W [out, in] float32 from GPTQ tensors. */
+export function unpackGptq(t: GptqTensors, bits: number, out: number, inF: number, zeroMinusOne = true): Float32Array {
+  return dequantizeCodes(gptqCodes(t, bits, out, inF, zeroMinusOne));
 }
 
 export const AWQ_ORDER = [0, 2, 4, 6, 1, 3, 5, 7] as const;
@@ -108,19 +138,23 @@ function unpackAwqRow(src: Int32Array, offset: number, out: number): Uint8Array 
   return v;
 }
 
-/** W [out, in] float32 from AWQ GEMM tensors. */
-export function unpackAwq(t: AwqTensors, out: number, inF: number, groupSize: number): Float32Array {
+/** Codes of AWQ GEMM tensors. */
+export function awqCodes(t: AwqTensors, out: number, inF: number, groupSize: number): QuantCodes {
   const gs = groupSize > 0 ? groupSize : inF;
   const groups = t.scales.length / out;
-  const zeros: Uint8Array[] = [];
-  for (let g = 0; g < groups; g++) zeros.push(unpackAwqRow(t.qzeros, g * (out / 8), out));
-  const w = new Float32Array(out * inF);
+  const zeros = new Float32Array(groups * out);
+  for (let g = 0; g < groups; g++) zeros.set(unpackAwqRow(t.qzeros, g * (out / 8), out), g * out);
+  const codes = new Uint8Array(out * inF);
   for (let i = 0; i < inF; i++) {
     const q = unpackAwqRow(t.qweight, i * (out / 8), out);
-    const g = Math.floor(i / gs);
-    for (let o = 0; o < out; o++) w[o * inF + i] = Math.fround(f16ToF32(t.scales[g * out + o]) * (q[o] - zeros[g][o]));
+    for (let o = 0; o < out; o++) codes[o * inF + i] = q[o];
   }
-  return w;
+  return { bits: 4, rows: out, cols: inF, groupSize: gs, codes, scales: Float32Array.from(t.scales, f16ToF32), zeros, gIdx: Int32Array.from({ length: inF }, (_, i) => Math.floor(i / gs)) };
+}
+
+/** W [out, in] float32 from AWQ GEMM tensors. */
+export function unpackAwq(t: AwqTensors, out: number, inF: number, groupSize: number): Float32Array {
+  return dequantizeCodes(awqCodes(t, out, inF, groupSize));
 }
 
 /** Bytes of one tensor, checked against the dtype and shape the format prescribes. */
@@ -146,8 +180,8 @@ function readTyped(header: SafetensorsHeader, name: string, dtype: 'I32' | 'F16'
   return Uint16Array.from({ length: bytes.length / 2 }, (_, i) => le.getUint16(i * 2, true));
 }
 
-/** W [rows = out, cols = in] of one packed linear (prefix like model.layers.0.self_attn.q_proj). */
-export function dequantizeLinear(q: PackedQuantization, headerOf: (name: string) => SafetensorsHeader | undefined, prefix: string, rows: number, cols: number): Float32Array {
+/** The codes of one packed linear (prefix like model.layers.0.self_attn.q_proj), shapes checked. */
+export function packedLinearCodes(q: PackedQuantization, headerOf: (name: string) => SafetensorsHeader | undefined, prefix: string, rows: number, cols: number): QuantCodes {
   const h = headerOf(`${prefix}.qweight`);
   if (!h) throw new PackedWeightError(prefix, 'a .weight or a packed .qweight tensor', 'neither');
   const gs = q.groupSize > 0 ? q.groupSize : cols;
@@ -161,11 +195,16 @@ export function dequantizeLinear(q: PackedQuantization, headerOf: (name: string)
     const gh = headerOf(`${prefix}.g_idx`);
     const gIdx = gh ? (readTyped(gh, `${prefix}.g_idx`, 'I32', [cols]) as Int32Array) : Int32Array.from({ length: cols }, (_, i) => Math.floor(i / gs));
     for (const g of gIdx) if (g < 0 || g >= groups) throw new PackedWeightError(`${prefix}.g_idx`, `groups in [0, ${groups})`, String(g));
-    return unpackGptq({ qweight, qzeros, scales, gIdx }, q.bits, rows, cols, q.zeroMinusOne);
+    return gptqCodes({ qweight, qzeros, scales, gIdx }, q.bits, rows, cols, q.zeroMinusOne, gs);
   }
   if (rows % 8) throw new PackedWeightError(prefix, 'AWQ out_features a multiple of 8', String(rows));
   const qweight = readTyped(h, `${prefix}.qweight`, 'I32', [cols, rows / 8]) as Int32Array;
   const qzeros = readTyped(from('qzeros'), `${prefix}.qzeros`, 'I32', [groups, rows / 8]) as Int32Array;
   const scales = readTyped(from('scales'), `${prefix}.scales`, 'F16', [groups, rows]) as Uint16Array;
-  return unpackAwq({ qweight, qzeros, scales }, rows, cols, gs);
+  return awqCodes({ qweight, qzeros, scales }, rows, cols, gs);
+}
+
+/** W [rows = out, cols = in] of one packed linear (prefix like model.layers.0.self_attn.q_proj). */
+export function dequantizeLinear(q: PackedQuantization, headerOf: (name: string) => SafetensorsHeader | undefined, prefix: string, rows: number, cols: number): Float32Array {
+  return dequantizeCodes(packedLinearCodes(q, headerOf, prefix, rows, cols));
 }

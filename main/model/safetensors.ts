@@ -2,6 +2,9 @@
 // then the raw little-endian data. Parsed defensively: untrusted files get typed errors, never a crash.
 import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import { endianness } from 'node:os';
+import { f16ToF32 } from './dtype.js';
+
+export { f16ToF32 };
 
 const LITTLE_ENDIAN = endianness() === 'LE';
 
@@ -96,16 +99,6 @@ function validateEntry(file: string, name: string, raw: unknown, dataStart: numb
   if (e - b !== expected) throw new SafetensorsError(file, name, `expected ${expected} bytes for ${dtype} ${JSON.stringify(shape)}, found ${e - b}`);
   if (e > dataSize) throw new SafetensorsError(file, name, `its data ends at byte ${e} of the data section, past its end (${dataSize} bytes)`);
   return { name, dtype: dtype as Dtype, shape: shape as number[], begin: dataStart + b, end: dataStart + e };
-}
-
-/** fp16 bits → number. */
-export function f16ToF32(h: number): number {
-  const s = h & 0x8000 ? -1 : 1;
-  const e = (h >> 10) & 0x1f;
-  const m = h & 0x3ff;
-  if (e === 0) return s * m * 2 ** -24;
-  if (e === 31) return m ? NaN : s * Infinity;
-  return s * (1 + m / 1024) * 2 ** (e - 15);
 }
 
 /** Read one tensor as float32 (F32, F16, BF16, integer and bool types converted). */

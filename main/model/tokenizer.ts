@@ -54,6 +54,18 @@ interface TokenizerJson {
   model: { type: string; vocab: Record<string, number>; merges: (string | [string, string])[]; byte_fallback?: boolean };
 }
 
+/** A vocabulary by id: what a tokenizer knows, for other file formats. */
+export interface VocabularyTable {
+  /** byte-level BPE (GPT-2 / Llama-3 / Qwen2) or SentencePiece-style with ▁ and <0xNN> byte fallback */
+  style: 'byte-level' | 'metaspace';
+  tokens: (string | undefined)[];
+  kind: ('normal' | 'control' | 'user' | 'byte')[];
+  /** "a b" merges in rank order */
+  merges: string[];
+  addBos: boolean;
+  chatTemplate?: string;
+}
+
 export class BpeTokenizer implements Tokenizer {
   readonly vocabSize: number;
   readonly eosTokenIds: number[];
@@ -70,6 +82,7 @@ export class BpeTokenizer implements Tokenizer {
   private readonly addPrefixSpace: boolean;
   private readonly cache = new Map<string, number[]>();
   private readonly template?: Template;
+  private readonly chatTemplateSource?: string;
   private readonly templateVars: Record<string, unknown>;
   private readonly addBos: boolean;
   /** SentencePiece-style BPE (Llama-2 / Mistral): ▁ for spaces, merges over characters, <0xNN> byte fallback */
@@ -81,7 +94,9 @@ export class BpeTokenizer implements Tokenizer {
     this.vocab = new Map(Object.entries(json.model.vocab));
     const added = json.added_tokens ?? [];
     for (const t of added) this.vocab.set(t.content, t.id);
-    this.vocabSize = Math.max(...this.vocab.values()) + 1;
+    let maxId = -1;
+    for (const id of this.vocab.values()) if (id > maxId) maxId = id; // no spread: 150k-entry vocabularies overflow the call stack
+    this.vocabSize = maxId + 1;
     this.idToToken = new Array(this.vocabSize);
     for (const [tok, id] of this.vocab) this.idToToken[id] = tok;
     json.model.merges.forEach((m, i) => this.ranks.set(Array.isArray(m) ? m.join(' ') : m, i));
@@ -107,7 +122,10 @@ export class BpeTokenizer implements Tokenizer {
     this.padTokenId = idOf(config.pad_token);
     this.addBos = config.add_bos_token === true;
     const chatTemplate = config.chat_template;
-    if (typeof chatTemplate === 'string') this.template = new Template(chatTemplate);
+    if (typeof chatTemplate === 'string') {
+      this.template = new Template(chatTemplate);
+      this.chatTemplateSource = chatTemplate;
+    }
     this.templateVars = { bos_token: tokenOf(config.bos_token) ?? '', eos_token: tokenOf(config.eos_token) ?? '', pad_token: tokenOf(config.pad_token) ?? '' };
   }
 
@@ -216,6 +234,19 @@ export class BpeTokenizer implements Tokenizer {
     flush();
     if (this.metaspace?.stripLeading && out.startsWith(' ')) out = out.slice(1);
     return out;
+  }
+
+  /** The vocabulary as a table by id (holes undefined), for writing it into other formats (GGUF). */
+  vocabulary(): VocabularyTable {
+    const added = new Map(this.specials.map((s) => [s.id, s.special]));
+    return {
+      style: this.metaspace ? 'metaspace' : 'byte-level',
+      tokens: this.idToToken.slice(),
+      kind: Array.from({ length: this.vocabSize }, (_, id) => (added.has(id) ? (added.get(id) ? 'control' : 'user') : /^<0x[0-9A-Fa-f]{2}>$/.test(this.idToToken[id] ?? '') && this.metaspace ? 'byte' : 'normal')),
+      merges: [...this.ranks.keys()],
+      addBos: this.addBos,
+      chatTemplate: this.chatTemplateSource,
+    };
   }
 
   applyChatTemplate(turns: ChatTurn[]): string {

@@ -125,6 +125,30 @@ export interface GenerateResult {
   stats: GenerateStats;
 }
 
+/** Which engine produced a generation, on what device: recorded with every result. */
+export interface EngineInfo {
+  name: 'tfjs' | 'llama.cpp';
+  /** library version or tensor backend, e.g. "node-llama-cpp 3.21.1", "tfjs-wasm" */
+  version: string;
+  /** "cpu", "vulkan: llvmpipe (LLVM 19.1.7, 256 bits)", "cuda: NVIDIA H200" */
+  device: string;
+  gpu: 'cuda' | 'vulkan' | 'metal' | null;
+  offloadedLayers?: number;
+  totalLayers?: number;
+  threads?: number;
+  /** what the weights were held as, e.g. "GGUF BF16", "GGUF Q4_0", "float32" */
+  weights?: string;
+  kvCache?: string;
+  /** why this engine ran (e.g. why llama.cpp could not) */
+  reason?: string;
+}
+
+/** Greedy generation over token ids by some engine (our decoder, llama.cpp): what benchmark generation needs. */
+export interface TokenGenerator {
+  readonly engine: EngineInfo;
+  generateBatch(prompts: number[][], opts: GenerateOptions): Promise<GenerateResult[]>;
+}
+
 export interface ChatTurn {
   role: 'system' | 'user' | 'assistant' | 'function' | 'tool';
   content: string;

@@ -11,11 +11,8 @@ export interface NamedTensor {
   data: Int32Array | Uint16Array | Float32Array;
 }
 
-/** HF parameter prefix of a block linear, e.g. model.layers.3.self_attn.q_proj */
-export function linearPrefix(layer: number, name: LinearName): string {
-  const block = name === 'gate_proj' || name === 'up_proj' || name === 'down_proj' ? 'mlp' : 'self_attn';
-  return `model.layers.${layer}.${block}.${name}`;
-}
+/** HF parameter prefix of a block linear, e.g. model.layers.3.self_attn.q_proj (the model room's) */
+export { linearPrefix } from '../../model/index.js';
 
 /** qweight / qzeros / scales / g_idx (+ bias) of one linear in AutoGPTQ v1 layout. */
 export function gptqLinearTensors(prefix: string, rec: QuantRecord, bias?: Float32Array): Record<string, NamedTensor> {

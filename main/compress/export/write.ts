@@ -3,19 +3,17 @@
 // transforms (SmoothQuant activations, KV cache) when a compressed folder is loaded again.
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { dequantizeLinear, packedQuantizationOf, readHeader, type CausalLM, type LinearName } from '../../model/index.js';
+import { CODES_FILE_PREFIX, COMPRESSION_METADATA_FILE, applyRuntime, linearPrefix, writeCodesFile, dequantizeLinear, packedQuantizationOf, readHeader, readRuntime, type CausalLM, type LinearName } from '../../model/index.js';
 import type { ResolvedConfig } from '../config.js';
 import type { CompressionOutcome } from '../driver.js';
 import type { CompressionReport } from '../report.js';
 import { CompressionConfigError, ExportFormatError } from '../errors.js';
-import { kvQuantTransform } from '../quant/kvcache.js';
-import { perTokenActivationTransform, perTokenProjectionOutputTransform } from '../quant/smoothquant.js';
-import { awqLinearTensors, awqQuantizationConfig, gptqLinearTensors, gptqQuantizationConfig, linearPrefix, type NamedTensor } from './formats.js';
+import { awqLinearTensors, awqQuantizationConfig, gptqLinearTensors, gptqQuantizationConfig, type NamedTensor } from './formats.js';
 import { toFp16Bits } from './fp16.js';
 import { type RawTensor, bytesOf, readSafetensors, typedOf, writeSafetensors } from './safetensors.js';
 
 export type ExportFormat = 'fake' | 'gptq' | 'awq';
-export const COMPRESSION_METADATA_FILE = 'acbench_compression.json';
+export { COMPRESSION_METADATA_FILE };
 
 export interface CompressionMetadata {
   format: 'acbench-compression';
@@ -65,7 +63,14 @@ export async function writeCompressedModel(model: CausalLM, outcome: Compression
   checkExportFormat(cfg, format);
   const meta = metadataOf(outcome, format);
   await model.save(outDir, { [COMPRESSION_METADATA_FILE]: JSON.stringify(meta, null, 2) });
-  if (format === 'fake') return;
+  if (format === 'fake') {
+    // the integer codes beside the float weights, so a GGUF conversion can write exact blocks
+    if (outcome.records.size) writeCodesFile(join(outDir, `${CODES_FILE_PREFIX}.safetensors`), new Map([...outcome.records].map(([key, rec]) => {
+      const [layer, name] = key.split('.') as [string, LinearName];
+      return [linearPrefix(Number(layer), name), rec];
+    })));
+    return;
+  }
   const perLinear = (layer: number, name: LinearName, bias?: Float32Array): Record<string, NamedTensor> => {
     const rec = outcome.records.get(`${layer}.${name}`);
     if (!rec) throw new ExportFormatError(`export ${format}`, `a quantization record for layer ${layer} ${name}`, 'none');
@@ -135,9 +140,7 @@ export function readCompressionMetadata(dir: string): CompressionMetadata | null
 export function restoreRuntimeTransforms(model: CausalLM): CompressionMetadata | null {
   const m = readCompressionMetadata(model.dir);
   if (!m) return null;
-  model.setActivationTransform(m.runtime.activationBits ? perTokenActivationTransform(m.runtime.activationBits) : undefined);
-  model.setOutputTransform(m.runtime.bmmInputBits ? perTokenProjectionOutputTransform(m.runtime.bmmInputBits) : undefined);
-  model.setKvTransform(m.runtime.kvCache ? kvQuantTransform(m.runtime.kvCache.bits, m.runtime.kvCache.groupSize) : undefined);
+  applyRuntime(model, readRuntime(model.dir));
   return m;
 }
 

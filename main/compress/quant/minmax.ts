@@ -5,15 +5,9 @@
 // Rounding is half-to-even and every step is a float32 operation, as torch does on the float32 W of the references
 // (IST-DASLab/gptq quant.py, AutoGPTQ quantizer.py): scale = fl32(fl32(xmax − xmin)/maxq) stays float32. The fp16
 // rounding a packed checkpoint needs happens in the exporters (export/pack.ts), not here.
+import { roundHalfEven } from '../../model/index.js';
 
-/** Round half to even (banker's rounding), like torch.round. */
-export function roundHalfEven(x: number): number {
-  const f = Math.floor(x);
-  const d = x - f;
-  if (d < 0.5) return f + 0; // + 0 turns −0 into 0
-  if (d > 0.5) return f + 1;
-  return f % 2 === 0 ? f + 0 : f + 1;
-}
+export { roundHalfEven };
 
 export interface QuantParams {
   scale: number;

@@ -6,8 +6,8 @@
 // (quantize_bmm_input=True), the q/k/v projection outputs too — the inputs of attention's two BMMs — per token, before rotary.
 import type { Matrix } from '../../tensor/index.js';
 import { matrix } from '../../tensor/index.js';
-import type { ActivationTransform, ProjectionOutputTransform } from '../../model/index.js';
-import { roundHalfEven } from './minmax.js';
+// the dynamic per-token quantization of activations and of the attention BMM inputs are runtime transforms (main/model/runtime.ts)
+export { quantizeRowsAbsmax, perTokenActivationTransform, perTokenProjectionOutputTransform } from '../../model/index.js';
 
 /** Running max|x_j| per input channel. */
 export class ActivationMaxAccumulator {
@@ -49,26 +49,3 @@ export function foldSmoothing(gamma: Float32Array, weights: Matrix[], s: Float32
   return { gamma: g, weights: ws };
 }
 
-/** Symmetric absmax fake-quantization of each row: Δ = max(|row|max, 1e−5)/q_max, x̂ = round(x/Δ)·Δ. */
-export function quantizeRowsAbsmax(x: Matrix, bits = 8): Matrix {
-  const qmax = 2 ** (bits - 1) - 1;
-  const out = new Float32Array(x.data.length);
-  for (let r = 0; r < x.rows; r++) {
-    let amax = 0;
-    const base = r * x.cols;
-    for (let j = 0; j < x.cols; j++) amax = Math.max(amax, Math.abs(x.data[base + j]));
-    const delta = Math.fround(Math.max(amax, 1e-5) / qmax);
-    for (let j = 0; j < x.cols; j++) out[base + j] = Math.fround(roundHalfEven(Math.fround(x.data[base + j] / delta)) * delta);
-  }
-  return matrix(x.rows, x.cols, out);
-}
-
-/** Dynamic per-token 8-bit activation quantization for every block linear's input. */
-export function perTokenActivationTransform(bits = 8): ActivationTransform {
-  return (_name, input) => quantizeRowsAbsmax(input, bits);
-}
-
-/** Dynamic per-token 8-bit quantization of the q/k/v projection outputs (the attention BMM inputs), before rotary. */
-export function perTokenProjectionOutputTransform(bits = 8): ProjectionOutputTransform {
-  return (_name, output) => quantizeRowsAbsmax(output, bits);
-}
