@@ -145,7 +145,7 @@ describe('which engine generates', () => {
     };
     plain = await save();
     smooth = await save({ method: 'smoothquant', alpha: 0.5 });
-    kv = await save({ method: 'rtn', bits: 8, groupSize: 32, kvBits: 4, kvGroupSize: 16 });
+    kv = await save({ method: 'rtn', bits: 8, groupSize: 32, kvBits: 4 });
     dynamic = await save(undefined, { ropeScaling: { type: 'dynamic', factor: 2 } });
   });
   afterAll(() => undefined);
