@@ -141,6 +141,33 @@ export const AppInfo = z.object({
 });
 export type AppInfo = z.infer<typeof AppInfo>;
 
+/** Which engine generates for local models, and on what device (Settings; ACBENCH_GENERATION and ACBENCH_GPU override). */
+export const EngineSettings = z
+  .object({
+    engine: z.enum(['auto', 'llamacpp', 'tfjs']).default('auto'),
+    gpu: z.enum(['auto', 'cuda', 'vulkan', 'metal', 'off']).default('auto'),
+  })
+  .strict();
+export type EngineSettings = z.infer<typeof EngineSettings>;
+
+export const EngineStatus = z.object({
+  settings: EngineSettings,
+  /** what runs use: the settings with the environment's overrides */
+  effective: EngineSettings,
+  /** environment variables overriding the settings, e.g. "ACBENCH_GPU=off" */
+  overriddenBy: z.array(z.string()),
+  llamaCpp: z.object({
+    available: z.boolean(),
+    /** what loaded, or why nothing did */
+    detail: z.string(),
+    version: z.string().nullable(),
+    /** the GPU build in use for the effective setting, or null for the CPU build */
+    gpu: z.string().nullable(),
+    devices: z.array(z.string()),
+  }),
+});
+export type EngineStatus = z.infer<typeof EngineStatus>;
+
 export const ExportFormat = z.enum(['jsonl', 'csv', 'markdown', 'latex', 'bundle']);
 
 export const TaskInfo = z.object({
@@ -183,6 +210,8 @@ const call = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => 
 
 export const calls = {
   info: call(z.object({}).strict(), AppInfo),
+  engineStatus: call(z.object({}).strict(), EngineStatus),
+  updateEngineSettings: call(EngineSettings, EngineStatus),
   listExperiments: call(z.object({}).strict(), z.array(Experiment)),
   getExperiment: call(z.object({ id: Id }).strict(), Experiment),
   createExperiment: call(z.object({ spec: ExperimentSpec }).strict(), Experiment),

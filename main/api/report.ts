@@ -27,6 +27,8 @@ export interface StudySummary {
   statistics: Map<string, Record<string, number | null>>;
   memoryBytes: Map<string, number>;
   notForPublication: boolean;
+  /** label → meaning, for every departure from the reference scorers the task scores name */
+  deviations: Map<string, string>;
 }
 
 const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
@@ -43,6 +45,7 @@ export function summarise(records: ResultRecord[]): StudySummary {
   const statistics = new Map<string, Record<string, number | null>>();
   const memoryBytes = new Map<string, number>();
   let notForPublication = false;
+  const deviations = new Map<string, string>();
   for (const r of records) {
     const d = r.data;
     if (r.kind === 'score' && r.key.startsWith('score:') && typeof d.score === 'number') {
@@ -52,6 +55,7 @@ export function summarise(records: ResultRecord[]): StudySummary {
       taskScores.get(config)!.set(String(d.task), d.score * 100);
       taskCapability.set(String(d.task), String(d.capability));
       if (d.notForPublication) notForPublication = true;
+      if (Array.isArray(d.deviations)) for (const x of d.deviations as { label?: unknown; note?: unknown }[]) if (typeof x?.label === 'string') deviations.set(x.label, typeof x.note === 'string' ? x.note : x.label);
     } else if (r.kind === 'analysis' && d.metric === 'drops') {
       drops.set(String(d.config), (d.capabilities as CapabilityDrop[]) ?? []);
     } else if (r.kind === 'analysis' && d.metric === 'pair') {
@@ -74,7 +78,7 @@ export function summarise(records: ResultRecord[]): StudySummary {
     // capability score = unweighted mean of its tasks' headline scores
     capabilityScores.set(config, new Map([...caps].map(([c, s]) => [c, s.reduce((a, b) => a + b, 0) / s.length])));
   }
-  return { configs, capabilityScores, taskScores, drops, statistics, memoryBytes, notForPublication };
+  return { configs, capabilityScores, taskScores, drops, statistics, memoryBytes, notForPublication, deviations };
 }
 
 export function capabilityTable(s: StudySummary): Table {
@@ -155,7 +159,8 @@ export function writeReport(records: ResultRecord[], dir: string, title: string)
     write(`figures/${name}.svg`, svg);
     write(`figures/${name}.png`, svgToPng(svg, 300).png);
   }
-  const note = s.notForPublication ? '\n> Not for publication: a sample limit was set, so each task ran only its first items.\n' : '';
+  const deviations = [...s.deviations].map(([label, text]) => `> - \`${label}\`: ${text}`).join('\n');
+  const note = `${s.notForPublication ? '\n> Not for publication: a sample limit was set, so each task ran only its first items.\n' : ''}${deviations ? `\n> Where these scores depart from the reference scorers:\n${deviations}\n` : ''}`;
   write('README.md', `# ${title}\n${note}\n## Per capability\n\n${toMarkdown(tables[0][1])}\n## Per task\n\n${toMarkdown(tables[1][1])}\n${s.statistics.size ? `## Statistics\n\n${toMarkdown(tables[2][1])}` : ''}`);
   return { dir, files };
 }

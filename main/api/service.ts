@@ -11,6 +11,9 @@ import {
   describeZodError,
   ExperimentSpec,
   type AppInfo,
+  EngineSettings as EngineSettingsSchema,
+  type EngineSettings,
+  type EngineStatus,
   type CallName,
   type CallOutput,
   type ErrorCode,
@@ -30,6 +33,7 @@ import { historyFile, openHistory, readResultsFile, resultsFile, runDir, Results
 import { estimate, groupSizeProblems, readModelConfig, resolveModelDir } from './preflight.js';
 import { RunQueue, type Executor, type RunRequest } from '../jobs/index.js';
 import { getEngine } from '../tensor/index.js';
+import { llamaCppStatus, preferencesFromEnv, releaseRun } from '../engines/index.js';
 import type { Low } from 'lowdb';
 import { exportRecords } from './export.js';
 
@@ -146,6 +150,12 @@ export class AcbenchService {
 
   private readonly handlers: { [N in CallName]: (input: z.infer<(typeof calls)[N]['input']>) => Promise<CallOutput<N>> } = {
     info: async () => this.info(),
+    engineStatus: async () => this.engineStatus(),
+    updateEngineSettings: async (settings) => {
+      this.db.data.settings.engine = settings;
+      await this.db.write();
+      return this.engineStatus();
+    },
     listExperiments: async () => this.db.data.experiments.map((e) => this.toExperiment(e.id)).sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1)),
     getExperiment: async ({ id }) => this.toExperiment(id),
     createExperiment: async ({ spec }) => {
@@ -175,6 +185,7 @@ export class AcbenchService {
       await this.db.write();
       for (const run of runs) {
         rmSync(runDir(this.opts.home, run.id), { recursive: true, force: true });
+        releaseRun(this.opts.home, run.id); // the GGUF files converted for this run, unless another run holds them
         for (const key of [...this.recordCache.keys()]) if (key.startsWith(`${run.id}\u0000`)) this.recordCache.delete(key);
       }
       return { deleted: true };
@@ -214,7 +225,7 @@ export class AcbenchService {
         this.db.data.runs.push(run);
       }
       await this.db.write();
-      const req: RunRequest = { runId: run.id, experimentId: exp.id, spec: exp.spec, specHash: exp.specHash, home: this.opts.home, resultsFile: resultsFile(this.opts.home, run.id) };
+      const req: RunRequest = { runId: run.id, experimentId: exp.id, spec: exp.spec, specHash: exp.specHash, home: this.opts.home, resultsFile: resultsFile(this.opts.home, run.id), engine: this.effectiveEngine() };
       this.queue.enqueue(req);
       return this.toRunSummary(run);
     },
@@ -279,6 +290,27 @@ export class AcbenchService {
     });
     await this.db.write();
     return this.toExperiment(id);
+  }
+
+  private engineSettings(): EngineSettings {
+    const parsed = EngineSettingsSchema.safeParse(this.db.data.settings.engine ?? {});
+    return parsed.success ? parsed.data : EngineSettingsSchema.parse({});
+  }
+
+  /** The settings with ACBENCH_GENERATION / ACBENCH_GPU applied; a wrong variable is an error the user sees. */
+  private effectiveEngine(): EngineSettings {
+    try {
+      return preferencesFromEnv(this.engineSettings());
+    } catch (e) {
+      throw new ServiceError('invalid_input', (e as Error).message);
+    }
+  }
+
+  async engineStatus(): Promise<EngineStatus> {
+    const settings = this.engineSettings();
+    const effective = this.effectiveEngine();
+    const overriddenBy = (['ACBENCH_GENERATION', 'ACBENCH_GPU'] as const).filter((v) => process.env[v]).map((v) => `${v}=${process.env[v]}`);
+    return { settings, effective, overriddenBy, llamaCpp: await llamaCppStatus(effective.gpu) };
   }
 
   info(): AppInfo {

@@ -31,7 +31,7 @@ export const TASKS: TaskInfo[] = [
   { id: 'longbench-code', benchmark: 'longbench', capability: 'long-context', title: 'LongBench code', metric: 'score', runnable: true },
   { id: 'longgenbench-gsm8k', benchmark: 'longgenbench', capability: 'long-context', title: 'LongGenBench GSM8K-style', metric: 'accuracy', runnable: true },
   { id: 'longgenbench-mmlu', benchmark: 'longgenbench', capability: 'long-context', title: 'LongGenBench MMLU-style', metric: 'accuracy', runnable: true },
-  { id: 'niah', benchmark: 'niah', capability: 'long-context', title: 'Needle in a Haystack (lengths × depths)', metric: 'key-phrase recall', runnable: true },
+  { id: 'niah', benchmark: 'niah', capability: 'long-context', title: 'Needle in a Haystack (lengths × depths)', metric: 'ROUGE-1 F', runnable: true },
   { id: 'agentboard-pddl', benchmark: 'agentboard', capability: 'real-world', title: 'AgentBoard PDDL: gripper, blockworld, barman, tyreworld', metric: 'progress rate', runnable: true },
   { id: 'agentboard-tool-query', benchmark: 'agentboard', capability: 'real-world', title: 'AgentBoard Tool-query (offline tools)', metric: 'progress rate', runnable: true },
   { id: 'agentboard-tool-operation', benchmark: 'agentboard', capability: 'real-world', title: 'AgentBoard Tool-operation (offline tools)', metric: 'progress rate', runnable: true },

@@ -148,6 +148,8 @@ export async function runEval(argv: string[]): Promise<number> {
       const lines = result.tasks.map((t) => `${t.task.padEnd(28)} ${t.metric.padEnd(18)} ${t.score.toFixed(2).padStart(7)}  (n=${t.n})`);
       lines.push('', ...result.capabilities.map((c) => `${c.capability.padEnd(28)} ${'capability mean'.padEnd(18)} ${c.score.toFixed(2).padStart(7)}`));
       lines.push('', `deviations: ${result.deviations.join(', ') || 'none'}`, `results: ${result.resultsFile}`);
+      const e = generator.engine;
+      if (e) lines.push(`generated on ${e.name} ${e.version} (${e.device}${e.weights ? `, ${e.weights}` : ''})${e.reason ? `: ${e.reason}` : ''}`);
       if (result.note) lines.push(result.note);
       process.stdout.write(lines.join('\n') + '\n');
     }

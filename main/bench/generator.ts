@@ -17,6 +17,8 @@ export interface TextGenerator {
   readonly contextWindow?: number;
   /** the engine and device that generate (local models); recorded with every result */
   readonly engine?: EngineInfo;
+  /** whether settings.temperature > 0 is honoured (sampling); otherwise every answer is greedy */
+  readonly samples?: boolean;
   countTokens?(text: string): number;
   chat(turns: ChatTurn[], opts: GenerateCallOptions): Promise<string>;
   complete(prompt: string, opts: GenerateCallOptions): Promise<string>;
@@ -122,10 +124,11 @@ export interface EndpointOptions {
 
 class RetryableError extends Error {}
 
-/** Any OpenAI-compatible server (vLLM, llama.cpp server): temperature 0, timeouts, retries with backoff. */
+/** Any OpenAI-compatible server (vLLM, llama.cpp server): temperature 0 unless a task asks (NIAH), timeouts, retries with backoff. */
 export class OpenAIEndpointGenerator implements TextGenerator {
   readonly id: string;
   readonly contextWindow?: number;
+  readonly samples = true;
   private readonly root: string;
   constructor(private readonly opts: EndpointOptions) {
     let root = opts.baseUrl.replace(/\/+$/, '');
@@ -201,7 +204,8 @@ export class OpenAIEndpointGenerator implements TextGenerator {
   }
 
   private common(opts: GenerateCallOptions): Record<string, unknown> {
-    const body: Record<string, unknown> = { model: this.opts.model, temperature: 0, max_tokens: opts.maxNewTokens };
+    const body: Record<string, unknown> = { model: this.opts.model, temperature: opts.temperature ?? 0, max_tokens: opts.maxNewTokens };
+    if (opts.seed !== undefined) body.seed = opts.seed;
     // OpenAI allows at most 4 stop strings; the rest are applied here after the answer comes back
     if (opts.stop && opts.stop.length) body.stop = opts.stop.slice(0, 4);
     return body;

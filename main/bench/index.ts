@@ -13,6 +13,7 @@ export { BUILTIN_SEED, generateAgentBoard, generateLongBench, generateLongGenGsm
 export { fillerSentence } from './generators/words.js';
 export { Rng } from './util.js';
 export { scoreFile, type ScoredFile } from './score-file.js';
+export { toJs } from './python.js';
 export { niahHeatmap, niahPrompt, niahResultJson } from './tasks/niah.js';
 export { cliCommands, setModelLoader } from './cli.js';
 export { loadTEvalApiList, loadTEvalLeaderboard, type TEvalApi, type TEvalLeaderboardRow } from './tasks/teval-extra.js';

@@ -243,7 +243,7 @@ export async function runEpisodes(task: EpisodeTask<TaskItem>, items: TaskItem[]
         st.allCached &&= outs[j].cached;
         const action = task.parseAction(outs[j].text);
         const r = st.env.step(action);
-        st.history.push({ action, observation: r.observation, progress: r.progress, output: outs[j].text });
+        st.history.push({ action, observation: r.observation, progress: r.progress, done: r.done, output: outs[j].text });
         if (r.done) close(st);
       });
     }

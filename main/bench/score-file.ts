@@ -4,13 +4,12 @@ import { basename, dirname, join } from 'node:path';
 import { aggregateAgentBoard, loadAgentBoardJsonl, loadLoggedEpisodes, scoreEpisode, type AgentBoardItem } from './agentboard/agentboard.js';
 import { BenchDataError, BenchInputError } from './errors.js';
 import type { TextSimilarity } from './similarity.js';
-import { aggregateLongBench, loadLongBenchJsonl, scoreLongBench } from './tasks/longbench.js';
-import { createLongGenTask, loadLongGenFile, scoreLongGen } from './tasks/longgenbench.js';
-import { keyPhraseRecall, loadNiahConfig, loadNiahResult, type NiahItem } from './tasks/niah.js';
+import { aggregateLongBench, loadLongBenchJsonl, scoreLongBench, ZH_DATASETS } from './tasks/longbench.js';
+import { aggregateLongGen, loadLongGenFile, scoreLongGen } from './tasks/longgenbench.js';
+import { aggregateNiah, loadNiahConfig, loadNiahResult, scoreNiah, type NiahItem } from './tasks/niah.js';
 import { aggregateTEval, loadTEvalFile, scoreTEval, TEVAL_FILES } from './tasks/teval.js';
 import { aggregateWorf, loadWorfBenchFile, scoreWorkflow } from './tasks/worfbench.js';
 import type { BenchmarkName, ItemScores, TaskItem, TaskScore } from './types.js';
-import { meanFields } from './types.js';
 import { readJsonlFile, RecordReader } from './util.js';
 
 export interface ScoredFile {
@@ -83,7 +82,8 @@ export async function scoreFile(benchmark: string, dataFile: string, predictions
       const { found, missing, unmatched } = pair(items, preds);
       const map = new Map(found);
       const all = items.map((it) => ({ it, scores: scoreLongBench(it, map.get(it) ?? '') }));
-      return { benchmark: 'longbench', score: aggregateLongBench('longbench', all.map((a) => a.scores), items), items: all.map((a) => ({ id: a.it.id, scores: a.scores })), missing, unmatched, deviations: [] };
+      const zh = items.some((it) => ZH_DATASETS.has(it.dataset)) ? ['zh-char-tokens'] : [];
+      return { benchmark: 'longbench', score: aggregateLongBench('longbench', all.map((a) => a.scores), items), items: all.map((a) => ({ id: a.it.id, scores: a.scores })), missing, unmatched, deviations: zh };
     }
     case 'longgenbench': {
       const items = await loadLongGenFile(dataFile);
@@ -92,29 +92,29 @@ export async function scoreFile(benchmark: string, dataFile: string, predictions
       const map = new Map(found);
       const all = items.map((it) => ({ it, scores: scoreLongGen(it, map.get(it) ?? '') }));
       const style = items[0]?.style ?? 'gsm8k';
-      return { benchmark: 'longgenbench', score: createLongGenTask(style).aggregate(all.map((a) => a.scores), items), items: all.map((a) => ({ id: a.it.id, scores: a.scores })), missing, unmatched, deviations: [] };
+      return { benchmark: 'longgenbench', score: aggregateLongGen(`longgenbench-${style}`, all.map((a) => a.scores), items), items: all.map((a) => ({ id: a.it.id, scores: a.scores })), missing, unmatched, deviations: [] };
     }
     case 'niah': {
       const config = await loadNiahConfig(dataFile);
-      let rows: { item: NiahItem; response: string }[];
+      let rows: { item: NiahItem; response: string; needle: string }[];
       if (statSync(predictionsFile).isDirectory()) {
+        // the harness's own results JSONs: each cell's response is rescored against the needle it names
         const files = readdirSync(predictionsFile).filter((f) => f.endsWith('.json')).sort();
         rows = [];
         for (const f of files) {
           const r = await loadNiahResult(join(predictionsFile, f));
-          rows.push({ item: { id: `len${r.contextLength}-depth${r.depthPercent}`, contextLength: r.contextLength, depthPercent: r.depthPercent }, response: r.response });
+          rows.push({ item: { id: `len${r.contextLength}-depth${r.depthPercent}`, contextLength: r.contextLength, depthPercent: r.depthPercent }, response: r.response, needle: r.needle });
         }
       } else {
         const preds = await loadPredictions(predictionsFile);
         rows = [...preds].map(([id, response]) => {
           const m = /^len(\d+)-depth([\d.]+)$/.exec(id);
           if (!m) throw new BenchDataError(predictionsFile, `id ${id}`, 'id', '"len<L>-depth<D>"', JSON.stringify(id));
-          return { item: { id, contextLength: Number(m[1]), depthPercent: Number(m[2]) }, response };
+          return { item: { id, contextLength: Number(m[1]), depthPercent: Number(m[2]) }, response, needle: config.needle };
         });
       }
-      const items = rows.map((r) => ({ id: r.item.id, scores: { score: keyPhraseRecall(r.response, config.keyPhrases) } }));
-      const fields = meanFields(items.map((i) => i.scores));
-      return { benchmark: 'niah', score: { task: 'niah', benchmark: 'niah', capability: 'long-context', metric: 'key-phrase recall', score: fields.score ?? 0, fields, n: items.length }, items, missing: [], unmatched: [], deviations: ['niah-key-phrase-recall'] };
+      const scored = rows.map((r) => ({ id: r.item.id, scores: scoreNiah(r.needle, config.keyPhrases, r.response) }));
+      return { benchmark: 'niah', score: aggregateNiah(scored.map((i) => i.scores), rows.map((r) => r.item)), items: scored, missing: [], unmatched: [], deviations: [] };
     }
     case 'agentboard': {
       const episodes = await loadLoggedEpisodes(predictionsFile);

@@ -27,24 +27,15 @@ function charTrigrams(s: string): string[] {
   return out;
 }
 
-/** TF-IDF vectors (smoothed idf = ln((1+N)/(1+df)) + 1 over the strings compared), L2-normalised. */
-function tfidf(docs: string[][]): Map<string, number>[] {
-  const df = new Map<string, number>();
-  for (const d of docs) for (const t of new Set(d)) df.set(t, (df.get(t) ?? 0) + 1);
-  const n = docs.length;
-  return docs.map((d) => {
-    const v = new Map<string, number>();
-    for (const t of d) v.set(t, (v.get(t) ?? 0) + 1);
-    let norm = 0;
-    for (const [t, tf] of v) {
-      const w = tf * (Math.log((1 + n) / (1 + (df.get(t) ?? 0))) + 1);
-      v.set(t, w);
-      norm += w * w;
-    }
-    norm = Math.sqrt(norm);
-    if (norm > 0) for (const [t, w] of v) v.set(t, w / norm);
-    return v;
-  });
+/** Term-frequency vectors, L2-normalised. No idf: a string's vector must not depend on the other strings compared. */
+function tfVector(terms: string[]): Map<string, number> {
+  const v = new Map<string, number>();
+  for (const t of terms) v.set(t, (v.get(t) ?? 0) + 1);
+  let norm = 0;
+  for (const w of v.values()) norm += w * w;
+  norm = Math.sqrt(norm);
+  if (norm > 0) for (const [t, w] of v) v.set(t, w / norm);
+  return v;
 }
 
 function dot(a: Map<string, number>, b: Map<string, number>): number {
@@ -58,17 +49,19 @@ function dot(a: Map<string, number>, b: Map<string, number>): number {
 }
 
 /**
- * Lexical similarity: sim = ½·cos(TF-IDF words) + ½·cos(TF-IDF char 3-grams), idf fitted on the
- * strings of one call (a ∪ b). Identical non-empty strings → 1; no shared word or 3-gram → 0.
+ * Lexical similarity, the fallback when no sentence-embedding model is loaded (deviation `lexical-sim`):
+ * sim = ½·cos(word counts) + ½·cos(character 3-gram counts). Each pair's value depends on the two
+ * strings only, never on the others in the same call. Identical non-empty strings → 1; nothing shared → 0.
  */
 export class LexicalSimilarity implements TextSimilarity {
-  readonly id = 'lexical-tfidf-word+char3';
+  readonly id = 'lexical-tf-word+char3';
   readonly deviation = 'lexical-sim';
   matrix(a: readonly string[], b: readonly string[]): number[][] {
-    const all = [...a, ...b];
-    const w = tfidf(all.map(wordFeatures));
-    const c = tfidf(all.map(charTrigrams));
-    return a.map((_, i) => b.map((__, j) => 0.5 * dot(w[i], w[a.length + j]) + 0.5 * dot(c[i], c[a.length + j])));
+    const wa = a.map((x) => tfVector(wordFeatures(x)));
+    const ca = a.map((x) => tfVector(charTrigrams(x)));
+    const wb = b.map((x) => tfVector(wordFeatures(x)));
+    const cb = b.map((x) => tfVector(charTrigrams(x)));
+    return a.map((_, i) => b.map((__, j) => 0.5 * dot(wa[i], wb[j]) + 0.5 * dot(ca[i], cb[j])));
   }
 }
 

@@ -1,28 +1,17 @@
-// Text metrics shared by the scorers: normalisation, token F1, ROUGE-L, fuzzy ratio, output clean-up.
-
-/** End-of-turn markers of common chat formats; generation is cut at the first one. */
-export const END_OF_TURN_MARKERS = ['<|im_end|>', '<|eot_id|>', '<|end|>', '</s>', '<|endoftext|>', '<end_of_turn>', '[/INST]', '<|EOT|>', '<|action_end|>'];
-
-/** T-Eval clean-up: cut at end-of-turn markers, strip ```json fences. */
-export function cleanOutput(text: string): string {
-  let out = text;
-  for (const m of END_OF_TURN_MARKERS) {
-    const i = out.indexOf(m);
-    if (i >= 0) out = out.slice(0, i);
-  }
-  out = out.replace(/```(?:json|JSON)?\s*/g, '').replace(/```/g, '');
-  return out.trim();
-}
+// Text metrics shared by the scorers: normalisation, token F1, ROUGE-L, fuzzy ratio.
+import { pyRound, pySplit } from './python.js';
 
 const PUNCTUATION = new Set('!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~');
 
-/** SQuAD-style normalisation: lower-case, drop punctuation, drop articles a/an/the, collapse spaces. */
+/** Python's \b(a|an|the)\b on str patterns: word characters are Unicode letters, digits and "_". */
+const ARTICLES = /(?<![\p{L}\p{N}_])(?:a|an|the)(?![\p{L}\p{N}_])/gu;
+
+/** SQuAD-style normalisation: lower-case, drop ASCII punctuation, drop articles a/an/the, collapse whitespace. */
 export function normalizeAnswer(s: string): string {
   const lower = s.toLowerCase();
   let noPunc = '';
   for (const ch of lower) if (!PUNCTUATION.has(ch)) noPunc += ch;
-  const noArticles = noPunc.replace(/\b(a|an|the)\b/g, ' ');
-  return noArticles.split(/\s+/).filter(Boolean).join(' ');
+  return pySplit(noPunc.replace(ARTICLES, ' ')).join(' ');
 }
 
 /** F1 over token multisets: P = |common|/|pred|, R = |common|/|gold|, F1 = 2PR/(P+R). */
@@ -45,7 +34,7 @@ export function tokenF1(predTokens: readonly string[], goldTokens: readonly stri
 
 /** LongBench qa_f1_score: token F1 after normalizeAnswer. */
 export function qaF1(prediction: string, gold: string): number {
-  return tokenF1(normalizeAnswer(prediction).split(' ').filter(Boolean), normalizeAnswer(gold).split(' ').filter(Boolean));
+  return tokenF1(pySplit(normalizeAnswer(prediction)), pySplit(normalizeAnswer(gold)));
 }
 
 /** Length of the longest common subsequence of two token lists (O(n·m) dynamic programme). */
@@ -113,165 +102,63 @@ export function rougeL(prediction: string, gold: string, charLevel = false): num
   return 2 * ((p * r) / (p + r + 1e-8));
 }
 
-/** Python's round(): halves go to the even neighbour. */
-export function roundHalfEven(x: number): number {
-  const f = Math.floor(x);
-  const d = x - f;
-  if (Math.abs(d - 0.5) < 1e-9) return f % 2 === 0 ? f : f + 1;
-  return Math.round(x);
+/**
+ * difflib.SequenceMatcher(None, a, b).ratio() (Python 3.11): 2·M/T where M sums the matching blocks
+ * found by recursive longest-match search; with autojunk, elements of b (length ≥ 200) occurring more
+ * than len(b)//100 + 1 times are not indexed. Sequences are code points, as Python strings are.
+ */
+export function sequenceMatcherRatio(aText: string, bText: string): number {
+  const a = [...aText];
+  const b = [...bText];
+  const b2j = new Map<string, number[]>();
+  b.forEach((x, j) => {
+    const l = b2j.get(x);
+    if (l) l.push(j);
+    else b2j.set(x, [j]);
+  });
+  if (b.length >= 200) {
+    const ntest = Math.floor(b.length / 100) + 1;
+    for (const [x, idx] of [...b2j]) if (idx.length > ntest) b2j.delete(x);
+  }
+  const longest = (alo: number, ahi: number, blo: number, bhi: number): [number, number, number] => {
+    let [bi, bj, size] = [alo, blo, 0];
+    let j2len = new Map<number, number>();
+    for (let i = alo; i < ahi; i++) {
+      const next = new Map<number, number>();
+      for (const j of b2j.get(a[i]) ?? []) {
+        if (j < blo) continue;
+        if (j >= bhi) break;
+        const k = (j2len.get(j - 1) ?? 0) + 1;
+        next.set(j, k);
+        if (k > size) [bi, bj, size] = [i - k + 1, j - k + 1, k];
+      }
+      j2len = next;
+    }
+    // extend by equal elements on each side (no junk function: the junk-only passes never apply)
+    while (bi > alo && bj > blo && a[bi - 1] === b[bj - 1]) [bi, bj, size] = [bi - 1, bj - 1, size + 1];
+    while (bi + size < ahi && bj + size < bhi && a[bi + size] === b[bj + size]) size++;
+    return [bi, bj, size];
+  };
+  let matches = 0;
+  const queue: [number, number, number, number][] = [[0, a.length, 0, b.length]];
+  while (queue.length) {
+    const [alo, ahi, blo, bhi] = queue.pop()!;
+    const [i, j, k] = longest(alo, ahi, blo, bhi);
+    if (k === 0) continue;
+    matches += k;
+    if (alo < i && blo < j) queue.push([alo, i, blo, j]);
+    if (i + k < ahi && j + k < bhi) queue.push([i + k, ahi, j + k, bhi]);
+  }
+  const total = a.length + b.length;
+  return total ? (2 * matches) / total : 1;
 }
 
 /**
- * fuzzywuzzy `fuzz.ratio(a, b)` with python-Levenshtein: r = 2·LCS(chars)/(|a|+|b|) (indel similarity),
- * reported as an integer percent with Python's half-to-even rounding (quirk reproduced), so the
- * LongBench code score is a multiple of 0.01.
+ * fuzzywuzzy `fuzz.ratio(a, b)` as LongBench's environment runs it (no python-Levenshtein, so difflib):
+ * equal strings → 100, an empty one → 0, else int(round(100·SequenceMatcher ratio)), halves to even.
  */
 export function fuzzRatio(a: string, b: string): number {
-  const ca = [...a];
-  const cb = [...b];
-  if (ca.length + cb.length === 0) return 100;
-  const r = (2 * lcsLength(ca, cb)) / (ca.length + cb.length);
-  return roundHalfEven(100 * r);
-}
-
-/** Extract the first JSON value between the first `open` and the last `close` character. */
-export function sliceBetween(text: string, open: string, close: string): string | undefined {
-  const a = text.indexOf(open);
-  const b = text.lastIndexOf(close);
-  if (a < 0 || b < a) return undefined;
-  return text.slice(a, b + 1);
-}
-
-/** Lenient JSON: strict JSON first, then a Python-literal-like form (single quotes, True/False/None). */
-export function parseLooseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    /* fall through */
-  }
-  return parsePythonLiteral(text);
-}
-
-/**
- * A small reader for Python literals (ast.literal_eval's subset we need): dicts, lists, tuples,
- * strings in ' or ", numbers, True/False/None. Returns undefined when the text is not a literal.
- */
-export function parsePythonLiteral(text: string): unknown {
-  let i = 0;
-  const s = text.trim();
-  const ws = () => {
-    while (i < s.length && /\s/.test(s[i])) i++;
-  };
-  const fail = Symbol('fail');
-  const value = (): unknown => {
-    ws();
-    const c = s[i];
-    if (c === '{') {
-      i++;
-      const out: Record<string, unknown> = {};
-      ws();
-      if (s[i] === '}') {
-        i++;
-        return out;
-      }
-      for (;;) {
-        const k = value();
-        if (k === fail || (typeof k !== 'string' && typeof k !== 'number')) return fail;
-        ws();
-        if (s[i] !== ':') return fail;
-        i++;
-        const v = value();
-        if (v === fail) return fail;
-        out[String(k)] = v;
-        ws();
-        if (s[i] === ',') {
-          i++;
-          ws();
-          if (s[i] === '}') {
-            i++;
-            return out;
-          }
-          continue;
-        }
-        if (s[i] === '}') {
-          i++;
-          return out;
-        }
-        return fail;
-      }
-    }
-    if (c === '[' || c === '(') {
-      const close = c === '[' ? ']' : ')';
-      i++;
-      const out: unknown[] = [];
-      ws();
-      if (s[i] === close) {
-        i++;
-        return out;
-      }
-      for (;;) {
-        const v = value();
-        if (v === fail) return fail;
-        out.push(v);
-        ws();
-        if (s[i] === ',') {
-          i++;
-          ws();
-          if (s[i] === close) {
-            i++;
-            return out;
-          }
-          continue;
-        }
-        if (s[i] === close) {
-          i++;
-          return out;
-        }
-        return fail;
-      }
-    }
-    if (c === '"' || c === "'") {
-      i++;
-      let out = '';
-      while (i < s.length && s[i] !== c) {
-        if (s[i] === '\\' && i + 1 < s.length) {
-          const e = s[i + 1];
-          out += e === 'n' ? '\n' : e === 't' ? '\t' : e;
-          i += 2;
-        } else out += s[i++];
-      }
-      if (s[i] !== c) return fail;
-      i++;
-      return out;
-    }
-    const m = /^(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|True|False|None|true|false|null)/.exec(s.slice(i));
-    if (!m) return fail;
-    i += m[0].length;
-    const w = m[0];
-    if (w === 'True' || w === 'true') return true;
-    if (w === 'False' || w === 'false') return false;
-    if (w === 'None' || w === 'null') return null;
-    return Number(w);
-  };
-  const v = value();
-  ws();
-  if (v === fail || i !== s.length) return undefined;
-  return v;
-}
-
-/** Python's str() of a value, for comparisons the originals do on str(...) forms. */
-export function pythonStr(v: unknown): string {
-  if (typeof v === 'string') return v;
-  return pythonRepr(v);
-}
-
-export function pythonRepr(v: unknown): string {
-  if (v === null || v === undefined) return 'None';
-  if (v === true) return 'True';
-  if (v === false) return 'False';
-  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : String(v);
-  if (typeof v === 'string') return `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-  if (Array.isArray(v)) return `[${v.map(pythonRepr).join(', ')}]`;
-  if (typeof v === 'object') return `{${Object.entries(v as Record<string, unknown>).map(([k, x]) => `${pythonRepr(k)}: ${pythonRepr(x)}`).join(', ')}}`;
-  return String(v);
+  if (a === b) return 100;
+  if (a.length === 0 || b.length === 0) return 0;
+  return pyRound(100 * sequenceMatcherRatio(a, b));
 }

@@ -18,6 +18,10 @@ export type Prompt = { kind: 'chat'; turns: ChatTurn[] } | { kind: 'raw'; text: 
 export interface GenerationSettings {
   maxNewTokens: number;
   stop?: string[];
+  /** sampling temperature (default 0, greedy); a generator that cannot sample decodes greedily and says so */
+  temperature?: number;
+  /** sampling seed, so a sampled run repeats */
+  seed?: number;
 }
 
 /** Per-item score fields (0–1 each); `score` is the item's headline value. */
@@ -60,6 +64,8 @@ interface TaskBase<I extends TaskItem> {
   /** read this task's items from a suite folder (built-in datasets/ or a user folder in the same layout) */
   load(suiteDir: string): Promise<I[]>;
   settings(item: I): GenerationSettings;
+  /** deviations from the reference that depend on the loaded data (call after load) */
+  deviations?(): string[];
   /** mean the per-item fields into the task score (×100) */
   aggregate(scores: ItemScores[], items: I[]): TaskScore;
 }
@@ -89,6 +95,8 @@ export interface EpisodeStep {
   action: string;
   observation: string;
   progress: number;
+  /** the environment ended the episode at this step (AgentBoard's tools: a finish action) */
+  done?: boolean;
 }
 
 export interface EpisodeTask<I extends TaskItem = TaskItem> extends TaskBase<I> {

@@ -1,11 +1,10 @@
 // `acbench compress`: validate, load, calibrate, compress, export; progress on stderr, result on stdout.
-import { loadModel } from '../model/index.js';
+import { Checkpoint, loadModel } from '../model/index.js';
 import { needsCalibration, resolveConfig, validateAgainstModel } from './config.js';
 import { USAGE, UsageError, parseCompressArgs } from './cli-args.js';
 import { loadCalibration } from './calibration.js';
-import { compressModel } from './driver.js';
 import { CalibrationError, CompressionCancelledError, CompressionConfigError, CompressionShapeError, ExportFormatError } from './errors.js';
-import { checkExportFormat, writeCompressedModel } from './export/write.js';
+import { checkExportFormat, compressToFolder, shouldStream } from './export/write.js';
 
 const USER_ERRORS = [UsageError, CompressionConfigError, CompressionShapeError, CalibrationError, ExportFormatError];
 
@@ -15,8 +14,10 @@ export async function runCompress(argv: string[]): Promise<number> {
     const cfg = resolveConfig(a.config, a.tuning); // wrong combinations fail here, before loading anything
     checkExportFormat(cfg, a.format);
     const t0 = performance.now();
-    const model = await loadModel(a.model);
+    const streamed = shouldStream(Checkpoint.open(a.model).config);
+    const model = await loadModel(a.model, { residency: streamed ? 'streamed' : 'resident' });
     validateAgainstModel(cfg, model.config);
+    if (streamed) process.stderr.write('compressing layer at a time (the float32 model would not fit in memory): each finished layer is written out\n');
     let calibration;
     if (needsCalibration(cfg.method)) {
       calibration = loadCalibration(model.tokenizer, a.calib);
@@ -27,7 +28,8 @@ export async function runCompress(argv: string[]): Promise<number> {
     const onSigint = () => ac.abort();
     process.once('SIGINT', onSigint);
     let lastLine = 0;
-    const outcome = await compressModel(model, a.config, calibration, {
+    const outcome = await compressToFolder(model, a.config, calibration, a.out, a.format, {
+      streamed,
       signal: ac.signal,
       tuning: a.tuning,
       onProgress: (p) => {
@@ -39,7 +41,6 @@ export async function runCompress(argv: string[]): Promise<number> {
       },
     }).finally(() => process.off('SIGINT', onSigint));
     outcome.report.seconds.calibrate = tCal;
-    await writeCompressedModel(model, outcome, a.out, a.format);
     const r = outcome.report;
     if (a.json) process.stdout.write(JSON.stringify({ out: a.out, format: a.format, report: r }, null, 2) + '\n');
     else {

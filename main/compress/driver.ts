@@ -48,6 +48,12 @@ export interface CompressRunOptions {
   signal?: AbortSignal;
   engine?: Engine;
   tuning?: CompressionTuning;
+  /**
+   * Layer at a time (llm-compressor's sequential pipeline): called when a layer is finished with that layer's quantization
+   * records, which then are not kept in the outcome; the layer's resident weights are freed after it returns. A caller
+   * writes the layer out here, so the peak is about the embeddings, one layer and the calibration activations.
+   */
+  onLayerDone?: (layer: number, records: Map<string, QuantRecord>) => void | Promise<void>;
 }
 
 export interface CompressionOutcome {
@@ -295,6 +301,12 @@ export async function compressModel(model: CausalLM, config: CompressionConfig, 
       ...(awqRatios ? { awqRatios } : {}),
     });
     progress('compress', li, `layer ${li + 1}/${nLayers} done`);
+    if (opts.onLayerDone) {
+      const mine = new Map([...records].filter(([k]) => k.startsWith(`${li}.`)));
+      for (const k of mine.keys()) records.delete(k);
+      await opts.onLayerDone(li, mine);
+      layer.release();
+    }
   }
   hidden = [];
   positions = [];

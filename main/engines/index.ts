@@ -4,7 +4,7 @@
 import { BpeTokenizer, Checkpoint, decoderGenerator, parameterCountOf, describeRuntime, loadModel, readRuntime, type EngineInfo, type ModelConfig, type TokenGenerator, type Tokenizer } from '../model/index.js';
 import { cachedGguf, CLI_OWNER, folderHash, releaseGgufOwner } from './llamacpp/cache.js';
 import { llamaCppSupport } from './llamacpp/convert.js';
-import { GPU_CHOICES, LlamaCppModel, LlamaCppUnavailableError, llamaCppBinding, type GpuChoice } from './llamacpp/runtime.js';
+import { GPU_CHOICES, LlamaCppModel, LlamaCppUnavailableError, llamaCppBinding, llamaCppVersion, llamaRuntime, runtimeDevice, type GpuChoice } from './llamacpp/runtime.js';
 
 export { convertToGguf, GGUF_TARGETS, GgufConversionError, llamaCppSupport, blockTypeOf, ropeRowPermutation, type GgufTarget, type GgufConversion, type ConvertedTensor } from './llamacpp/convert.js';
 export { writeGguf, encodeBlocks, dequantizeBlocks, quantizeRowsReference, GGML_TYPE, type GgmlType } from './llamacpp/gguf.js';
@@ -143,6 +143,26 @@ export async function openGeneration(dir: string, prefs: GenerationPreferences, 
       model.dispose();
     },
   };
+}
+
+/** What llama.cpp offers here for a GPU choice: whether a build loads, its version, the GPU build and its devices. */
+export async function llamaCppStatus(gpu: GpuChoice): Promise<{ available: boolean; detail: string; version: string | null; gpu: string | null; devices: string[] }> {
+  const binding = await llamaCppBinding();
+  if (binding instanceof Error) return { available: false, detail: binding.message, version: null, gpu: null, devices: [] };
+  const version = await llamaCppVersion();
+  try {
+    let llama = await llamaRuntime(gpu);
+    let device = await runtimeDevice(llama);
+    let note = '';
+    if (gpu === 'auto' && llama.gpu !== false && !device.gpu) {
+      note = ` (the ${llama.gpu} build found no usable device)`;
+      llama = await llamaRuntime('off');
+      device = await runtimeDevice(llama);
+    }
+    return { available: true, detail: device.gpu ? `${device.gpu} build, ${device.names.length} device(s)` : `CPU build${note}`, version, gpu: device.gpu, devices: device.names };
+  } catch (e) {
+    return { available: false, detail: (e as Error).message, version, gpu: null, devices: [] };
+  }
 }
 
 /** A run's files are gone: release the GGUF files it held. */

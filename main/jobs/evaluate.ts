@@ -5,9 +5,10 @@ import { join } from 'node:path';
 import type { ExperimentSpec } from '../api/contract.js';
 import {
   CausalLMGenerator,
+  DEVIATION_NOTES,
+  deviationsFor,
   OpenAIEndpointGenerator,
   compareRuns,
-  deviationsFor,
   createTask,
   readResults,
   resolveTaskIds,
@@ -27,7 +28,11 @@ import {
 import { runDir } from '../store/index.js';
 import type { Stage, StageContext } from './pipeline.js';
 import type { RunRequest } from './queue.js';
-import { openModel, type ModelUnderTest } from './models.js';
+import { type ModelUnderTest } from './models.js';
+import { openGeneration, preferencesFromEnv } from '../engines/index.js';
+
+/** Prompts generated side by side: the runner's batch, and llama.cpp's sequences. */
+const BENCH_BATCH = 4;
 
 const BOOTSTRAP_ITERATIONS = 1000;
 
@@ -62,14 +67,18 @@ export function evaluateStage(spec: ExperimentSpec, models: ModelUnderTest[], re
   let similarity: TextSimilarity;
   let tasks: Map<string, BenchTask>;
   const perModel = new Map<string, Map<string, BenchRecord[]>>();
+  const deviationGenerator = new Map<string, TextGenerator>();
 
-  async function generatorFor(m: ModelUnderTest): Promise<{ generator: TextGenerator; close(): void }> {
+  async function generatorFor(m: ModelUnderTest, ctx: StageContext): Promise<{ generator: TextGenerator; close(): Promise<void> | void }> {
     if (spec.model.kind === 'endpoint' && !m.config) {
       const { baseUrl, model, apiKey } = spec.model;
       return { generator: new OpenAIEndpointGenerator({ baseUrl, model, apiKey }), close() {} };
     }
-    const model = await openModel(m.dir);
-    return { generator: new CausalLMGenerator(model), close: () => model.dispose() };
+    // llama.cpp where it computes this model exactly, else our decoder with the folder's runtime; the record says which and why
+    const gen = await openGeneration(m.dir, req.engine ?? preferencesFromEnv(), { home: req.home, owner: req.runId, sequences: BENCH_BATCH, onMessage: (msg) => ctx.message(`${m.label}: ${msg}`) });
+    const e = gen.tokens.engine;
+    ctx.record(`engine:${m.label}:${Date.now()}`, 'log', { message: `${m.label}: generating on ${e.name} (${e.device}${e.totalLayers ? `, ${e.offloadedLayers}/${e.totalLayers} layers offloaded` : ''}${e.weights ? `, ${e.weights}` : ''})${e.reason ? ` — ${e.reason}` : ''}`, config: m.label, engine: e as unknown as Record<string, unknown> });
+    return { generator: new CausalLMGenerator(gen), close: () => gen.close() };
   }
 
   return {
@@ -87,7 +96,8 @@ export function evaluateStage(spec: ExperimentSpec, models: ModelUnderTest[], re
         if (allDone) {
           for (let i = 0; i < suiteItems.total; i++) ctx.skip('resumed');
         } else {
-          const { generator, close } = await generatorFor(m);
+          const { generator, close } = await generatorFor(m, ctx);
+          deviationGenerator.set(m.label, generator);
           try {
             let lastTask = -1;
             let counted = 0;
@@ -113,7 +123,7 @@ export function evaluateStage(spec: ExperimentSpec, models: ModelUnderTest[], re
               },
             });
           } finally {
-            close();
+            await close();
           }
         }
         const byTask = new Map<string, BenchRecord[]>();
@@ -147,14 +157,15 @@ export function evaluateStage(spec: ExperimentSpec, models: ModelUnderTest[], re
             config: m.label,
             capability: task.capability,
             metric: agg.metric,
+            // where this task's numbers depart from the reference scorer, with what each label means
+            deviations: [...new Set([...deviationsFor([taskId], spec.benchmarks.suite ?? 'builtin', similarity, deviationGenerator.get(m.label)), ...(task.deviations?.() ?? [])])].map((label) => ({ label, note: DEVIATION_NOTES[label] ?? label })),
+            similarity: similarity.id,
             score: agg.score / 100,
             ci95: records.length > 1 ? bootstrapHeadline(task, items, scores, spec.seed) : null,
             n: agg.n,
             fields: agg.fields,
             notForPublication: spec.benchmarks.limit !== undefined,
-            // which similarity scored this task, and the deviations it carries (lexical-sim without a sentence encoder)
-            similarity: similarity.id,
-            deviations: deviationsFor([taskId], spec.benchmarks.suite, similarity),
+            ...(records[0]?.engine ? { engine: records[0].engine } : {}),
           });
         }
       }

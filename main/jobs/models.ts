@@ -1,7 +1,6 @@
-// The models a run evaluates, and how a saved one is opened for inference.
+// The models a run evaluates, and how a saved one is opened for computing with it.
 import type { CompressionConfig } from '../api/contract.js';
 import { loadModel, type CausalLM } from '../model/index.js';
-import { restoreRuntimeTransforms } from '../compress/index.js';
 
 export interface ModelUnderTest {
   label: string;
@@ -10,9 +9,7 @@ export interface ModelUnderTest {
   dir: string;
 }
 
-/** Load a model folder with the inference-time transforms its compression recorded. */
-export async function openModel(dir: string): Promise<CausalLM> {
-  const model = await loadModel(dir);
-  restoreRuntimeTransforms(model); // SmoothQuant's activation quantization and KV-cache quantization live at inference
-  return model;
+/** Load a model folder on our engine; loadModel applies the runtime transforms its compression recorded. */
+export function openModel(dir: string): Promise<CausalLM> {
+  return loadModel(dir);
 }

@@ -11,6 +11,8 @@ export interface RunRequest {
   specHash: string;
   home: string;
   resultsFile: string;
+  /** engine and GPU preference for local-model generation (Settings with the environment's overrides) */
+  engine?: { engine: 'auto' | 'llamacpp' | 'tfjs'; gpu: 'auto' | 'cuda' | 'vulkan' | 'metal' | 'off' };
 }
 
 export type ExecEvent = { type: 'progress'; progress: PipelineProgress } | { type: 'headline'; headline: Record<string, number> };

@@ -4,8 +4,9 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ExperimentSpec, type CompressionConfig } from '../api/contract.js';
-import { loadModel, type CausalLM } from '../model/index.js';
-import { compressModel, loadCalibration, needsCalibration, writeCompressedModel, type CalibrationSet } from '../compress/index.js';
+import { BpeTokenizer, Checkpoint, loadModel, type CausalLM } from '../model/index.js';
+import { modelFolderHash } from '../engines/index.js';
+import { compressToFolder, loadCalibration, needsCalibration, shouldStream, type CalibrationSet } from '../compress/index.js';
 import { analyzePair, analysisHeadline } from '../analysis/index.js';
 import { runDir } from '../store/index.js';
 import { inProcessExecutor, type Executor, type RunRequest, type StagePlanner } from './queue.js';
@@ -73,6 +74,8 @@ export const planStages: StagePlanner = (req, emitHeadline) => {
   ];
   let calibration: CalibrationSet | undefined;
   let base: CausalLM | undefined;
+  let tokenizer: BpeTokenizer | undefined;
+  const baseTokenizer = () => (tokenizer ??= BpeTokenizer.fromDir(baseDir!));
   const needCalibration = compressions.some((c) => needsCalibration(c.method as Parameters<typeof needsCalibration>[0]));
 
   const stages: Stage[] = [];
@@ -81,11 +84,13 @@ export const planStages: StagePlanner = (req, emitHeadline) => {
       name: 'load',
       total: 1,
       async run(ctx) {
-        ctx.message(`loading ${baseDir}`);
-        base = await loadModel(baseDir);
+        // the folder is checked and hashed here; the weights load only where a stage computes with them
+        ctx.message(`reading ${baseDir}`);
+        const ckpt = Checkpoint.open(baseDir);
+        baseTokenizer();
         if (!ctx.isDone('load:base')) {
-          const c = base.config;
-          ctx.finish('load:base', 'log', { message: `loaded ${baseDir}`, model: baseDir, hash: base.hash, architecture: c.architecture, layers: c.numLayers, hidden: c.hiddenSize, vocab: c.vocabSize });
+          const c = ckpt.config;
+          ctx.finish('load:base', 'log', { message: `read ${baseDir}`, model: baseDir, hash: modelFolderHash(baseDir), architecture: c.architecture, layers: c.numLayers, hidden: c.hiddenSize, vocab: c.vocabSize, bytes: ckpt.bytes });
         } else ctx.skip('load:base');
       },
     });
@@ -95,7 +100,7 @@ export const planStages: StagePlanner = (req, emitHeadline) => {
       total: 1,
       async run(ctx) {
         ctx.message(`sampling ${spec.calibration.samples} × ${spec.calibration.seqlen} calibration tokens`);
-        calibration = loadCalibration(base!.tokenizer, spec.calibration);
+        calibration = loadCalibration(baseTokenizer(), spec.calibration);
         const key = 'calibrate';
         const previous = ctx.recorded(key);
         if (previous && previous.data.hash !== calibration.hash)
@@ -115,12 +120,15 @@ export const planStages: StagePlanner = (req, emitHeadline) => {
             ctx.skip(key);
             continue;
           }
-          const model = await loadModel(baseDir!); // compression edits the weights in place: start from a fresh copy
-          const outcome = await compressModel(model, m.config!, calibration, {
+          // compression edits the weights in place: start from the folder each time; layer at a time when float32 would not fit
+          const streamed = shouldStream(Checkpoint.open(baseDir!).config);
+          const model = await loadModel(baseDir!, { residency: streamed ? 'streamed' : 'resident' });
+          calibration ??= needsCalibration(m.config!.method as Parameters<typeof needsCalibration>[0]) ? loadCalibration(baseTokenizer(), spec.calibration) : undefined;
+          const outcome = await compressToFolder(model, m.config!, calibration, m.dir, 'fake', {
+            streamed,
             signal: ctx.signal,
             onProgress: (p) => ctx.message(`${m.label}: ${p.message}`),
           });
-          await writeCompressedModel(model, outcome, m.dir, 'fake');
           model.dispose();
           const [own, base] = compressionViews(m.label, outcome.report, !ctx.isDone('view:compression:base'));
           if (base) ctx.record(base.key, base.kind, base.data);

@@ -137,6 +137,11 @@ export class Checkpoint {
     return h;
   }
 
+  /** Throw a typed error naming the file and tensor unless `name` exists with `shape`. */
+  expectShape(name: string, shape: readonly number[]): void {
+    this.header(name, shape);
+  }
+
   /** One tensor widened to float32, its shape checked when given. */
   readF32(name: string, shape?: readonly number[]): Float32Array {
     return readTensorF32(this.header(name, shape), name);

@@ -5,7 +5,9 @@ import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getEngine, matrix, type Engine, type Matrix, type ResidentWeight } from '../tensor/index.js';
 import { configJson, ropeInvFreq } from './config.js';
-import { writeSafetensors, type TensorToWrite } from './safetensors.js';
+import { DTYPE_BYTES, readHeader, readTensorF32, writeSafetensorsStreamed, type StreamedTensor } from './safetensors.js';
+import { widenHalf } from './dtype.js';
+import { linearPrefix, widen, type StoredValues } from './checkpoint.js';
 import {
   LINEAR_NAMES,
   type ActivationTransform,
@@ -25,17 +27,54 @@ import {
   type Tokenizer,
 } from './types.js';
 
+/**
+ * A linear's weight W [rows = out, cols = in]: in memory (random models, or edited by compression) or read from the
+ * checkpoint when a stage needs it, so a loaded model holds no float32 copy of what the engine already has.
+ */
+export interface LinearSlot {
+  rows: number;
+  cols: number;
+  bias?: Float32Array;
+  weight?: Matrix;
+  /** the weight widened to float32, from the checkpoint */
+  read?: () => Float32Array;
+  /** the weight in its file dtype, for saving it unchanged */
+  stored?: () => StoredValues;
+  storedDtype?: StoredValues['dtype'];
+}
+
+/** Token embeddings [vocab, hidden] kept in their file dtype; rows are widened when looked up. */
+export interface EmbeddingTable {
+  rows: number;
+  cols: number;
+  values: StoredValues;
+}
+
 export interface LayerWeights {
   inputNorm: Float32Array;
   postAttentionNorm: Float32Array;
-  linears: Record<LinearName, LinearParams>;
+  linears: Record<LinearName, LinearSlot>;
 }
 
 export interface DecoderWeights {
-  embed: Matrix; // [vocab, hidden]
+  embed: EmbeddingTable;
   layers: LayerWeights[];
   finalNorm: Float32Array;
-  lmHead: Matrix | null; // [vocab, hidden]; null when tied to the embedding
+  /** [vocab, hidden]; null when tied to the embedding */
+  lmHead: LinearSlot | null;
+}
+
+/** W of a slot as a float32 matrix (a fresh read for a checkpoint-backed slot). */
+export function slotWeight(s: LinearSlot): Matrix {
+  if (s.weight) return s.weight;
+  if (!s.read) throw new Error('internal: a linear slot with neither a weight nor a reader');
+  return matrix(s.rows, s.cols, s.read());
+}
+
+/** Bytes the slot's weight takes as stored (float32 when edited or in memory). */
+export function slotStored(s: LinearSlot): StoredValues {
+  if (!s.weight && s.stored) return s.stored();
+  return { dtype: 'F32', data: slotWeight(s).data };
 }
 
 /** One sequence's key/value cache for one layer, preallocated to capacity rows. */
@@ -122,6 +161,25 @@ export class PrefixCachePool {
   }
 }
 
+/** Largest shard save() writes (HF splits checkpoints the same way). */
+export const SHARD_BYTES = 2 * 2 ** 30;
+
+/** Split tensors in order into shards of at most `max` bytes (a larger tensor gets a shard of its own). */
+function shardTensors(tensors: StreamedTensor[], max: number): StreamedTensor[][] {
+  const out: StreamedTensor[][] = [[]];
+  let bytes = 0;
+  for (const t of tensors) {
+    const size = t.shape.reduce((a, b) => a * b, 1) * DTYPE_BYTES[t.dtype];
+    if (bytes + size > max && out[out.length - 1].length) {
+      out.push([]);
+      bytes = 0;
+    }
+    out[out.length - 1].push(t);
+    bytes += size;
+  }
+  return out;
+}
+
 /** Memory the prefix caches of one model may hold. */
 export const PREFIX_POOL_BYTES = 256 * 2 ** 20;
 
@@ -146,7 +204,7 @@ function stack(params: LinearParams[]): { weight: Matrix; bias?: Float32Array } 
 }
 
 class Layer implements DecoderLayer {
-  /** one resident per group (stacked), keyed by the group's first linear */
+  /** one resident per group (stacked), keyed by the group's first linear; uploaded when first used */
   private grouped = new Map<LinearName, { resident: ResidentWeight; bias?: Float32Array; widths: number[] }>();
   /** single-linear residents, built only when an activation transform needs each linear's own input */
   private single = new Map<LinearName, ResidentWeight>();
@@ -154,15 +212,32 @@ class Layer implements DecoderLayer {
     readonly index: number,
     private readonly model: DecoderModel,
     private weights: LayerWeights,
-  ) {
-    for (const g of GROUPS) this.upload(g);
+  ) {}
+
+  private upload(group: readonly LinearName[]): { resident: ResidentWeight; bias?: Float32Array; widths: number[] } {
+    this.grouped.get(group[0])?.resident.dispose();
+    const members = group.map((n) => this.linear(n));
+    const { weight, bias } = stack(members);
+    const entry = { resident: this.model.engine.residentWeight(weight), bias, widths: members.map((m) => m.weight.rows) };
+    this.grouped.set(group[0], entry);
+    return entry;
   }
 
-  private upload(group: readonly LinearName[]): void {
-    this.grouped.get(group[0])?.resident.dispose();
-    const members = group.map((n) => this.weights.linears[n]);
-    const { weight, bias } = stack(members);
-    this.grouped.set(group[0], { resident: this.model.engine.residentWeight(weight), bias, widths: members.map((m) => m.weight.rows) });
+  /** Upload every group now (a model that generates keeps its layers resident). */
+  load(): void {
+    for (const g of GROUPS) if (!this.grouped.has(g[0])) this.upload(g);
+  }
+
+  /** Free this layer's resident weights; the next use uploads them again (layer-at-a-time work on large models). */
+  release(): void {
+    for (const g of this.grouped.values()) g.resident.dispose();
+    for (const w of this.single.values()) w.dispose();
+    this.grouped.clear();
+    this.single.clear();
+  }
+
+  get resident(): boolean {
+    return this.grouped.size > 0;
   }
 
   /**
@@ -176,10 +251,10 @@ class Layer implements DecoderLayer {
     if (transform)
       return group.map((n) => {
         let w = this.single.get(n);
-        if (!w) this.single.set(n, (w = e.residentWeight(this.weights.linears[n].weight)));
+        if (!w) this.single.set(n, (w = e.residentWeight(this.linear(n).weight)));
         return e.linear(transform(n, x), w, this.weights.linears[n].bias);
       });
-    const g = this.grouped.get(group[0])!;
+    const g = this.grouped.get(group[0]) ?? this.upload(group);
     const y = e.linear(x, g.resident, g.bias);
     if (group.length === 1) return [y];
     return splitColumns(y, g.widths);
@@ -200,18 +275,37 @@ class Layer implements DecoderLayer {
   }
 
   linear(name: LinearName): LinearParams {
+    const s = this.weights.linears[name];
+    return { weight: slotWeight(s), bias: s.bias };
+  }
+
+  /** The slot behind a linear (saving, hashing: read once, in its file dtype). */
+  slot(name: LinearName): LinearSlot {
     return this.weights.linears[name];
   }
 
   setLinear(name: LinearName, params: LinearParams): void {
-    const old = this.weights.linears[name].weight;
-    if (params.weight.rows !== old.rows || params.weight.cols !== old.cols)
-      throw new RangeError(`layer ${this.index} ${name}: expected a ${old.rows}×${old.cols} weight, found ${params.weight.rows}×${params.weight.cols}`);
-    this.weights.linears[name] = params;
-    this.upload(GROUPS.find((g) => g.includes(name))!);
+    const s = this.weights.linears[name];
+    if (params.weight.rows !== s.rows || params.weight.cols !== s.cols)
+      throw new RangeError(`layer ${this.index} ${name}: expected a ${s.rows}×${s.cols} weight, found ${params.weight.rows}×${params.weight.cols}`);
+    this.weights.linears[name] = { rows: s.rows, cols: s.cols, weight: params.weight, bias: params.bias };
+    const group = GROUPS.find((g) => g.includes(name))!;
+    if (this.grouped.has(group[0])) this.upload(group);
     this.single.get(name)?.dispose();
     this.single.delete(name);
     this.model.invalidateHash();
+  }
+
+  /** Write the linears edited in memory to `file` (float32) and read them from there from now on, freeing the copies. */
+  spillEdited(file: string): void {
+    const edited = LINEAR_NAMES.filter((n) => this.weights.linears[n].weight);
+    if (!edited.length) return;
+    writeSafetensorsStreamed(file, edited.map((n) => ({ name: n, dtype: 'F32' as const, shape: [this.weights.linears[n].rows, this.weights.linears[n].cols], bytes: () => this.weights.linears[n].weight!.data })));
+    const header = readHeader(file);
+    for (const n of edited) {
+      const s = this.weights.linears[n];
+      this.weights.linears[n] = { rows: s.rows, cols: s.cols, bias: s.bias, read: () => readTensorF32(header, n), stored: () => ({ dtype: 'F32', data: readTensorF32(header, n) }), storedDtype: 'F32' };
+    }
   }
 
   setNorms(inputNorm: Float32Array, postAttentionNorm: Float32Array): void {
@@ -258,8 +352,7 @@ class Layer implements DecoderLayer {
   }
 
   dispose(): void {
-    for (const g of this.grouped.values()) g.resident.dispose();
-    for (const w of this.single.values()) w.dispose();
+    this.release();
   }
 }
 
@@ -282,13 +375,20 @@ export interface DecoderSource {
   tokenizerFiles: Record<string, string>;
 }
 
+/**
+ * How weights live on the engine: `resident` uploads every layer once and keeps it (generation); `streamed` uploads a
+ * layer when a forward pass reaches it and frees it after (a full forward of a model larger than the engine's memory).
+ */
+export type Residency = 'resident' | 'streamed';
+
 export class DecoderModel implements CausalLM {
   readonly engine: Engine;
   readonly layers: Layer[];
   activationTransform: ActivationTransform | undefined;
   outputTransform: ProjectionOutputTransform | undefined;
   kvTransform: KvTransform | undefined;
-  private headWeight: ResidentWeight;
+  residency: Residency = 'resident';
+  private headResident: ResidentWeight | undefined;
   private cachedHash: string | null = null;
   /** caches of finished generations for `reusePrefix`; emptied on any edit (weights, transforms) */
   readonly prefixPool = new PrefixCachePool(PREFIX_POOL_BYTES);
@@ -304,7 +404,6 @@ export class DecoderModel implements CausalLM {
   ) {
     this.engine = engine ?? getEngine();
     this.layers = weights.layers.map((w, i) => new Layer(i, this, w));
-    this.headWeight = this.engine.residentWeight(weights.lmHead ?? weights.embed);
     this.invFreq = ropeInvFreq(config);
   }
 
@@ -312,23 +411,23 @@ export class DecoderModel implements CausalLM {
     return this.source.dir;
   }
 
-  /** sha256 over the config and every parameter, computed once and again after an edit */
+  /** sha256 over the config and every parameter as float32, computed once (reading the checkpoint tensor by tensor) and again after an edit */
   get hash(): string {
     if (this.cachedHash) return this.cachedHash;
     const h = createHash('sha256').update(JSON.stringify(configJson(this.config)));
     const add = (a: Float32Array) => h.update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
-    add(this.weights.embed.data);
+    add(widen(this.weights.embed.values));
     for (const l of this.weights.layers) {
       add(l.inputNorm);
       add(l.postAttentionNorm);
       for (const n of LINEAR_NAMES) {
-        add(l.linears[n].weight.data);
+        add(slotWeight(l.linears[n]).data);
         const b = l.linears[n].bias;
         if (b) add(b);
       }
     }
     add(this.weights.finalNorm);
-    if (this.weights.lmHead) add(this.weights.lmHead.data);
+    if (this.weights.lmHead) add(slotWeight(this.weights.lmHead).data);
     h.update(this.activationTransform ? 'act' : '').update(this.kvTransform ? 'kv' : '');
     h.update(this.outputTransform ? 'qkv-out' : '');
     this.cachedHash = h.digest('hex');
@@ -365,11 +464,35 @@ export class DecoderModel implements CausalLM {
   embed(ids: number[]): Matrix {
     const h = this.config.hiddenSize;
     const out = new Float32Array(ids.length * h);
+    const v = this.weights.embed.values;
     ids.forEach((id, t) => {
       if (!Number.isInteger(id) || id < 0 || id >= this.config.vocabSize) throw new RangeError(`token id ${id} is outside the vocabulary (0–${this.config.vocabSize - 1})`);
-      out.set(this.weights.embed.data.subarray(id * h, (id + 1) * h), t * h);
+      if (v.dtype === 'F32') out.set(v.data.subarray(id * h, (id + 1) * h), t * h);
+      else widenHalf(v.data.subarray(id * h, (id + 1) * h), v.dtype, out.subarray(t * h, (t + 1) * h));
     });
     return matrix(ids.length, h, out);
+  }
+
+  /** The lm_head on the engine (the embedding when tied), uploaded when first needed. */
+  private get headWeight(): ResidentWeight {
+    if (!this.headResident) {
+      const w = this.weights.lmHead ? slotWeight(this.weights.lmHead) : matrix(this.weights.embed.rows, this.weights.embed.cols, widen(this.weights.embed.values));
+      this.headResident = this.engine.residentWeight(w);
+    }
+    return this.headResident;
+  }
+
+  /** Upload every layer and the head now, as generation keeps them. */
+  load(): void {
+    for (const l of this.layers) l.load();
+    void this.headWeight;
+  }
+
+  /** Free every resident weight; the next use uploads again. */
+  release(): void {
+    for (const l of this.layers) l.release();
+    this.headResident?.dispose();
+    this.headResident = undefined;
   }
 
   private finalNorm(hidden: Matrix): Matrix {
@@ -387,6 +510,7 @@ export class DecoderModel implements CausalLM {
     const wanted = new Set(opts.hiddenLayers ?? []);
     for (const layer of this.layers) {
       h = layer.run(h, positions, null);
+      if (this.residency === 'streamed') layer.release();
       if (wanted.has(layer.index)) hidden.set(layer.index, h);
     }
     const normed = this.finalNorm(h);
@@ -566,26 +690,38 @@ export class DecoderModel implements CausalLM {
     this.invalidateHash();
   }
 
-  async save(dir: string, extraFiles: Record<string, string> = {}): Promise<void> {
+  /**
+   * Write an HF folder: config.json, the tensors (streamed one at a time; unedited ones in their file dtype, edited
+   * ones in float32; shards of at most SHARD_BYTES with an index when larger), tokenizer files copied.
+   */
+  async save(dir: string, extraFiles: Record<string, string> = {}, opts: { shardBytes?: number } = {}): Promise<void> {
     mkdirSync(dir, { recursive: true });
-    const tensors = new Map<string, TensorToWrite>();
-    const put = (name: string, shape: number[], data: Float32Array) => tensors.set(name, { dtype: 'F32', shape, data });
     const c = this.config;
-    put('model.embed_tokens.weight', [c.vocabSize, c.hiddenSize], this.weights.embed.data);
+    const tensors: StreamedTensor[] = [];
+    const f32 = (name: string, shape: number[], data: () => Float32Array) => tensors.push({ name, dtype: 'F32', shape, bytes: data });
+    const e = this.weights.embed;
+    tensors.push({ name: 'model.embed_tokens.weight', dtype: e.values.dtype, shape: [e.rows, e.cols], bytes: () => e.values.data });
     this.weights.layers.forEach((l, i) => {
-      const p = `model.layers.${i}`;
-      put(`${p}.input_layernorm.weight`, [c.hiddenSize], l.inputNorm);
-      put(`${p}.post_attention_layernorm.weight`, [c.hiddenSize], l.postAttentionNorm);
+      f32(`model.layers.${i}.input_layernorm.weight`, [c.hiddenSize], () => l.inputNorm);
+      f32(`model.layers.${i}.post_attention_layernorm.weight`, [c.hiddenSize], () => l.postAttentionNorm);
       for (const n of LINEAR_NAMES) {
-        const group = n.endsWith('_proj') && ['gate_proj', 'up_proj', 'down_proj'].includes(n) ? 'mlp' : 'self_attn';
-        const w = l.linears[n];
-        put(`${p}.${group}.${n}.weight`, [w.weight.rows, w.weight.cols], w.weight.data);
-        if (w.bias) put(`${p}.${group}.${n}.bias`, [w.bias.length], w.bias);
+        const slot = l.linears[n];
+        const p = linearPrefix(i, n);
+        if (slot.weight || !slot.stored) f32(`${p}.weight`, [slot.rows, slot.cols], () => slotWeight(slot).data);
+        else tensors.push({ name: `${p}.weight`, dtype: this.storedDtype(slot), shape: [slot.rows, slot.cols], bytes: () => slot.stored!().data });
+        if (slot.bias) f32(`${p}.bias`, [slot.bias.length], () => slot.bias!);
       }
     });
-    put('model.norm.weight', [c.hiddenSize], this.weights.finalNorm);
-    if (this.weights.lmHead) put('lm_head.weight', [c.vocabSize, c.hiddenSize], this.weights.lmHead.data);
-    writeSafetensors(join(dir, 'model.safetensors'), tensors, { format: 'pt' });
+    f32('model.norm.weight', [c.hiddenSize], () => this.weights.finalNorm);
+    const head = this.weights.lmHead;
+    if (head && (head.weight || !head.stored)) f32('lm_head.weight', [c.vocabSize, c.hiddenSize], () => slotWeight(head).data);
+    else if (head) tensors.push({ name: 'lm_head.weight', dtype: this.storedDtype(head), shape: [c.vocabSize, c.hiddenSize], bytes: () => head.stored!().data });
+    const shards = shardTensors(tensors, opts.shardBytes ?? SHARD_BYTES);
+    const names = shards.map((_, k) => (shards.length === 1 ? 'model.safetensors' : `model-${String(k + 1).padStart(5, '0')}-of-${String(shards.length).padStart(5, '0')}.safetensors`));
+    let total = 0;
+    shards.forEach((shard, k) => (total += writeSafetensorsStreamed(join(dir, names[k]), shard, { format: 'pt' })));
+    if (shards.length > 1)
+      writeFileSync(join(dir, 'model.safetensors.index.json'), JSON.stringify({ metadata: { total_size: total }, weight_map: Object.fromEntries(shards.flatMap((sh, k) => sh.map((t) => [t.name, names[k]]))) }, null, 2));
     writeFileSync(join(dir, 'config.json'), JSON.stringify(configJson(c), null, 2));
     for (const [name, content] of Object.entries(this.source.tokenizerFiles)) writeFileSync(join(dir, name), content);
     for (const name of ['tokenizer.json', 'tokenizer_config.json', 'generation_config.json', 'special_tokens_map.json'])
@@ -593,10 +729,14 @@ export class DecoderModel implements CausalLM {
     for (const [name, content] of Object.entries(extraFiles)) writeFileSync(join(dir, name), content);
   }
 
+  /** The file dtype of a checkpoint-backed slot (read once to learn it; the dtype does not change). */
+  private storedDtype(slot: LinearSlot): StoredValues['dtype'] {
+    return slot.storedDtype ?? (slot.storedDtype = slot.stored!().dtype);
+  }
+
   dispose(): void {
     this.prefixPool.clear();
-    for (const l of this.layers) l.dispose();
-    this.headWeight.dispose();
+    this.release();
   }
 }
 

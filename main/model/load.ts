@@ -1,11 +1,11 @@
 // Loading a Hugging Face folder (config.json, *.safetensors or a sharded index, tokenizer files), and
 // building random small models in memory for tests and benchmarks.
 import { freemem } from 'node:os';
-import { getEngine, matrix, type Engine } from '../tensor/index.js';
+import { getEngine, matrix, type Engine, type Matrix } from '../tensor/index.js';
 import { parseConfig } from './config.js';
 import { Checkpoint, ModelLoadError, linearPrefix, linearShape } from './checkpoint.js';
 import { applyRuntime, readRuntime } from './runtime.js';
-import { DecoderModel, type DecoderWeights, type LayerWeights } from './decoder.js';
+import { DecoderModel, type DecoderWeights, type LayerWeights, type LinearSlot, type Residency } from './decoder.js';
 import { BpeTokenizer, bytesToUnicode } from './tokenizer.js';
 import { LINEAR_NAMES, type Architecture, type CausalLM, type ModelConfig } from './types.js';
 
@@ -16,7 +16,7 @@ export class InsufficientMemoryError extends ModelLoadError {
     readonly neededBytes: number,
     readonly freeBytes: number,
   ) {
-    super(`loading needs about ${(neededBytes / 2 ** 30).toFixed(2)} GiB (float32 weights), but only ${(freeBytes / 2 ** 30).toFixed(2)} GiB is free; pass allowOverMemory to try anyway`);
+    super(`loading needs about ${(neededBytes / 2 ** 30).toFixed(2)} GiB (the linears and the head as float32 on the tensor engine, the embedding as stored), but only ${(freeBytes / 2 ** 30).toFixed(2)} GiB is free; pass allowOverMemory to try anyway`);
     this.name = 'InsufficientMemoryError';
   }
 }
@@ -26,6 +26,8 @@ export interface LoadOptions {
   engine?: Engine;
   /** apply the runtime transforms the folder records (default true): every command means the same model */
   runtime?: boolean;
+  /** resident (default) keeps every layer on the engine; streamed holds one layer at a time (compressing large models) */
+  residency?: Residency;
 }
 
 /** Parameter count implied by a config (float32 bytes = 4 ×). */
@@ -36,13 +38,30 @@ export function parameterCountOf(c: ModelConfig): number {
   return c.vocabSize * c.hiddenSize * (c.tieWordEmbeddings ? 1 : 2) + c.numLayers * perLayer + c.hiddenSize;
 }
 
+/**
+ * What a loaded model holds: the block linears and the head as float32 on the engine (resident), the embedding in its
+ * file dtype. The checkpoint's own copies stay on disk and are read again when a stage needs a weight.
+ */
+export function residentBytesOf(c: ModelConfig, embedBytesPerValue = 4): number {
+  const p = parameterCountOf(c);
+  const embed = c.vocabSize * c.hiddenSize;
+  const head = c.vocabSize * c.hiddenSize; // tied or not, the engine holds the head in float32
+  return (p - embed - (c.tieWordEmbeddings ? 0 : head)) * 4 + head * 4 + embed * embedBytesPerValue;
+}
+
+/** A model held a layer at a time: the embedding as stored, and one layer's float32 weights twice (read, and on the engine). */
+export function streamedBytesOf(c: ModelConfig, embedBytesPerValue = 4): number {
+  const layer = (parameterCountOf({ ...c, numLayers: 1, vocabSize: 0 }) - c.hiddenSize) * 4;
+  return c.vocabSize * c.hiddenSize * embedBytesPerValue + 2 * layer;
+}
+
 export async function loadModel(dir: string, opts: LoadOptions = {}): Promise<CausalLM> {
   const ckpt = Checkpoint.open(dir);
-  const config = ckpt.config;
-  const needed = parameterCountOf(config) * 4;
+  const c = ckpt.config;
+  const embedDtype = ckpt.floatDtype('model.embed_tokens.weight') ?? 'F32';
+  const needed = opts.residency === 'streamed' ? streamedBytesOf(c, embedDtype === 'F32' ? 4 : 2) : residentBytesOf(c, embedDtype === 'F32' ? 4 : 2);
   if (!opts.allowOverMemory && needed > freemem()) throw new InsufficientMemoryError(needed, freemem());
   const tokenizer = BpeTokenizer.fromDir(dir);
-  const c = config;
   const layers: LayerWeights[] = [];
   for (let i = 0; i < c.numLayers; i++) {
     const p = `model.layers.${i}`;
@@ -51,19 +70,23 @@ export async function loadModel(dir: string, opts: LoadOptions = {}): Promise<Ca
       const [rows, cols] = linearShape(c, n);
       const base = linearPrefix(i, n);
       const bias = ckpt.has(`${base}.bias`) ? ckpt.readF32(`${base}.bias`, [rows]) : undefined;
-      linears[n] = { weight: matrix(rows, cols, ckpt.linearF32(i, n)), bias };
+      const dense = ckpt.has(`${base}.weight`);
+      if (dense) ckpt.expectShape(`${base}.weight`, [rows, cols]); // checked now, the values read when a stage needs them
+      linears[n] = { rows, cols, bias, read: () => ckpt.linearF32(i, n), ...(dense ? { stored: () => ckpt.readStored(`${base}.weight`, [rows, cols]) } : {}) };
     }
     layers.push({ inputNorm: ckpt.readF32(`${p}.input_layernorm.weight`, [c.hiddenSize]), postAttentionNorm: ckpt.readF32(`${p}.post_attention_layernorm.weight`, [c.hiddenSize]), linears });
   }
-  const embed = matrix(c.vocabSize, c.hiddenSize, ckpt.readF32('model.embed_tokens.weight', [c.vocabSize, c.hiddenSize]));
+  const headShape = [c.vocabSize, c.hiddenSize];
+  if (ckpt.has('lm_head.weight')) ckpt.expectShape('lm_head.weight', headShape);
   const weights: DecoderWeights = {
-    embed,
+    embed: { rows: c.vocabSize, cols: c.hiddenSize, values: ckpt.readStored('model.embed_tokens.weight', headShape) },
     layers,
     finalNorm: ckpt.readF32('model.norm.weight', [c.hiddenSize]),
-    lmHead: ckpt.has('lm_head.weight') ? matrix(c.vocabSize, c.hiddenSize, ckpt.readF32('lm_head.weight', [c.vocabSize, c.hiddenSize])) : null,
+    lmHead: ckpt.has('lm_head.weight') ? { rows: c.vocabSize, cols: c.hiddenSize, read: () => ckpt.readF32('lm_head.weight', headShape), stored: () => ckpt.readStored('lm_head.weight', headShape) } : null,
   };
   if (!c.tieWordEmbeddings && !weights.lmHead) throw new ModelLoadError(`${dir}: tie_word_embeddings is false, but the checkpoint has no lm_head.weight`);
-  const model = new DecoderModel(config, tokenizer, weights, { dir, tokenizerFiles: {} }, opts.engine);
+  const model = new DecoderModel(c, tokenizer, weights, { dir, tokenizerFiles: {} }, opts.engine);
+  model.residency = opts.residency ?? 'resident';
   if (opts.runtime !== false) applyRuntime(model, readRuntime(dir));
   return model;
 }
@@ -147,24 +170,25 @@ export function createRandomModel(partial: RandomModelConfig, seed: number, engi
   const q = c.numHeads * c.headDim;
   const kv = c.numKvHeads * c.headDim;
   const s = 1 / Math.sqrt(c.hiddenSize);
+  const slot = (weight: Matrix, bias?: Float32Array): LinearSlot => ({ rows: weight.rows, cols: weight.cols, weight, bias });
   const layers: LayerWeights[] = Array.from({ length: c.numLayers }, () => ({
     inputNorm: vec(c.hiddenSize, 1, 0.1),
     postAttentionNorm: vec(c.hiddenSize, 1, 0.1),
     linears: {
-      q_proj: { weight: rand(q, c.hiddenSize, s), bias: c.attentionBias ? vec(q, 0, 0.1) : undefined },
-      k_proj: { weight: rand(kv, c.hiddenSize, s), bias: c.attentionBias ? vec(kv, 0, 0.1) : undefined },
-      v_proj: { weight: rand(kv, c.hiddenSize, s), bias: c.attentionBias ? vec(kv, 0, 0.1) : undefined },
-      o_proj: { weight: rand(c.hiddenSize, q, 1 / Math.sqrt(q)) },
-      gate_proj: { weight: rand(c.intermediateSize, c.hiddenSize, s) },
-      up_proj: { weight: rand(c.intermediateSize, c.hiddenSize, s) },
-      down_proj: { weight: rand(c.hiddenSize, c.intermediateSize, 1 / Math.sqrt(c.intermediateSize)) },
+      q_proj: slot(rand(q, c.hiddenSize, s), c.attentionBias ? vec(q, 0, 0.1) : undefined),
+      k_proj: slot(rand(kv, c.hiddenSize, s), c.attentionBias ? vec(kv, 0, 0.1) : undefined),
+      v_proj: slot(rand(kv, c.hiddenSize, s), c.attentionBias ? vec(kv, 0, 0.1) : undefined),
+      o_proj: slot(rand(c.hiddenSize, q, 1 / Math.sqrt(q))),
+      gate_proj: slot(rand(c.intermediateSize, c.hiddenSize, s)),
+      up_proj: slot(rand(c.intermediateSize, c.hiddenSize, s)),
+      down_proj: slot(rand(c.hiddenSize, c.intermediateSize, 1 / Math.sqrt(c.intermediateSize))),
     },
   }));
   const weights: DecoderWeights = {
-    embed: rand(c.vocabSize, c.hiddenSize, 1),
+    embed: { rows: c.vocabSize, cols: c.hiddenSize, values: { dtype: 'F32', data: rand(c.vocabSize, c.hiddenSize, 1).data } },
     layers,
     finalNorm: vec(c.hiddenSize, 1, 0.1),
-    lmHead: c.tieWordEmbeddings ? null : rand(c.vocabSize, c.hiddenSize, s),
+    lmHead: c.tieWordEmbeddings ? null : slot(rand(c.vocabSize, c.hiddenSize, s)),
   };
   return new DecoderModel(config, tokenizer, weights, { dir: '', tokenizerFiles: files }, engine);
 }

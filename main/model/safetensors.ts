@@ -199,6 +199,43 @@ export function writeSafetensors(file: string, tensors: Map<string, TensorToWrit
   }
 }
 
+/** A tensor whose bytes are produced when the writer reaches it, so a file is written one tensor at a time. */
+export interface StreamedTensor {
+  name: string;
+  dtype: Dtype;
+  shape: number[];
+  bytes(): ArrayBufferView;
+}
+
+/** Write tensors in the given order, each produced on demand: no more than one tensor's bytes in memory. */
+export function writeSafetensorsStreamed(file: string, tensors: readonly StreamedTensor[], metadata: Record<string, string> = {}): number {
+  const header: Record<string, unknown> = Object.keys(metadata).length ? { __metadata__: metadata } : {};
+  let offset = 0;
+  const sizes = tensors.map((t) => t.shape.reduce((a, b) => a * b, 1) * DTYPE_BYTES[t.dtype]);
+  tensors.forEach((t, i) => {
+    header[t.name] = { dtype: t.dtype, shape: t.shape, data_offsets: [offset, offset + sizes[i]] };
+    offset += sizes[i];
+  });
+  let json = Buffer.from(JSON.stringify(header), 'utf8');
+  const pad = (8 - (json.length % 8)) % 8;
+  if (pad) json = Buffer.concat([json, Buffer.alloc(pad, 0x20)]);
+  const lenBuf = Buffer.alloc(8);
+  lenBuf.writeBigUInt64LE(BigInt(json.length), 0);
+  const fd = openSync(file, 'w');
+  try {
+    writeAll(fd, lenBuf);
+    writeAll(fd, json);
+    tensors.forEach((t, i) => {
+      const d = t.bytes();
+      if (d.byteLength !== sizes[i]) throw new SafetensorsError(file, t.name, `expected ${sizes[i]} bytes for ${t.dtype} ${JSON.stringify(t.shape)}, found ${d.byteLength}`);
+      writeAll(fd, new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
+    });
+  } finally {
+    closeSync(fd);
+  }
+  return 8 + json.length + offset;
+}
+
 function writeAll(fd: number, bytes: Uint8Array): void {
   for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, Math.min(bytes.length - done, 1 << 30));
 }

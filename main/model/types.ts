@@ -81,6 +81,10 @@ export interface DecoderLayer {
   setNorms(inputNorm: Float32Array, postAttentionNorm: Float32Array): void;
   /** Full-sequence forward without cache; hook sees each linear's input. */
   forward(hidden: Matrix, positions: Int32Array, hook?: LinearInputHook): Matrix;
+  /** Free the layer's weights on the engine; the next use uploads them again. */
+  release(): void;
+  /** Write the linears edited in memory to `file` (float32) and read them from there from now on, freeing the copies. */
+  spillEdited(file: string): void;
 }
 
 export interface ForwardOptions {
@@ -186,8 +190,8 @@ export interface CausalLM {
   setActivationTransform(t: ActivationTransform | undefined): void;
   setOutputTransform(t: ProjectionOutputTransform | undefined): void;
   setKvTransform(t: KvTransform | undefined): void;
-  /** write an HF folder: config.json, model.safetensors, tokenizer files copied */
-  save(dir: string, extraFiles?: Record<string, string>): Promise<void>;
+  /** write an HF folder: config.json, the tensors (sharded past shardBytes, with an index), tokenizer files copied */
+  save(dir: string, extraFiles?: Record<string, string>, opts?: { shardBytes?: number }): Promise<void>;
   dispose(): void;
 }
 

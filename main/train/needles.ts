@@ -87,7 +87,8 @@ export function needleSource(name: string, maxSentences: number, minSentences?: 
       }
       for (const n of needles) sentences.splice(Math.floor(r() * (sentences.length + 1)), 0, n);
       const p = niahPrompt(sentences.join(' '), asked.question);
-      const turns = (p.kind === 'chat' ? p.turns : []) as ChatTurn[];
+      // the study's NIAH prompt is a raw completion: it trains as one user turn
+      const turns: ChatTurn[] = p.kind === 'chat' ? p.turns : [{ role: 'user', content: p.text }];
       return { turns: [...turns, { role: 'assistant', content: asked.needle }] };
     },
   };

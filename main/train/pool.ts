@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import {
+  toJs,
   BUILTIN_SEED,
   LexicalSimilarity,
   builtinSuiteDir,
@@ -94,7 +95,7 @@ function goldAnswer(taskId: string, item: AnyItem): string | undefined {
 }
 
 function tevalGold(item: AnyItem): string | undefined {
-  const gt = item.groundTruth as Record<string, unknown> | unknown[];
+  const gt = toJs(item.groundTruth as Parameters<typeof toJs>[0]) as Record<string, unknown> | unknown[];
   const g = gt as Record<string, unknown>;
   switch (item.ability as string) {
     case 'instruct': {

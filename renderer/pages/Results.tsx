@@ -231,6 +231,18 @@ function Dashboard({ source, overlay, paper, papers, items }: { source: Source; 
           Some records were not in the documented shape: {v.warnings.join('; ')}.
         </div>
       ) : null}
+      {v.deviations.length ? (
+        <div className="notice" role="note" data-testid="deviations">
+          Where these numbers depart from the reference scorers:
+          <ul className="small">
+            {v.deviations.map((d) => (
+              <li key={d.label}>
+                <code>{d.label}</code> ({d.tasks.join(', ')}): {d.note}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
       <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} className="tabpanel">
         {tab === 'overview' ? (
           rows.length ? (

@@ -39,6 +39,18 @@ export function histogram(values: number[], bins = 30): { edges: number[]; count
   return { edges, counts };
 }
 
+/** A score record's `deviations: [{label, note}]`, merged per label across tasks. */
+function collectDeviations(view: RunView, task: string, v: unknown): void {
+  if (!Array.isArray(v)) return;
+  for (const x of v) {
+    const label = str((x as Data | null)?.label);
+    if (!label) continue;
+    let d = view.deviations.find((e) => e.label === label);
+    if (!d) view.deviations.push((d = { label, note: str((x as Data).note) ?? label, tasks: [] }));
+    if (!d.tasks.includes(task)) d.tasks.push(task);
+  }
+}
+
 export function adaptRecords(records: readonly ResultRecord[]): RunView {
   const view = emptyRunView();
   const skipped = new Map<string, number>();
@@ -71,6 +83,7 @@ export function adaptRecords(records: readonly ResultRecord[]): RunView {
         const ci = numArray(d.ci95);
         const subtask = str(d.subtask);
         const format = str(d.format);
+        collectDeviations(view, task, d.deviations);
         const row: TaskScore = { config, capability, task, score, level: subtask || format ? 'detail' : 'task' };
         if (subtask) row.subtask = subtask;
         if (format) row.format = format;

@@ -104,6 +104,8 @@ export interface RunView {
   logs: LogLine[];
   /** records that did not have the documented shape, in words */
   warnings: string[];
+  /** where the run's scores depart from the reference scorers: label, meaning, tasks it touches */
+  deviations: { label: string; note: string; tasks: string[] }[];
 }
 
 export const emptyRunView = (): RunView => ({
@@ -120,6 +122,7 @@ export const emptyRunView = (): RunView => ({
   stages: [],
   logs: [],
   warnings: [],
+  deviations: [],
 });
 
 export const BASE = 'base';

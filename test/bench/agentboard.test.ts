@@ -1,9 +1,9 @@
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { attachPddl, loadAgentBoardJsonl, loadAgentPrompts, loadLoggedEpisodes, scoreEpisode } from '../../main/bench/agentboard/agentboard.js';
+import { attachPddl, createAgentBoardTask, loadAgentBoardJsonl, loadAgentPrompts, loadLoggedEpisodes, scoreEpisode, type AgentBoardItem } from '../../main/bench/agentboard/agentboard.js';
 import { actionText, parseDomain, parseProblem, StripsWorld } from '../../main/bench/agentboard/pddl.js';
-import { INVALID_ACTION, parsePddlAction, PddlEnvironment, renderGoal } from '../../main/bench/agentboard/pddl-env.js';
+import { INVALID_ACTION, parsePddlAction, PddlEnvironment, renderGoal, UNPARSED_ACTION } from '../../main/bench/agentboard/pddl-env.js';
 import { parseToolCall, ToolEnvironment, toolOutputText, type TodoWorld } from '../../main/bench/agentboard/tools.js';
 import { BenchDataError } from '../../main/bench/errors.js';
 import { generateAgentBoard } from '../../main/bench/generators/agentboard.js';
@@ -61,10 +61,19 @@ describe('STRIPS simulator', () => {
   });
   it('environment: text → action, invalid actions, check valid actions, done at progress 1', () => {
     const env = new PddlEnvironment('gripper', new StripsWorld(parseDomain(GRIPPER), parseProblem(PROB)));
-    expect(env.goal).toBe('The goal is to satisfy the following conditions: ball1 is at roomb. ball2 is at roomb.');
+    // pddl_env.get_goal_and_obs joins the sorted goal sentences with ", "
+    expect(env.goal).toBe('The goal is to satisfy the following conditions: ball1 is at roomb., ball2 is at roomb.');
     expect(env.initialObservation).toContain('Ball1 is at rooma.');
-    expect(env.step('drop ball1 roomb left').observation).toBe(INVALID_ACTION);
-    expect(env.step('check valid actions').observation).toMatch(/^Valid actions are: .*pick ball1 rooma left/);
+    // "drop" is not a valid action in this state → text_to_action finds no action name
+    expect(env.step('drop ball1 roomb left').observation).toBe(UNPARSED_ACTION);
+    // "check" anywhere lists the valid actions (no trailing period), then "check valid actions"
+    expect(env.step('I should check what I can do').observation).toMatch(/^Valid actions are: .*pick ball1 rooma left.*, check valid actions$/);
+    // "look around" anywhere shows the whole state
+    expect(env.step('let me look around first').observation).toBe(env.initialObservation);
+    // objects anywhere, even before the action word; too few objects → unparsed
+    expect(env.step('with ball1 pick').observation).toBe(UNPARSED_ACTION);
+    // a valid action name whose grounding has no effect → the longer message
+    expect(env.step('pick ball1 roomb left').observation).toBe(INVALID_ACTION);
     expect(env.step('Pick up ball1 at rooma with arm right.').observation).toContain('Ball1 is carrying right.');
     expect(env.step('pick ball2 rooma left').progress).toBe(0);
     expect(env.step('Move from rooma to roomb').observation).toContain('Robby is at roomb.');
@@ -72,6 +81,17 @@ describe('STRIPS simulator', () => {
     const last = env.step('drop ball2 roomb left');
     expect(last).toMatchObject({ progress: 1, done: true });
     expect(last.observation).toContain('The goal is satisfied.');
+  });
+  it('barman and tyreworld observations show only the literals an action added', () => {
+    const d = parseDomain(`(define (domain t) (:types shot shaker - container hand)
+      (:predicates (holding ?h - hand ?c - container) (free ?h - hand) (ontable ?c - container))
+      (:action grasp :parameters (?h - hand ?c - container) :precondition (and (free ?h) (ontable ?c)) :effect (and (holding ?h ?c) (not (free ?h)) (not (ontable ?c)))))`);
+    const problem = '(define (problem q) (:domain t) (:objects left - hand s1 - shot k1 - shaker) (:init (free left) (ontable s1) (ontable k1)) (:goal (holding left s1)))';
+    // objects are taken in the order they appear, wherever they are: left, s1
+    const barman = new PddlEnvironment('barman', new StripsWorld(d, parseProblem(problem)));
+    expect(barman.step('with left, grasp s1').observation).toBe('Left is holding s1. The goal is satisfied.');
+    const gripperLike = new PddlEnvironment('gripper', new StripsWorld(d, parseProblem(problem)));
+    expect(gripperLike.step('with left, grasp s1').observation).toBe('Holding left s1. Ontable k1. The goal is satisfied.');
   });
   it('types: a typed parameter accepts only objects of that type or a subtype', () => {
     const d = parseDomain(`(define (domain t) (:types shot shaker - container hand)
@@ -173,6 +193,17 @@ describe('offline tools', () => {
     expect(scoreEpisode([0, 0.5, 0.25])).toMatchObject({ progress_rate: 0.5, success_rate: 0 });
     expect(scoreEpisode([0.5, 1])).toMatchObject({ progress_rate: 1, success_rate: 1 });
     expect(scoreEpisode([])).toMatchObject({ progress_rate: 0, success_rate: 0 });
+  });
+  it('tool tasks succeed only when the episode ends with a finish action at progress 1 (tasks/tool.py)', () => {
+    const task = createAgentBoardTask('tool-operation');
+    const item = { id: 'x', task: 'todo', goal: '', subgoals: [], difficulty: 'easy', subtask: 'todo', additional: {} } as AgentBoardItem;
+    const step = (progress: number, done = false) => ({ action: 'a', observation: 'o', progress, done });
+    expect(task.score(item, [step(0.5), step(1)])).toMatchObject({ progress_rate: 1, success_rate: 0 });
+    expect(task.score(item, [step(0.5), step(1), step(1, true)])).toMatchObject({ progress_rate: 1, success_rate: 1 });
+    // an action that mentions "finish" after a call without error ends the episode too
+    const env = new ToolEnvironment('g', [], world);
+    expect(env.step('Action: get_projects with Action Input: {"note": "then finish"}').done).toBe(true);
+    expect(new ToolEnvironment('g', [], world).step('Action: complete_task with Action Input: {"task_id": "finish"}').done).toBe(false);
   });
   it('logged episodes (Jericho / ScienceWorld) import, with typed errors', async () => {
     const f = join(tempDir('ep-'), 'episodes.jsonl');

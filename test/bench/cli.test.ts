@@ -37,9 +37,9 @@ describe('acbench score', () => {
     const r = await run('score', ['--benchmark', 'longbench', '--data', data, '--predictions', preds, '--json']);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out) as { score: { score: number }; missing: string[]; unmatched: string[]; items: { scores: { score: number } }[] };
-    // a: max(2/3, 0.8) = 0.8; b: "blue one" vs "blue": P=1/2,R=1 → 2/3; c: missing → 0 — mean ×100
+    // a: max(2/3, 0.8) = 0.8; b: "blue one" vs "blue": P=1/2,R=1 → 2/3; c: missing → 0 — eval.py: round(100 · mean, 2)
     expect(j.items.map((i) => i.scores.score)).toEqual([0.8, 2 / 3, 0]);
-    expect(j.score.score).toBeCloseTo(((0.8 + 2 / 3) / 3) * 100, 9);
+    expect(j.score.score).toBe(48.89);
     expect(j.missing).toEqual(['hotpotqa:c']);
     expect(j.unmatched).toEqual(['zzz']);
     const text = await run('score', ['--benchmark', 'longbench', '--data', data, '--predictions', preds]);
@@ -56,7 +56,8 @@ describe('acbench score', () => {
     const j = JSON.parse(r.out) as { score: { score: number }; items: { scores: Record<string, number> }[] };
     // 0: format 1, args_em (name 1 + city 1)/(1 + 1) = 1 → 1;  1: format 1, args_em (1 + 1 + 0)/3 = 2/3 → (1 + 2/3)/2
     expect(j.items.map((i) => i.scores)).toEqual([{ format: 1, args_em: 1, score: 1 }, { format: 1, args_em: 2 / 3, score: (1 + 2 / 3) / 2 }]);
-    expect(j.score.score).toBeCloseTo(((1 + 5 / 6) / 2) * 100, 9);
+    // InstructEvaluator rounds each metric mean to 4 decimals: format 1, args_em (1 + 2/3)/2 → 0.8333; (1 + 0.8333)/2
+    expect(j.score.score).toBeCloseTo(((1 + 0.8333) / 2) * 100, 9);
   });
   it('reproduces a hand-worked LongGenBench GSM8K case: answers matched in order', async () => {
     const data = join(dir, 'gsm8k.jsonl');
@@ -69,7 +70,7 @@ describe('acbench score', () => {
     const j = JSON.parse(r.out) as { score: { score: number }; items: { id: string; scores: Record<string, number> }[] };
     expect(j.items[0].id).toBe('gsm8k:1'); // records are numbered from 1, as the importer names them
     expect(j.items[0].scores).toEqual({ accuracy: 2 / 3, answered: 1, score: 2 / 3 }); // 4 ✓, 10 ✗ (said 11), 7 ✓
-    expect(j.score.score).toBeCloseTo(200 / 3, 6);
+    expect(j.score.score).toBe(66.6667); // SCOPE: round(100 · mean, 4)
   });
   it('scores AgentBoard logged episodes (e.g. Jericho) without a data file', async () => {
     const eps = join(dir, 'jericho.jsonl');
@@ -85,8 +86,13 @@ describe('acbench score', () => {
     writeFileSync(cfg, JSON.stringify({ needle: 'The best thing to do in San Francisco is eat a sandwich and sit in Dolores Park on a sunny day.', retrieval_question: 'q', key_phrases: ['sandwich', 'Dolores Park', 'sunny'], context_lengths: [1000], document_depth_percents: [0] }));
     const r = await run('score', ['--benchmark', 'niah', '--data', cfg, '--predictions', join(samplesDir, 'niah'), '--json']);
     expect(r.code).toBe(0);
-    const j = JSON.parse(r.out) as { items: { id: string; scores: { score: number } }[] };
-    expect(j.items.map((i) => [i.id, i.scores.score])).toEqual([['len1000-depth0', 1], ['len1000-depth100', 1], ['len100500-depth42.7', 0]]);
+    const j = JSON.parse(r.out) as { items: { id: string; scores: { score: number; key_phrase_recall: number } }[]; deviations: string[] };
+    // each response rescored with the study's ROUGE-1 F against the needle in its file (reference values: rouge_score
+    // tokenize/_score_ngrams with NLTK's Porter stemmer); key-phrase recall rides along as an extra
+    expect(j.items.map((i) => i.id)).toEqual(['len1000-depth0', 'len1000-depth100', 'len100500-depth42.7']);
+    [0.4719101123595506, 0.8333333333333334, 0.2526315789473684].forEach((v, k) => expect(j.items[k].scores.score).toBeCloseTo(v, 12));
+    expect(j.items.map((i) => i.scores.key_phrase_recall)).toEqual([1, 1, 0]);
+    expect(j.deviations).toEqual([]);
     const wf = join(samplesDir, 'worfbench/os_graph_eval.first5.json');
     const items = JSON.parse(readFileSync(wf, 'utf8')) as { id: string; conversations: { content: string }[] }[];
     const preds = join(dir, 'wf.jsonl');

@@ -9,6 +9,7 @@ import { LexicalSimilarity } from '../../main/bench/similarity.js';
 import type { LongBenchItem } from '../../main/bench/tasks/longbench.js';
 import type { LongGenItem } from '../../main/bench/tasks/longgenbench.js';
 import type { TEvalItem } from '../../main/bench/tasks/teval.js';
+import { toJs } from '../../main/bench/python.js';
 import type { WorfItem } from '../../main/bench/tasks/worfbench.js';
 import type { SingleTurnTask, TaskItem } from '../../main/bench/types.js';
 import { repoRoot } from './helpers.js';
@@ -51,7 +52,7 @@ describe('built-in datasets', () => {
 function oracle(task: string, item: TaskItem): string {
   if (task === 't-eval') {
     const it = item as TEvalItem;
-    const gt = it.groundTruth as Record<string, unknown>;
+    const gt = toJs(it.groundTruth) as Record<string, unknown>;
     switch (it.ability) {
       case 'instruct':
         if (it.format === 'json') return JSON.stringify({ thought: 'ok', name: gt.action, args: gt.args });

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { BenchDataError } from '../../main/bench/errors.js';
 import { classificationScore, codeSimScore, countScore, DATASET_METRIC, fillTemplate, loadLongBenchJsonl, retrievalScore, scoreLongBench, type LongBenchItem } from '../../main/bench/tasks/longbench.js';
 import { extractLongGenAnswers, goldGsm8k, loadLongGenFile, scoreLongGen } from '../../main/bench/tasks/longgenbench.js';
-import { buildHaystack, keyPhraseRecall, loadNiahResult } from '../../main/bench/tasks/niah.js';
+import { porterStem, rouge1F } from '../../main/bench/rouge-score.js';
+import { aggregateNiah, buildHaystack, keyPhraseRecall, loadNiahResult, needleScore, niahPrompt } from '../../main/bench/tasks/niah.js';
 import { haveSamples, samplesDir } from './helpers.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -68,7 +69,7 @@ describe.skipIf(!haveSamples)('LongBench prompt and length files from the sample
 
 describe('LongGenBench', () => {
   it('GSM8K gold after ####, predictions by Answer_k … answer is N, zipped by position', () => {
-    expect(goldGsm8k('2+1=3\n#### 1,250')).toBe('1250');
+    expect(goldGsm8k('2+1=3\n#### 1,250')).toBe('1'); // SCOPE's \\d+ stops at the comma
     const out = 'Answer_9:\nShe has 9 eggs.\nThe answer is 18.\nAnswer_10: It takes 3.\nThe answer is 4.\nAnswer_11: The answer is 70000.';
     expect(extractLongGenAnswers(out, 'gsm8k')).toEqual(['18', '4', '70000']);
     const item = { id: 'g', style: 'gsm8k' as const, prompt: '', questions: ['a', 'b', 'c', 'd'], answers: ['#### 18', '#### 3', '#### 70000', '#### 5'], maxNewTokens: 10 };
@@ -104,7 +105,27 @@ describe('Needle in a Haystack', () => {
     expect(buildHaystack(hay, 'N.', 12, 100, count).endsWith('N.')).toBe(true);
     expect(count(buildHaystack(hay, 'N.', 30, 50, count))).toBeLessThanOrEqual(31);
   });
-  it('key-phrase recall', () => {
+  // Expected values: rouge_score's tokenize + _score_ngrams (google-research/rouge, the package the study's
+  // KVCache-Factory run_needle_in_haystack.py uses) run with NLTK 3.8's PorterStemmer, times 10 as the harness does.
+  const needle = '\nThe best thing to do in San Francisco is eat a sandwich and sit in Dolores Park on a sunny day.\n';
+  it("the study's score: ROUGE-1 F (Porter-stemmed) of needle vs response, 0–10 scale", () => {
+    expect(10 * needleScore(needle, 'Eat a sandwich and sit in Dolores Park on a sunny day.')).toBeCloseTo(7.272727272727273, 12);
+    // "eating sandwiches" stems to "eat sandwich"
+    expect(10 * needleScore(needle, 'The best thing to do in San Francisco is eating sandwiches in Dolores Park.')).toBeCloseTo(8, 12);
+    expect(needleScore(needle, "I don't know.")).toBe(0);
+    expect(needleScore(needle, '   ')).toBe(0);
+    expect(rouge1F(needle, needle)).toBe(1);
+    expect(['skies', 'hopping', 'relational', 'generalli', 'dying'].map(porterStem)).toEqual(['sky', 'hop', 'relat', 'gener', 'die']);
+  });
+  it('aggregates as the study reports it: ×100 (= its 0–10 score ×10) and study_score on 0–10', () => {
+    const items = [{ id: 'a', contextLength: 1000, depthPercent: 0 }, { id: 'b', contextLength: 2000, depthPercent: 0 }];
+    const t = aggregateNiah([{ rouge1_f: 0.5, key_phrase_recall: 1, score: 0.5 }, { rouge1_f: 1, key_phrase_recall: 1, score: 1 }], items);
+    expect(t.score).toBe(75);
+    expect(t.fields.study_score).toBe(7.5);
+    expect(t.metric).toBe('ROUGE-1 F');
+    expect(niahPrompt('CTX', 'Q?')).toEqual({ kind: 'raw', text: '<|im_start|> This is a very long story book: <book> CTX </book>.\n Based on the content of the book, Question: Q?\nAnswer:' });
+  });
+  it('key-phrase recall (a labelled extra)', () => {
     expect(keyPhraseRecall('It is roasted fennel.', ['roasted', 'fennel', 'seed'])).toBeCloseTo(2 / 3, 12);
     expect(keyPhraseRecall('nothing', [])).toBe(0);
   });
@@ -115,5 +136,8 @@ describe('Needle in a Haystack', () => {
     expect(keyPhraseRecall(r.response, words)).toBe(0);
     const ok = await loadNiahResult(join(samplesDir, 'niah/anthropic_token_len_1000_depth_0_results.json'));
     expect(keyPhraseRecall(ok.response, words)).toBe(1);
+    // the study's metric on these responses (reference procedure as above): 4.7191… and 2.5263… on 0–10
+    expect(10 * needleScore(ok.needle, ok.response)).toBeCloseTo(4.719101123595506, 12);
+    expect(10 * needleScore(r.needle, r.response)).toBeCloseTo(2.526315789473684, 12);
   });
 });

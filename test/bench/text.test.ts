@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cleanOutput, fuzzRatio, lcsLength, normalizeAnswer, parsePythonLiteral, qaF1, roundHalfEven, rougeL, tokenF1 } from '../../main/bench/text.js';
+import { fuzzRatio, lcsLength, normalizeAnswer, qaF1, rougeL, sequenceMatcherRatio, tokenF1 } from '../../main/bench/text.js';
 import { longestIncreasingSubsequence, maxWeightMatching, prf } from '../../main/bench/matching.js';
 import { LexicalSimilarity } from '../../main/bench/similarity.js';
 
@@ -34,21 +34,27 @@ describe('text metrics', () => {
     // Chinese: characters as words
     expect(rougeL('我爱北京', '我爱上海', true)).toBeCloseTo(0.5, 6);
   });
-  it('fuzz ratio rounds half to even (Python round)', () => {
-    expect(roundHalfEven(2.5)).toBe(2);
-    expect(roundHalfEven(3.5)).toBe(4);
-    // "abcd" vs "abce": LCS 3, r = 6/8 = 0.75 → 75
+  it('fuzz ratio is difflib SequenceMatcher (fuzzywuzzy without python-Levenshtein), rounded half to even', () => {
+    // expected values: fuzzywuzzy 0.18 fuzz.ratio with the Levenshtein module blocked, so it falls back to difflib
     expect(fuzzRatio('abcd', 'abce')).toBe(75);
-    // "ab" vs "ac" (4 chars, LCS 1): 2/4 → 50; "a" vs "ab": 2/3 → 66.67 → 67
     expect(fuzzRatio('a', 'ab')).toBe(67);
+    expect(fuzzRatio('', '')).toBe(100);
+    expect(fuzzRatio('', 'x')).toBe(0);
+    expect(fuzzRatio('self.assertEqual(x, 1)', 'self.assertEqual(y, 1)')).toBe(95);
+    expect(fuzzRatio('    return foo(bar)', 'return foo(bar, baz)')).toBe(77);
+    // difflib finds "aaaa" then nothing on its left: 2·4/18 → 44 (an LCS/indel ratio would also give 44 here,
+    // but on "qabxcd" vs "abycdf" difflib's blocks ab, cd give 2·4/12 → 67)
+    expect(fuzzRatio('aaaa bbbb', 'bbbb aaaa')).toBe(44);
+    expect(fuzzRatio('qabxcd', 'abycdf')).toBe(67);
+    expect(fuzzRatio('日本語テキスト', '日本語のテキスト')).toBe(93);
+    // autojunk: b has ≥ 200 characters, so its characters seen more than 3 times are not indexed → ratio 0.0232 → 2
+    const longB = 'x = 1; '.repeat(40);
+    expect(sequenceMatcherRatio('x = 2; y = 1;'.repeat(5), longB)).toBe(0.02318840579710145);
+    expect(fuzzRatio('x = 2; y = 1;'.repeat(5), longB)).toBe(2);
+    expect(fuzzRatio(longB.slice(0, 150) + 'zz', longB)).toBe(69);
   });
-  it('cleans outputs: end-of-turn markers and json fences', () => {
-    expect(cleanOutput('```json\n{"a": 1}\n```<|im_end|>junk')).toBe('{"a": 1}');
-  });
-  it('reads Python literals', () => {
-    expect(parsePythonLiteral("{'a': 1, 'b': [True, None, 'x']}")).toEqual({ a: 1, b: [true, null, 'x'] });
-    expect(parsePythonLiteral('{"k": (1, 2)}')).toEqual({ k: [1, 2] });
-    expect(parsePythonLiteral('{a: 1}')).toBeUndefined();
+  it('normalisation splits on Python whitespace and finds articles at Unicode word boundaries', () => {
+    expect(normalizeAnswer('éthe cat\u00a0the\u0085dog')).toBe('éthe cat dog');
   });
 });
 
@@ -97,5 +103,13 @@ describe('lexical similarity', () => {
     const s = sim.matrix(['go to shelf 1'], ['go to table 2']);
     expect(r[0][0]).toBeCloseTo(s[0][0], 12);
     expect(sim.deviation).toBe('lexical-sim');
+  });
+  it('a pair scores the same whatever else is in the call (no idf fitted on the call)', () => {
+    const alone = sim.matrix(['go to shelf 1'], ['go to table 2'])[0][0];
+    const crowded = sim.matrix(['go to shelf 1', 'go go go', 'shelf shelf'], ['to to to', 'go to table 2'])[0][1];
+    expect(crowded).toBe(alone);
+    // words {go, to, shelf, 1} vs {go, to, table, 2}: cos = 2/4; padded 3-grams, 10 each (" go", "go ", " to", "to ",
+    // " sh", "she", "hel", "elf", "lf ", " 1 "), 4 shared: cos = 4/10
+    expect(alone).toBeCloseTo(0.5 * (2 / 4) + 0.5 * (4 / 10), 12);
   });
 });

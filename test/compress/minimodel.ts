@@ -57,6 +57,9 @@ class MiniLayer implements DecoderLayer {
     const t = this.model.activation;
     return engine.linear(t ? t(name, x) : x, this.resident.get(name)!, this.params.get(name)!.bias);
   }
+  release(): void {} // its residents are rebuilt on setLinear only; nothing to free between layers
+  spillEdited(): void {} // holds everything in memory: a test model
+
   forward(hidden: Matrix, positions: Int32Array, hook?: LinearInputHook): Matrix {
     const s = this.model.shape;
     const hd = s.hidden / s.heads;

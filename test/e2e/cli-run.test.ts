@@ -40,15 +40,16 @@ describe('acbench run', () => {
       model: { kind: 'builtin', id: 'acb-tiny' },
       compressions: [{ method: 'rtn', bits: 4, groupSize: 32, label: 'RTN-W4' }],
       calibration: { samples: 2, seqlen: 32 },
-      benchmarks: { tasks: ['worfbench'], limit: 2 },
+      // T-Eval: acb-tiny was trained on the earlier WorfBench prompt, not the reference's two-shot one (README)
+      benchmarks: { tasks: ['t-eval'], limit: 2 },
       analysis: { enabled: false },
     };
     writeFileSync(join(dir, 'spec.json'), JSON.stringify(spec));
     const { stdout } = await run(process.execPath, [join(repoRoot, 'bin', 'acbench.mjs'), 'run', join(dir, 'spec.json'), '--out', join(dir, 'report'), '--json'], { cwd: repoRoot, env: { ...process.env, ACBENCH_HOME: join(dir, 'home') } });
     expect((JSON.parse(stdout) as { runId: string }).runId).toMatch(/^run-/);
     const rows = readFileSync(join(dir, 'report', 'tables', 'tasks.csv'), 'utf8').trim().split('\r\n').map((l) => l.split(','));
-    expect(rows[0]).toEqual(['configuration', 'worfbench']);
-    // the trained model writes workflows the node-F1 scorer credits (an untrained one scores 0)
+    expect(rows[0]).toEqual(['configuration', 't-eval']);
+    // the trained model writes tool calls the T-Eval scorer credits (an untrained one scores 0)
     const base = rows.find((r) => r[0] === 'base')!;
     expect(Number(base[1])).toBeGreaterThan(50);
     expect(rows.map((r) => r[0])).toContain('RTN-W4');

@@ -74,6 +74,7 @@ describe.runIf(available)('llama.cpp against the reference decoder', () => {
       model.dispose();
     });
 
+  // four sequences (one per episode of a batch) evaluated one at a time: an item's tokens never depend on its batch
   it('acb-tiny: greedy outputs on the built-in suites agree on at least 99 % of items (disagreements listed)', async () => {
     const dir = 'resources/models/acb-tiny';
     const home = tempDir();

@@ -39,6 +39,8 @@ describe('experiment pipeline', () => {
     const scores = kinds('score').filter((r) => !r.data.subtask && r.data.contextLength === undefined);
     expect(scores.map((r) => `${r.data.config}/${r.data.task}`).sort()).toEqual(['Mag-2:4/t-eval', 'Mag-2:4/worfbench', 'RTN-W4/t-eval', 'RTN-W4/worfbench', 'base/t-eval', 'base/worfbench']);
     for (const s of scores) expect(s.data.score as number).toBeGreaterThanOrEqual(0);
+    // each task score names where it departs from the reference scorer, with the meaning shown in the UI
+    for (const s of scores) expect((s.data.deviations as { label: string; note: string }[]).map((d) => d.label)).toEqual(['lexical-sim', 'builtin-synthetic-suite']);
     expect(kinds('analysis').filter((r) => r.key.startsWith('analysis:'))).toHaveLength(2);
     expect(Object.keys(summary.headline).some((k) => k.startsWith('RTN-W4/'))).toBe(true);
     expect(existsSync(join(home, 'runs', run.id, 'models', 'RTN-W4', 'config.json'))).toBe(true);

@@ -7,11 +7,11 @@ import { tempDir } from '../helpers/tmp.js';
 
 const workerFile = bundleForChild('test/fixtures/fake-run-worker.ts');
 
-function req(dir: string, spec: { items: number; delayMs: number; spinMs: number }): RunRequest {
+function req(dir: string, spec: { items: number; delayMs: number; spinMs: number; crashAfter?: number }): RunRequest {
   return { runId: 'run-w', experimentId: 'exp-w', spec, specHash: 'h', home: dir, resultsFile: join(dir, 'results.jsonl') };
 }
 
-describe('worker executor', () => {
+describe('worker executor (a child process per run)', () => {
   it('runs the pipeline off the main thread and reports progress and completion', async () => {
     const dir = tempDir();
     const events: ExecEvent[] = [];
@@ -38,5 +38,14 @@ describe('worker executor', () => {
     expect(records.length).toBeGreaterThan(0);
     expect(records.length).toBeLessThan(1000);
     records.forEach((r, i) => expect(r.key).toBe(`item:${i}`));
+  }, 30_000);
+
+  it('a run whose process crashes (native abort) is marked failed with the signal, keeps its items, and this process goes on', async () => {
+    const dir = tempDir();
+    const exec = workerExecutor(workerFile)(req(dir, { items: 10, delayMs: 1, spinMs: 0, crashAfter: 3 }), () => undefined);
+    const res = await exec.result;
+    expect(res.status).toBe('failed');
+    expect(res.error).toMatch(/stopped unexpectedly \(signal SIGABRT\).*can be resumed/);
+    expect(readResultsFile(join(dir, 'results.jsonl')).records.map((r) => r.key)).toEqual(['item:0', 'item:1', 'item:2']);
   }, 30_000);
 });

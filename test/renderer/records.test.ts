@@ -28,6 +28,18 @@ describe('adaptRecords', () => {
   ];
   const v = adaptRecords(records);
 
+  it("collects the score records' named deviations per label, with the tasks they touch", () => {
+    const w = adaptRecords([
+      rec('score', { task: 't-eval', config: 'base', score: 0.5, deviations: [{ label: 'lexical-sim', note: 'No sentence-embedding model is loaded.' }] }),
+      rec('score', { task: 'worfbench', config: 'base', score: 0.5, deviations: [{ label: 'lexical-sim', note: 'No sentence-embedding model is loaded.' }, { label: 'worfbench-examples-from-data', note: 'n' }] }),
+      rec('score', { task: 'worfbench', config: 'GPTQ-W4', score: 0.4, deviations: [{ label: 'lexical-sim' }] }),
+    ]);
+    expect(w.deviations).toEqual([
+      { label: 'lexical-sim', note: 'No sentence-embedding model is loaded.', tasks: ['t-eval', 'worfbench'] },
+      { label: 'worfbench-examples-from-data', note: 'n', tasks: ['worfbench'] },
+    ]);
+    expect(v.deviations).toEqual([]);
+  });
   it('reads score records as fractions, with task-level and detail rows', () => {
     expect(v.scores.map((s) => [s.config, s.task, s.score, s.level, s.capability])).toEqual([
       ['base', 't-eval', 0.8, 'task', 'action'],

@@ -32,9 +32,9 @@ describe('short-range needle source', () => {
   it('asks in the NIAH task prompt about a needle that is in the document, and answers with that needle', () => {
     let withTwo = 0;
     for (let i = 0; i < 300; i++) {
-      const [system, user, answer] = turnsOf(src.sample(1, i));
-      expect(system).toEqual({ role: 'system', content: 'You answer questions about a document. Keep your answer short and direct.' });
-      const m = /^<document>\n([\s\S]*)\n<\/document>\n\n(What is [^?]+\?) Answer only from the document\.$/.exec(user.content);
+      const [user, answer] = turnsOf(src.sample(1, i));
+      // the study's raw NIAH prompt, as one user turn
+      const m = /^<\|im_start\|> This is a very long story book: <book> ([\s\S]*) <\/book>\.\n Based on the content of the book, Question: (What is [^?]+\?)\nAnswer:$/.exec(user.content);
       expect(m).not.toBeNull();
       const [, doc, question] = m!;
       expect(answer.role).toBe('assistant');
@@ -58,8 +58,8 @@ describe('long-range needle source', () => {
     expect(src.name).toBe('niah-long');
     const counts: number[] = [];
     for (let i = 0; i < 200; i++) {
-      const [, user, answer] = turnsOf(src.sample(3, i));
-      const doc = /<document>\n([\s\S]*)\n<\/document>/.exec(user.content)![1];
+      const [user, answer] = turnsOf(src.sample(3, i));
+      const doc = /<book> ([\s\S]*) <\/book>/.exec(user.content)![1];
       expect(doc.split(answer.content).length).toBe(2);
       const needles = (doc.match(/(The secret ingredient in the|The password of the|The best place to visit in) [^.]+\./g) ?? []).length;
       counts.push((doc.match(/[.!?](?= |$)/g) ?? []).length - needles);

@@ -13,7 +13,9 @@ afterAll(() => {
 describe('acb-tiny training data', () => {
   it('answers every single-turn item with full marks under its own scorer and never reuses an evaluation prompt', async () => {
     pool = await buildPool(7, 1, () => {});
-    for (const t of ['t-eval', 'worfbench', 'agentboard-tool-query', 'agentboard-tool-operation', 'longbench-single-doc', 'longgenbench-gsm8k']) expect(pool.goldCheck[t], t).toBe(1);
+    for (const t of ['worfbench', 'agentboard-tool-query', 'agentboard-tool-operation', 'longbench-single-doc', 'longgenbench-gsm8k']) expect(pool.goldCheck[t], t).toBe(1);
+    // T-Eval's understand (JSON) divides by (gold keys + 1e-5), so even gold answers score just under 1
+    expect(pool.goldCheck['t-eval']).toBeCloseTo(1, 5);
     // the expert planner may miss a goal within its search budget, never by much
     expect(pool.goldCheck['agentboard-pddl']).toBeGreaterThan(0.9);
     expect(pool.bySource.get('t-eval')!.length).toBeGreaterThan(20);

@@ -82,10 +82,13 @@ export async function loadAgentPrompts(file: string, keyed: boolean): Promise<Re
   return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, one(x, `key "${k}"`)]));
 }
 
-/** Episode scores: progress rate = highest progress at any step; success = it reached 1. */
-export function scoreEpisode(progress: readonly number[]): ItemScores {
+/**
+ * Episode scores: progress rate = highest progress at any step; success = it reached 1 — and, for the
+ * tool tasks (tasks/tool.py: `success = done and reward == 1.0`), the episode ended with a finish action.
+ */
+export function scoreEpisode(progress: readonly number[], finished = true): ItemScores {
   const pr = progress.length ? Math.max(...progress) : 0;
-  return { progress_rate: pr, success_rate: pr >= 1 - 1e-9 ? 1 : 0, steps: progress.length / MAX_STEPS, score: pr };
+  return { progress_rate: pr, success_rate: finished && pr >= 1 - 1e-9 ? 1 : 0, steps: progress.length / MAX_STEPS, score: pr };
 }
 
 export function aggregateAgentBoard(taskId: string, scores: ItemScores[], items: AgentBoardItem[]): TaskScore {
@@ -152,7 +155,7 @@ export function createAgentBoardTask(kind: AgentBoardTask): EpisodeTask<AgentBoa
       const first = output.replace(/^\s+/, '').split('\n')[0] ?? '';
       return kind === 'pddl' ? first.replace(/^\s*Action:\s*/i, '').trim() : first.trim().startsWith('Action:') ? first.trim() : `Action: ${first.trim()}`;
     },
-    score: (_item, history) => scoreEpisode(history.map((s) => s.progress)),
+    score: (_item, history) => scoreEpisode(history.map((s) => s.progress), kind === 'pddl' || history.some((s) => s.done)),
     aggregate: (scores, items) => aggregateAgentBoard(id, scores, items),
   };
 }

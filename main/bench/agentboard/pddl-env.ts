@@ -1,6 +1,6 @@
 // The PDDL environment of AgentBoard: text → action, per-domain sentence templates, progress = goal literals true.
 import type { Environment, StepResult } from '../types.js';
-import { actionText, atom, type GroundAction, type Literal, StripsWorld } from './pddl.js';
+import { actionText, atom, type GroundAction, type Literal, type StripsWorld } from './pddl.js';
 
 /** Per-domain sentence templates: predicate → sentence with {0}, {1}… for arguments. */
 export const PDDL_TEMPLATES: Record<string, Record<string, string>> = {
@@ -26,11 +26,17 @@ export const PDDL_TEMPLATES: Record<string, Record<string, string>> = {
   },
 };
 
-/** The fixed observation for an action that is not valid (AgentBoard's wording). */
+/** The observation for a named action that takes no effect (pddl_env.step). */
 export const INVALID_ACTION = 'The action is not valid and therefore takes no effect. Please remember to satisfy the restriction of actions. You can also check valid actions.';
+/** The observation for text that names no valid action or too few objects. */
+export const UNPARSED_ACTION = 'The action is not valid and therefore takes no effect. Please check valid actions.';
 
+/** Domains whose observations show only the literals an action added (pddl_env.get_goal_and_obs). */
+const CHANGES_ONLY = new Set(['barman', 'tyreworld']);
+
+/** Python's str.capitalize(): first character upper-case, the rest lower-case. */
 function capitalise(s: string): string {
-  return s.length ? s[0].toUpperCase() + s.slice(1) : s;
+  return s.length ? s[0].toUpperCase() + s.slice(1).toLowerCase() : s;
 }
 
 export function renderLiteral(subtask: string, pred: string, args: readonly string[]): string {
@@ -44,33 +50,31 @@ export function renderGoal(subtask: string, goal: readonly Literal[]): string[] 
   return goal.map((l) => (l.negated ? `Not: ${renderLiteral(subtask, l.predicate, l.args)}` : renderLiteral(subtask, l.predicate, l.args))).sort();
 }
 
-export function renderState(subtask: string, world: StripsWorld): string {
-  return [...world.state].sort().map((a) => {
+/** State text: each atom's sentence capitalised, the sentences sorted, joined by spaces. */
+export function renderState(subtask: string, atoms: Iterable<string>): string {
+  return [...atoms].map((a) => {
     const [p, ...args] = a.split(' ');
     return capitalise(renderLiteral(subtask, p, args));
-  }).join(' ');
+  }).sort().join(' ');
 }
 
-/** Text → action: the first word naming a currently valid action, then object names up to its arity. */
-export function parsePddlAction(text: string, world: StripsWorld): GroundAction | 'check' | undefined {
-  const lower = text.toLowerCase();
-  if (/check\s+valid\s+actions?/.test(lower)) return 'check';
-  const words = lower.match(/[a-z0-9_-]+/g) ?? [];
-  // the first word naming an action that is currently valid; failing that, any action of the domain
+/** nltk.word_tokenize's effect on action text, closely enough: words of letters, digits, "_" and "-". */
+function words(text: string): string[] {
+  return text.toLowerCase().match(/[\p{L}\p{N}_-]+/gu) ?? [];
+}
+
+/**
+ * pddl_env.text_to_action: the first word naming a currently valid action; objects are the words,
+ * anywhere in the text, that name objects, the first `arity` of them; too few → undefined.
+ */
+export function parsePddlAction(text: string, world: StripsWorld): GroundAction | undefined {
+  const ws = words(text);
   const validNames = new Set(world.validActions().map((a) => a.name));
-  let k = words.findIndex((w) => validNames.has(w));
-  if (k < 0) {
-    const names = new Set(world.domain.actions.map((a) => a.name));
-    k = words.findIndex((w) => names.has(w));
-  }
-  if (k < 0) return undefined;
-  const schema = world.schema(words[k])!;
-  const args: string[] = [];
-  for (const w of words.slice(k + 1)) {
-    if (args.length === schema.params.length) break;
-    if (world.objects.has(w)) args.push(w);
-  }
-  return { name: schema.name, args };
+  const name = ws.find((w) => validNames.has(w));
+  if (name === undefined) return undefined;
+  const schema = world.schema(name)!;
+  const args = ws.filter((w) => world.objects.has(w)).slice(0, schema.params.length);
+  return args.length < schema.params.length ? undefined : { name: schema.name, args };
 }
 
 export class PddlEnvironment implements Environment {
@@ -82,20 +86,28 @@ export class PddlEnvironment implements Environment {
     readonly world: StripsWorld,
   ) {
     this.subgoals = renderGoal(subtask, world.problem.goal);
-    this.goal = `The goal is to satisfy the following conditions: ${this.subgoals.join(' ')}`;
-    this.initialObservation = renderState(subtask, world);
+    this.goal = `The goal is to satisfy the following conditions: ${this.subgoals.join(', ')}`;
+    this.initialObservation = renderState(subtask, world.state);
   }
+  /** pddl_env.step: "check" anywhere lists the valid actions, "look around" anywhere shows the whole state. */
   step(action: string): StepResult {
-    const parsed = parsePddlAction(action, this.world);
-    if (parsed === 'check') {
-      const valid = this.world.validActions().map(actionText);
-      return { observation: `Valid actions are: ${valid.join(', ')}, check valid actions.`, progress: this.world.progress(), done: false };
+    const lower = action.toLowerCase();
+    const progress = () => this.world.progress();
+    if (lower.includes('check')) {
+      const extra = CHANGES_ONLY.has(this.subtask) ? ['check valid actions', 'look around'] : ['check valid actions'];
+      return { observation: `Valid actions are: ${[...this.world.validActions().map(actionText), ...extra].join(', ')}`, progress: progress(), done: false };
     }
-    const key = parsed ? atom(parsed.name, parsed.args) : '';
-    const ok = parsed !== undefined && this.world.validActions().some((v) => actionText(v) === key) && this.world.apply(parsed);
-    const progress = this.world.progress();
-    const done = progress >= 1;
-    if (!ok) return { observation: INVALID_ACTION, progress, done };
-    return { observation: renderState(this.subtask, this.world) + (done ? ' The goal is satisfied.' : ''), progress, done };
+    if (lower.includes('look around')) return { observation: renderState(this.subtask, this.world.state), progress: progress(), done: false };
+    const parsed = parsePddlAction(action, this.world);
+    if (!parsed) return { observation: UNPARSED_ACTION, progress: progress(), done: false };
+    const before = new Set(this.world.state);
+    const key = atom(parsed.name, parsed.args);
+    const applied = this.world.validActions().some((v) => actionText(v) === key) && this.world.apply(parsed);
+    const changed = applied && (this.world.state.size !== before.size || [...this.world.state].some((a) => !before.has(a)));
+    const done = progress() >= 1;
+    // an action the simulator ignores leaves the state as it was
+    if (!changed) return { observation: INVALID_ACTION, progress: progress(), done: false };
+    const shown = CHANGES_ONLY.has(this.subtask) ? [...this.world.state].filter((a) => !before.has(a)) : this.world.state;
+    return { observation: renderState(this.subtask, shown) + (done ? ' The goal is satisfied.' : ''), progress: progress(), done };
   }
 }

@@ -1,7 +1,7 @@
 // Deterministic offline tools for AgentBoard's Tool-query and Tool-operation, with the original
 // call shape (`Action: name with Action Input: {dict}`) and observation shapes. The originals call
 // live web services; ours read a small world stored in the record (deviation `offline-tools`).
-import { parseLooseJson } from '../text.js';
+import { literalEval, toJs } from '../python.js';
 import type { Environment, StepResult } from '../types.js';
 import { isRecord } from '../util.js';
 
@@ -56,7 +56,9 @@ export function parseToolCall(text: string): { name: string; args: Record<string
   const m = /Action:\s*([A-Za-z_][\w.]*)\s*(?:with\s*Action\s*Input:\s*([\s\S]*))?$/i.exec(text.trim().split('\n')[0].trim()) ?? /^([A-Za-z_][\w.]*)\s*with\s*Action\s*Input:\s*([\s\S]*)$/i.exec(text.trim().split('\n')[0].trim());
   if (!m) return undefined;
   const raw = (m[2] ?? '{}').trim();
-  const args = raw ? parseLooseJson(raw) : {};
+  // the reference eval()s the input: Python literals, so JSON's true/false/null do not parse
+  const parsed = literalEval(raw);
+  const args = parsed === undefined ? undefined : toJs(parsed);
   if (!isRecord(args)) return undefined;
   return { name: m[1], args };
 }
@@ -173,23 +175,28 @@ export class ToolEnvironment implements Environment {
     if (this.subgoals.length === 0) return 0;
     return this.subgoals.filter((g) => this.recorded.has(g)).length / this.subgoals.length;
   }
+  /** academia_env/todo_env.step: after a call that raised no error, an action mentioning "finish" or "Finish" ends the episode. */
   step(action: string): StepResult {
     if (this.finished) return { observation: 'The task is finished.', progress: this.progress(), done: true };
     const call = parseToolCall(action);
     if (!call) return { observation: 'ERROR | Invalid action format. Use: Action: tool_name with Action Input: {"arg": value}', progress: this.progress(), done: false };
+    const finishing = action.includes('Finish') || action.includes('finish');
     if (call.name === 'finish') {
       const ans = call.args.answer;
-      this.recorded.add(toolOutputText(ans === undefined ? '' : typeof ans === 'string' ? ans : ans));
+      this.recorded.add(toolOutputText(ans === undefined ? '' : ans));
       this.finished = true;
       return { observation: 'The task is finished.', progress: this.progress(), done: true };
     }
     const fn = this.tools[call.name];
-    if (!fn) return { observation: `ERROR | There is no tool named ${call.name}.`, progress: this.progress(), done: false };
+    if (!fn) {
+      this.finished = finishing;
+      return { observation: `ERROR | There is no tool named ${call.name}.`, progress: this.progress(), done: finishing };
+    }
     try {
       const out = toolOutputText(fn(call.args));
       this.recorded.add(out);
-      const p = this.progress();
-      return { observation: out, progress: p, done: false };
+      this.finished = finishing;
+      return { observation: out, progress: this.progress(), done: finishing };
     } catch (e) {
       if (e instanceof ToolError) return { observation: `ERROR | ${e.message}`, progress: this.progress(), done: false };
       throw e;

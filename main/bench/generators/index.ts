@@ -6,7 +6,7 @@ import { BUILTIN_LONGBENCH_MAXLEN, BUILTIN_LONGBENCH_PROMPTS, generateLongBench 
 import { generateLongGenGsm8k, generateLongGenMmlu } from './longgenbench.js';
 import { generateNiah } from './niah.js';
 import { generateTEval } from './teval.js';
-import { generateWorfBench } from './worfbench.js';
+import { generateWorfBench, generateWorfExamples } from './worfbench.js';
 
 export { generateAgentBoard, generateLongBench, generateLongGenGsm8k, generateLongGenMmlu, generateNiah, generateTEval, generateWorfBench };
 
@@ -40,6 +40,7 @@ export function generateSuiteFiles(seed = BUILTIN_SEED): SuiteFiles {
     files[`worfbench/gold_traj/${task}/graph_eval.json`] = json(rows);
     counts.worfbench += rows.length;
   }
+  files['worfbench/prompts/two_shot_example.json'] = json(generateWorfExamples(seed, worf));
 
   const lb = generateLongBench(seed);
   files['longbench/dataset2prompt.json'] = json(BUILTIN_LONGBENCH_PROMPTS);

@@ -91,7 +91,8 @@ export function generateTEval(seed: number): Record<string, Record<string, Recor
     const template = json
       ? { thought: 'thought', action: 'name', args: 'args' }
       : rng.pick([
-          { thought_start: 'Thought: ', thought_end: '\n', action_start: 'Action: ', action_end: '\n', args_start: 'Action Input: ', args_end: '\n' },
+          // no final delimiter: the reference strips the answer, so a closing newline could never match
+          { thought_start: 'Thought: ', thought_end: '\n', action_start: 'Action: ', action_end: '\n', args_start: 'Action Input: ', args_end: '' },
           { thought_start: '<thought>', thought_end: '</thought>\n', action_start: '<name>', action_end: '</name>\n', args_start: '<args>', args_end: '</args>' },
         ]);
     const format = json
@@ -101,7 +102,7 @@ export function generateTEval(seed: number): Record<string, Record<string, Recor
       { role: 'system', content: `You can call these APIs:\n${apiJson(tools)}\n${format}` },
       { role: 'user', content: `${request(api, args)} Please call ${api.name} for me.` },
     ];
-    add('instruct_v2.json', { origin_prompt: turns, template, ground_truth: { thought: `I should call ${api.name}.`, action: api.name, args }, meta_data: { response_format: json ? 'json' : 'str' } });
+    add('instruct_v2.json', { origin_prompt: turns, template, ground_truth: { thought: `I should call ${api.name}.`, action: api.name, args }, meta_data: { response_format: json ? 'json' : 'string' } });
   }
 
   // plan: 8 JSON + 8 string; 2–3 calls then FinishAction

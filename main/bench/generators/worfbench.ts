@@ -97,6 +97,26 @@ function wikihowFlow(rng: Rng): Flow {
 
 export const WORF_GENERATORS: Record<string, (rng: Rng) => Flow> = { toolbench: toolbenchFlow, alfworld: alfworldFlow, os: osFlow, wikihow: wikihowFlow };
 
+/**
+ * The fixed two-shot example per task type, as the reference's prompts/eval_prompt.py `two_shot_example`
+ * holds it ({task: [user, assistant, user, assistant]}, user turns opening "Here is an example."); drawn
+ * from its own seed and never equal to a test task.
+ */
+export function generateWorfExamples(seed: number, tests: Record<string, unknown[]>): Record<string, { role: string; content: string }[]> {
+  const out: Record<string, { role: string; content: string }[]> = {};
+  for (const [task, gen] of Object.entries(WORF_GENERATORS)) {
+    const rng = new Rng(seed * 53 + task.length * 11 + task.charCodeAt(1));
+    const taken = new Set(tests[task].map((r) => ((r as { conversations: { content: string }[] }).conversations[1].content)));
+    const shots: Flow[] = [];
+    for (let tries = 0; shots.length < 2 && tries < 200; tries++) {
+      const f = gen(rng);
+      if (!taken.has(f.user) && !shots.some((x) => x.user === f.user)) shots.push(f);
+    }
+    out[task] = shots.flatMap((f) => [{ role: 'user', content: `Here is an example.\n${f.user}` }, { role: 'assistant', content: render(f) }]);
+  }
+  return out;
+}
+
 /** Records per task file, each `{source, conversations, target, id, category}` as in graph_eval.json. */
 export function generateWorfBench(seed: number, perTask = 14): Record<string, unknown[]> {
   const out: Record<string, unknown[]> = {};

@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { BenchDataError } from '../errors.js';
+import { pyRoundTo, pySplit } from '../python.js';
 import { fuzzRatio, qaF1, rougeL, tokenF1 } from '../text.js';
 import type { ItemScores, SingleTurnTask, TaskItem, TaskScore } from '../types.js';
 import { groupFields } from '../types.js';
@@ -69,30 +70,29 @@ export async function loadLongBenchJsonl(file: string, datasetName?: string): Pr
 
 /** Classification (trec, lsht), as LongBench's code does it. */
 export function classificationScore(prediction: string, gold: string, allClasses: readonly string[]): number {
-  const found = allClasses.filter((c) => prediction.includes(c));
-  // Quirk (original): names that are substrings of the *gold* name (but not the gold itself) are
-  // removed while iterating the same list, so the element after each removed one is skipped.
-  const list = found.slice();
+  const list = allClasses.filter((c) => prediction.includes(c));
+  // Quirk (original): names that are substrings of the *gold* name (but not the gold itself) are removed
+  // with list.remove (the first equal element) while a for loop walks the same list, so the element that
+  // slides into the current position is skipped.
   for (let i = 0; i < list.length; i++) {
     const term = list[i];
-    // python's list.remove during a for loop: the next element slides into index i and is skipped
-    if (gold.includes(term) && term !== gold) list.splice(i, 1);
+    if (gold.includes(term) && term !== gold) list.splice(list.indexOf(term), 1);
   }
   return list.includes(gold) ? 1 / list.length : 0;
 }
 
 /** passage_retrieval: numbers in the output equal to the gold paragraph number, over all numbers. */
 export function retrievalScore(prediction: string, gold: string, zh = false): number {
-  const m = (zh ? /段落(\d+)/ : /Paragraph (\d+)/).exec(gold);
+  const m = (zh ? /段落(\p{Nd}+)/u : /Paragraph (\p{Nd}+)/u).exec(gold);
   const goldId = m ? m[1] : '';
-  const numbers = prediction.match(/\d+/g) ?? [];
+  const numbers = prediction.match(/\p{Nd}+/gu) ?? [];
   if (numbers.length === 0) return 0;
   return numbers.filter((n) => n === goldId).length / numbers.length;
 }
 
 /** passage_count: numbers in the output equal to the gold count, over all numbers. */
 export function countScore(prediction: string, gold: string): number {
-  const numbers = prediction.match(/\d+/g) ?? [];
+  const numbers = prediction.match(/\p{Nd}+/gu) ?? [];
   if (numbers.length === 0) return 0;
   return numbers.filter((n) => n === String(gold)).length / numbers.length;
 }
@@ -104,11 +104,20 @@ export function codeSimScore(prediction: string, gold: string): number {
   return fuzzRatio(line, gold) / 100;
 }
 
-/** Chinese QA F1 over characters (the original segments with jieba; we use characters — deviation zh-char-tokens). */
+/** normalize_zh_answer's punctuation: string.punctuation plus its Chinese list. */
+const ZH_PUNCTUATION = new Set([...'!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~！？｡。＂＃＄％＆＇（）＊＋，－／：；＜＝＞＠［＼］＾＿｀｛｜｝～｟｠｢｣､、〃》「」『』【】〔〕〖〗〘〙〚〛〜〝〞〟〰〾〿–—‘’‛“”„‟…‧﹏.']);
+
+/**
+ * qa_f1_zh_score with characters for jieba words (deviation `zh-char-tokens`): each token lower-cased,
+ * the punctuation above and whitespace removed, empty tokens dropped, then token F1.
+ */
 function qaF1Zh(prediction: string, gold: string): number {
-  const norm = (s: string) => [...s.toLowerCase().replace(/[\p{P}\p{S}\s]/gu, '')];
-  return tokenF1(norm(prediction), norm(gold));
+  const tokens = (s: string) => [...s.toLowerCase()].filter((c) => !ZH_PUNCTUATION.has(c) && pySplit(c).length > 0);
+  return tokenF1(tokens(prediction), tokens(gold));
 }
+
+/** Datasets scored with jieba words in the original, characters here. */
+export const ZH_DATASETS = new Set(Object.entries(DATASET_METRIC).filter(([, m]) => m === 'qa_f1_zh' || m === 'rouge_zh').map(([d]) => d));
 
 export function longBenchMetric(dataset: string, prediction: string, gold: string, allClasses?: readonly string[]): number {
   switch (DATASET_METRIC[dataset]) {
@@ -137,9 +146,10 @@ export function fillTemplate(template: string, item: LongBenchItem): string {
   return template.replace(/\{(context|input)\}/g, (_, k: string) => (k === 'context' ? item.context : item.input));
 }
 
-/** Task score = mean over the category's datasets of each dataset's mean (×100). */
+/** Dataset score = eval.py's round(100 · mean, 2); task score = mean over the category's datasets. */
 export function aggregateLongBench(taskId: string, scores: ItemScores[], items: LongBenchItem[]): TaskScore {
   const groups = groupFields(scores, items);
+  for (const g of Object.values(groups)) g.score = pyRoundTo(g.score, 2);
   const ds = Object.values(groups).map((g) => g.score);
   const score = ds.length ? ds.reduce((a, b) => a + b, 0) / ds.length : 0;
   const fields: Record<string, number> = { score };
@@ -176,6 +186,7 @@ async function readConfig(root: string): Promise<LongBenchConfig> {
 
 export function createLongBenchTask(category: LongBenchCategory): SingleTurnTask<LongBenchItem, string> {
   let config: LongBenchConfig | undefined;
+  let hasZh = false;
   const id = `longbench-${category}`;
   return {
     kind: 'single',
@@ -194,10 +205,12 @@ export function createLongBenchTask(category: LongBenchCategory): SingleTurnTask
         if (!config.prompts[ds]) throw new BenchDataError(join(root, 'dataset2prompt.json'), `key "${ds}"`, ds, 'a prompt template', 'nothing');
         items.push(...(await loadLongBenchJsonl(f, ds)));
       }
+      hasZh = items.some((it) => ZH_DATASETS.has(it.dataset));
       if (items.length === 0) throw new BenchDataError(join(root, 'data'), 'folder', '(files)', `one of ${LONGBENCH_CATEGORIES[category].map((d) => d + '.jsonl').join(', ')}`, 'none');
       return items;
     },
     settings: (item) => ({ maxNewTokens: config?.maxLen[item.dataset] ?? 64 }),
+    deviations: () => (hasZh ? ['zh-char-tokens'] : []),
     prompt(item) {
       const text = fillTemplate(config?.prompts[item.dataset] ?? '{context}\n\n{input}', item);
       return NO_CHAT_TEMPLATE.has(item.dataset) ? { kind: 'raw', text } : { kind: 'chat', turns: [{ role: 'user', content: text }] };

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { BenchDataError } from '../errors.js';
 import type { ItemScores, SingleTurnTask, TaskItem, TaskScore } from '../types.js';
 import { groupFields, meanFields } from '../types.js';
+import { npRound, PY_SPACE } from '../python.js';
 import { readJsonlFile, RecordReader } from '../util.js';
 
 export type LongGenStyle = 'gsm8k' | 'mmlu';
@@ -31,34 +32,47 @@ export async function loadLongGenFile(file: string, style?: LongGenStyle): Promi
     const answers = r.stringArray('answers');
     if (answers.length !== questions.length) r.fail('answers', `${questions.length} answers (one per question)`);
     const st: LongGenStyle = style ?? (r.has('task') || answers.every((a) => /^[A-J]$/.test(a.trim())) ? 'mmlu' : 'gsm8k');
-    if (st === 'gsm8k') answers.forEach((a, i) => {
-      if (goldGsm8k(a) === undefined) throw new BenchDataError(file, `line ${line}`, `answers[${i}]`, 'a GSM8K answer ending "#### N"', JSON.stringify(a.slice(-40)));
-    });
     const id = r.has('id') ? r.id('id') : String(line);
     const maxNew = r.has('max_new_tokens') ? r.number('max_new_tokens') : longGenBudget(questions.length);
     return { id: `${st}:${id}`, group: r.optString('task') ?? st, style: st, prompt: r.string('prompt'), questions, answers, subject: r.optString('task'), maxNewTokens: maxNew };
   });
 }
 
-/** GSM8K gold: the integer after "####" (commas dropped). */
+const WS = `[${PY_SPACE}]*`;
+/** SCOPE eval_longgenbench.extract_final_answer: re.search(r'####\s*(\d+)') — digits only, so "#### 1,000" gives "1". */
+const GSM8K_GOLD = new RegExp(`####${WS}(\\p{Nd}+)`, 'u');
+/** extract_predicted_answers: re.findall(r'Answer_\d+:\s*.*?answer is (\d+)', re.DOTALL). */
+const GSM8K_PRED = new RegExp(`Answer_\\p{Nd}+:${WS}[\\s\\S]*?answer is (\\p{Nd}+)`, 'gu');
+/** extract_predicted_choices: re.findall(r'Answer_\d+:\s*.*?answer is \((.*?)\)') — no DOTALL: "." stops at a newline. */
+const MMLU_PRED = new RegExp(`Answer_\\p{Nd}+:${WS}[^\\n]*?answer is \\(([^\\n]*?)\\)`, 'gu');
+
 export function goldGsm8k(answer: string): string | undefined {
-  const m = /####\s*(-?[\d,]+)/.exec(answer);
-  return m ? String(Number(m[1].replace(/,/g, ''))) : undefined;
+  return GSM8K_GOLD.exec(answer)?.[1];
 }
 
-/** Predictions in order: every `Answer_\d+:.*?answer is (\d+)` (GSM8K) or `answer is \((.)\)` (MMLU); `.` spans lines. */
+/** Predictions in order of appearance (an unparsed answer shifts every later one, as in the reference). */
 export function extractLongGenAnswers(output: string, style: LongGenStyle): string[] {
-  const re = style === 'gsm8k' ? /Answer_\d+:[\s\S]*?answer is (\d+)/g : /Answer_\d+:[\s\S]*?answer is \((.)\)/g;
-  return [...output.matchAll(re)].map((m) => (style === 'gsm8k' ? String(Number(m[1])) : m[1]));
+  return [...output.matchAll(style === 'gsm8k' ? GSM8K_PRED : MMLU_PRED)].map((m) => m[1]);
 }
 
-/** Accuracy per prompt = (predictions equal to the gold at the same position)/K. */
+/**
+ * compare_answers / compare_choices: predictions zipped with the golds by position, compared as
+ * strings ("018" ≠ "18"; a gold without "#### N" never matches); accuracy = correct / K.
+ */
 export function scoreLongGen(item: LongGenItem, output: string): ItemScores {
   const preds = extractLongGenAnswers(output, item.style);
-  const golds = item.style === 'gsm8k' ? item.answers.map((a) => goldGsm8k(a) ?? '') : item.answers.map((a) => a.trim());
+  const golds = item.style === 'gsm8k' ? item.answers.map(goldGsm8k) : item.answers;
   let correct = 0;
   for (let i = 0; i < Math.min(preds.length, golds.length); i++) if (preds[i] === golds[i]) correct++;
-  return { accuracy: correct / golds.length, answered: Math.min(preds.length, golds.length) / golds.length, score: correct / golds.length };
+  const k = golds.length;
+  return { accuracy: k ? correct / k : 0, answered: k ? Math.min(preds.length, k) / k : 0, score: k ? correct / k : 0 };
+}
+
+/** scorer(): round(100 · mean accuracy, 4). */
+export function aggregateLongGen(id: string, scores: ItemScores[], items: LongGenItem[]): TaskScore {
+  const fields = meanFields(scores);
+  fields.accuracy = npRound(fields.accuracy ?? 0, 4);
+  return { task: id, benchmark: 'longgenbench', capability: 'long-context', metric: 'accuracy', score: fields.accuracy, fields, groups: groupFields(scores, items), n: scores.length };
 }
 
 export function createLongGenTask(style: LongGenStyle): SingleTurnTask<LongGenItem, string> {
@@ -82,9 +96,6 @@ export function createLongGenTask(style: LongGenStyle): SingleTurnTask<LongGenIt
     prompt: (item) => ({ kind: 'chat', turns: [{ role: 'user', content: item.prompt }] }),
     parse: (output) => output,
     score: (item, parsed) => scoreLongGen(item, parsed),
-    aggregate(scores, items): TaskScore {
-      const fields = meanFields(scores);
-      return { task: id, benchmark: 'longgenbench', capability: 'long-context', metric: 'accuracy', score: fields.accuracy ?? 0, fields, groups: groupFields(scores, items), n: scores.length };
-    },
+    aggregate: (scores, items) => aggregateLongGen(id, scores, items),
   };
 }

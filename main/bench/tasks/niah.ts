@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { BenchDataError } from '../errors.js';
 import type { ItemScores, Prompt, SingleTurnTask, TaskContext, TaskItem, TaskScore } from '../types.js';
 import { meanFields } from '../types.js';
+import { pyStrip } from '../python.js';
+import { rouge1F } from '../rouge-score.js';
 import { readJsonFile, readTextLimited, RecordReader } from '../util.js';
 
 /** The harness parameters (the original takes them as arguments; we keep them in niah.json). */
@@ -72,7 +74,38 @@ export function buildHaystack(haystack: string, needle: string, targetTokens: nu
   return at === 0 ? `${n} ${text}` : `${text.slice(0, at)} ${n}${text.slice(at)}`;
 }
 
-/** Key-phrase recall: fraction of key phrases found (as whole words, case-insensitive) in the response. */
+/**
+ * The study's needle score (KVCache-Factory's run_needle_in_haystack.py): ROUGE-1 F of the needle vs the
+ * stripped response, Porter-stemmed, on a 0–1 scale here (the harness multiplies by 10); an empty response → 0.
+ */
+export function needleScore(needle: string, response: string): number {
+  const r = pyStrip(response);
+  return r.length ? rouge1F(needle, r) : 0;
+}
+
+/** Item scores: ROUGE-1 F (headline; ×100 in aggregates = the study's 0–10 score ×10) and key-phrase recall as a labelled extra. */
+export function scoreNiah(needle: string, keyPhrases: readonly string[], response: string): ItemScores {
+  const f = needleScore(needle, response);
+  return { rouge1_f: f, key_phrase_recall: keyPhraseRecall(response, keyPhrases), score: f };
+}
+
+/** Task score ×100 (= the study's 0–10 score ×10), `study_score` on the study's 0–10 scale, per length and depth. */
+export function aggregateNiah(scores: readonly ItemScores[], items: readonly NiahItem[]): TaskScore {
+  const fields = meanFields(scores);
+  fields.study_score = (fields.score ?? 0) / 10;
+  const groups: Record<string, Record<string, number>> = {};
+  items.forEach((it, i) => {
+    for (const key of [`len${it.contextLength}`, `depth${it.depthPercent}`]) {
+      const g = (groups[key] ??= { score: 0, n: 0 });
+      g.score += 100 * scores[i].score;
+      g.n++;
+    }
+  });
+  for (const g of Object.values(groups)) g.score /= g.n;
+  return { task: 'niah', benchmark: 'niah', capability: 'long-context', metric: 'ROUGE-1 F', score: fields.score ?? 0, fields, groups, n: scores.length };
+}
+
+/** Key-phrase recall (an extra, not the study's metric): fraction of key phrases found (as whole words, case-insensitive) in the response. */
 export function keyPhraseRecall(response: string, keyPhrases: readonly string[]): number {
   if (keyPhrases.length === 0) return 0;
   const words = new Set(response.toLowerCase().match(/[\p{L}\p{N}']+/gu) ?? []);
@@ -83,7 +116,7 @@ export function keyPhraseRecall(response: string, keyPhrases: readonly string[])
   return hit.length / keyPhrases.length;
 }
 
-/** One results JSON per grid cell, in the original harness's shape. */
+/** One results JSON per grid cell, in the original harness's shape; `score` (0–1) is written on its 0–10 scale. */
 export function niahResultJson(model: string, item: NiahItem, needle: string, response: string, score: number): Record<string, unknown> {
   return {
     model,
@@ -92,7 +125,7 @@ export function niahResultJson(model: string, item: NiahItem, needle: string, re
     version: 1,
     needle,
     model_response: response,
-    score,
+    score: score * 10,
     file_name: `${model.replace(/[^\w.-]+/g, '_')}_len_${item.contextLength}_depth_${Math.round(item.depthPercent * 100)}`,
   };
 }
@@ -122,16 +155,16 @@ export function niahHeatmap(items: readonly NiahItem[], scores: readonly ItemSco
   return { lengths, depths, z };
 }
 
-/** The chat prompt of one grid cell: the context in a <document> block, then the retrieval question. */
+/**
+ * The study's prompt for local models, a raw completion (no chat template):
+ * "<|im_start|> This is a very long story book: <book> {context} </book>.\n Based on the content of the book, Question: {q}\nAnswer:".
+ */
 export function niahPrompt(context: string, question: string): Prompt {
-  return {
-    kind: 'chat',
-    turns: [
-      { role: 'system', content: 'You answer questions about a document. Keep your answer short and direct.' },
-      { role: 'user', content: `<document>\n${context}\n</document>\n\n${question} Answer only from the document.` },
-    ],
-  };
+  return { kind: 'raw', text: `<|im_start|> This is a very long story book: <book> ${context} </book>.\n Based on the content of the book, Question: ${question}\nAnswer:` };
 }
+
+/** The study's sampling: vLLM SamplingParams(temperature=1.0, max_tokens=30), seeded here so runs repeat. */
+export const NIAH_SETTINGS = { maxNewTokens: 30, temperature: 1.0, seed: 0 };
 
 export function createNiahTask(ctx: TaskContext): SingleTurnTask<NiahItem, string> & { config(): NiahConfig | undefined } {
   let config: NiahConfig | undefined;
@@ -143,7 +176,7 @@ export function createNiahTask(ctx: TaskContext): SingleTurnTask<NiahItem, strin
     benchmark: 'niah',
     capability: 'long-context',
     title: 'Needle in a Haystack (lengths × depths)',
-    metric: 'key-phrase recall',
+    metric: 'ROUGE-1 F',
     config: () => config,
     async load(suiteDir: string) {
       const root = existsSync(join(suiteDir, 'niah')) ? join(suiteDir, 'niah') : suiteDir;
@@ -158,30 +191,14 @@ export function createNiahTask(ctx: TaskContext): SingleTurnTask<NiahItem, strin
       for (const l of config.contextLengths) for (const d of config.depthPercents) items.push({ id: `len${l}-depth${d}`, group: `len${l}`, contextLength: l, depthPercent: d });
       return items;
     },
-    settings: () => ({ maxNewTokens: 48 }),
+    settings: () => NIAH_SETTINGS,
     prompt(item) {
       const c = config!;
       const context = buildHaystack(haystack, c.needle, Math.max(16, item.contextLength - c.buffer), item.depthPercent, count);
       return niahPrompt(context, c.retrievalQuestion);
     },
     parse: (output) => output,
-    score: (_item, parsed) => {
-      const s = keyPhraseRecall(parsed, config?.keyPhrases ?? []);
-      return { score: s };
-    },
-    aggregate(scores, items): TaskScore {
-      const fields = meanFields(scores);
-      const groups: Record<string, Record<string, number>> = {};
-      items.forEach((it, i) => {
-        const g = (groups[`len${it.contextLength}`] ??= { score: 0, n: 0 });
-        g.score += 100 * scores[i].score;
-        g.n++;
-        const d = (groups[`depth${it.depthPercent}`] ??= { score: 0, n: 0 });
-        d.score += 100 * scores[i].score;
-        d.n++;
-      });
-      for (const g of Object.values(groups)) g.score /= g.n;
-      return { task: 'niah', benchmark: 'niah', capability: 'long-context', metric: 'key-phrase recall', score: fields.score ?? 0, fields, groups, n: scores.length };
-    },
+    score: (_item, parsed) => scoreNiah(config?.needle ?? '', config?.keyPhrases ?? [], parsed),
+    aggregate: aggregateNiah,
   };
 }

@@ -3,11 +3,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { BenchDataError } from '../errors.js';
-import { longestIncreasingSubsequence, maxWeightMatching, prf } from '../matching.js';
+import { matchedLis, maxWeightMatching, networkxTopologicalSorts, prf } from '../matching.js';
+import { literalEval, PY_SPACE, pyStrip, toJs, type PyValue } from '../python.js';
 import type { TextSimilarity } from '../similarity.js';
 import type { ChatTurn, ItemScores, SingleTurnTask, TaskContext, TaskItem, TaskScore } from '../types.js';
 import { groupFields, meanFields } from '../types.js';
-import { readJsonFile, RecordReader } from '../util.js';
+import { isRecord, readJsonFile, readTextLimited, RecordReader } from '../util.js';
 
 export const WORFBENCH_TASKS = ['toolbench', 'toolalpaca', 'alfworld', 'webshop', 'os', 'lumos', 'wikihow'] as const;
 export type WorfScenario = 'function-call' | 'embodied' | 'problem-solving' | 'open-grounded';
@@ -24,11 +25,20 @@ export interface WorfItem extends TaskItem {
   system: string;
   user: string;
   gold: string;
-  /** two worked examples for the task type: [user, assistant] pairs */
-  examples: [string, string][];
+  /** the two worked examples for the task type, as user/assistant turns */
+  examples: ChatTurn[];
+  /** whether they are the reference's fixed two-shot example (else two records of the file stand in) */
+  fixedExamples: boolean;
 }
 
-export async function loadWorfBenchFile(file: string, task?: string): Promise<WorfItem[]> {
+/** One task type's fixed two-shot example, as chat turns (user, assistant, user, assistant). */
+export type WorfExamples = ChatTurn[];
+
+/**
+ * Read a graph_eval.json. The prompt's two worked examples come from `examples` (the reference's fixed
+ * two-shot example for the task type); without them, the first two other records of the file stand in.
+ */
+export async function loadWorfBenchFile(file: string, task?: string, examples?: Record<string, WorfExamples>): Promise<WorfItem[]> {
   const data = await readJsonFile(file);
   if (!Array.isArray(data)) throw new BenchDataError(file, 'whole file', '(root)', 'a JSON array of records', typeof data);
   const raw = data.map((v, i) => {
@@ -46,123 +56,182 @@ export async function loadWorfBenchFile(file: string, task?: string): Promise<Wo
     return { id: r.id('id'), source, system: turn(0, 'system'), user: turn(1, 'user'), gold: turn(2, 'assistant') };
   });
   return raw.map((x, i) => {
+    const fixed = examples?.[task ?? x.source] ?? examples?.[x.source];
     const others = raw.filter((_, j) => j !== i).slice(0, 2);
-    return { ...x, group: x.source, scenario: WORF_SCENARIO[x.source] ?? 'problem-solving', examples: others.map((o) => [o.user, o.gold] as [string, string]) };
+    const shots: ChatTurn[] = fixed ?? others.flatMap((o) => [{ role: 'user', content: o.user }, { role: 'assistant', content: o.gold }] as ChatTurn[]);
+    return { ...x, group: x.source, scenario: WORF_SCENARIO[x.source] ?? 'problem-solving', examples: shots, fixedExamples: fixed !== undefined };
   });
 }
 
-export interface Workflow {
-  nodes: string[];
-  /** edges by node label: "START", "END" or the 1-based node number as a string */
-  edges: [string, string][];
-}
-
-/** Nodes by `^\d+[:.] (.+)` — quirk (original): a space after ":" or "." is required; edges by `(a,b)`. */
-export function parseWorkflow(text: string): Workflow {
-  const nodes: { n: number; text: string }[] = [];
-  for (const m of text.matchAll(/^(\d+)[:.] (.+)$/gm)) nodes.push({ n: Number(m[1]), text: m[2].trim() });
-  const edges: [string, string][] = [];
-  for (const m of text.matchAll(/\((\d+|START),\s*(\d+|END)\)/g)) edges.push([m[1], m[2]]);
-  return { nodes: nodes.map((x) => x.text), edges };
-}
-
-/** Topological orders of nodes 1..n under the edges (START/END ignored), at most `cap`. */
-export function topologicalOrders(n: number, edges: readonly [string, string][], cap = 20): number[][] {
-  const succ: number[][] = Array.from({ length: n }, () => []);
-  const indeg = new Array<number>(n).fill(0);
-  for (const [a, b] of edges) {
-    const x = Number(a) - 1;
-    const y = Number(b) - 1;
-    if (!Number.isInteger(x) || !Number.isInteger(y) || x < 0 || y < 0 || x >= n || y >= n || a === 'START' || b === 'END') continue;
-    succ[x].push(y);
-    indeg[y]++;
+/** The `name = {...}` dict literal of a Python source file, read with ast.literal_eval; undefined if absent. */
+export function pythonAssignment(source: string, name: string): PyValue | undefined {
+  const m = new RegExp(`^${name}\\s*=\\s*`, 'm').exec(source);
+  if (!m) return undefined;
+  const start = m.index + m[0].length;
+  let depth = 0;
+  let quote = '';
+  for (let i = start; i < source.length; i++) {
+    const c = source[i];
+    if (quote) {
+      if (c === '\\') i++;
+      else if (source.startsWith(quote, i)) {
+        i += quote.length - 1;
+        quote = '';
+      }
+    } else if (c === '"' || c === "'") quote = source.startsWith(c.repeat(3), i) ? c.repeat(3) : c;
+    else if (c === '#') while (i < source.length && source[i] !== '\n') i++;
+    else if (c === '{' || c === '[' || c === '(') depth++;
+    else if (c === '}' || c === ']' || c === ')') {
+      depth--;
+      if (depth === 0) return literalEval(source.slice(start, i + 1));
+    }
   }
-  const out: number[][] = [];
-  const order: number[] = [];
-  const used = new Array<boolean>(n).fill(false);
-  const rec = (): void => {
-    if (out.length >= cap) return;
-    if (order.length === n) {
-      out.push(order.slice());
-      return;
-    }
-    for (let v = 0; v < n; v++) {
-      if (used[v] || indeg[v] !== 0) continue;
-      used[v] = true;
-      order.push(v);
-      for (const s of succ[v]) indeg[s]--;
-      rec();
-      for (const s of succ[v]) indeg[s]++;
-      order.pop();
-      used[v] = false;
-      if (out.length >= cap) return;
-    }
-  };
-  rec();
-  if (out.length === 0) out.push(Array.from({ length: n }, (_, i) => i)); // cyclic gold: numeric order
-  return out;
+  return undefined;
 }
 
 /**
- * Node F1: for each topological order of the gold DAG (cap 20), similarity matrix between predicted
- * and gold node texts (clipped ≥ 0), pairs > 0.6, maximum-weight matching, count = LIS of matched
- * gold positions in prediction order; P = count/|pred|, R = count/|gold|; the order with the best F1.
+ * The reference's fixed two-shot examples (prompts/eval_prompt.py's `two_shot_example`, or our
+ * prompts/two_shot_example.json holding the same {task: [turns]}), from the folder above gold_traj/.
  */
-export function nodeF1(pred: Workflow, gold: Workflow, sim: TextSimilarity): { precision: number; recall: number; f1: number } {
-  if (pred.nodes.length === 0 || pred.edges.length === 0 || gold.nodes.length === 0) return { precision: 0, recall: 0, f1: 0 };
-  const s = sim.matrix(pred.nodes, gold.nodes);
-  let best = { precision: 0, recall: 0, f1: 0 };
-  for (const order of topologicalOrders(gold.nodes.length, gold.edges)) {
-    const w = pred.nodes.map((_, i) => order.map((g) => (Math.max(0, s[i][g]) > 0.6 ? s[i][g] : 0)));
-    const matched = maxWeightMatching(w).map(([, pos]) => pos);
-    const r = prf(longestIncreasingSubsequence(matched), pred.nodes.length, gold.nodes.length);
+export async function loadWorfExamples(root: string): Promise<Record<string, WorfExamples> | undefined> {
+  const json = join(root, 'prompts', 'two_shot_example.json');
+  const py = join(root, 'prompts', 'eval_prompt.py');
+  let value: unknown;
+  if (existsSync(json)) value = await readJsonFile(json);
+  else if (existsSync(py)) {
+    const v = pythonAssignment(await readTextLimited(py, 16 * 1024 * 1024), 'two_shot_example');
+    if (v === undefined) throw new BenchDataError(py, 'whole file', 'two_shot_example', 'a dict literal two_shot_example = {task: [turns]}', 'none');
+    value = toJs(v);
+  } else return undefined;
+  const file = existsSync(json) ? json : py;
+  if (!isRecord(value)) throw new BenchDataError(file, 'whole file', '(root)', 'an object keyed by task type', typeof value);
+  const out: Record<string, WorfExamples> = {};
+  for (const [task, turns] of Object.entries(value)) {
+    if (!Array.isArray(turns) || turns.some((t) => !isRecord(t) || (t.role !== 'user' && t.role !== 'assistant') || typeof t.content !== 'string')) {
+      throw new BenchDataError(file, `task "${task}"`, task, 'a list of {role: user|assistant, content}', JSON.stringify(turns)?.slice(0, 60) ?? 'nothing');
+    }
+    out[task] = (turns as { role: 'user' | 'assistant'; content: string }[]).map((t) => ({ role: t.role, content: t.content }));
+  }
+  return out;
+}
+
+/** A parsed workflow as node_eval.workflow_to_graph_list gives it: nodes with START first and END last, edges by index. */
+export interface Workflow {
+  nodes: string[];
+  edges: [number, number][];
+}
+
+/** Python's int() of a run of Unicode decimal digits (\d matches them all). */
+function decimalValue(digits: string): number {
+  let v = 0;
+  for (const ch of digits) {
+    let start = ch.codePointAt(0)!;
+    while (/\p{Nd}/u.test(String.fromCodePoint(start - 1))) start--;
+    v = v * 10 + ((ch.codePointAt(0)! - start) % 10);
+  }
+  return v;
+}
+
+const NODE_LINE = /\p{Nd}+[:.] ([^\n]+)/gu;
+const EDGE = new RegExp(`\\([${PY_SPACE}]*(\\p{Nd}+|START)[${PY_SPACE}]*,[${PY_SPACE}]*(\\p{Nd}+|END)[${PY_SPACE}]*\\)`, 'gu');
+
+/**
+ * node_eval.workflow_to_graph_list: no "Node" in the text → nothing; nodes are every `\d+[:.] (.+)`
+ * found anywhere in a line (the space is required), stripped; START and END are added; edges
+ * `( a , b )` with spaces allowed, START → 0 and END → the last index; no edge → nothing.
+ */
+export function parseWorkflow(text: string): Workflow | undefined {
+  if (!text.includes('Node')) return undefined;
+  const nodes = ['START', ...[...text.matchAll(NODE_LINE)].map((m) => pyStrip(m[1])), 'END'];
+  const edges = [...text.matchAll(EDGE)].map((m): [number, number] => [m[1] === 'START' ? 0 : decimalValue(m[1]), m[2] === 'END' ? nodes.length - 1 : decimalValue(m[2])]);
+  return edges.length ? { nodes, edges } : undefined;
+}
+
+/**
+ * graph_evaluator.all_topological_sorts: a gold of ≥ 10 nodes (START and END included) is used as its
+ * raw node list, START and END kept; otherwise networkx's first 20 topological orders with START and
+ * END removed. Undefined where the reference raises (a cycle, an edge past the nodes).
+ */
+export function goldOrders(gold: Workflow): string[][] | undefined {
+  if (gold.nodes.length >= 10) return [gold.nodes];
+  const sorts = networkxTopologicalSorts(gold.nodes.length, gold.edges, 20);
+  if (!sorts || sorts.some((o) => o.some((i) => i >= gold.nodes.length))) return undefined;
+  return sorts.map((o) => o.map((i) => gold.nodes[i]).filter((t) => t !== 'START' && t !== 'END'));
+}
+
+type Prf = { precision: number; recall: number; f1: number };
+const ZERO: Prf = { precision: 0, recall: 0, f1: 0 };
+
+/** Clipped similarity of every predicted text with every gold text (each distinct pair computed once). */
+function similarityLookup(sim: TextSimilarity, pred: readonly string[], gold: readonly string[]): (i: number, g: string) => number {
+  const golds = [...new Set(gold)];
+  const s = sim.matrix(pred, golds);
+  const col = new Map(golds.map((g, j) => [g, j]));
+  return (i, g) => Math.max(0, s[i][col.get(g)!]);
+}
+
+/**
+ * Node F1 (graph_evaluator.t_eval_nodes): predicted nodes without "START"/"END"; for each gold order,
+ * sim > 0.6 edges, networkx's maximum-weight matching, count = LIS with the table starting at 1;
+ * P = count/|pred|, R = count/|gold order|; the first order with the highest F1. Where the reference
+ * skips an item (unparsed prediction) it counts 0; where it crashes (no predicted node, a bad gold) we score 0.
+ */
+export function nodeF1(pred: Workflow | undefined, gold: Workflow | undefined, sim: TextSimilarity): Prf {
+  if (!pred || !gold) return ZERO;
+  const orders = goldOrders(gold);
+  const p = pred.nodes.filter((t) => t !== 'START' && t !== 'END');
+  if (!orders || p.length === 0 || orders.some((o) => o.length === 0)) return ZERO;
+  const s = similarityLookup(sim, p, orders.flat());
+  let best = ZERO;
+  for (const order of orders) {
+    const count = matchedLis(p.map((_, i) => order.map((g) => s(i, g))), 0.6);
+    const r = prf(count, p.length, order.length);
     if (r.f1 > best.f1) best = r;
   }
   return best;
 }
 
-/**
- * Graph F1: nodes matched as for node F1 (START/END match themselves); the predicted edges that
- * exist in the gold graph under the matching form a subgraph; its largest connected component
- * (k nodes) gives P = k/(|pred|+2), R = k/(|gold|+2).
- */
-export function graphF1(pred: Workflow, gold: Workflow, sim: TextSimilarity): { precision: number; recall: number; f1: number } {
-  if (pred.nodes.length === 0 || pred.edges.length === 0 || gold.nodes.length === 0) return { precision: 0, recall: 0, f1: 0 };
-  const s = sim.matrix(pred.nodes, gold.nodes);
-  const w = s.map((row) => row.map((x) => (x > 0.6 ? x : 0)));
-  const map = new Map<string, string>([['START', 'START'], ['END', 'END']]);
-  for (const [p, g] of maxWeightMatching(w)) map.set(String(p + 1), String(g + 1));
-  const goldEdges = new Set(gold.edges.map(([a, b]) => `${a}>${b}`));
-  const adj = new Map<string, Set<string>>();
-  const link = (a: string, b: string) => {
-    if (!adj.has(a)) adj.set(a, new Set());
-    if (!adj.has(b)) adj.set(b, new Set());
-    adj.get(a)!.add(b);
-    adj.get(b)!.add(a);
+/** Size of the largest connected component of the undirected graph on `nodes` ∪ edge ends; undefined when empty. */
+function largestComponent(nodes: Iterable<number>, edges: readonly [number, number][]): number | undefined {
+  const parent = new Map<number, number>();
+  const find = (x: number): number => {
+    while (parent.get(x)! !== x) x = parent.get(x)!;
+    return x;
   };
-  for (const [a, b] of pred.edges) {
-    const ga = map.get(a);
-    const gb = map.get(b);
-    if (ga && gb && goldEdges.has(`${ga}>${gb}`)) link(ga, gb);
+  const add = (x: number) => parent.has(x) || parent.set(x, x);
+  for (const v of nodes) add(v);
+  for (const [a, b] of edges) {
+    add(a);
+    add(b);
+    parent.set(find(a), find(b));
   }
-  let k = 0;
-  const seen = new Set<string>();
-  for (const start of adj.keys()) {
-    if (seen.has(start)) continue;
-    let size = 0;
-    const stack = [start];
-    seen.add(start);
-    while (stack.length) {
-      const v = stack.pop()!;
-      size++;
-      for (const u of adj.get(v)!) if (!seen.has(u)) {
-        seen.add(u);
-        stack.push(u);
-      }
-    }
-    k = Math.max(k, size);
-  }
-  return prf(k, pred.nodes.length + 2, gold.nodes.length + 2);
+  if (parent.size === 0) return undefined;
+  const size = new Map<number, number>();
+  for (const v of parent.keys()) size.set(find(v), (size.get(find(v)) ?? 0) + 1);
+  return Math.max(...size.values());
+}
+
+/**
+ * Graph F1 (graph_evaluator.t_eval_graph): nodes with START and END matched by text (sim > 0.6,
+ * maximum-weight matching); predicted edges between matched predicted nodes that also appear — as the
+ * same index pair, as the reference compares them — among gold edges between matched gold nodes;
+ * P = largest component over matched predicted nodes / |pred nodes|, R = the same over matched gold
+ * nodes (plus those edges' ends) / |gold nodes|. Isolated matched nodes count as components of 1.
+ */
+export function graphF1(pred: Workflow | undefined, gold: Workflow | undefined, sim: TextSimilarity): Prf {
+  if (!pred || !gold) return ZERO;
+  const s = similarityLookup(sim, pred.nodes, gold.nodes);
+  const mapping = maxWeightMatching(pred.nodes.map((_, i) => gold.nodes.map((g) => (s(i, g) > 0.6 ? s(i, g) : 0))));
+  const mp = new Set(mapping.map(([i]) => i));
+  const mg = new Set(mapping.map(([, j]) => j));
+  const goldEdges = new Set(gold.edges.filter(([a, b]) => mg.has(a) && mg.has(b)).map(([a, b]) => `${a},${b}`));
+  const common = pred.edges.filter(([a, b]) => mp.has(a) && mp.has(b) && goldEdges.has(`${a},${b}`));
+  const kp = largestComponent(mp, common);
+  const kg = largestComponent(mg, common);
+  if (kp === undefined || kg === undefined) return ZERO; // the reference raises on an empty graph
+  const precision = kp / pred.nodes.length;
+  const recall = kg / gold.nodes.length;
+  return { precision, recall, f1: (2 * precision * recall) / (precision + recall) };
 }
 
 export function scoreWorkflow(output: string, goldText: string, sim: TextSimilarity): ItemScores {
@@ -182,6 +251,7 @@ export function aggregateWorf(scores: ItemScores[], items: WorfItem[]): TaskScor
 }
 
 export function createWorfBenchTask(ctx: TaskContext): SingleTurnTask<WorfItem, string> {
+  let stoodIn = false;
   return {
     kind: 'single',
     id: 'worfbench',
@@ -191,21 +261,21 @@ export function createWorfBenchTask(ctx: TaskContext): SingleTurnTask<WorfItem, 
     metric: 'node F1',
     async load(suiteDir: string) {
       const root = existsSync(join(suiteDir, 'worfbench')) ? join(suiteDir, 'worfbench') : suiteDir;
+      const examples = await loadWorfExamples(root);
       const items: WorfItem[] = [];
       for (const t of WORFBENCH_TASKS) {
         const f = join(root, 'gold_traj', t, 'graph_eval.json');
-        if (existsSync(f)) items.push(...(await loadWorfBenchFile(f, t)));
+        if (existsSync(f)) items.push(...(await loadWorfBenchFile(f, t, examples)));
       }
+      stoodIn = items.some((it) => !it.fixedExamples);
       if (items.length === 0) throw new BenchDataError(join(root, 'gold_traj'), 'folder', '(files)', `<task>/graph_eval.json for one of ${WORFBENCH_TASKS.join(', ')}`, 'none');
       return items;
     },
-    settings: () => ({ maxNewTokens: 192 }),
-    prompt(item) {
-      const turns: ChatTurn[] = [{ role: 'system', content: item.system }];
-      for (const [u, a] of item.examples) turns.push({ role: 'user', content: u }, { role: 'assistant', content: a });
-      turns.push({ role: 'user', content: item.user });
-      return { kind: 'chat', turns };
-    },
+    // node_eval.py's generation settings: greedy, max_tokens 1024
+    settings: () => ({ maxNewTokens: 1024 }),
+    deviations: () => (stoodIn ? ['worfbench-examples-from-data'] : []),
+    // node_eval.build_message: system, the task type's two-shot example, "Now it's your turn.\n" + the task
+    prompt: (item) => ({ kind: 'chat', turns: [{ role: 'system', content: item.system }, ...item.examples, { role: 'user', content: `Now it's your turn.\n${item.user}` }] }),
     parse: (output) => output,
     score: (item, parsed) => scoreWorkflow(parsed, item.gold, ctx.similarity),
     aggregate: aggregateWorf,

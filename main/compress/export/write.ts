@@ -1,11 +1,15 @@
 // Writing a compressed model: our HF layout (fake-quant or pruned float weights + acbench_compression.json),
 // the AutoGPTQ v1 layout and the AutoAWQ GEMM layout (spec §9); and re-installing the inference-time
 // transforms (SmoothQuant activations, KV cache) when a compressed folder is loaded again.
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { freemem } from 'node:os';
 import { join } from 'node:path';
-import { CODES_FILE_PREFIX, COMPRESSION_METADATA_FILE, applyRuntime, linearPrefix, writeCodesFile, dequantizeLinear, packedQuantizationOf, readHeader, readRuntime, type CausalLM, type LinearName } from '../../model/index.js';
+import { CODES_FILE_PREFIX, COMPRESSION_METADATA_FILE, applyRuntime, linearPrefix, residentBytesOf, writeCodesFile, type ModelConfig, dequantizeLinear, packedQuantizationOf, readHeader, readRuntime, type CausalLM, type LinearName } from '../../model/index.js';
 import type { ResolvedConfig } from '../config.js';
-import type { CompressionOutcome } from '../driver.js';
+import { compressModel, type CompressionOutcome, type CompressRunOptions } from '../driver.js';
+import type { CompressionConfig } from '../config.js';
+import type { CalibrationSet } from '../calibration.js';
+import type { QuantRecord } from '../quant/minmax.js';
 import type { CompressionReport } from '../report.js';
 import { CompressionConfigError, ExportFormatError } from '../errors.js';
 import { awqLinearTensors, awqQuantizationConfig, gptqLinearTensors, gptqQuantizationConfig, type NamedTensor } from './formats.js';
@@ -166,3 +170,52 @@ export function readQuantizedLinears(dir: string): Map<string, { rows: number; c
 }
 
 export { readSafetensors, typedOf };
+
+/** Float32 weights our engine holds at most at once before compression goes layer at a time (two 4 GiB wasm heaps, less headroom). */
+export const RESIDENT_LIMIT_BYTES = 6 * 2 ** 30;
+
+/**
+ * Layer at a time when the model's float32 weights would not fit comfortably (more than half the free memory or the
+ * engine's limit), or when ACBENCH_STREAMED=1 asks for it.
+ */
+export function shouldStream(c: ModelConfig, freeBytes = freemem(), env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.ACBENCH_STREAMED === '1') return true;
+  if (env.ACBENCH_STREAMED === '0') return false;
+  const bytes = residentBytesOf(c);
+  return bytes > RESIDENT_LIMIT_BYTES || bytes > freeBytes / 2;
+}
+
+export interface CompressToFolderOptions extends CompressRunOptions {
+  /** layer at a time, each finished layer written out (default: shouldStream) */
+  streamed?: boolean;
+}
+
+/**
+ * Compress `model` and write it to `outDir` in `format`. Streamed, each finished layer's edited weights go to a spill
+ * file and its codes to the folder right away, so the peak holds one layer; the final save reads them back once.
+ */
+export async function compressToFolder(model: CausalLM, config: CompressionConfig, calibration: CalibrationSet | undefined, outDir: string, format: ExportFormat, opts: CompressToFolderOptions = {}): Promise<CompressionOutcome> {
+  const streamed = opts.streamed ?? shouldStream(model.config);
+  const spillDir = join(outDir, '.acbench-spill');
+  const kept = new Map<string, QuantRecord>();
+  const pad = (n: number) => String(n).padStart(5, '0');
+  if (streamed) {
+    rmSync(spillDir, { recursive: true, force: true });
+    mkdirSync(spillDir, { recursive: true });
+  }
+  const outcome = await compressModel(model, config, calibration, {
+    ...opts,
+    onLayerDone: streamed
+      ? (li, records) => {
+          if (format === 'fake') {
+            if (records.size) writeCodesFile(join(outDir, `${CODES_FILE_PREFIX}-${pad(li)}.safetensors`), new Map([...records].map(([key, rec]) => [linearPrefix(li, key.split('.')[1] as LinearName), rec])));
+          } else for (const [k, r] of records) kept.set(k, r); // packed exports need every layer's codes at the end
+          model.layers[li].spillEdited(join(spillDir, `layer-${pad(li)}.safetensors`));
+        }
+      : undefined,
+  });
+  for (const [k, r] of kept) outcome.records.set(k, r);
+  await writeCompressedModel(model, outcome, outDir, format);
+  rmSync(spillDir, { recursive: true, force: true });
+  return outcome;
+}

@@ -154,7 +154,26 @@ export class LlamaCppModel implements TokenGenerator {
     return Promise.all(prompts.map((p) => this.generate(p, opts)));
   }
 
+  /**
+   * One sequence evaluates at a time: llama.cpp's numbers for a token depend on which other sequences share its batch
+   * (the products' blocking changes), so batched items could differ from the same items alone or resumed in another
+   * batch. Each sequence keeps its own cache, so an agent episode still reuses its own history.
+   */
+  private turn: Promise<void> = Promise.resolve();
+
   async generate(prompt: number[], opts: GenerateOptions): Promise<GenerateResult> {
+    let done!: () => void;
+    const previous = this.turn;
+    this.turn = new Promise<void>((resolve) => (done = resolve));
+    try {
+      await previous;
+      return await this.generateAlone(prompt, opts);
+    } finally {
+      done();
+    }
+  }
+
+  private async generateAlone(prompt: number[], opts: GenerateOptions): Promise<GenerateResult> {
     if (prompt.length === 0) throw new RangeError('generate: expected at least one prompt token, found an empty prompt');
     const maxNew = Math.max(0, opts.maxNewTokens);
     if (prompt.length + maxNew > this.context.contextSize)
@@ -244,7 +263,7 @@ export function sharedPrefix(a: readonly number[], b: readonly number[]): number
 }
 
 let version: Promise<string> | undefined;
-async function llamaCppVersion(): Promise<string> {
+export async function llamaCppVersion(): Promise<string> {
   version ??= (async () => {
     try {
       const { createRequire } = await import('node:module');
