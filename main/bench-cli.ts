@@ -18,6 +18,11 @@ if (want('model')) console.log(`## Model runtime\n\n${await benchModel()}\n\n${a
 if (want('training')) console.log(`## Training (acb-tiny, one forward + backward + AdamW step)\n\n${trainBenchTable(await benchTraining())}\n`);
 if (want('compress')) console.log(`## Compression\n\n${await benchCompress({ budgetS: 60 })}\n`);
 if (want('analysis')) console.log(`## Statistics\n\n${formatAnalysisBench(benchAnalysis(), engine.report.name)}\n`);
+// the real-size tables take hours (checkpoints of 1–15 GB, a 7B layer of GPTQ): only when asked by name
+if (only.has('real-size')) {
+  const { benchRealSize } = await import('./bench-real-size.js');
+  console.log(`## Real-size checkpoints (Qwen2.5 shapes, random BF16 weights)\n\n${await benchRealSize()}\n`);
+}
 if (want('benchmarks')) {
   console.log('## Benchmark suites\n');
   await benchBenchmarks();

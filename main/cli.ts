@@ -132,7 +132,7 @@ async function runStudy(argv: string[]): Promise<number> {
   service.events.on('runProgress', (p: RunProgress) => {
     if (values.json || Date.now() - lastLine < 1000) return;
     lastLine = Date.now();
-    const eta = p.etaS === null ? '' : `, about ${formatSeconds(p.etaS)} left`;
+    const eta = p.etaS !== null ? `, about ${formatSeconds(p.etaS)} left` : p.stageEtaS !== null && p.stage ? `, about ${formatSeconds(p.stageEtaS)} left in ${p.stage}` : '';
     process.stderr.write(`[${formatSeconds((Date.now() - started) / 1000)}] ${p.stage ?? p.status} ${p.done}/${p.total}${eta} — ${p.message}\n`);
   });
   const run = (await service.dispatch('startRun', { experimentId: exp.id, allowOverMemory: values['allow-over-memory'] })) as RunSummary;

@@ -5,14 +5,24 @@ import type { AppInfo } from './api/contract.js';
 import { dataHome } from './store/index.js';
 import { prepareEngine } from './tensor/index.js';
 import { appRoot, defaultExecutor } from './jobs/stages.js';
-import { listBuiltinTasks } from './bench/index.js';
+import { listBuiltinTasks, TASK_ALIASES } from './bench/index.js';
 import type { TaskInfo } from './api/contract.js';
 
 /** Built-in runnable tasks with their item counts (from datasets/manifest.json). */
 export function builtinTasks(): TaskInfo[] {
   return listBuiltinTasks()
     .filter((t) => t.runnable)
-    .map((t) => ({ id: t.id, name: t.title.split(':')[0], help: `${t.title}; ${t.metric}${t.items ? `, ${t.items} built-in items` : ''}`, title: t.title, capability: t.capability, benchmark: t.benchmark, metric: t.metric, items: t.items ?? 0 }));
+    .map((t) => ({
+      id: t.id,
+      name: t.title.split(':')[0],
+      help: `${t.title}; ${t.metric}${t.items ? `, ${t.items} built-in items` : ''}`,
+      title: t.title,
+      capability: t.capability,
+      benchmark: t.benchmark,
+      metric: t.metric,
+      items: t.items ?? 0,
+      aliases: Object.keys(TASK_ALIASES).filter((alias) => alias !== 'all' && TASK_ALIASES[alias].includes(t.id)),
+    }));
 }
 
 export async function createService(shell: AppInfo['shell'], opts: { home?: string; electronVersion?: string | null } = {}): Promise<AcbenchService> {

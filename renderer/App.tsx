@@ -8,6 +8,7 @@ import { SettingsPage } from './pages/Settings.js';
 import { href, useRoute, type PageId } from './router.js';
 import { StudioProvider, useStudio } from './state.js';
 import { loadPlotly } from './components/Plot.js';
+import { ErrorBoundary } from './components/ErrorBoundary.js';
 
 const NAV: { page: PageId; label: string }[] = [
   { page: 'new', label: 'New experiment' },
@@ -53,24 +54,30 @@ function Shell() {
         Skip to content
       </a>
       <nav className="sidebar no-print" aria-label="Main">
-        <div className="brand">ACBench Studio</div>
-        <ul>
-          {NAV.map((n) => (
-            <li key={n.page}>
-              <a href={href(n.page)} aria-current={route.page === n.page ? 'page' : undefined} data-testid={`nav-${n.page}`}>
-                {n.label}
-              </a>
-            </li>
-          ))}
-        </ul>
-        <ActiveRuns />
+        {/* the dark column spans the whole page; its links stay in view while the page scrolls */}
+        <div className="sidebar-inner">
+          <div className="brand">ACBench Studio</div>
+          <ul>
+            {NAV.map((n) => (
+              <li key={n.page}>
+                <a href={href(n.page)} aria-current={route.page === n.page ? 'page' : undefined} data-testid={`nav-${n.page}`}>
+                  {n.label}
+                </a>
+              </li>
+            ))}
+          </ul>
+          <ActiveRuns />
+        </div>
       </nav>
       <main id="main" ref={main} tabIndex={-1}>
-        {route.page === 'new' ? <NewExperimentPage /> : null}
-        {route.page === 'runs' ? <RunsPage args={route.args} /> : null}
-        {route.page === 'results' ? <ResultsPage args={route.args} /> : null}
-        {route.page === 'history' ? <HistoryPage /> : null}
-        {route.page === 'settings' ? <SettingsPage /> : null}
+        {/* one boundary per page, new on each route: a failing page leaves the navigation working */}
+        <ErrorBoundary key={[route.page, ...route.args].join('/')} what={`The ${NAV.find((n) => n.page === route.page)?.label ?? route.page} page`}>
+          {route.page === 'new' ? <NewExperimentPage /> : null}
+          {route.page === 'runs' ? <RunsPage args={route.args} /> : null}
+          {route.page === 'results' ? <ResultsPage args={route.args} /> : null}
+          {route.page === 'history' ? <HistoryPage /> : null}
+          {route.page === 'settings' ? <SettingsPage /> : null}
+        </ErrorBoundary>
       </main>
     </div>
   );

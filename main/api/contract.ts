@@ -2,6 +2,8 @@
 // event as a zod schema. Both transports (Electron IPC, web shell HTTP + WebSocket) parse every input
 // with these schemas; the renderer imports this file for types and schemas only.
 import { z } from 'zod';
+// the compress room's pure rules (no node imports), not its door: the renderer bundles this file, and the door pulls in tfjs
+import { compressionConfigProblems, GROUPED_QUANT_METHODS, PRUNING_METHODS } from '../compress/rules.js';
 
 // --- building blocks -----------------------------------------------------------------------------
 
@@ -23,7 +25,8 @@ export const CompressionMethod = z.enum(['none', 'rtn', 'gptq', 'awq', 'smoothqu
 export type CompressionMethod = z.infer<typeof CompressionMethod>;
 export const SparsityPattern = z.enum(['unstructured', '2:4', '4:8']);
 
-export const CompressionConfig = z.object({
+/** The fields of a compression configuration, without the rules between them (what a stored experiment holds). */
+export const CompressionConfigFields = z.object({
   method: CompressionMethod,
   label: z.string().max(80).optional(),
   bits: z.number().int().min(2).max(8).optional(),
@@ -37,7 +40,30 @@ export const CompressionConfig = z.object({
   fp8Granularity: z.enum(['tensor', 'channel']).optional(),
   kvBits: z.union([z.literal(4), z.literal(8), z.literal(16)]).optional(),
 });
+/** A configuration that can run: the fields, then every rule of main/compress/rules.ts, each on the field at fault. */
+export const CompressionConfig = CompressionConfigFields.superRefine((c, ctx) => {
+  for (const p of compressionConfigProblems(c)) ctx.addIssue({ code: 'custom', path: [p.field], message: p.expected, params: { found: p.found } });
+});
 export type CompressionConfig = z.infer<typeof CompressionConfig>;
+
+const METHOD_NAMES: Record<CompressionMethod, string> = { none: 'Base', rtn: 'RTN', gptq: 'GPTQ', awq: 'AWQ', smoothquant: 'SmoothQuant', fp8: 'FP8', magnitude: 'Magnitude', wanda: 'Wanda', sparsegpt: 'SparseGPT' };
+export const methodName = (m: CompressionMethod): string => (m === 'none' ? 'None (base)' : METHOD_NAMES[m]);
+export { GROUPED_QUANT_METHODS, PRUNING_METHODS };
+
+/** The label results, charts and files know a configuration by: its own, else "GPTQ-W4", "SmoothQuant-W8A8", "Wanda-2:4", "Wanda-50%". */
+export function configLabel(c: CompressionConfig): string {
+  if (c.label && c.label.trim()) return c.label.trim();
+  const name = METHOD_NAMES[c.method];
+  let label: string;
+  if (GROUPED_QUANT_METHODS.includes(c.method)) label = `${name}-W${c.bits ?? 4}`;
+  else if (c.method === 'smoothquant') label = `${name}-W${c.bits ?? 8}A8`;
+  else if (c.method === 'fp8') label = c.fp8Granularity === 'tensor' ? 'FP8-tensor' : 'FP8';
+  else if (PRUNING_METHODS.includes(c.method)) label = c.pattern && c.pattern !== 'unstructured' ? `${name}-${c.pattern}` : `${name}-${Math.round((c.sparsity ?? 0.5) * 100)}%`;
+  else label = name;
+  if (c.kvBits && c.kvBits !== 16) label += `-KV${c.kvBits}`;
+  return label;
+}
+
 
 export const CalibrationConfig = z.object({
   source: z.string().min(1).default('builtin'),
@@ -64,16 +90,46 @@ export const AnalysisConfig = z.object({
   seqlen: z.number().int().min(8).max(8192).default(128),
 });
 
-export const ExperimentSpec = z.object({
-  name: z.string({ error: 'a name' }).trim().min(1, 'a name').max(200),
-  model: ModelSource,
-  compressions: z.array(CompressionConfig).max(32).default([]),
-  calibration: CalibrationConfig.default({ source: 'builtin', samples: 128, seqlen: 512, seed: 0 }),
-  benchmarks: BenchmarkSelection.default({ suite: 'builtin', tasks: [] }),
-  analysis: AnalysisConfig.default({ enabled: true, sequences: 16, seqlen: 128 }),
-  seed: z.number().int().min(0).default(0),
-  tags: z.array(z.string().max(40)).max(20).default([]),
-  notes: z.string().max(10_000).default(''),
+const specFields = (config: typeof CompressionConfigFields | typeof CompressionConfig) =>
+  z.object({
+    name: z.string({ error: 'a name' }).trim().min(1, 'a name').max(200),
+    model: ModelSource,
+    compressions: z.array(config).max(32).default([]),
+    calibration: CalibrationConfig.default({ source: 'builtin', samples: 128, seqlen: 512, seed: 0 }),
+    benchmarks: BenchmarkSelection.default({ suite: 'builtin', tasks: [] }),
+    analysis: AnalysisConfig.default({ enabled: true, sequences: 16, seqlen: 128 }),
+    seed: z.number().int().min(0).default(0),
+    tags: z.array(z.string().max(40)).max(20).default([]),
+    notes: z.string().max(10_000).default(''),
+  });
+
+/** An experiment as the history holds it: well-formed fields, whether or not it could run (older specs stay readable). */
+export const StoredExperimentSpec = specFields(CompressionConfigFields);
+
+export interface SpecProblem {
+  path: (string | number)[];
+  expected: string;
+  found: string;
+}
+
+/** The rules between the parts of a spec (each configuration's own rules are CompressionConfig's). */
+export function experimentSpecProblems(spec: Pick<z.infer<typeof StoredExperimentSpec>, 'model' | 'compressions' | 'analysis'>): SpecProblem[] {
+  const out: SpecProblem[] = [];
+  const compressed = spec.compressions.filter((c) => c.method !== 'none');
+  if (spec.model.kind === 'endpoint' && compressed.length)
+    out.push({ path: ['compressions'], expected: 'no compression for a model behind an endpoint: it is evaluated as served (serve each compressed checkpoint as its own endpoint, or choose a local model folder)', found: `${compressed.length} configuration${compressed.length === 1 ? '' : 's'}` });
+  if (spec.model.kind === 'endpoint' && spec.analysis.enabled)
+    out.push({ path: ['analysis', 'enabled'], expected: "the statistics off for a model behind an endpoint: they need the model's logits, which an endpoint does not return", found: 'on' });
+  const labels = spec.compressions.map((c) => (c.method === 'none' ? null : configLabel(c)));
+  labels.forEach((l, i) => {
+    if (l !== null && labels.indexOf(l) !== i) out.push({ path: ['compressions', i, 'label'], expected: `a label no other configuration has (configuration ${labels.indexOf(l) + 1} is labelled "${l}" too)`, found: JSON.stringify(l) });
+  });
+  return out;
+}
+
+/** A spec that can run: every configuration's rules and the rules between the parts. Every call that starts work parses with it. */
+export const ExperimentSpec = specFields(CompressionConfig).superRefine((spec, ctx) => {
+  for (const p of experimentSpecProblems(spec)) ctx.addIssue({ code: 'custom', path: p.path, message: p.expected, params: { found: p.found } });
 });
 export type ExperimentSpec = z.infer<typeof ExperimentSpec>;
 export type ExperimentSpecInput = z.input<typeof ExperimentSpec>;
@@ -103,7 +159,7 @@ export const Experiment = z.object({
   id: Id,
   name: z.string(),
   createdAt: z.string(),
-  spec: ExperimentSpec,
+  spec: StoredExperimentSpec,
   specHash: z.string(),
   runs: z.array(RunSummary),
   readOnly: z.boolean().default(false),
@@ -181,6 +237,8 @@ export const TaskInfo = z.object({
   benchmark: z.string(),
   metric: z.string(),
   items: z.number().int(),
+  /** the group names a spec's task list may use for this task ("longbench", "agentboard-tool", "real-world", …) */
+  aliases: z.array(z.string()).default([]),
 });
 export type TaskInfo = z.infer<typeof TaskInfo>;
 
@@ -191,6 +249,8 @@ export const Preflight = z.object({
   backend: z.string(),
   fits: z.boolean(),
   reason: z.string(),
+  /** what would refuse this spec once it runs, checked against the model, files and suites here (the form shows each at its field) */
+  problems: z.array(z.object({ path: z.string(), message: z.string() })).default([]),
 });
 export type Preflight = z.infer<typeof Preflight>;
 
@@ -198,7 +258,7 @@ export type Preflight = z.infer<typeof Preflight>;
 export const RunBundle = z.object({
   format: z.literal('acbench-run-bundle'),
   formatVersion: z.literal(1),
-  experiment: z.object({ name: z.string(), spec: ExperimentSpec }).passthrough(),
+  experiment: z.object({ name: z.string(), spec: StoredExperimentSpec }).passthrough(),
   run: z.object({ id: z.string(), status: z.string(), headline: z.record(z.string(), z.number()).default({}) }).passthrough(),
   reproducibility: z.record(z.string(), z.unknown()),
   records: z.array(ResultRecord).max(2_000_000),
@@ -268,7 +328,10 @@ export const RunProgress = z.object({
   done: z.number().int().min(0),
   total: z.number().int().min(0),
   itemsPerS: z.number().min(0),
+  /** seconds left in the whole run; null while later stages have not measured their speed */
   etaS: z.number().min(0).nullable(),
+  /** seconds left in the current stage, from its own rate */
+  stageEtaS: z.number().min(0).nullable().default(null),
   message: z.string(),
 });
 export type RunProgress = z.infer<typeof RunProgress>;
@@ -288,9 +351,10 @@ export function describeZodError(error: z.ZodError, input: unknown): string {
   return error.issues
     .map((issue) => {
       const path = issue.path.length ? issue.path.join('.') : '(input)';
+      const ruleFound = issue.code === 'custom' ? (issue.params as { found?: unknown } | undefined)?.found : undefined;
       let found: unknown = input;
       for (const key of issue.path) found = found && typeof found === 'object' ? (found as Record<PropertyKey, unknown>)[key as PropertyKey] : undefined;
-      const shown = found === undefined ? 'nothing' : JSON.stringify(found)?.slice(0, 80);
+      const shown = typeof ruleFound === 'string' ? ruleFound : found === undefined ? 'nothing' : JSON.stringify(found)?.slice(0, 80);
       return `${path}: ${issue.message} (found ${shown})`;
     })
     .join('; ');
@@ -304,6 +368,10 @@ export type AcbenchApi = { [N in CallName]: (input: CallInput<N>) => Promise<Cal
 /** The renderer's Content-Security-Policy, sent by the web shell and by the Electron session alike. */
 export const CONTENT_SECURITY_POLICY =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+/** The same policy for index.html's <meta> (a copy for pages opened without the header): a <meta> policy ignores frame-ancestors and logs an error for it, so the header alone carries it. */
+export const META_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.split('; ')
+  .filter((d) => !d.startsWith('frame-ancestors '))
+  .join('; ');
 
 /** The record kinds a results dashboard loads at once (per-item records wait for the drill-down). */
 export const DASHBOARD_KINDS = ['score', 'analysis', 'compression', 'stage', 'log'] as const;

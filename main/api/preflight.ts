@@ -4,6 +4,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ExperimentSpec, Preflight } from './contract.js';
 import { parameterCountOf, readConfig, type ModelConfig } from '../model/index.js';
+import { CalibrationError, dividingGroupSizes, modelShapeProblems, needsCalibration, readCalibrationTexts, resolveConfig } from '../compress/index.js';
+import { BenchInputError, resolveSuiteDir, resolveTaskIds } from '../bench/index.js';
 
 /** The config of a model folder, or null when it has none that parses (the load stage will say why). */
 export function readModelConfig(dir: string): ModelConfig | null {
@@ -15,16 +17,47 @@ export function readModelConfig(dir: string): ModelConfig | null {
   }
 }
 
-/** Grouped quantizers whose group size does not divide a linear's input width (hidden, MLP): what to say, or []. */
-export function groupSizeProblems(spec: Pick<ExperimentSpec, 'compressions'>, config: ModelConfig): string[] {
-  const problems: string[] = [];
-  for (const c of spec.compressions) {
-    const g = c.groupSize;
-    if (g === undefined || g <= 0) continue;
-    for (const [name, width] of [['hidden_size', config.hiddenSize], ['intermediate_size', config.intermediateSize]] as const)
-      if (width % g !== 0) problems.push(`${c.label ?? c.method}: group size ${g} must divide ${name} ${width} (try ${[32, 64, 128].filter((x) => config.hiddenSize % x === 0 && config.intermediateSize % x === 0).join(', ') || 'per-channel, -1'})`);
-  }
-  return problems;
+export type SpecProblems = Preflight['problems'];
+
+/**
+ * What would refuse a spec once its run starts, found here and now: the model folder, each configuration against the
+ * model's widths (the compress stage's own rule), the calibration text and the benchmark selection. One entry per field.
+ */
+export function specProblems(spec: ExperimentSpec, modelDir: string | null): SpecProblems {
+  const out: SpecProblems = [];
+  const where = spec.model.kind === 'local' ? 'model.path' : 'model';
+  if (modelDir && !existsSync(join(modelDir, 'config.json')))
+    out.push({
+      path: where,
+      message:
+        spec.model.kind === 'builtin'
+          ? `expected the built-in model ${spec.model.id} bundled with this build (at ${modelDir}); found none: choose a local model folder`
+          : `expected a Hugging Face model folder with config.json at ${modelDir}; found ${existsSync(modelDir) ? 'no config.json' : 'no such folder'}`,
+    });
+  const config = modelDir ? readModelConfig(modelDir) : null;
+  if (modelDir && existsSync(join(modelDir, 'config.json')) && !config) out.push({ path: where, message: `expected a config.json of a Llama, Qwen2 or Mistral model in ${modelDir}; found one that does not parse` });
+  if (config)
+    spec.compressions.forEach((c, i) => {
+      if (c.method === 'none') return;
+      const shape = modelShapeProblems(resolveConfig(c), config)[0];
+      const hint = shape?.field === 'groupSize' ? ` (try ${dividingGroupSizes(config).join(', ') || '-1, per channel'})` : '';
+      if (shape) out.push({ path: `compressions.${i}.${shape.field}`, message: `${shape.where}: expected ${shape.expected}; found ${shape.found}${hint}` });
+    });
+  if (spec.compressions.some((c) => needsCalibration(c.method)))
+    try {
+      readCalibrationTexts(spec.calibration.source);
+    } catch (e) {
+      if (!(e instanceof CalibrationError)) throw e;
+      out.push({ path: 'calibration.source', message: `expected ${e.expected}; found ${e.found}` });
+    }
+  for (const [path, check] of [['benchmarks.suite', () => resolveSuiteDir(spec.benchmarks.suite)], ['benchmarks.tasks', () => resolveTaskIds(spec.benchmarks.tasks)]] as const)
+    try {
+      check();
+    } catch (e) {
+      if (!(e instanceof BenchInputError)) throw e;
+      out.push({ path, message: `expected ${e.expected}; found ${e.found}` });
+    }
+  return out;
 }
 
 /** Where an experiment's base model lives; a remote endpoint has no folder. */
@@ -53,7 +86,7 @@ export interface PreflightInput {
   evalItems: number;
 }
 
-export function estimate(input: PreflightInput): Preflight {
+export function estimate(input: PreflightInput): Omit<Preflight, 'problems'> {
   const { spec, backend } = input;
   const models = 1 + spec.compressions.filter((c) => c.method !== 'none').length;
   const items = input.evalItems;

@@ -10,6 +10,7 @@ import {
   calls,
   describeZodError,
   ExperimentSpec,
+  StoredExperimentSpec,
   type AppInfo,
   EngineSettings as EngineSettingsSchema,
   type EngineSettings,
@@ -30,7 +31,7 @@ import { DASHBOARD_KINDS, ResultRecord as ResultRecordSchema } from './contract.
 
 const RECORD_KINDS = new Set<string>(ResultRecordSchema.shape.kind.options);
 import { historyFile, openHistory, readResultsFile, resultsFile, runDir, ResultsLog, type HistoryData, type StoredRun } from '../store/index.js';
-import { estimate, groupSizeProblems, readModelConfig, resolveModelDir } from './preflight.js';
+import { estimate, resolveModelDir, specProblems } from './preflight.js';
 import { RunQueue, type Executor, type RunRequest } from '../jobs/index.js';
 import { getEngine } from '../tensor/index.js';
 import { llamaCppStatus, preferencesFromEnv, releaseRun } from '../engines/index.js';
@@ -104,7 +105,7 @@ export class AcbenchService {
         }
         const p = event.progress;
         this.updateRunQuiet(runId, { itemsDone: p.done, itemsTotal: p.total });
-        this.emitProgress(runId, { status: 'running', stage: p.stage, stageDone: p.stageDone, stageTotal: p.stageTotal, done: p.done, total: p.total, itemsPerS: p.itemsPerS, etaS: p.etaS, message: p.message });
+        this.emitProgress(runId, { status: 'running', stage: p.stage, stageDone: p.stageDone, stageTotal: p.stageTotal, done: p.done, total: p.total, itemsPerS: p.itemsPerS, etaS: p.etaS, stageEtaS: p.stageEtaS, message: p.message });
       },
       onFinish: (runId, status, error) => {
         this.updateRun(runId, { status, finishedAt: new Date().toISOString(), error });
@@ -118,6 +119,7 @@ export class AcbenchService {
           total: last?.total ?? 0,
           itemsPerS: 0,
           etaS: status === 'done' ? 0 : null,
+          stageEtaS: status === 'done' ? 0 : null,
           message: status === 'failed' ? `failed: ${error ?? 'unknown error'}` : status,
         });
       },
@@ -195,20 +197,13 @@ export class AcbenchService {
     importBundle: async ({ fileName, content }) => this.importBundle(fileName, content),
     startRun: async ({ experimentId, resumeRunId, allowOverMemory }) => {
       const exp = this.findExperiment(experimentId);
-      const parsedSpec = ExperimentSpec.parse(exp.spec);
-      const modelDir = resolveModelDir(parsedSpec, this.opts.appRoot ?? process.cwd());
-      if (modelDir && !existsSync(join(modelDir, 'config.json')))
-        throw new ServiceError(
-          'invalid_input',
-          parsedSpec.model.kind === 'builtin'
-            ? `the built-in model ${parsedSpec.model.id} is not bundled with this build yet (expected ${modelDir}); choose a local model folder`
-            : `expected a Hugging Face model folder with config.json at ${modelDir}, found ${existsSync(modelDir) ? 'no config.json' : 'no such folder'}`,
-        );
-      const config = modelDir ? readModelConfig(modelDir) : null;
-      const groups = config ? groupSizeProblems(parsedSpec, config) : [];
-      if (groups.length) throw new ServiceError('invalid_input', `compressions: ${groups.join('; ')}`);
+      // the spec as stored may predate a rule: every rule the stages apply is checked here, before anything runs
+      const parsed = ExperimentSpec.safeParse(exp.spec);
+      if (!parsed.success) throw new ServiceError('invalid_input', `experiment ${exp.id} cannot run: ${describeZodError(parsed.error, exp.spec)}`);
+      const problems = specProblems(parsed.data, resolveModelDir(parsed.data, this.opts.appRoot ?? process.cwd()));
+      if (problems.length) throw new ServiceError('invalid_input', problems.map((p) => `${p.path}: ${p.message}`).join('; '));
       if (!allowOverMemory) {
-        const check = await this.preflight(ExperimentSpec.parse(exp.spec));
+        const check = await this.preflight(parsed.data);
         if (!check.fits) throw new ServiceError('unsupported', `${check.reason} (start with the memory override to run anyway)`);
       }
       let run: StoredRun;
@@ -252,7 +247,8 @@ export class AcbenchService {
     const chosen = tasks.filter((t) => spec.benchmarks.tasks.includes(t.id));
     const evalItems = chosen.reduce((n, t) => n + (spec.benchmarks.limit ? Math.min(spec.benchmarks.limit, t.items) : t.items), 0);
     const report = getEngine().report;
-    return estimate({ spec, modelDir: resolveModelDir(spec, this.opts.appRoot ?? process.cwd()), backend: report.name, threads: report.threads, availableBytes: freemem(), evalItems });
+    const modelDir = resolveModelDir(spec, this.opts.appRoot ?? process.cwd());
+    return { ...estimate({ spec, modelDir, backend: report.name, threads: report.threads, availableBytes: freemem(), evalItems }), problems: specProblems(spec, modelDir) };
   }
 
   private async importBundle(fileName: string, content: string): Promise<Experiment> {
@@ -399,7 +395,7 @@ export class AcbenchService {
 
   private toExperiment(id: string): Experiment {
     const exp = this.findExperiment(id);
-    const spec = ExperimentSpec.parse(exp.spec);
+    const spec = StoredExperimentSpec.parse(exp.spec);
     return {
       id: exp.id,
       name: exp.name,

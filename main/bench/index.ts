@@ -5,7 +5,7 @@ export { BenchCancelledError, BenchDataError, BenchInputError, EndpointError } f
 export { CausalLMGenerator, OpenAIEndpointGenerator, generateFor, type EndpointOptions, type GenerateCallOptions, type TextGenerator } from './generator.js';
 export { EncoderSimilarity, LexicalSimilarity, cosine, REFERENCE_SENTENCE_MODEL, selectSimilarity, type TextSimilarity } from './similarity.js';
 export { GenerationCache, readResults, runTask, type Progress, type ResultRecord } from './runner.js';
-export { createTask, resolveTaskIds, TASKS, type TaskInfo } from './catalog.js';
+export { createTask, resolveTaskIds, TASK_ALIASES, TASKS, type TaskInfo } from './catalog.js';
 export { builtinSuiteDir, resolveSuiteDir, compareResultFiles, DEVIATION_NOTES, deviationsFor, listBuiltinTasks, runBenchmarks, type BenchmarkRunResult, type OverallProgress, type RunBenchmarksOptions } from './suite.js';
 export { capabilityScores, compareRuns, type CapabilityScore, type Comparison, type Drop, type PairedTask } from './stats.js';
 export { builtinDatasetFiles, generateDatasets, type Manifest } from './generate-datasets.js';

@@ -6,7 +6,8 @@ import type { ExportFormat } from './export/write.js';
 export const USAGE =
   'acbench compress --model DIR --method rtn|gptq|awq|smoothquant|fp8|magnitude|wanda|sparsegpt [--bits B] [--group-size G] ' +
   '[--act-order] [--sym] [--asym] [--damp D] [--sparsity 0.5] [--pattern unstructured|2:4|4:8] [--alpha A] [--fp8 tensor|channel] ' +
-  '[--kv-bits 4|8|16] [--kv-group-size G] [--block-size 128] [--static-groups] [--calib FILE|DIR|builtin] [--samples N] [--seqlen L] [--seed S] --out DIR [--format fake|gptq|awq] [--json]';
+  '[--kv-bits 4|8|16] [--kv-group-size G] [--block-size 128] [--static-groups] [--calib FILE|DIR|builtin] [--samples N] [--seqlen L] [--seed S] --out DIR [--format fake|gptq|awq] [--json]\n' +
+  '  --first-layers N instead of --out: compress only the first N layers and write nothing (a measurement: time and peak memory per layer)';
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -22,7 +23,7 @@ function num(name: string, v: string | undefined): number | undefined {
   return n;
 }
 
-export function parseCompressArgs(argv: string[]): { model: string; out: string; format: ExportFormat; json: boolean; config: CompressionConfig; tuning: CompressionTuning; calib: { source: string; samples: number; seqlen: number; seed: number } } {
+export function parseCompressArgs(argv: string[]): { model: string; out: string; firstLayers?: number; format: ExportFormat; json: boolean; config: CompressionConfig; tuning: CompressionTuning; calib: { source: string; samples: number; seqlen: number; seed: number } } {
   const { values } = parseArgs({
     args: argv,
     strict: true,
@@ -50,10 +51,13 @@ export function parseCompressArgs(argv: string[]): { model: string; out: string;
       out: { type: 'string' },
       format: { type: 'string' },
       json: { type: 'boolean' },
+      'first-layers': { type: 'string' },
     },
   });
   if (!values.model) throw new UsageError('--model DIR is required');
-  if (!values.out) throw new UsageError('--out DIR is required');
+  const firstLayers = num('first-layers', values['first-layers']);
+  if (firstLayers !== undefined && !(Number.isInteger(firstLayers) && firstLayers >= 1)) throw new UsageError(`--first-layers: expected a whole number ≥ 1, found ${values['first-layers']}`);
+  if (!values.out && firstLayers === undefined) throw new UsageError('--out DIR is required');
   if (!values.method || !METHODS.includes(values.method as CompressionMethodName)) throw new UsageError(`--method: expected ${METHODS.join('|')}, found ${JSON.stringify(values.method ?? '')}`);
   const format = (values.format ?? 'fake') as ExportFormat;
   if (!['fake', 'gptq', 'awq'].includes(format)) throw new UsageError(`--format: expected fake|gptq|awq, found ${JSON.stringify(values.format)}`);
@@ -75,7 +79,8 @@ export function parseCompressArgs(argv: string[]): { model: string; out: string;
   for (const k of Object.keys(config) as (keyof CompressionConfig)[]) if (config[k] === undefined) delete config[k];
   return {
     model: values.model,
-    out: values.out,
+    out: values.out ?? '',
+    ...(firstLayers !== undefined ? { firstLayers } : {}),
     format,
     json: values.json ?? false,
     config,

@@ -1,5 +1,7 @@
 // `acbench compress`: validate, load, calibrate, compress, export; progress on stderr, result on stdout.
-import { Checkpoint, loadModel } from '../model/index.js';
+import { Checkpoint, loadModel, type CausalLM } from '../model/index.js';
+import { compressModel } from './driver.js';
+import type { CalibrationSet } from './calibration.js';
 import { needsCalibration, resolveConfig, validateAgainstModel } from './config.js';
 import { USAGE, UsageError, parseCompressArgs } from './cli-args.js';
 import { loadCalibration } from './calibration.js';
@@ -28,6 +30,7 @@ export async function runCompress(argv: string[]): Promise<number> {
     const onSigint = () => ac.abort();
     process.once('SIGINT', onSigint);
     let lastLine = 0;
+    if (a.firstLayers !== undefined) return await measureFirstLayers(model, a, calibration, streamed, tCal);
     const outcome = await compressToFolder(model, a.config, calibration, a.out, a.format, {
       streamed,
       signal: ac.signal,
@@ -42,7 +45,7 @@ export async function runCompress(argv: string[]): Promise<number> {
     }).finally(() => process.off('SIGINT', onSigint));
     outcome.report.seconds.calibrate = tCal;
     const r = outcome.report;
-    if (a.json) process.stdout.write(JSON.stringify({ out: a.out, format: a.format, report: r }, null, 2) + '\n');
+    if (a.json) process.stdout.write(JSON.stringify({ out: a.out, format: a.format, report: r, maxRssBytes: process.resourceUsage().maxRSS * 1024 }, null, 2) + '\n');
     else {
       const lines = [
         `method        ${r.method} (${describe(r.config)})`,
@@ -75,6 +78,37 @@ export async function runCompress(argv: string[]): Promise<number> {
     process.stderr.write(`compress: ${err.stack ?? err.message}\n`);
     return 1;
   }
+}
+
+/** `--first-layers N`: compress N layers without writing, report seconds and peak memory per layer and the whole model extrapolated. */
+async function measureFirstLayers(model: CausalLM, a: ReturnType<typeof parseCompressArgs>, calibration: CalibrationSet | undefined, streamed: boolean, tCal: number): Promise<number> {
+  const n = a.firstLayers!;
+  const total = model.config.numLayers;
+  const outcome = await compressModel(model, a.config, calibration, {
+    tuning: a.tuning,
+    firstLayers: n,
+    onLayerDone: streamed ? (li) => model.layers[li].release() : undefined,
+    onProgress: (p) => process.stderr.write(`${p.message}\n`),
+  });
+  const r = outcome.report;
+  const perLayer = r.layers.map((l) => l.seconds);
+  const mean = perLayer.reduce((x, y) => x + y, 0) / perLayer.length;
+  const result = {
+    model: a.model,
+    method: r.method,
+    layers: { done: perLayer.length, of: total },
+    seconds: { calibrate: tCal, capture: r.seconds.capture, perLayer, statistics: r.seconds.statistics, compress: r.seconds.compress },
+    extrapolated: { wholeModelSeconds: r.seconds.capture + mean * total, note: `${perLayer.length} of ${total} layers measured; the whole model is extrapolated as capture + ${total} × the mean layer` },
+    maxRssBytes: process.resourceUsage().maxRSS * 1024,
+    streamed,
+  };
+  if (a.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+  else
+    process.stdout.write(
+      `${r.method}: ${perLayer.length}/${total} layers, ${perLayer.map((s) => s.toFixed(1)).join(' + ')} s; whole model ≈ ${(result.extrapolated.wholeModelSeconds / 60).toFixed(0)} min (extrapolated); peak RSS ${(result.maxRssBytes / 2 ** 30).toFixed(2)} GiB${streamed ? ', layer at a time' : ''}\n`,
+    );
+  model.dispose();
+  return 0;
 }
 
 function describe(c: { method: string; bits: number; groupSize: number; sym: boolean; actOrder: boolean; sparsity: number; pattern: string; alpha: number }): string {

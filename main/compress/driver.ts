@@ -54,6 +54,8 @@ export interface CompressRunOptions {
    * writes the layer out here, so the peak is about the embeddings, one layer and the calibration activations.
    */
   onLayerDone?: (layer: number, records: Map<string, QuantRecord>) => void | Promise<void>;
+  /** compress only the first N layers (a measurement of time and memory per layer; the report says how many) */
+  firstLayers?: number;
 }
 
 export interface CompressionOutcome {
@@ -115,7 +117,7 @@ export async function compressModel(model: CausalLM, config: CompressionConfig, 
    * Forward every calibration sequence through `layer`; `onInput` sees each distinct linear input once per
    * sequence (q/k/v and gate/up share theirs); outputs replace the inputs when `propagate`.
    */
-  const pass = (layer: DecoderLayer, onInput: ((key: InputKey, x: Matrix, sequence: number) => void) | undefined, propagate: boolean) => {
+  const pass = (layer: DecoderLayer, onInput: ((key: InputKey, x: Matrix, sequence: number) => void) | undefined, propagate: boolean, until?: LinearName) => {
     const ts = performance.now();
     const seen = new Set<InputKey>();
     for (let i = 0; i < hidden.length; i++) {
@@ -128,13 +130,14 @@ export async function compressModel(model: CausalLM, config: CompressionConfig, 
             onInput(key, x, i);
           }
         : undefined;
-      const out = layer.forward(hidden[i], positions[i], hook);
-      if (propagate) hidden[i] = out;
+      const out = layer.forward(hidden[i], positions[i], hook, propagate ? undefined : until);
+      if (propagate) hidden[i] = out!;
     }
     seconds.statistics += (performance.now() - ts) / 1000;
   };
 
-  for (let li = 0; li < nLayers; li++) {
+  const lastLayer = Math.min(nLayers, opts.firstLayers ?? nLayers);
+  for (let li = 0; li < lastLayer; li++) {
     const layer = model.layers[li];
     const tl = performance.now();
     const before = linears.length;
@@ -187,7 +190,7 @@ export async function compressModel(model: CausalLM, config: CompressionConfig, 
             let h = hess.get(key);
             if (!h) hess.set(key, (h = new HessianAccumulator(x.cols)));
             h.add(x, engine);
-          }, false);
+          }, false, lastInput(group)); // stop once the group's inputs are seen: [k,v,q] needs only the first norm
           for (const name of group)
             await compressOne(name, (w) => {
               const h = hess.get(INPUT_OF[name]);
@@ -343,6 +346,12 @@ export async function compressModel(model: CausalLM, config: CompressionConfig, 
   };
   progress('done', nLayers - 1, `compressed ${nLayers} layers in ${seconds.total.toFixed(1)} s`);
   return { report, records };
+}
+
+/** The linear of a group whose input comes last in the block (a statistics pass may stop there). */
+export function lastInput(group: readonly LinearName[]): LinearName {
+  const order: InputKey[] = ['attn', 'o', 'mlp', 'down'];
+  return group.reduce((a, b) => (order.indexOf(INPUT_OF[b]) > order.indexOf(INPUT_OF[a]) ? b : a));
 }
 
 function concatRows(ms: Matrix[]): Matrix {

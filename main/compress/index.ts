@@ -1,6 +1,7 @@
 // Door of main/compress: calibration, the layer-by-layer driver, the methods, exports and the CLI.
 export { compressModel, BLOCK_LINEARS, SEQUENTIAL_GROUPS, type CompressProgress, type CompressRunOptions, type CompressionOutcome } from './driver.js';
 export { resolveConfig, validateAgainstModel, needsCalibration, isPruning, isQuantization, METHODS, type CompressionConfig, type CompressionTuning, type ResolvedConfig, type CompressionMethodName, type SparsityPatternName } from './config.js';
+export { compressionConfigProblems, modelShapeProblems, dividingGroupSizes, GROUPED_QUANT_METHODS, PRUNING_METHODS, type ConfigProblem, type ShapeProblem, type ModelWidths } from './rules.js';
 export { loadCalibration, buildCalibrationSet, readCalibrationTexts, hashTokenIds, builtinCalibrationPath, DEFAULT_CALIBRATION, type CalibrationSet, type CalibrationOptions } from './calibration.js';
 export type { CompressionReport, LayerReport, LinearReport, LossKind } from './report.js';
 export { CompressionConfigError, CompressionShapeError, CalibrationError, CompressionCancelledError, ExportFormatError } from './errors.js';

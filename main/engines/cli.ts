@@ -54,6 +54,7 @@ async function generate(argv: string[], home: string): Promise<number> {
           tokens: result.tokens,
           finish_reason: result.finishReason,
           engine: e,
+          max_rss_bytes: process.resourceUsage().maxRSS * 1024,
           stats: { load_s: loadS, prefill_tokens: s.prefillTokens, decode_tokens: s.decodeTokens, prefill_tokens_per_s: s.prefillTokensPerS, decode_tokens_per_s: s.decodeTokensPerS, peak_memory_bytes: s.peakMemoryBytes, backend: s.backend },
         }),
       );

@@ -8,7 +8,7 @@ import { GPU_CHOICES, LlamaCppModel, LlamaCppUnavailableError, llamaCppBinding, 
 
 export { convertToGguf, GGUF_TARGETS, GgufConversionError, llamaCppSupport, blockTypeOf, ropeRowPermutation, type GgufTarget, type GgufConversion, type ConvertedTensor } from './llamacpp/convert.js';
 export { writeGguf, encodeBlocks, dequantizeBlocks, quantizeRowsReference, GGML_TYPE, type GgmlType } from './llamacpp/gguf.js';
-export { LlamaCppModel, LlamaCppUnavailableError, llamaCppBinding, llamaRuntime, runtimeDevice, GPU_CHOICES, type GpuChoice } from './llamacpp/runtime.js';
+export { LlamaCppModel, LlamaCppUnavailableError, llamaCppBinding, llamaRuntime, runtimeDevice, barePrefillTokensPerS, GPU_CHOICES, type GpuChoice } from './llamacpp/runtime.js';
 export { cachedGguf, releaseGgufOwner, folderHash, ggufCacheBytes, ggufCacheDir, CLI_OWNER } from './llamacpp/cache.js';
 export { cliCommands } from './cli.js';
 

@@ -55,8 +55,9 @@ export function bootstrapHeadline(task: BenchTask, items: TaskItem[], scores: It
   return [q(0.025), q(0.975)];
 }
 
-function itemsOf(records: BenchRecord[]): TaskItem[] {
-  return records.map((r) => ({ id: r.id, group: r.group }));
+/** The suite's own items behind result records: aggregates group by their fields (NIAH length and depth, AgentBoard difficulty). */
+function itemsOf(records: BenchRecord[], suite: ReadonlyMap<string, TaskItem> | undefined): TaskItem[] {
+  return records.map((r) => suite?.get(r.id) ?? { id: r.id, group: r.group });
 }
 
 export function evaluateStage(spec: ExperimentSpec, models: ModelUnderTest[], req: RunRequest, emitHeadline: (h: Record<string, number>) => void): Stage {
@@ -88,7 +89,7 @@ export function evaluateStage(spec: ExperimentSpec, models: ModelUnderTest[], re
       similarity = await selectSimilarity(spec.benchmarks.similarityModel);
       tasks = new Map(taskIds.map((id) => [id, createTask(id, { similarity })]));
       // one unit per item per model: the benchmark runner's progress drives the count
-      const suiteItems = await countItems(spec, taskIds, tasks);
+      const suiteItems = await loadItems(spec, taskIds, tasks);
       ctx.setTotal(models.length * suiteItems.total);
       for (const m of models) {
         const file = join(evalDir, `${m.label.replace(/[^A-Za-z0-9_.-]+/g, '_')}.jsonl`);
@@ -137,7 +138,7 @@ export function evaluateStage(spec: ExperimentSpec, models: ModelUnderTest[], re
           if (ctx.isDone(key)) continue;
           const task = tasks.get(taskId)!;
           const records = byTask.get(taskId) ?? [];
-          const items = itemsOf(records);
+          const items = itemsOf(records, suiteItems.byTask.get(taskId));
           const scores = records.map((r) => r.scores);
           const agg = task.aggregate(scores, items);
           for (const r of records) {
@@ -169,19 +170,22 @@ export function evaluateStage(spec: ExperimentSpec, models: ModelUnderTest[], re
           });
         }
       }
-      emitDrops(ctx, models, taskIds, tasks, perModel, spec.seed, emitHeadline);
+      emitDrops(ctx, models, taskIds, tasks, suiteItems.byTask, perModel, spec.seed, emitHeadline);
     },
   };
 }
 
-async function countItems(spec: ExperimentSpec, taskIds: string[], tasks: Map<string, BenchTask>): Promise<{ total: number }> {
+/** Each task's items by id, and how many the run evaluates per model (the limit applied). */
+async function loadItems(spec: ExperimentSpec, taskIds: string[], tasks: Map<string, BenchTask>): Promise<{ total: number; byTask: Map<string, Map<string, TaskItem>> }> {
   const dir = resolveSuiteDir(spec.benchmarks.suite);
   let total = 0;
+  const byTask = new Map<string, Map<string, TaskItem>>();
   for (const id of taskIds) {
-    const n = (await tasks.get(id)!.load(dir)).length;
-    total += spec.benchmarks.limit !== undefined ? Math.min(n, Math.max(1, spec.benchmarks.limit)) : n;
+    const items = await tasks.get(id)!.load(dir);
+    byTask.set(id, new Map(items.map((it) => [it.id, it])));
+    total += spec.benchmarks.limit !== undefined ? Math.min(items.length, Math.max(1, spec.benchmarks.limit)) : items.length;
   }
-  return { total };
+  return { total, byTask };
 }
 
 function writeNiahCells(ctx: StageContext, label: string, task: BenchTask, records: BenchRecord[]): void {
@@ -199,7 +203,7 @@ function writeNiahCells(ctx: StageContext, label: string, task: BenchTask, recor
 }
 
 /** Paired-bootstrap drops of each compressed model vs base, per task and capability (bench's compareRuns). */
-function emitDrops(ctx: StageContext, models: ModelUnderTest[], taskIds: string[], tasks: Map<string, BenchTask>, perModel: Map<string, Map<string, BenchRecord[]>>, seed: number, emitHeadline: (h: Record<string, number>) => void): void {
+function emitDrops(ctx: StageContext, models: ModelUnderTest[], taskIds: string[], tasks: Map<string, BenchTask>, suite: Map<string, Map<string, TaskItem>>, perModel: Map<string, Map<string, BenchRecord[]>>, seed: number, emitHeadline: (h: Record<string, number>) => void): void {
   const base = perModel.get('base');
   if (!base) return;
   const headline: Record<string, number> = {};
@@ -217,7 +221,7 @@ function emitDrops(ctx: StageContext, models: ModelUnderTest[], taskIds: string[
         task: taskId,
         capability: task.capability as Capability,
         headline: (scores, items) => task.aggregate(scores, items).score,
-        items: itemsOf(c),
+        items: itemsOf(c, suite.get(taskId)),
         base: c.map((r) => b.get(r.id)!.scores),
         compressed: c.map((r) => r.scores),
       });

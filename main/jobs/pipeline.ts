@@ -39,7 +39,10 @@ export interface PipelineProgress {
   done: number;
   total: number;
   itemsPerS: number;
+  /** seconds left in the whole run: known in the last stage only, since items of different stages take different times */
   etaS: number | null;
+  /** seconds left in this stage: its remaining items at its own measured rate */
+  stageEtaS: number | null;
   message: string;
 }
 
@@ -86,7 +89,9 @@ export async function runPipeline(stages: Stage[], log: ResultsLog, opts: Pipeli
       lastEmit = t;
       const s = meter.snapshot();
       const o = overall.snapshot();
-      opts.onProgress({ stage: stage.name, stageDone: s.done, stageTotal: s.total, done: o.done, total: o.total, itemsPerS: s.itemsPerS, etaS: o.etaS, message });
+      // a rate pooled over stages would time a model's evaluation by how fast it loaded: only the last stage's own rate says when the run ends
+      const last = index === stages.length - 1;
+      opts.onProgress({ stage: stage.name, stageDone: s.done, stageTotal: s.total, done: o.done, total: o.total, itemsPerS: s.itemsPerS, etaS: last ? s.etaS : null, stageEtaS: s.etaS, message });
     };
     const ctx: StageContext = {
       signal: opts.signal,
@@ -135,5 +140,5 @@ export async function runPipeline(stages: Stage[], log: ResultsLog, opts: Pipeli
     emit(true);
   }
   const o = overall.snapshot();
-  opts.onProgress({ stage: null, stageDone: 0, stageTotal: 0, done: o.total, total: o.total, itemsPerS: 0, etaS: 0, message: 'finished' });
+  opts.onProgress({ stage: null, stageDone: 0, stageTotal: 0, done: o.total, total: o.total, itemsPerS: 0, etaS: 0, stageEtaS: 0, message: 'finished' });
 }

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ExperimentSpec, type CompressionConfig } from '../api/contract.js';
+import { configLabel, describeZodError, ExperimentSpec } from '../api/contract.js';
 import { BpeTokenizer, Checkpoint, loadModel, type CausalLM } from '../model/index.js';
 import { modelFolderHash } from '../engines/index.js';
 import { compressToFolder, loadCalibration, needsCalibration, shouldStream, type CalibrationSet } from '../compress/index.js';
@@ -28,18 +28,6 @@ export class PipelineSpecError extends Error {
   }
 }
 
-/** The label a configuration is known by in results (the form sets one; otherwise made from its settings). */
-export function configLabel(c: CompressionConfig): string {
-  if (c.label) return c.label;
-  const parts: string[] = [c.method];
-  if (c.bits !== undefined) parts.push(`W${c.bits}`);
-  if (c.groupSize !== undefined) parts.push(`g${c.groupSize}`);
-  if (c.sparsity !== undefined) parts.push(`${Math.round(c.sparsity * 100)}%`);
-  if (c.pattern && c.pattern !== 'unstructured') parts.push(c.pattern);
-  if (c.kvBits !== undefined && c.kvBits !== 16) parts.push(`KV${c.kvBits}`);
-  return parts.join('-');
-}
-
 const safeName = (label: string) => label.replace(/[^A-Za-z0-9_.-]+/g, '_');
 
 
@@ -57,16 +45,15 @@ export function baseModelDir(spec: ExperimentSpec): string | null {
 
 
 export const planStages: StagePlanner = (req, emitHeadline) => {
-  const spec = ExperimentSpec.parse(req.spec);
+  // the contract's rules (each configuration's, and those between the parts): the form and the service apply the same
+  const parsed = ExperimentSpec.safeParse(req.spec);
+  if (!parsed.success) throw new PipelineSpecError(describeZodError(parsed.error, req.spec));
+  const spec = parsed.data;
   const baseDir = baseModelDir(spec);
   const compressions = spec.compressions.filter((c) => c.method !== 'none');
-  if (!baseDir && compressions.length) throw new PipelineSpecError('a remote endpoint can be evaluated but not compressed here: remove the compression configurations or choose a local model');
-  if (!baseDir && spec.analysis.enabled) throw new PipelineSpecError('the statistics need the models\' logits, which a remote endpoint does not return: turn analysis off or choose a local model');
   if (baseDir && !existsSync(join(baseDir, 'config.json')))
     throw new PipelineSpecError(`expected a Hugging Face model folder with config.json at ${baseDir}, found ${existsSync(baseDir) ? 'no config.json' : 'no such folder'}`);
   const labels = compressions.map(configLabel);
-  const duplicate = labels.find((l, i) => labels.indexOf(l) !== i);
-  if (duplicate) throw new PipelineSpecError(`two compression configurations are both labelled "${duplicate}"; labels must differ`);
   const modelsDir = join(runDir(req.home, req.runId), 'models');
   const models: ModelUnderTest[] = [
     { label: 'base', config: null, dir: baseDir ?? '' },

@@ -314,11 +314,20 @@ class Layer implements DecoderLayer {
     this.model.invalidateHash();
   }
 
-  /** One block over new rows; keys/values of the new rows are appended to the cache (if any) first. */
-  run(hidden: Matrix, positions: Int32Array, cache: KvCache | null, hook?: LinearInputHook, keyMask?: Uint8Array): Matrix {
+  /**
+   * One block over new rows; keys/values of the new rows are appended to the cache (if any) first. With `until`, stops
+   * once that linear's input has gone to the hook and returns null.
+   */
+  run(hidden: Matrix, positions: Int32Array, cache: KvCache | null, hook?: LinearInputHook, keyMask?: Uint8Array, until?: LinearName): Matrix | null {
     const c = this.model.config;
     const e = this.model.engine;
+    const stopAt = (group: readonly LinearName[], x: Matrix) => {
+      if (!until || !group.includes(until)) return false;
+      if (hook) for (const n of group) hook(n, x);
+      return true;
+    };
     const normed = e.rmsNorm(hidden, this.weights.inputNorm, c.rmsNormEps);
+    if (stopAt(GROUPS[0], normed)) return null;
     const [q, k0, v0] = this.projectAttentionInputs(normed, hook);
     let k = k0;
     let v = v0;
@@ -341,14 +350,18 @@ class Layer implements DecoderLayer {
       kPos = view.pos;
     }
     const attn = e.attention(q, keys, values, { nHeads: c.numHeads, nKvHeads: c.numKvHeads, headDim: c.headDim, slidingWindow: c.slidingWindow }, positions, kPos, keyMask);
+    if (stopAt(GROUPS[1], attn)) return null;
     const h1 = e.add(hidden, this.project(GROUPS[1], attn, hook)[0]);
     const normed2 = e.rmsNorm(h1, this.weights.postAttentionNorm, c.rmsNormEps);
+    if (stopAt(GROUPS[2], normed2)) return null;
     const [gate, up] = this.project(GROUPS[2], normed2, hook);
-    return e.add(h1, this.project(GROUPS[3], e.swiglu(gate, up), hook)[0]);
+    const act = e.swiglu(gate, up);
+    if (stopAt(GROUPS[3], act)) return null;
+    return e.add(h1, this.project(GROUPS[3], act, hook)[0]);
   }
 
-  forward(hidden: Matrix, positions: Int32Array, hook?: LinearInputHook): Matrix {
-    return this.run(hidden, positions, null, hook);
+  forward(hidden: Matrix, positions: Int32Array, hook?: LinearInputHook, until?: LinearName): Matrix | null {
+    return this.run(hidden, positions, null, hook, undefined, until);
   }
 
   dispose(): void {
@@ -509,7 +522,7 @@ export class DecoderModel implements CausalLM {
     const hidden = new Map<number, Matrix>();
     const wanted = new Set(opts.hiddenLayers ?? []);
     for (const layer of this.layers) {
-      h = layer.run(h, positions, null);
+      h = layer.run(h, positions, null)!;
       if (this.residency === 'streamed') layer.release();
       if (wanted.has(layer.index)) hidden.set(layer.index, h);
     }

@@ -79,8 +79,11 @@ export interface DecoderLayer {
   setLinear(name: LinearName, params: LinearParams): void;
   /** Replace the RMSNorm γ vectors (AWQ / SmoothQuant fold scales into them). */
   setNorms(inputNorm: Float32Array, postAttentionNorm: Float32Array): void;
-  /** Full-sequence forward without cache; hook sees each linear's input. */
-  forward(hidden: Matrix, positions: Int32Array, hook?: LinearInputHook): Matrix;
+  /**
+   * Full-sequence forward without cache; hook sees each linear's input. With `until`, the pass stops once that
+   * linear's input has gone to the hook (a statistics pass computes no more than it needs) and returns null.
+   */
+  forward(hidden: Matrix, positions: Int32Array, hook?: LinearInputHook, until?: LinearName): Matrix | null;
   /** Free the layer's weights on the engine; the next use uploads them again. */
   release(): void;
   /** Write the linears edited in memory to `file` (float32) and read them from there from now on, freeing the copies. */

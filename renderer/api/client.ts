@@ -1,7 +1,7 @@
 // The one module that knows how the renderer reaches the service: Electron's preload bridge
 // (window.acbench) when present, otherwise the web shell's HTTP + WebSocket API.
 import { z } from 'zod';
-import { calls, ResultRecord, RunProgress, type AcbenchApi, type CallName, type CallOutput, type Experiment, type ExperimentSpec } from '../../main/api/contract.js';
+import { calls, ResultRecord, RunProgress, type AcbenchApi, type CallName, type CallOutput, type Experiment, type ExperimentSpec, type Preflight } from '../../main/api/contract.js';
 import type { TaskInfo } from '../experiment/spec.js';
 import { ApiCallError, backoffMs, errorFromResponse, NotAvailableYetError, takeToken } from './transport.js';
 
@@ -14,7 +14,7 @@ export interface PendingCalls {
   /** native folder picker (Electron only) */
   pickModelFolder(input: Record<string, never>): Promise<{ path: string | null }>;
   /** estimated memory and time for a spec on this machine */
-  preflight(input: { spec: ExperimentSpec }): Promise<{ memoryBytes: number; seconds: number; backend: string; fits: boolean; reason: string }>;
+  preflight(input: { spec: ExperimentSpec }): Promise<Preflight>;
   /** import a run bundle produced by exportRun({format: 'bundle'}) */
   importBundle(input: { fileName: string; content: string }): Promise<Experiment>;
 }

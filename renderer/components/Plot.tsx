@@ -8,6 +8,7 @@ import { PlotPreview } from './PlotPreview.js';
 import { dataUrlToBytes, IMAGE_PRESETS, imageSize, setPngDpi } from '../export/image.js';
 import { downloadBlob, slug } from '../export/download.js';
 import { api } from '../api/client.js';
+import { ErrorBoundary } from './ErrorBoundary.js';
 
 let plotlyPromise: Promise<PlotlyStatic> | null = null;
 export function loadPlotly(): Promise<PlotlyStatic> {
@@ -61,7 +62,9 @@ export function Plot({ figure, height = 360, testId, label }: { figure: Figure; 
 
 export async function exportFigure(figure: Figure, name: string, kind: 'png' | 'svg', widthMm: number, dpi: number): Promise<void> {
   const Plotly = await loadPlotly();
-  const size = imageSize(widthMm, dpi, 0.68);
+  // a figure that sets its own height (the per-task heatmap: a row per task) keeps it, so no row label is thinned out
+  const width = imageSize(widthMm, dpi).width;
+  const size = imageSize(widthMm, dpi, Math.max(0.68, typeof figure.layout.height === 'number' ? figure.layout.height / width : 0));
   const layout = { ...figure.layout, width: size.width, height: size.height, autosize: false, font: { ...(figure.layout.font as object), size: 9 }, legend: { ...(figure.layout.legend as object), font: { size: 8 } } };
   if (kind === 'svg') {
     const url = await Plotly.toImage({ data: figure.data, layout }, { format: 'svg', width: size.width, height: size.height, scale: 1 });
@@ -96,8 +99,21 @@ async function printCard(card: HTMLElement, widthMm: number): Promise<void> {
   }
 }
 
-/** A titled chart with its export controls. */
-export function ChartCard({ title, figure, testId, height, note }: { title: string; figure: Figure; testId?: string; height?: number; note?: string }) {
+/**
+ * A titled chart with its export controls, behind its own error boundary: the figure is built inside it (from `build`,
+ * again when `deps` change), so a chart that cannot be built or drawn says so and its neighbours stay.
+ */
+export function ChartCard(props: { title: string; build: () => Figure; deps: readonly unknown[]; testId?: string; height?: number; note?: string }) {
+  return (
+    <ErrorBoundary what={`The chart “${props.title}”`}>
+      <ChartBody {...props} />
+    </ErrorBoundary>
+  );
+}
+
+function ChartBody({ title, build, deps, testId, height, note }: { title: string; build: () => Figure; deps: readonly unknown[]; testId?: string; height?: number; note?: string }) {
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const figure = useMemo(build, deps);
   const [preset, setPreset] = useState<string>('single');
   const [dpi, setDpi] = useState(300);
   const [busy, setBusy] = useState(false);

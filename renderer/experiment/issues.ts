@@ -2,6 +2,8 @@
 export interface IssueLike {
   path: PropertyKey[];
   message: string;
+  /** a rule's own account of what it found (the contract's refinements set it) */
+  params?: { found?: unknown };
 }
 
 /** "Too small: expected number to be >=2" → "a number >= 2"; custom messages ("a name") pass through. */
@@ -24,7 +26,8 @@ export function describeIssues(issues: readonly IssueLike[], input: unknown): Re
     if (out[key]) continue;
     let found: unknown = input;
     for (const part of issue.path) found = found && typeof found === 'object' ? (found as Record<PropertyKey, unknown>)[part] : undefined;
-    const shown = found === undefined || found === '' || (typeof found === 'number' && Number.isNaN(found)) ? 'nothing' : JSON.stringify(found)?.slice(0, 60);
+    const ruleFound = issue.params?.found;
+    const shown = typeof ruleFound === 'string' ? ruleFound : found === undefined || found === '' || (typeof found === 'number' && Number.isNaN(found)) ? 'nothing' : JSON.stringify(found)?.slice(0, 60);
     out[key] = `expected ${expectedPhrase(issue.message)}; found ${shown}`;
   }
   return out;

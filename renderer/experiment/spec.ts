@@ -1,6 +1,6 @@
 // The New-experiment form's model: tasks, capability grouping, the "Demo study" preset, labels for
 // compression configurations, and the mapping from form state to the contract's ExperimentSpec.
-import { DEMO_COMPRESSIONS, DEMO_STUDY, ExperimentSpec, type CompressionConfig, type ExperimentSpecInput, type Capability } from '../../main/api/contract.js';
+import { configLabel, DEMO_COMPRESSIONS, DEMO_GROUP_SIZE, DEMO_STUDY, ExperimentSpec, GROUPED_QUANT_METHODS, methodName, PRUNING_METHODS, type CompressionConfig, type ExperimentSpecInput, type Capability } from '../../main/api/contract.js';
 import { describeIssues } from './issues.js';
 
 export interface TaskInfo {
@@ -8,6 +8,14 @@ export interface TaskInfo {
   name: string;
   capability: Capability;
   help: string;
+  /** group names a spec may use for this task (the service's list says; "longbench" covers longbench-single-doc, …) */
+  aliases?: string[];
+}
+
+/** The listed tasks a spec's task list selects, by id or by a group name (the demo names "longbench", "agentboard-tool"). */
+export function selectedTasks(selection: readonly string[], tasks: readonly TaskInfo[]): Set<string> {
+  const wanted = new Set(selection.map((t) => t.trim().toLowerCase()));
+  return new Set(tasks.filter((t) => wanted.has(t.id) || (t.aliases ?? []).some((a) => wanted.has(a))).map((t) => t.id));
 }
 
 /** Built-in tasks until the service exposes its own list (a `listTasks` call). */
@@ -35,46 +43,20 @@ export function capabilityOfTask(task: string): Capability | undefined {
   return TASKS.find((t) => t.id === base)?.capability;
 }
 
-const METHOD_NAMES: Record<CompressionConfig['method'], string> = {
-  none: 'Base',
-  rtn: 'RTN',
-  gptq: 'GPTQ',
-  awq: 'AWQ',
-  smoothquant: 'SmoothQuant',
-  fp8: 'FP8',
-  magnitude: 'Magnitude',
-  wanda: 'Wanda',
-  sparsegpt: 'SparseGPT',
-};
+export { configLabel, methodName };
+export const QUANT_METHODS: ReadonlySet<string> = new Set(GROUPED_QUANT_METHODS);
+export const PRUNE_METHODS: ReadonlySet<string> = new Set(PRUNING_METHODS);
 
-export const methodName = (m: CompressionConfig['method']): string => (m === 'none' ? 'None (base)' : METHOD_NAMES[m]);
-
-export const QUANT_METHODS = new Set(['rtn', 'gptq', 'awq']);
-export const PRUNE_METHODS = new Set(['magnitude', 'wanda', 'sparsegpt']);
-
-/** A short label such as "GPTQ-W4", "SmoothQuant-W8A8", "Wanda-2:4", "Wanda-50%"; the service echoes it in records. */
-export function configLabel(c: CompressionConfig): string {
-  if (c.label && c.label.trim()) return c.label.trim();
-  const name = METHOD_NAMES[c.method];
-  let label: string;
-  if (QUANT_METHODS.has(c.method)) label = `${name}-W${c.bits ?? 4}`;
-  else if (c.method === 'smoothquant') label = `${name}-W${c.bits ?? 8}A8`;
-  else if (c.method === 'fp8') label = c.fp8Granularity === 'tensor' ? 'FP8-tensor' : 'FP8';
-  else if (PRUNE_METHODS.has(c.method)) label = c.pattern && c.pattern !== 'unstructured' ? `${name}-${c.pattern}` : `${name}-${Math.round((c.sparsity ?? 0.5) * 100)}%`;
-  else label = name;
-  if (c.kvBits && c.kvBits !== 16) label += `-KV${c.kvBits}`;
-  return label;
-}
-
-/** Sensible defaults when the user picks a method in a configuration row. */
-export function defaultConfig(method: CompressionConfig['method']): CompressionConfig {
+/** Sensible defaults when the user picks a method in a configuration row (groups of 32 on acb-tiny, whose widths 128 does not divide). */
+export function defaultConfig(method: CompressionConfig['method'], model: FormState['model'] = { kind: 'local', path: '' }): CompressionConfig {
+  const groupSize = model.kind === 'builtin' ? DEMO_GROUP_SIZE : 128;
   switch (method) {
     case 'rtn':
-      return { method, bits: 4, groupSize: 128, sym: true };
+      return { method, bits: 4, groupSize, sym: true };
     case 'gptq':
-      return { method, bits: 4, groupSize: 128, actOrder: true, sym: true, damp: 0.01 };
+      return { method, bits: 4, groupSize, actOrder: true, sym: true, damp: 0.01 };
     case 'awq':
-      return { method, bits: 4, groupSize: 128, sym: false };
+      return { method, bits: 4, groupSize, sym: false };
     case 'smoothquant':
       return { method, bits: 8, alpha: 0.5 };
     case 'fp8':
@@ -103,15 +85,10 @@ export function demoStudyForm(): FormState {
 
 export type FieldErrors = Record<string, string>;
 
-/** Validate with the contract's schema; errors keyed by dotted path ("compressions.2.bits"). */
+/** Validate with the contract's schema (every rule the service and the compress stage apply); errors keyed by dotted path ("compressions.2.bits"). */
 export function validateForm(form: FormState): { ok: true; spec: ExperimentSpec } | { ok: false; errors: FieldErrors } {
   const withLabels = { ...form, compressions: (form.compressions ?? []).map((c) => ({ ...c, label: configLabel(c) })) };
   const parsed = ExperimentSpec.safeParse(withLabels);
-  if (parsed.success) {
-    const labels = parsed.data.compressions.map((c) => c.label ?? '');
-    const dup = labels.findIndex((l, i) => labels.indexOf(l) !== i);
-    if (dup >= 0) return { ok: false, errors: { [`compressions.${dup}.label`]: `two configurations are both labelled "${labels[dup]}"; give one a different label` } };
-    return { ok: true, spec: parsed.data };
-  }
+  if (parsed.success) return { ok: true, spec: parsed.data };
   return { ok: false, errors: describeIssues(parsed.error.issues, withLabels) };
 }

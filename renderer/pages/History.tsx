@@ -1,5 +1,5 @@
 // History: every experiment and run; search, filter, tags, notes, rename, delete; baseline and comparison.
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Experiment, RunSummary } from '../../main/api/contract.js';
 import { allRunRecords, api, describeError } from '../api/client.js';
 import { Empty, ErrorBox, Loading } from '../components/States.js';
@@ -139,21 +139,36 @@ interface CompareItem {
   load(): Promise<{ config: string; capability: string; score: number }[]>;
 }
 
+type CapabilityScores = { config: string; capability: string; score: number }[];
+
 function Compare({ items, baseline, setBaseline }: { items: CompareItem[]; baseline: string; setBaseline(k: string): void }) {
-  const [data, setData] = useState<Map<string, { config: string; capability: string; score: number }[]> | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  // scores per ticked row, fetched once and kept while rows are ticked and unticked; the table shows when every ticked row is in
+  const [loaded, setLoaded] = useState<ReadonlyMap<string, CapabilityScores | { error: string }>>(new Map());
+  const asked = useRef(new Set<string>());
   useEffect(() => {
-    let alive = true;
-    setData(null);
-    Promise.all(items.map(async (i) => [i.key, await i.load()] as const))
-      .then((pairs) => alive && setData(new Map(pairs)))
-      .catch((e: unknown) => alive && setError(describeError(e)));
-    return () => {
-      alive = false;
-    };
+    for (const item of items) {
+      if (asked.current.has(item.key)) continue;
+      asked.current.add(item.key);
+      item.load().then(
+        (scores) => setLoaded((m) => new Map(m).set(item.key, scores)),
+        (e: unknown) => {
+          asked.current.delete(item.key); // ticking the row again asks again
+          setLoaded((m) => new Map(m).set(item.key, { error: describeError(e) }));
+        },
+      );
+    }
   }, [items]);
-  if (error) return <ErrorBox message={error} />;
-  if (!data) return <Loading what="the runs to compare" />;
+  const failed = items.flatMap((i) => {
+    const d = loaded.get(i.key);
+    return d && 'error' in d ? [`${i.title}: ${d.error}`] : [];
+  });
+  const pending = items.filter((i) => !loaded.has(i.key)).length;
+  const data = new Map(items.flatMap((i) => {
+    const d = loaded.get(i.key);
+    return d && !('error' in d) ? [[i.key, d] as const] : [];
+  }));
+  if (pending) return <Loading what={`${pending} of the ticked rows`} />;
+  if (failed.length && !data.size) return <ErrorBox message={failed.join('; ')} />;
   // rows: (source · configuration); columns: capabilities; values in points, with Δ vs the baseline row.
   const rows = items.flatMap((i) => [...new Set((data.get(i.key) ?? []).map((s) => s.config))].map((config) => ({ key: `${i.key}\u0000${config}`, label: `${i.title} · ${config}`, scores: new Map((data.get(i.key) ?? []).filter((s) => s.config === config).map((s) => [s.capability, s.score])) })));
   const base = rows.find((r) => r.key === baseline) ?? rows[0];
@@ -170,6 +185,7 @@ function Compare({ items, baseline, setBaseline }: { items: CompareItem[]; basel
   if (!rows.length) return <Empty title="The selected runs have no scores yet" />;
   return (
     <>
+      {failed.length ? <ErrorBox title="Some rows could not be read" message={failed.join('; ')} /> : null}
       <label className="no-print">
         Baseline{' '}
         <select value={base?.key ?? ''} onChange={(e) => setBaseline(e.target.value)} data-testid="compare-baseline">
@@ -243,20 +259,26 @@ export function HistoryPage() {
       else n.add(key);
       return n;
     });
-  const compareItems = useMemo<CompareItem[]>(() => {
-    const out: CompareItem[] = [];
-    for (const key of selected) {
-      if (key.startsWith('paper/')) {
-        const p = papers.find((x) => `paper/${x.id}` === key);
-        if (p) out.push({ key, title: `Paper · ${p.model}`, load: async () => capabilityScores(p.scores) });
-      } else {
-        const e = experiments?.find((x) => x.runs.some((r) => r.id === key));
-        if (e) out.push({ key, title: e.name, load: async () => capabilityScores(adaptRecords((await allRunRecords(key, { kinds: ['score'] })).records).scores) });
-      }
+  // one item per ticked row; a re-read experiment list (a run finishing elsewhere, an import) keeps the same items
+  const compareSpecs = [...selected].flatMap((key): { key: string; title: string; paper?: PaperExperiment }[] => {
+    if (key.startsWith('paper/')) {
+      const p = papers.find((x) => `paper/${x.id}` === key);
+      return p ? [{ key, title: `Paper · ${p.model}`, paper: p }] : [];
     }
-    return out;
+    const e = experiments?.find((x) => x.runs.some((r) => r.id === key));
+    return e ? [{ key, title: e.name }] : [];
+  });
+  const compareKey = compareSpecs.map((c) => `${c.key}\u0000${c.title}`).join('\n');
+  const compareItems = useMemo<CompareItem[]>(
+    () =>
+      compareSpecs.map(({ key, title, paper }) => ({
+        key,
+        title,
+        load: paper ? async () => capabilityScores(paper.scores) : async () => capabilityScores(adaptRecords((await allRunRecords(key, { kinds: ['score'] })).records).scores),
+      })),
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [[...selected].join('|'), papers, experiments]);
+    [compareKey],
+  );
 
   return (
     <div className="page">

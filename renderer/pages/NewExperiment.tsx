@@ -1,9 +1,9 @@
 // New experiment: model source, compression configurations, calibration, benchmarks, analysis.
-// Validated with the contract's ExperimentSpec schema; submit creates the experiment and starts a run.
+// Every rule runs as the form changes: the contract's ExperimentSpec schema, then the service's preflight problems, each at its field.
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
-import { CompressionMethod, type CompressionConfig } from '../../main/api/contract.js';
+import { CompressionMethod, type CompressionConfig, type ExperimentSpec } from '../../main/api/contract.js';
 import { api, describeError, NotAvailableYetError } from '../api/client.js';
-import { CAPABILITIES, configLabel, defaultConfig, demoStudyForm, methodName, PRUNE_METHODS, QUANT_METHODS, TASKS, validateForm, type FieldErrors, type FormState, type TaskInfo } from '../experiment/spec.js';
+import { CAPABILITIES, configLabel, defaultConfig, demoStudyForm, methodName, PRUNE_METHODS, QUANT_METHODS, selectedTasks, TASKS, validateForm, type FieldErrors, type FormState, type TaskInfo } from '../experiment/spec.js';
 import { navigate } from '../router.js';
 import { useStudio } from '../state.js';
 
@@ -30,6 +30,18 @@ const METHOD_HELP: Record<string, string> = {
   wanda: 'Wanda: prunes by |weight| × input activation norm',
   sparsegpt: 'SparseGPT: prunes and reconstructs the remaining weights with second-order information',
 };
+
+/** The service's preflight of a spec, its problems keyed by field path; a service without the call leaves the form's own rules. */
+async function checkHere(spec: ExperimentSpec): Promise<{ spec: ExperimentSpec; text: string; fits: boolean; problems: FieldErrors }> {
+  try {
+    const p = await api().preflight({ spec });
+    const problems: FieldErrors = {};
+    for (const x of p.problems ?? []) problems[x.path] ??= x.message;
+    return { spec, fits: p.fits, problems, text: `${p.fits ? 'Fits' : 'Does not fit'}: about ${(p.memoryBytes / 2 ** 30).toFixed(2)} GiB and ${Math.round(p.seconds / 60)} min on ${p.backend}. ${p.reason}` };
+  } catch (e) {
+    return { spec, fits: true, problems: {}, text: e instanceof NotAvailableYetError ? 'Estimated memory and time arrive with the service’s preflight call (not available yet).' : describeError(e) };
+  }
+}
 
 function Field({ id, label, help, error, children }: { id: string; label: string; help?: string; error?: string; children: ReactNode }) {
   return (
@@ -66,12 +78,15 @@ function NumberInput({ id, value, onChange, min, max, step, error, described }: 
   );
 }
 
-function ConfigRow({ index, config, errors, onChange, onRemove }: { index: number; config: CompressionConfig; errors: FieldErrors; onChange(c: CompressionConfig): void; onRemove(): void }) {
+function ConfigRow({ index, config, model, errors, onChange, onRemove }: { index: number; config: CompressionConfig; model: FormState['model']; errors: FieldErrors; onChange(c: CompressionConfig): void; onRemove(): void }) {
   const e = (k: string) => errors[`compressions.${index}.${k}`];
   const p = `config-${index}`;
   const set = (patch: Partial<CompressionConfig>) => onChange({ ...config, ...patch, label: undefined });
   const quant = QUANT_METHODS.has(config.method);
   const prune = PRUNE_METHODS.has(config.method);
+  // the fields this row shows for its method; a rule broken by any other (a setting kept from a draft) is listed under the row
+  const shown = new Set(['method', 'kvBits', 'label', ...(quant || config.method === 'smoothquant' ? ['bits'] : []), ...(quant ? ['groupSize', 'sym', 'actOrder'] : []), ...(config.method === 'smoothquant' ? ['alpha'] : []), ...(config.method === 'fp8' ? ['fp8Granularity'] : []), ...(prune ? ['pattern', 'sparsity'] : [])]);
+  const hidden = Object.entries(errors).filter(([k]) => k.startsWith(`compressions.${index}.`) && !shown.has(k.slice(`compressions.${index}.`.length)));
   return (
     <fieldset className="config-row" data-testid="config-row">
       <legend>
@@ -79,7 +94,7 @@ function ConfigRow({ index, config, errors, onChange, onRemove }: { index: numbe
       </legend>
       <div className="grid">
         <Field id={`${p}-method`} label="Method" help={METHOD_HELP[config.method]} error={e('method')}>
-          <select id={`${p}-method`} data-testid={`${p}-method`} value={config.method} onChange={(ev) => onChange(defaultConfig(ev.target.value as CompressionConfig['method']))}>
+          <select id={`${p}-method`} data-testid={`${p}-method`} value={config.method} onChange={(ev) => onChange(defaultConfig(ev.target.value as CompressionConfig['method'], model))}>
             {CompressionMethod.options.map((m) => (
               <option key={m} value={m}>
                 {methodName(m)}
@@ -97,15 +112,20 @@ function ConfigRow({ index, config, errors, onChange, onRemove }: { index: numbe
             <Field id={`${p}-group`} label="Group size" help="weights sharing one scale; -1 = per output channel" error={e('groupSize')}>
               <NumberInput id={`${p}-group`} value={config.groupSize} min={-1} max={8192} onChange={(v) => set({ groupSize: v })} error={e('groupSize')} described />
             </Field>
-            <div className="field checks">
-              <label>
-                <input type="checkbox" data-testid={`${p}-sym`} checked={config.sym ?? false} onChange={(ev) => set({ sym: ev.target.checked })} /> symmetric
+            <div className={`field checks${e('sym') || e('actOrder') ? ' has-error' : ''}`}>
+              <label title={config.method === 'awq' ? 'AWQ quantizes with a zero point (asymmetric)' : undefined}>
+                {/* AWQ is zero-point only: the box is offered only to clear a symmetric setting kept from elsewhere (a draft) */}
+                <input type="checkbox" id={`${p}-sym`} data-testid={`${p}-sym`} checked={config.sym ?? false} disabled={config.method === 'awq' && !config.sym} aria-invalid={e('sym') ? true : undefined} aria-describedby={`${p}-sym-error`} onChange={(ev) => set({ sym: ev.target.checked })} /> symmetric
+                {config.method === 'awq' ? <small className="help"> (AWQ: zero-point only)</small> : null}
               </label>
               {config.method === 'gptq' ? (
                 <label>
                   <input type="checkbox" data-testid={`${p}-actorder`} checked={config.actOrder ?? false} onChange={(ev) => set({ actOrder: ev.target.checked })} /> act-order (largest Hessian diagonal first)
                 </label>
               ) : null}
+              <small id={`${p}-sym-error`} className="field-error" role={e('sym') || e('actOrder') ? 'alert' : undefined}>
+                {e('sym') ?? e('actOrder') ?? ''}
+              </small>
             </div>
           </>
         ) : null}
@@ -147,6 +167,11 @@ function ConfigRow({ index, config, errors, onChange, onRemove }: { index: numbe
           <input id={`${p}-label`} data-testid={`${p}-label`} type="text" maxLength={80} placeholder={configLabel({ ...config, label: undefined })} value={config.label && config.label !== configLabel({ ...config, label: undefined }) ? config.label : ''} onChange={(ev) => onChange({ ...config, label: ev.target.value || undefined })} />
         </Field>
       </div>
+      {hidden.map(([k, message]) => (
+        <p key={k} className="field-error" role="alert" data-testid={`${p}-other-error`}>
+          {k.slice(`compressions.${index}.`.length)} ({methodName(config.method)} does not use it): {message}
+        </p>
+      ))}
       <button type="button" className="link-button" onClick={onRemove} aria-label={`Remove configuration ${index + 1} (${configLabel(config)})`}>
         Remove
       </button>
@@ -157,11 +182,12 @@ function ConfigRow({ index, config, errors, onChange, onRemove }: { index: numbe
 export function NewExperimentPage() {
   const { reload } = useStudio();
   const [form, setForm] = useState<FormState>(loadDraft);
-  const [touched, setTouched] = useState(false);
   const [submitting, setSubmitting] = useState(false);
   const [submitError, setSubmitError] = useState<string | null>(null);
   const [pickNote, setPickNote] = useState<string | null>(null);
-  const [preflight, setPreflight] = useState<string>('');
+  // the service's look at this exact spec: estimate, and what would refuse it here (model widths, files, suites)
+  const [preflight, setPreflight] = useState<{ spec: ExperimentSpec; text: string; fits: boolean; problems: FieldErrors } | null>(null);
+  const [allowOverMemory, setAllowOverMemory] = useState(false);
   const [tasks, setTasks] = useState<readonly TaskInfo[]>(TASKS);
   useEffect(() => {
     // The service's own task list once it offers one; the built-in list until then.
@@ -171,7 +197,9 @@ export function NewExperimentPage() {
       .catch(() => {});
   }, []);
   const validation = useMemo(() => validateForm(form), [form]);
-  const errors: FieldErrors = touched && !validation.ok ? validation.errors : {};
+  // every rule runs as the form changes: the contract's (the service's and the compress stage's), then the service's look
+  const current = validation.ok && preflight?.spec === validation.spec ? preflight : null;
+  const errors: FieldErrors = !validation.ok ? validation.errors : (current?.problems ?? {});
 
   useEffect(() => {
     try {
@@ -182,17 +210,11 @@ export function NewExperimentPage() {
   }, [form]);
 
   useEffect(() => {
-    if (!validation.ok) {
-      setPreflight('');
-      return;
-    }
+    if (!validation.ok) return;
     let alive = true;
     const timer = setTimeout(() => {
-      api()
-        .preflight({ spec: validation.spec })
-        .then((p) => alive && setPreflight(`${p.fits ? 'Fits' : 'Does not fit'}: about ${(p.memoryBytes / 2 ** 30).toFixed(2)} GiB and ${Math.round(p.seconds / 60)} min on ${p.backend}. ${p.reason}`))
-        .catch((e: unknown) => alive && setPreflight(e instanceof NotAvailableYetError ? 'Estimated memory and time arrive with the service’s preflight call (not available yet).' : describeError(e)));
-    }, 400);
+      void checkHere(validation.spec).then((p) => alive && setPreflight(p));
+    }, 300);
     return () => {
       alive = false;
       clearTimeout(timer);
@@ -205,18 +227,25 @@ export function NewExperimentPage() {
   const calibration = { source: 'builtin', samples: 128, seqlen: 512, seed: 0, ...form.calibration };
   const benchmarks = { suite: 'builtin', tasks: [] as string[], ...form.benchmarks };
   const analysis = { enabled: true, sequences: 16, seqlen: 128, ...form.analysis };
-  const selected = new Set(benchmarks.tasks ?? []);
+  const selected = selectedTasks(benchmarks.tasks ?? [], tasks);
 
   const submit = async (start: boolean) => {
-    setTouched(true);
     setSubmitError(null);
     if (!validation.ok) return;
     setSubmitting(true);
     try {
+      // nothing is created while the service would refuse this spec (asked again if the form changed since its last answer)
+      const here = current ?? (await checkHere(validation.spec));
+      setPreflight(here);
+      if (Object.keys(here.problems).length) return;
+      if (start && !here.fits && !allowOverMemory) {
+        setSubmitError('The estimate says this run does not fit in free memory: tick “run anyway” to start it regardless.');
+        return;
+      }
       const exp = await api().createExperiment({ spec: validation.spec });
       await reload();
       if (start) {
-        const run = await api().startRun({ experimentId: exp.id });
+        const run = await api().startRun({ experimentId: exp.id, ...(allowOverMemory ? { allowOverMemory: true } : {}) });
         await reload();
         navigate('runs', run.id);
       } else navigate('history');
@@ -302,6 +331,11 @@ export function NewExperimentPage() {
               </label>
             ))}
           </div>
+          {errors.model ? (
+            <p className="field-error" role="alert" data-testid="model-error">
+              {errors.model}
+            </p>
+          ) : null}
           {model.kind === 'local' ? (
             <Field id="field-model-path" label="Model folder" error={errors['model.path']}>
               <div className="inline">
@@ -332,9 +366,9 @@ export function NewExperimentPage() {
           <h2>Compression</h2>
           <p className="muted small">The base model is always evaluated as the reference. Each configuration below is compressed and evaluated separately.</p>
           {compressions.length === 0 ? <p className="muted">No compression: the experiment evaluates the base model only.</p> : null}
-          {model.kind === 'endpoint' && compressions.length ? (
-            <p className="notice" role="note" data-testid="endpoint-note">
-              A model behind an endpoint is evaluated as served: the service cannot compress it here. Serve each compressed checkpoint as its own endpoint, or use a local folder.
+          {errors.compressions ? (
+            <p className="field-error" role="alert" data-testid="compressions-error">
+              {errors.compressions}
             </p>
           ) : null}
           {compressions.map((c, i) => (
@@ -342,12 +376,13 @@ export function NewExperimentPage() {
               key={i}
               index={i}
               config={c}
+              model={model}
               errors={errors}
               onChange={(next) => set({ compressions: compressions.map((x, j) => (j === i ? next : x)) })}
               onRemove={() => set({ compressions: compressions.filter((_, j) => j !== i) })}
             />
           ))}
-          <button type="button" onClick={() => set({ compressions: [...compressions, defaultConfig('gptq')] })} data-testid="add-config" disabled={compressions.length >= 32}>
+          <button type="button" onClick={() => set({ compressions: [...compressions, defaultConfig('gptq', model)] })} data-testid="add-config" disabled={compressions.length >= 32}>
             Add configuration
           </button>
           <h3>Calibration</h3>
@@ -411,6 +446,11 @@ export function NewExperimentPage() {
             );
           })}
           {selected.size === 0 ? <p className="muted small">No task selected: the service runs its default selection.</p> : null}
+          {errors['benchmarks.tasks'] ? (
+            <p className="field-error" role="alert">
+              {errors['benchmarks.tasks']}
+            </p>
+          ) : null}
           <Field id="field-suite" label="Benchmark data" help="“builtin” = the suites shipped with the app; or the path of an imported folder with the same layout" error={errors['benchmarks.suite']}>
             <input id="field-suite" data-testid="field-suite" type="text" value={benchmarks.suite} onChange={(e) => set({ benchmarks: { ...benchmarks, suite: e.target.value } })} />
           </Field>
@@ -422,8 +462,11 @@ export function NewExperimentPage() {
         <section className="card">
           <h2>Analysis</h2>
           <label className="check">
-            <input type="checkbox" data-testid="field-analysis" checked={analysis.enabled} onChange={(e) => set({ analysis: { ...analysis, enabled: e.target.checked } })} /> Compute statistics (ERank, top-k ranking consistency, energy, perplexity) for base and compressed models
+            <input type="checkbox" data-testid="field-analysis" checked={analysis.enabled} aria-invalid={errors['analysis.enabled'] ? true : undefined} aria-describedby="field-analysis-error" onChange={(e) => set({ analysis: { ...analysis, enabled: e.target.checked } })} /> Compute statistics (ERank, top-k ranking consistency, energy, perplexity) for base and compressed models
           </label>
+          <small id="field-analysis-error" className="field-error" role={errors['analysis.enabled'] ? 'alert' : undefined}>
+            {errors['analysis.enabled'] ?? ''}
+          </small>
           {analysis.enabled ? (
             <div className="grid">
               <Field id="field-analysis-sequences" label="Sequences" error={errors['analysis.sequences']}>
@@ -439,14 +482,19 @@ export function NewExperimentPage() {
         <section className="card" aria-live="polite">
           <h2>Pre-flight</h2>
           <p className="muted" data-testid="preflight">
-            {validation.ok ? preflight || 'Estimating…' : 'Fix the marked fields to see the estimate.'}
+            {validation.ok ? current?.text ?? 'Estimating…' : 'Fix the marked fields to see the estimate.'}
           </p>
+          {current && !current.fits ? (
+            <label className="check">
+              <input type="checkbox" checked={allowOverMemory} onChange={(e) => setAllowOverMemory(e.target.checked)} data-testid="field-allow-over-memory" /> run anyway (it may run out of memory)
+            </label>
+          ) : null}
         </section>
 
         <div className="submit-bar">
-          {touched && errorCount > 0 ? (
+          {errorCount > 0 ? (
             <p role="alert" className="error-text" data-testid="form-errors">
-              {errorCount === 1 ? 'One field needs attention' : `${errorCount} fields need attention`}: {Object.values(errors)[0]}
+              {errorCount === 1 ? 'One field needs attention' : `${errorCount} fields need attention`} ({Object.keys(errors)[0]}): {Object.values(errors)[0]}
             </p>
           ) : null}
           {submitError ? (
@@ -454,10 +502,10 @@ export function NewExperimentPage() {
               {submitError}
             </p>
           ) : null}
-          <button type="submit" className="primary" disabled={submitting} data-testid="submit-experiment">
+          <button type="submit" className="primary" disabled={submitting || errorCount > 0} data-testid="submit-experiment">
             {submitting ? 'Starting…' : 'Create and run'}
           </button>
-          <button type="button" disabled={submitting} onClick={() => void submit(false)} data-testid="create-only">
+          <button type="button" disabled={submitting || errorCount > 0} onClick={() => void submit(false)} data-testid="create-only">
             Create without running
           </button>
         </div>

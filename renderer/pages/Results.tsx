@@ -3,6 +3,7 @@ import { useEffect, useMemo, useState, type KeyboardEvent } from 'react';
 import { allRunRecords, describeError } from '../api/client.js';
 import { DASHBOARD_KINDS } from '../../main/api/contract.js';
 import { ChartCard } from '../components/Plot.js';
+import { ErrorBoundary } from '../components/ErrorBoundary.js';
 import { Empty, ErrorBox, Loading } from '../components/States.js';
 import { TableView } from '../components/TableView.js';
 import { capabilityName } from '../experiment/spec.js';
@@ -202,8 +203,6 @@ function Dashboard({ source, overlay, paper, papers, items }: { source: Source; 
   const capScores = useMemo(() => capabilityScores(v.scores), [v]);
   const recs = useMemo(() => recommend(rows, v.configs), [rows, v]);
   const overlayRecs = useMemo(() => (overlay ? recommend(overlayRows, overlay.view.configs) : null), [overlay, overlayRows]);
-  const dropFig = useMemo(() => dropBarsFigure(rows, overlayRows, overlay?.title ?? 'Paper'), [rows, overlayRows, overlay]);
-  const radarFig = useMemo(() => radarFigure(capScores), [capScores]);
   const configs = v.configs.map((c) => c.label).filter((c) => c !== BASE);
   const niahConfigs = [...new Set(v.niah.map((c) => c.config))].filter((c) => c !== BASE);
   const chosenNiah = niahConfig || niahConfigs[0] || '';
@@ -243,13 +242,31 @@ function Dashboard({ source, overlay, paper, papers, items }: { source: Source; 
           </ul>
         </div>
       ) : null}
+      {v.engines.length ? (
+        <details className="notice" data-testid="engines">
+          <summary>
+            Generated on{' '}
+            {[...new Set(v.engines.map((e) => `${e.engine}, ${e.device}`))].join('; ')}
+          </summary>
+          <ul className="small">
+            {v.engines.map((e) => (
+              <li key={e.config}>
+                <strong>{e.config}</strong>: {e.engine} on {e.device}
+                {e.weights ? `, ${e.weights}` : ''}
+                {e.reason ? ` — ${e.reason}` : ''}
+              </li>
+            ))}
+          </ul>
+        </details>
+      ) : null}
       <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} className="tabpanel">
+        <ErrorBoundary key={`${source.key}/${tab}`} what={`The ${TABS.find((t) => t[0] === tab)?.[1] ?? tab} view`}>
         {tab === 'overview' ? (
           rows.length ? (
             <>
-              <ChartCard title="Per-capability change vs base" figure={dropFig} testId="drop-chart" note="Bars: score of each configuration minus the base's, in points, over the tasks both were scored on; whiskers: 95% confidence interval where the service reported one. Hatched bars: overlay." />
+              <ChartCard title="Per-capability change vs base" build={() => dropBarsFigure(rows, overlayRows, overlay?.title ?? 'Paper')} deps={[rows, overlayRows, overlay]} testId="drop-chart" note="Bars: score of each configuration minus the base's, in points, over the tasks both were scored on; whiskers: 95% confidence interval where the service reported one. Hatched bars: overlay." />
               <div className="two-col">
-                <ChartCard title="Capabilities radar" figure={radarFig} testId="radar-chart" height={380} />
+                <ChartCard title="Capabilities radar" build={() => radarFigure(capScores)} deps={[capScores]} testId="radar-chart" height={380} />
                 <RecommendationPanel recs={recs} paperRecs={overlayRecs} paperTitle={overlay?.title ?? 'Paper'} />
               </div>
               <TableView table={dropTable(rows)} name="Per-capability drops" testId="drop-table" />
@@ -273,7 +290,7 @@ function Dashboard({ source, overlay, paper, papers, items }: { source: Source; 
                   <input type="radio" name="task-mode" checked={taskMode === 'drop'} onChange={() => setTaskMode('drop')} /> change vs base
                 </label>
               </div>
-              <ChartCard title={taskMode === 'score' ? 'Per-task scores' : 'Per-task change vs base'} figure={taskHeatmapFigure(v.scores, taskMode)} testId="task-heatmap" />
+              <ChartCard title={taskMode === 'score' ? 'Per-task scores' : 'Per-task change vs base'} build={() => taskHeatmapFigure(v.scores, taskMode)} deps={[v.scores, taskMode]} testId="task-heatmap" />
               <TableView table={taskTable(v.scores)} name="Per-task scores" testId="task-table" />
             </>
           ) : (
@@ -294,8 +311,8 @@ function Dashboard({ source, overlay, paper, papers, items }: { source: Source; 
                 </label>
               ) : null}
               <div className="two-col">
-                <ChartCard title="NIAH · base" figure={niahFigure(v.niah, BASE)} testId="niah-base" />
-                {chosenNiah ? <ChartCard title={`NIAH · ${chosenNiah}`} figure={niahFigure(v.niah, chosenNiah)} testId="niah-compressed" /> : null}
+                <ChartCard title="NIAH · base" build={() => niahFigure(v.niah, BASE)} deps={[v.niah]} testId="niah-base" />
+                {chosenNiah ? <ChartCard title={`NIAH · ${chosenNiah}`} build={() => niahFigure(v.niah, chosenNiah)} deps={[v.niah, chosenNiah]} testId="niah-compressed" /> : null}
               </div>
             </>
           ) : (
@@ -306,10 +323,10 @@ function Dashboard({ source, overlay, paper, papers, items }: { source: Source; 
         ) : null}
         {tab === 'stats' ? (
           <>
-            {v.topkByK.length ? <ChartCard title="Top-k ranking consistency vs k" figure={lineFigure(v.topkByK, 'k', 'consistency with base')} testId="topk-k" /> : null}
-            {v.topkByPosition.length ? <ChartCard title="Top-k ranking consistency vs position" figure={lineFigure(v.topkByPosition, 'token position', 'consistency with base')} testId="topk-position" /> : null}
-            {v.energy.length ? <ChartCard title="Energy distribution" figure={energyFigure(v.energy)} testId="energy-hist" /> : null}
-            {v.erank.length ? <ChartCard title="Effective rank" figure={erankFigure(v.erank)} testId="erank-bars" /> : null}
+            {v.topkByK.length ? <ChartCard title="Top-k ranking consistency vs k" build={() => lineFigure(v.topkByK, 'k', 'consistency with base')} deps={[v.topkByK]} testId="topk-k" /> : null}
+            {v.topkByPosition.length ? <ChartCard title="Top-k ranking consistency vs position" build={() => lineFigure(v.topkByPosition, 'token position', 'consistency with base')} deps={[v.topkByPosition]} testId="topk-position" /> : null}
+            {v.energy.length ? <ChartCard title="Energy distribution" build={() => energyFigure(v.energy)} deps={[v.energy]} testId="energy-hist" /> : null}
+            {v.erank.length ? <ChartCard title="Effective rank" build={() => erankFigure(v.erank)} deps={[v.erank]} testId="erank-bars" /> : null}
             {!v.topkByK.length && !v.topkByPosition.length && !v.energy.length && !v.erank.length ? (
               <Empty title="No statistics for this source" minHeight={120}>
                 {source.kind === 'paper' ? 'The paper publishes its statistics for OPT models only (Table 2, below).' : 'Turn analysis on in the experiment to compute ERank, top-k consistency and energy.'}
@@ -346,7 +363,7 @@ function Dashboard({ source, overlay, paper, papers, items }: { source: Source; 
                 <input type="checkbox" checked={allPaperModels} onChange={(e) => setAllPaperModels(e.target.checked)} data-testid="budget-all-paper" /> every model in the paper (sizes and methods, as in the study’s Figure 7)
               </label>
             </div>
-            <ChartCard title="Score vs weight memory" figure={budgetFigure(budget)} testId="budget-chart" note="Each point: a configuration's mean score on the capability against the memory its weights take. Paper points use estimated footprints (nominal parameters × bits per weight)." />
+            <ChartCard title="Score vs weight memory" build={() => budgetFigure(budget)} deps={[budgetAll, chosenBudgetCap]} testId="budget-chart" note="Each point: a configuration's mean score on the capability against the memory its weights take (colour: configuration; shape: source; names in the legend and on hover). Paper points use estimated footprints (nominal parameters × bits per weight)." />
             </>
           ) : (
             <Empty title="No memory footprints" minHeight={360}>
@@ -370,7 +387,7 @@ function Dashboard({ source, overlay, paper, papers, items }: { source: Source; 
                   <input type="checkbox" checked={regressionsOnly} onChange={(e) => setRegressionsOnly(e.target.checked)} data-testid="regressions-only" /> Regressions only (base right, compressed wrong)
                 </label>
                 <span className="muted small">
-                  {counts.regressions} regressions, {counts.improvements} improvements of {counts.compared} items compared
+                  {counts.regressions} regression{counts.regressions === 1 ? '' : 's'}, {counts.improvements} improvement{counts.improvements === 1 ? '' : 's'} of {counts.compared} item{counts.compared === 1 ? '' : 's'} compared
                 </span>
               </div>
               <div className="table-scroll tall">
@@ -414,6 +431,7 @@ function Dashboard({ source, overlay, paper, papers, items }: { source: Source; 
             </Empty>
           )
         ) : null}
+        </ErrorBoundary>
       </div>
     </>
   );
@@ -431,6 +449,8 @@ export function ResultsPage({ args }: { args: string[] }) {
   const runId = !isPaper ? args[0] : undefined;
   const runs = (experiments ?? []).flatMap((e) => e.runs.map((r) => ({ e, r }))).sort((a, b) => (a.r.createdAt < b.r.createdAt ? 1 : -1));
   const selectedRun = runId ?? runs.find((x) => x.r.status === 'done')?.r.id ?? runs[0]?.r.id;
+  // before the first run, the paper's experiments (built in) are what there is to look at
+  const firstLook = !isPaper && !selectedRun && experiments !== null ? papers[0] : undefined;
   // re-read when the run's status changes (e.g. a running run finishes)
   const selectedStatus = runs.find((x) => x.r.id === selectedRun)?.r.status;
 
@@ -479,6 +499,9 @@ export function ResultsPage({ args }: { args: string[] }) {
   if (isPaper) {
     const p = papers.find((x) => x.id === args[1]);
     if (p) source = paperSource(p);
+  } else if (firstLook) {
+    const p = paperSource(firstLook);
+    source = { ...p, note: `You have no runs yet, so here are the paper’s published results: choose another model under “Show”, or start a run from New experiment. ${p.note ?? ''}` };
   } else if (runView && runView.runId === selectedRun) {
     const found = runs.find((x) => x.r.id === selectedRun);
     source = { key: selectedRun!, title: found ? `${found.e.name} · ${new Date(found.r.createdAt).toLocaleString()}` : selectedRun!, kind: 'run', view: runView.view };
@@ -493,8 +516,8 @@ export function ResultsPage({ args }: { args: string[] }) {
       <div className="source-bar no-print">
         <label>
           Show{' '}
-          <select value={isPaper ? `paper/${args[1] ?? ''}` : (selectedRun ?? '')} onChange={(e) => choose(e.target.value)} data-testid="results-source" aria-label="Results to show">
-            {!selectedRun && !isPaper ? <option value="">(no runs yet)</option> : null}
+          <select value={isPaper ? `paper/${args[1] ?? ''}` : firstLook ? `paper/${firstLook.id}` : (selectedRun ?? '')} onChange={(e) => choose(e.target.value)} data-testid="results-source" aria-label="Results to show">
+            {!selectedRun && !isPaper && !firstLook ? <option value="">(no runs yet)</option> : null}
             {runs.length ? (
               <optgroup label="Your runs">
                 {runs.map(({ e, r }) => (
@@ -538,7 +561,7 @@ export function ResultsPage({ args }: { args: string[] }) {
           <h2 className="source-title" data-testid="results-title">
             {source.title} {source.kind === 'paper' ? <span className="badge">read-only</span> : null}
           </h2>
-          {source.note ? <p className="muted small">{source.note}</p> : null}
+          {source.note ? <p className="muted small" data-testid="results-note">{source.note}</p> : null}
           <Dashboard key={source.key} source={source} overlay={overlay} paper={paper} papers={papers} items={source.kind === 'run' ? items : undefined} />
         </>
       ) : experimentsError ? (

@@ -1,5 +1,5 @@
 // Run monitor: stages with progress, items/s, ETA, log tail, cancel and resume.
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { StageName, type Experiment, type RunProgress, type RunSummary } from '../../main/api/contract.js';
 import { allRunRecords, api, describeError } from '../api/client.js';
 import { ProgressBar } from '../components/ProgressBar.js';
@@ -23,6 +23,44 @@ export function findRun(experiments: readonly Experiment[], runId: string): { ex
 
 const ACTIVE = new Set(['queued', 'running']);
 const RESUMABLE = new Set(['interrupted', 'cancelled', 'failed']);
+
+/** The run's time left when its last stage is running; before that, the current stage's own (items of different stages take different times). */
+function timeLeft(event: RunProgress | undefined): ReactNode {
+  if (!event) return '—';
+  if (event.etaS !== null) return formatEta(event.etaS);
+  if (event.stageEtaS === null || !event.stage) return 'measuring…';
+  return (
+    <>
+      {formatEta(event.stageEtaS)} in {STAGE_LABEL[event.stage].toLowerCase()}
+      <small className="muted"> (the whole run once its last stage starts)</small>
+    </>
+  );
+}
+
+/** A log box that follows its newest line, unless the reader has scrolled up to read an older one. */
+function LogTail({ lines }: { lines: string[] }) {
+  const ref = useRef<HTMLPreElement>(null);
+  const follow = useRef(true);
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (el && follow.current) el.scrollTop = el.scrollHeight;
+  }, [lines]);
+  return (
+    <pre
+      ref={ref}
+      className="log"
+      data-testid="log-tail"
+      aria-live="polite"
+      tabIndex={0}
+      onScroll={(e) => {
+        const el = e.currentTarget;
+        follow.current = el.scrollTop + el.clientHeight >= el.scrollHeight - 8; // at the bottom (within a line): keep following
+      }}
+    >
+      {lines.join('\n')}
+    </pre>
+  );
+}
 
 function RunMonitor({ runId }: { runId: string }) {
   const { experiments, experimentsError, progress, logTail, reload } = useStudio();
@@ -100,7 +138,7 @@ function RunMonitor({ runId }: { runId: string }) {
           </div>
           <div>
             <dt>Time left</dt>
-            <dd data-testid="eta">{status === 'running' ? formatEta(event?.etaS ?? null) : status === 'done' ? 'finished' : '—'}</dd>
+            <dd data-testid="eta">{status === 'running' ? timeLeft(event) : status === 'done' ? 'finished' : '—'}</dd>
           </div>
           <div>
             <dt>Now</dt>
@@ -141,7 +179,7 @@ function RunMonitor({ runId }: { runId: string }) {
                 ) : (
                   <ProgressBar label={`${STAGE_LABEL[stage]} progress`} done={state === 'done' ? 1 : 0} total={1} text={state === 'done' ? '100% · done' : '0% · waiting'} />
                 )}
-                <span className="stage-note small muted">{finished ? `${finished.items} items in ${finished.wallS.toFixed(1)} s` : state === 'running' && event ? `${event.itemsPerS.toFixed(2)} items/s` : state}</span>
+                <span className="stage-note small muted">{finished ? `${finished.items} item${finished.items === 1 ? '' : 's'} in ${finished.wallS.toFixed(1)} s` : state === 'running' && event ? `${event.itemsPerS.toFixed(2)} items/s` : state}</span>
               </li>
             );
           })}
@@ -150,9 +188,7 @@ function RunMonitor({ runId }: { runId: string }) {
       <section className="card">
         <h2>Log</h2>
         {tail.length ? (
-          <pre className="log" data-testid="log-tail" aria-live="polite" tabIndex={0}>
-            {tail.join('\n')}
-          </pre>
+          <LogTail lines={tail} />
         ) : (
           <Empty title="No messages yet" minHeight={60} />
         )}

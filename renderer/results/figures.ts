@@ -5,7 +5,8 @@ import type { Table } from '../export/tables.js';
 import type { CapabilityRow } from './drops.js';
 import { CAPABILITY_ORDER, configOrder } from './drops.js';
 import type { Recommendation } from './recommend.js';
-import { formatBytes } from './memory.js';
+import { byteUnit, formatBytes } from './memory.js';
+import { previewTicks } from './preview.js';
 import { BASE, type EnergyHistogram, type ErankValue, type NiahCell, type TaskScore, type TopkPoint } from './types.js';
 
 /** Okabe & Ito (2008), colour-blind safe; black is kept for the base model. */
@@ -82,7 +83,8 @@ export function dropBarsFigure(rows: readonly CapabilityRow[], overlay: readonly
   const paper = configOrder(overlay).filter((c) => c !== BASE);
   return {
     data: [...traceFor(own, rows, '', '', 0), ...traceFor(paper, overlay, `${overlayName} · `, '/', 0)],
-    layout: baseLayout({ barmode: 'group', xaxis: axis('', { tickangle: 0, automargin: true }), yaxis: axis('Δ vs base (points)', { automargin: true }) }),
+    // the legend names the series even when there is one (Plotly hides a lone trace's legend)
+    layout: baseLayout({ showlegend: true, barmode: 'group', xaxis: axis('', { tickangle: 0, automargin: true }), yaxis: axis('Δ vs base (points)', { automargin: true }) }),
   };
 }
 
@@ -137,7 +139,11 @@ export function radarFigure(capScores: readonly { config: string; capability: st
       const [x, y] = radarXY(RADAR_LABEL_R, k, n);
       return { x: round3(x), y: round3(y), text: capabilityTick(c), showarrow: false, font: { size: 11 }, xanchor: Math.abs(x) < 1 ? 'center' : x > 0 ? 'left' : 'right' };
     }),
-    ...RADAR_RINGS.map((ring) => ({ x: 2, y: ring, text: String(ring), showarrow: false, font: { size: 9, color: '#555' }, xanchor: 'left', yanchor: 'bottom' })),
+    // ring values half-way between the first two spokes, clear of the capability labels at the spokes' ends
+    ...RADAR_RINGS.map((ring) => {
+      const [x, y] = radarXY(ring, 0.5, n >= 3 ? n : 4);
+      return { x: round3(x), y: round3(y), text: String(ring), showarrow: false, font: { size: 9, color: '#555' }, xanchor: 'left', yanchor: 'bottom' };
+    }),
   ];
   const hidden = { visible: false, range: [-140, 140], fixedrange: true };
   return {
@@ -179,12 +185,13 @@ export function taskHeatmapFigure(scores: readonly TaskScore[], mode: 'score' | 
         colorbar: { title: { text: mode === 'score' ? 'points' : 'Δ points' } },
         hovertemplate: '%{y}<br>%{x}: %{z:.2f}<extra></extra>',
         // numbers in the cells while they stay legible
-        ...(m.rows.length * m.configs.length <= 300 ? { texttemplate: '%{z:.1f}', textfont: { size: 10 } } : {}),
+        // whole points in the cells while they stay legible (they fit a column at 89 mm; the table and the hover keep two decimals)
+        ...(m.rows.length * m.configs.length <= 300 ? { texttemplate: '%{z:.0f}', textfont: { size: 10 } } : {}),
         xgap: 1,
         ygap: 1,
       },
     ],
-    layout: baseLayout({ margin: { l: 220, r: 16, t: 16, b: 100 }, yaxis: { automargin: true, autorange: 'reversed' }, xaxis: { tickangle: -35 }, height: Math.max(320, 22 * m.rows.length + 140) }),
+    layout: baseLayout({ margin: { l: 220, r: 16, t: 16, b: 100 }, yaxis: { automargin: true, autorange: 'reversed' }, xaxis: { tickangle: -35, automargin: true }, height: Math.max(320, 22 * m.rows.length + 140) }),
   };
 }
 
@@ -221,7 +228,7 @@ export function lineFigure(pointsIn: readonly TopkPoint[], xTitle: string, yTitl
     const mine = pointsIn.filter((p) => p.config === config).sort((a, b) => a.x - b.x);
     return { type: 'scatter', mode: 'lines+markers', name: config, x: mine.map((p) => p.x), y: mine.map((p) => p.consistency), line: { color: colourFor(config, i), width: 1.5, dash: dashFor(config, i) } };
   });
-  return { data, layout: baseLayout({ xaxis: axis(xTitle), yaxis: axis(yTitle, { range: [0, 1.02] }) }) };
+  return { data, layout: baseLayout({ showlegend: true, xaxis: axis(xTitle), yaxis: axis(yTitle, { range: [0, 1.02] }) }) };
 }
 
 export function energyFigure(hists: readonly EnergyHistogram[]): Figure {
@@ -234,7 +241,7 @@ export function energyFigure(hists: readonly EnergyHistogram[]): Figure {
     const total = h.counts.reduce((a, b) => a + b, 0) || 1;
     return { type: 'bar', name: config, x: centres, y: h.counts.map((c) => c / total), opacity: 0.55, marker: { color: colourFor(config, i) } };
   });
-  return { data, layout: baseLayout({ barmode: 'overlay', bargap: 0, xaxis: axis('energy'), yaxis: axis('fraction of tokens') }) };
+  return { data, layout: baseLayout({ showlegend: true, barmode: 'overlay', bargap: 0, xaxis: axis('energy'), yaxis: axis('fraction of tokens') }) };
 }
 
 export function erankFigure(values: readonly ErankValue[]): Figure {
@@ -242,7 +249,8 @@ export function erankFigure(values: readonly ErankValue[]): Figure {
   const idx = seriesIndex(configs);
   return {
     data: [{ type: 'bar', x: configs, y: configs.map((c) => values.find((v) => v.config === c)!.erank), marker: { color: configs.map((c) => colourFor(c, idx.get(c) ?? 0)), line: { color: '#000', width: 0.5 } } }],
-    layout: baseLayout({ xaxis: axis('', { tickangle: -35 }), yaxis: axis('effective rank (ERank)') }),
+    // automargin: slanted configuration names get the room they need (they were cut at the bottom)
+    layout: baseLayout({ xaxis: axis('', { tickangle: -35, automargin: true }), yaxis: axis('effective rank (ERank)') }),
   };
 }
 
@@ -255,27 +263,66 @@ export interface BudgetPoint {
   source: string;
 }
 
-/** Score vs weight memory (GiB), one trace per source × capability (the study's Figure 7). */
+/** Marker shapes of the sources on the budget chart: this run first, then each paper model. */
+const SOURCE_SYMBOLS = ['circle', 'diamond', 'square', 'triangle-up', 'triangle-down', 'pentagon', 'hexagon', 'star', 'cross', 'x', 'hourglass', 'bowtie', 'triangle-left', 'triangle-right', 'star-square', 'star-diamond'];
+const compact = (v: number) => String(+v.toPrecision(3));
+
+/** Tick values 1-2-5 × 10^k inside [lo, hi] (every digit when fewer than three fall inside), for a log axis of any scale. */
+export function logTicks(lo: number, hi: number): number[] {
+  const within = (digits: number[]) => {
+    const out: number[] = [];
+    for (let k = Math.floor(Math.log10(lo)); k <= Math.ceil(Math.log10(hi)); k++) for (const d of digits) if (d * 10 ** k >= lo * (1 - 1e-9) && d * 10 ** k <= hi * (1 + 1e-9)) out.push(+(d * 10 ** k).toPrecision(12));
+    return out;
+  };
+  const coarse = within([1, 2, 5]);
+  return coarse.length >= 3 ? coarse : within([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+}
+
+/**
+ * Score vs weight memory for one capability (the study's Figure 7). Memory in the binary unit of the largest point, on
+ * a log axis when the points span a factor of 8 or more (model sizes), else a linear axis from 0, with explicit ticks so
+ * labels show at any scale. Colour = configuration (as on every chart), marker = source; names in the legend and the
+ * hover, not on the points (they collide where configurations take the same memory).
+ */
 export function budgetFigure(pointsIn: readonly BudgetPoint[]): Figure {
-  const groups = [...new Set(pointsIn.map((p) => `${p.source}\u0000${p.capability}`))];
-  const data: Trace[] = groups.map((g, i) => {
-    const [source, capability] = g.split('\u0000');
-    const mine = pointsIn.filter((p) => p.source === source && p.capability === capability);
-    return {
-      type: 'scatter',
-      // labels on the points while they stay readable; beyond that, in the hover only
-      mode: pointsIn.length <= 20 ? 'markers+text' : 'markers',
-      name: `${source} · ${capabilityName(capability)}`,
-      x: mine.map((p) => p.memoryBytes / 2 ** 30),
-      y: mine.map((p) => points(p.score)),
-      text: mine.map((p) => p.config),
-      textposition: 'top center',
-      textfont: { size: 9 },
-      marker: { color: OKABE_ITO[i % 7], size: 8, symbol: source.startsWith('Paper') ? ['diamond-open', 'square-open', 'triangle-up-open', 'cross-open'][Math.floor(i / 7) % 4] : 'circle' },
-      hovertemplate: `%{text}<br>%{x:.2f} GiB${mine.some((p) => p.estimated) ? ' (estimated)' : ''}<br>%{y:.2f} points<extra></extra>`,
-    };
-  });
-  return { data, layout: baseLayout({ xaxis: axis('weight memory (GiB)', { type: 'log', dtick: 1 }), yaxis: axis('score (points)') }) };
+  const bytes = pointsIn.map((p) => p.memoryBytes);
+  const unit = byteUnit(Math.max(...bytes, 1));
+  const values = bytes.map((b) => b / unit.bytes);
+  const lo = Math.min(...values), hi = Math.max(...values);
+  const log = lo > 0 && hi / lo >= 8;
+  const tickvals = log ? logTicks(lo / 1.25, hi * 1.25) : previewTicks(0, hi * 1.05);
+  const xaxis = log
+    ? axis(`weight memory (${unit.name}, log scale)`, { type: 'log', tickvals, ticktext: tickvals.map(compact), range: [Math.log10(lo / 1.25), Math.log10(hi * 1.25)], zeroline: false })
+    : axis(`weight memory (${unit.name})`, { tickvals, ticktext: tickvals.map(compact), range: [0, tickvals[tickvals.length - 1] * 1.02] });
+  const configs = configOrder(pointsIn);
+  const idx = seriesIndex(configs);
+  const sources = [...new Set(pointsIn.map((p) => p.source))];
+  const symbol = (source: string) => SOURCE_SYMBOLS[sources.indexOf(source) % SOURCE_SYMBOLS.length];
+  // past the seven colours, open markers tell a configuration from the one sharing its colour
+  const open = (config: string) => ((idx.get(config) ?? 0) >= 7 ? '-open' : '');
+  const data: Trace[] = [];
+  for (const source of sources)
+    for (const config of configs) {
+      const mine = pointsIn.filter((p) => p.source === source && p.config === config);
+      if (!mine.length) continue;
+      data.push({
+        type: 'scatter',
+        mode: 'markers',
+        name: `${source} · ${config}`,
+        legendgroup: config,
+        showlegend: false,
+        x: mine.map((p) => p.memoryBytes / unit.bytes),
+        y: mine.map((p) => points(p.score)),
+        marker: { color: colourFor(config, idx.get(config) ?? 0), size: 9, symbol: symbol(source) + open(config), line: { color: '#000', width: 0.5 } },
+        hovertemplate: `${source}<br>${config}<br>%{x:.3g} ${unit.name}${mine.some((p) => p.estimated) ? ' (estimated)' : ''}<br>%{y:.1f} points<extra></extra>`,
+      });
+    }
+  // legend-only entries (no points): one per configuration in its colour, one per source in its shape when there are several
+  const legend: Trace[] = [
+    ...configs.map((config): Trace => ({ type: 'scatter', mode: 'markers', name: config, legendgroup: config, x: [null], y: [null], hoverinfo: 'skip', marker: { color: colourFor(config, idx.get(config) ?? 0), size: 9, symbol: 'circle' + open(config) } })),
+    ...(sources.length > 1 ? sources.map((source): Trace => ({ type: 'scatter', mode: 'markers', name: source, x: [null], y: [null], hoverinfo: 'skip', marker: { color: '#777', size: 9, symbol: symbol(source) } })) : []),
+  ];
+  return { data: [...data, ...legend], layout: baseLayout({ xaxis, yaxis: axis('score (points)', { range: [-3, 103] }), margin: { l: 60, r: 16, t: 48, b: 56 } }) };
 }
 
 // --- tables --------------------------------------------------------------------------------------

@@ -41,13 +41,17 @@ export function paramsFromName(name: string): number | undefined {
   return Number(m[1]) * (m[2].toLowerCase() === 'b' ? 1e9 : 1e6);
 }
 
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = bytes;
+const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'] as const;
+
+/** The largest binary unit that keeps `bytes` at 1 or more (so 0.74 M parameters read in MiB, 7 B in GiB). */
+export function byteUnit(bytes: number): { name: (typeof BYTE_UNITS)[number]; bytes: number } {
   let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v >= 100 || i === 0 ? v.toFixed(0) : v.toFixed(v >= 10 ? 1 : 2)} ${units[i]}`;
+  while (bytes >= 1024 ** (i + 1) && i < BYTE_UNITS.length - 1) i++;
+  return { name: BYTE_UNITS[i], bytes: 1024 ** i };
+}
+
+export function formatBytes(bytes: number): string {
+  const unit = byteUnit(bytes);
+  const v = bytes / unit.bytes;
+  return `${v >= 100 || unit.bytes === 1 ? v.toFixed(0) : v.toFixed(v >= 10 ? 1 : 2)} ${unit.name}`;
 }

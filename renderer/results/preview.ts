@@ -67,9 +67,10 @@ export function linePreview(figure: Figure, width = 1000, height = 360): Preview
   return { width, height, bars: [], whiskers: [], ticks: [], zeroY: NaN, categories: [], plot, lines, labels };
 }
 
-/** The preview of a figure made only of bar traces over shared categories; null for any other figure. */
+/** The preview of a figure made only of bar traces over shared categories (text on x); null for any other figure, a histogram's numeric x included. */
 export function barPreview(figure: Figure, width = 1000, height = 360): PreviewShape | null {
-  if (!figure.data.length || figure.data.some((t) => t.type !== 'bar' || !Array.isArray(t.x) || !Array.isArray(t.y))) return null;
+  const categorical = (x: unknown) => Array.isArray(x) && x.every((c) => typeof c === 'string');
+  if (!figure.data.length || figure.data.some((t) => t.type !== 'bar' || !categorical(t.x) || !Array.isArray(t.y))) return null;
   const traces = figure.data as unknown as BarTrace[];
   const categories = [...new Set(traces.flatMap((t) => t.x))];
   const values: number[] = [0];

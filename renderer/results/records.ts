@@ -51,6 +51,15 @@ function collectDeviations(view: RunView, task: string, v: unknown): void {
   }
 }
 
+/** A score record's `engine: {name, version, device, weights?, reason?}`: one row per configuration (the first seen). */
+function collectEngine(view: RunView, config: string, v: unknown): void {
+  if (!v || typeof v !== 'object' || view.engines.some((e) => e.config === config)) return;
+  const e = v as Data;
+  const name = str(e.name);
+  if (!name) return;
+  view.engines.push({ config, engine: name === 'tfjs' ? `reference decoder (${str(e.version) ?? 'tfjs'})` : `${name}${str(e.version) ? ` (${str(e.version)})` : ''}`, device: str(e.device) ?? 'unknown', ...(str(e.weights) ? { weights: str(e.weights) } : {}), ...(str(e.reason) ? { reason: str(e.reason) } : {}) });
+}
+
 export function adaptRecords(records: readonly ResultRecord[]): RunView {
   const view = emptyRunView();
   const skipped = new Map<string, number>();
@@ -84,6 +93,7 @@ export function adaptRecords(records: readonly ResultRecord[]): RunView {
         const subtask = str(d.subtask);
         const format = str(d.format);
         collectDeviations(view, task, d.deviations);
+        collectEngine(view, config, d.engine);
         const row: TaskScore = { config, capability, task, score, level: subtask || format ? 'detail' : 'task' };
         if (subtask) row.subtask = subtask;
         if (format) row.format = format;

@@ -106,6 +106,8 @@ export interface RunView {
   warnings: string[];
   /** where the run's scores depart from the reference scorers: label, meaning, tasks it touches */
   deviations: { label: string; note: string; tasks: string[] }[];
+  /** which engine generated each configuration's answers, on what device, and why when not llama.cpp */
+  engines: { config: string; engine: string; device: string; weights?: string; reason?: string }[];
 }
 
 export const emptyRunView = (): RunView => ({
@@ -123,6 +125,7 @@ export const emptyRunView = (): RunView => ({
   logs: [],
   warnings: [],
   deviations: [],
+  engines: [],
 });
 
 export const BASE = 'base';

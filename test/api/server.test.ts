@@ -21,7 +21,7 @@ async function start() {
   writeFileSync(join(home, 'secret.txt'), 'secret');
   const service = await openTestService(home);
   shell = await startWebShell({ service, staticDir });
-  return { shell, home };
+  return { shell, home, service };
 }
 
 function raw(port: number, path: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
@@ -89,7 +89,7 @@ describe('web shell', () => {
   });
 
   it('streams run progress over an authenticated WebSocket only', async () => {
-    const { shell } = await start();
+    const { shell, service } = await start();
     const refused = new WebSocket(`ws://127.0.0.1:${shell.port}/api/events?token=wrong`);
     await new Promise((resolve) => refused.on('error', resolve));
     const ws = new WebSocket(`ws://127.0.0.1:${shell.port}/api/events?token=${shell.token}`);
@@ -109,5 +109,6 @@ describe('web shell', () => {
     });
     expect(events.every((e) => e.event === 'runProgress')).toBe(true);
     ws.close();
+    await service.idle(); // the finished run's history write lands before the temporary home is removed (else ENOTEMPTY under load)
   });
 });

@@ -44,9 +44,9 @@ describe('service', () => {
     // an app folder without resources/models: a build that does not bundle acb-tiny
     const service = await AcbenchService.open({ home: tempDir(), shell: 'cli', executor: inProcessExecutor(() => fakeStages()), appRoot: tempDir() });
     const builtin = (await service.dispatch('createExperiment', { spec: { name: 'b', model: { kind: 'builtin', id: 'acb-tiny' } } })) as Experiment;
-    await expectError(service.dispatch('startRun', { experimentId: builtin.id }), 'invalid_input', /built-in model acb-tiny is not bundled .*choose a local model folder/);
+    await expectError(service.dispatch('startRun', { experimentId: builtin.id }), 'invalid_input', /built-in model acb-tiny bundled with this build .*found none: choose a local model folder/);
     const local = (await service.dispatch('createExperiment', { spec: { name: 'l', model: { kind: 'local', path: '/nowhere/model' } } })) as Experiment;
-    await expectError(service.dispatch('startRun', { experimentId: local.id }), 'invalid_input', /config\.json at \/nowhere\/model, found no such folder/);
+    await expectError(service.dispatch('startRun', { experimentId: local.id }), 'invalid_input', /model\.path: expected a Hugging Face model folder with config\.json at \/nowhere\/model; found no such folder/);
   });
 
   it('refuses a grouped quantizer whose group size does not divide the model\'s widths, before any work', async () => {
@@ -54,7 +54,7 @@ describe('service', () => {
     const spec = { ...minimalSpec, compressions: [{ method: 'rtn', bits: 4, groupSize: 32, label: 'RTN-W4' }] };
     const exp = (await service.dispatch('createExperiment', { spec })) as Experiment;
     // the fake model: hidden_size 8, intermediate_size 16
-    await expectError(service.dispatch('startRun', { experimentId: exp.id }), 'invalid_input', /RTN-W4: group size 32 must divide hidden_size 8/);
+    await expectError(service.dispatch('startRun', { experimentId: exp.id }), 'invalid_input', /compressions\.0\.groupSize: group size 32: expected hidden_size .* divisible by 32; found 8/);
     expect(((await service.dispatch('getExperiment', { id: exp.id })) as Experiment & { runs?: unknown[] }).runs ?? []).toEqual([]);
   });
 

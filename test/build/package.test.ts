@@ -35,7 +35,12 @@ describe('packaging', () => {
     expect(own.filter((f) => /^\/(test|main|electron|renderer|build|\.ci|\.git)\//.test(f))).toEqual([]);
     for (const devOnly of ['vitest', 'vite', 'playwright-core', 'typescript', 'esbuild', 'electron-builder', 'react'])
       expect(files.some((f) => f.startsWith(`/node_modules/${devOnly}/`)), `${devOnly} must not ship`).toBe(false);
-  }, 180_000);
+    // llama.cpp's native builds load from outside the archive (a .node file cannot be dlopen-ed from app.asar)
+    expect(files.some((f) => f.startsWith('/node_modules/node-llama-cpp/dist/'))).toBe(true);
+    const unpacked = join(out, 'linux-unpacked', 'resources', 'app.asar.unpacked', 'node_modules', '@node-llama-cpp', `linux-${process.arch}`, 'bins');
+    expect(existsSync(unpacked), unpacked).toBe(true);
+    expect(execFileSync('find', [unpacked, '-name', '*.node'], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).length).toBeGreaterThan(0);
+  }, 300_000);
 
   it('keeps the Electron main process a shell: the service, tfjs and ESM-only code stay out of its CommonJS bundle', () => {
     const shell = readFileSync(join(repoRoot, 'dist', 'electron', 'main.cjs'), 'utf8');

@@ -81,7 +81,7 @@ describe('a tiny study in the web shell', () => {
     await toggle.uncheck();
     const itemRows = page.getByTestId('items-table').locator('tbody tr');
     await expect.poll(() => itemRows.count(), { timeout: 15_000 }).toBeGreaterThan(0);
-    const counter = /(\d+) regressions, (\d+) improvements of (\d+) items compared/.exec((await page.getByText(/items compared/).textContent())!)!;
+    const counter = /(\d+) regressions?, (\d+) improvements? of (\d+) items? compared/.exec((await page.getByText(/items? compared/).textContent())!)!;
     expect(await itemRows.count()).toBe(Number(counter[3]));
     await toggle.check();
     expect(await page.getByTestId('items-table').locator('tbody tr.regression').count()).toBe(Number(counter[1]));

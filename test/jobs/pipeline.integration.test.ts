@@ -23,7 +23,7 @@ describe('experiment pipeline', () => {
         { method: 'magnitude', sparsity: 0.5, pattern: '2:4', label: 'Mag-2:4' },
       ],
       calibration: { source: 'builtin', samples: 2, seqlen: 32, seed: 0 },
-      benchmarks: { suite: 'builtin', tasks: ['t-eval', 'worfbench'], limit: 2 },
+      benchmarks: { suite: 'builtin', tasks: ['t-eval', 'worfbench', 'niah'], limit: 2 },
       analysis: { enabled: true, sequences: 2, seqlen: 16 },
     };
     const exp = (await service.dispatch('createExperiment', { spec })) as Experiment;
@@ -37,14 +37,19 @@ describe('experiment pipeline', () => {
     for (const c of kinds('compression')) expect(c.data.memoryBytes as number).toBeGreaterThan(0);
     expect(kinds('analysis').filter((r) => r.data.metric === 'perplexity').map((r) => r.data.config).sort()).toEqual(['Mag-2:4', 'RTN-W4', 'base']);
     const scores = kinds('score').filter((r) => !r.data.subtask && r.data.contextLength === undefined);
-    expect(scores.map((r) => `${r.data.config}/${r.data.task}`).sort()).toEqual(['Mag-2:4/t-eval', 'Mag-2:4/worfbench', 'RTN-W4/t-eval', 'RTN-W4/worfbench', 'base/t-eval', 'base/worfbench']);
+    expect(scores.map((r) => `${r.data.config}/${r.data.task}`).sort()).toEqual(['niah', 't-eval', 'worfbench'].flatMap((t) => ['Mag-2:4', 'RTN-W4', 'base'].map((c) => `${c}/${t}`)).sort());
+    // per-group scores are named from the suite's items (NIAH length and depth), never from fields a result record lacks
+    const groups = (task: string) => kinds('score').filter((r) => r.data.task === task && r.data.config === 'base' && r.data.subtask && r.data.subtask !== 'cell').map((r) => r.data.subtask as string);
+    expect(groups('niah')).toEqual(expect.arrayContaining([expect.stringMatching(/^len\d+$/), expect.stringMatching(/^depth\d+$/)]));
+    for (const r of kinds('score')) expect(JSON.stringify(r.data)).not.toMatch(/undefined|NaN/);
     for (const s of scores) expect(s.data.score as number).toBeGreaterThanOrEqual(0);
     // each task score names where it departs from the reference scorer, with the meaning shown in the UI
-    for (const s of scores) expect((s.data.deviations as { label: string; note: string }[]).map((d) => d.label)).toEqual(['lexical-sim', 'builtin-synthetic-suite']);
+    // (NIAH compares no sentences, so its own deviation is greedy decoding where the study samples)
+    for (const s of scores) expect((s.data.deviations as { label: string; note: string }[]).map((d) => d.label)).toEqual([s.data.task === 'niah' ? 'niah-greedy' : 'lexical-sim', 'builtin-synthetic-suite']);
     expect(kinds('analysis').filter((r) => r.key.startsWith('analysis:'))).toHaveLength(2);
     expect(Object.keys(summary.headline).some((k) => k.startsWith('RTN-W4/'))).toBe(true);
     expect(existsSync(join(home, 'runs', run.id, 'models', 'RTN-W4', 'config.json'))).toBe(true);
-    expect(kinds('item').filter((r) => r.data.config === 'base')).toHaveLength(4);
+    expect(kinds('item').filter((r) => r.data.config === 'base')).toHaveLength(6);
     expect(summary.itemsDone).toBe(summary.itemsTotal);
 
     // a resumed finished run is refused; a second run of the same spec reuses nothing but finishes alike

@@ -72,6 +72,22 @@ describe('run queue', () => {
     expect(keys).toEqual(['load:0', 'stage:load', 'evaluate:0', 'evaluate:1', 'evaluate:2', 'evaluate:3', 'evaluate:4', 'stage:evaluate']);
   });
 
+  it('times the whole run by the last stage only: a fast first stage does not predict a slow later one', async () => {
+    const h = harness((ran) => [countingStage('load', 3, 60, ran), countingStage('evaluate', 3, 150, ran)]); // progress events go out at most every 100 ms
+    h.queue.enqueue(request(tempDir()));
+    await h.queue.idle();
+    const progress = h.events.flatMap((e) => (e.type === 'progress' ? [e.progress] : []));
+    const during = (stage: string) => progress.filter((p) => p.stage === stage && p.stageDone > 0 && p.stageDone < p.stageTotal);
+    expect(during('load').length).toBeGreaterThan(0);
+    for (const p of during('load')) {
+      expect(p.etaS).toBeNull(); // loads of 60 ms say nothing about evaluations of 150 ms
+      expect(p.stageEtaS).not.toBeNull();
+    }
+    expect(during('evaluate').length).toBeGreaterThan(0);
+    for (const p of during('evaluate')) expect(p.etaS).toBe(p.stageEtaS);
+    expect(during('evaluate').at(-1)!.etaS!).toBeGreaterThan(0.1); // one evaluation of ≈150 ms left
+  });
+
   it('cancels a running run between items and keeps what finished', async () => {
     const dir = tempDir();
     const h = harness((ran) => [countingStage('evaluate', 50, 10, ran)]);

@@ -3,6 +3,7 @@ import { capabilityDrops, capabilityScores } from '../../renderer/results/drops.
 import * as figures from '../../renderer/results/figures.js';
 import { budgetFigure, dropBarsFigure, dropTable, niahFigure, OKABE_ITO, radarFigure, radarXY, taskHeatmapFigure, taskMatrix, taskTable } from '../../renderer/results/figures.js';
 import type { TaskScore } from '../../renderer/results/types.js';
+import type { BudgetPoint } from '../../renderer/results/figures.js';
 
 const s = (config: string, capability: string, task: string, score: number, extra: Partial<TaskScore> = {}): TaskScore => ({ config, capability, task, score, level: 'task', ...extra });
 const scores = [
@@ -31,6 +32,11 @@ describe('dropBarsFigure', () => {
     expect(fig.data[1].error_y).toBeUndefined();
     expect(fig.data[1].y).toEqual([null, -30]);
   });
+  it('names a lone configuration in the legend (Plotly hides the legend of a single trace by default)', () => {
+    const one = dropBarsFigure(capabilityDrops([s('base', 'action', 't-eval', 0.8), s('RTN-W4', 'action', 't-eval', 0.8)]));
+    expect(one.data.map((t) => t.name)).toEqual(['RTN-W4']);
+    expect(one.layout.showlegend).toBe(true);
+  });
   it('uses the Okabe–Ito palette and hatches the overlay', () => {
     expect((fig.data[0].marker as { color: string }).color).toBe(OKABE_ITO[0]);
     expect((fig.data[2].marker as { pattern?: { shape: string } }).pattern?.shape).toBe('/');
@@ -49,6 +55,10 @@ describe('other figures', () => {
     expect(series[0].x).toEqual([0, 0, 0]);
     expect(series[0].y).toEqual([80, -50, 80]);
     expect((fig.layout.annotations as { text: string }[]).slice(0, 2).map((a) => a.text)).toEqual(['Action<br>execution', 'Workflow<br>generation']);
+    // ring values sit between spokes, never on the top spoke where the first capability's label is
+    const rings = (fig.layout.annotations as { text: string; x: number; y: number }[]).filter((a) => /^\d+$/.test(a.text));
+    expect(rings.map((r) => r.text)).toEqual(['20', '40', '60', '80', '100']);
+    for (const r of rings) expect(r.x).toBeGreaterThan(r.text === '20' ? 5 : 20);
   });
   it('places a four-spoke radar point at r·(sin θ, cos θ), clockwise from the top', () => {
     const [x, y] = radarXY(50, 1, 4);
@@ -86,6 +96,38 @@ describe('other figures', () => {
     const fig = budgetFigure([{ config: 'A', capability: 'action', score: 0.5, memoryBytes: 2 ** 31, estimated: false, source: 'This run' }]);
     expect(fig.data[0].x).toEqual([2]);
     expect(fig.data[0].y).toEqual([50]);
+  });
+  const point = (config: string, memoryBytes: number, source = 'This run'): BudgetPoint => ({ config, capability: 'action', score: 0.6, memoryBytes, estimated: false, source });
+  const ticksIn = (fig: figures.Figure) => {
+    const x = fig.layout.xaxis as { type?: string; tickvals: number[]; ticktext: string[]; range: number[]; title: { text: string } };
+    const [lo, hi] = x.type === 'log' ? x.range.map((r) => 10 ** r) : x.range;
+    return { x, inside: x.tickvals.filter((t) => t >= lo && t <= hi) };
+  };
+  it('labels the memory axis at acb-tiny’s size: MiB, linear from 0, several ticks inside the range', () => {
+    // acb-tiny: 0.74 M parameters, f32 base ≈ 2.8 MiB, 4-bit ≈ 0.45 MiB (the issue: no tick label at all on a GiB log axis)
+    const fig = budgetFigure([point('base', 2.96e6), point('RTN-W4', 0.47e6), point('GPTQ-W4', 0.47e6)]);
+    const { x, inside } = ticksIn(fig);
+    expect(x.title.text).toBe('weight memory (MiB)');
+    expect(x.type).toBeUndefined();
+    expect(inside.length).toBeGreaterThanOrEqual(3);
+    expect(x.ticktext.every((t) => /^\d+(\.\d+)?$/.test(t))).toBe(true);
+  });
+  it('uses a log axis with 1-2-5 ticks when the points span model sizes, in GiB', () => {
+    const fig = budgetFigure([point('base', 15e9, 'Paper · Qwen2.5-7B'), point('AWQ-W4', 4e9, 'Paper · Qwen2.5-7B'), point('base', 3e9, 'Paper · Qwen2.5-1.5B'), point('AWQ-W4', 0.8e9, 'Paper · Qwen2.5-1.5B')]);
+    const { x, inside } = ticksIn(fig);
+    expect(x.type).toBe('log');
+    expect(x.title.text).toBe('weight memory (GiB, log scale)');
+    expect(inside).toEqual([1, 2, 5, 10]);
+  });
+  it('names points in the legend and the hover, never as text on the points (which collide at equal memory)', () => {
+    const fig = budgetFigure([point('base', 2.96e6), point('RTN-W4', 0.47e6), point('GPTQ-W4', 0.47e6), point('GPTQ-W4', 0.5e6, 'Paper · X')]);
+    expect(fig.data.every((t) => !String(t.mode).includes('text'))).toBe(true);
+    const legend = fig.data.filter((t) => t.showlegend !== false).map((t) => t.name);
+    expect(legend).toEqual(['base', 'RTN-W4', 'GPTQ-W4', 'This run', 'Paper · X']);
+    const gptq = fig.data.filter((t) => t.legendgroup === 'GPTQ-W4' && t.showlegend === false);
+    expect(gptq.map((t) => (t.marker as { symbol: string }).symbol)).toEqual(['circle', 'diamond']); // shape = source
+    expect(new Set(gptq.map((t) => (t.marker as { color: string }).color)).size).toBe(1); // colour = configuration
+    expect(String(gptq[0].hovertemplate)).toContain('GPTQ-W4');
   });
   it('exports the drop table in points', () => {
     const t = dropTable(capabilityDrops(scores));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { barPreview, figurePreview, previewTicks } from '../../renderer/results/preview.js';
-import { radarFigure } from '../../renderer/results/figures.js';
+import { energyFigure, erankFigure, radarFigure } from '../../renderer/results/figures.js';
 import type { Figure } from '../../renderer/results/figures.js';
 
 describe('static bar preview', () => {
@@ -49,5 +49,13 @@ describe('static bar preview', () => {
     expect(figurePreview({ data: [{ type: 'heatmap', z: [[1]] }], layout: {} })).toBeNull();
     expect(figurePreview({ data: [{ type: 'scatter', x: [1], y: [1] }], layout: {} })).toBeNull(); // no fixed ranges
     expect(barPreview({ data: [], layout: {} })).toBeNull();
+  });
+
+  it('declines a histogram (bars on a numeric x): the Statistics tab once threw "replace is not a function" here', () => {
+    const hist = energyFigure([{ config: 'base', edges: [0, 1, 2], counts: [3, 1] }, { config: 'GPTQ-W4', edges: [0, 1, 2], counts: [2, 2] }]);
+    expect(hist.data.every((t) => t.type === 'bar')).toBe(true);
+    expect(() => figurePreview(hist)).not.toThrow();
+    expect(figurePreview(hist)).toBeNull();
+    expect(barPreview(erankFigure([{ config: 'base', erank: 10 }, { config: 'GPTQ-W4', erank: 9 }]))).not.toBeNull(); // bars over configurations still get one
   });
 });

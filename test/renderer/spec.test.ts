@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ExperimentSpec } from '../../main/api/contract.js';
 import { PRESETS } from '../../main/api/presets.js';
-import { capabilityOfTask, configLabel, defaultConfig, demoStudyCompressions, demoStudyForm, TASKS, validateForm } from '../../renderer/experiment/spec.js';
+import { capabilityOfTask, configLabel, defaultConfig, demoStudyCompressions, demoStudyForm, selectedTasks, TASKS, validateForm } from '../../renderer/experiment/spec.js';
+import { builtinTasks } from '../../main/host.js';
 import { expectedPhrase } from '../../renderer/experiment/issues.js';
 
 describe('configLabel', () => {
@@ -36,6 +37,17 @@ describe('Demo study preset', () => {
   });
 });
 
+describe('the task picker', () => {
+  it('shows every task the demo selects by group name ("longbench", "agentboard-tool") as selected, from the service’s own list', () => {
+    const tasks = builtinTasks();
+    const picked = selectedTasks(demoStudyForm().benchmarks!.tasks!, tasks);
+    expect([...picked].sort()).toEqual(tasks.map((t) => t.id).sort()); // the demo runs every capability: every listed task
+    expect([...selectedTasks(['longbench'], tasks)].every((id) => id.startsWith('longbench-'))).toBe(true);
+    expect(selectedTasks(['agentboard-tool'], tasks)).toEqual(new Set(['agentboard-tool-query', 'agentboard-tool-operation']));
+    expect(selectedTasks(['t-eval'], TASKS)).toEqual(new Set(['t-eval'])); // the built-in fallback list
+  });
+});
+
 describe('validateForm', () => {
   it('reports each bad field by path, saying what was expected and found', () => {
     const form = demoStudyForm();
@@ -51,7 +63,7 @@ describe('validateForm', () => {
   it('refuses two configurations with the same label', () => {
     const r = validateForm({ ...demoStudyForm(), compressions: [defaultConfig('gptq'), defaultConfig('gptq')] });
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.errors['compressions.1.label']).toMatch(/both labelled "GPTQ-W4"/);
+    if (!r.ok) expect(r.errors['compressions.1.label']).toMatch(/configuration 1 is labelled "GPTQ-W4" too/);
   });
   it('fills each configuration label so the service can echo it in records', () => {
     const r = validateForm({ ...demoStudyForm(), compressions: [{ method: 'awq', bits: 4 }] });

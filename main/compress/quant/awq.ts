@@ -223,7 +223,7 @@ export function moduleOutput(layer: DecoderLayer, sample: { hidden: Matrix; posi
   let input: Matrix | undefined;
   layer.forward(sample.hidden, sample.positions, (name, x) => {
     if (name === probe) input = x;
-  });
+  }, probe); // stop once the probe's input is known
   if (!input) throw new Error(`internal: the layer's hook never reported ${probe}'s input`);
   const p = layer.linear(probe);
   const y = engine.matmulTransB(input, p.weight);

@@ -255,6 +255,22 @@ export class LlamaCppModel implements TokenGenerator {
   }
 }
 
+/** Prefill tokens/s of node-llama-cpp alone on a GGUF (no tokenizer, no generation loop): what our wrapper is measured against. */
+export async function barePrefillTokensPerS(ggufFile: string, ids: number[], opts: { gpu?: GpuChoice; threads?: number } = {}): Promise<number> {
+  const llama = await llamaRuntime(opts.gpu ?? 'off');
+  const model = await llama.loadModel({ modelPath: ggufFile, gpuLayers: 0, useMmap: true });
+  const context = await model.createContext({ contextSize: Math.ceil((ids.length + 1) / 256) * 256, batchSize: 512, flashAttention: false, threads: opts.threads ?? availableParallelism(), experimentalKvCacheKeyType: 'F32', experimentalKvCacheValueType: 'F32' });
+  try {
+    const seq = context.getSequence();
+    const t0 = performance.now();
+    await seq.evaluateWithoutGeneratingNewTokens(ids as never);
+    return ids.length / ((performance.now() - t0) / 1000);
+  } finally {
+    await context.dispose();
+    await model.dispose();
+  }
+}
+
 export function sharedPrefix(a: readonly number[], b: readonly number[]): number {
   const n = Math.min(a.length, b.length);
   let i = 0;
