@@ -1,27 +1,16 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EncoderSimilarity, LexicalSimilarity, cliCommands, cosine, scoreFile, selectSimilarity } from '../../main/bench/index.js';
 import { SentenceEncoder } from '../../main/model/index.js';
 import { writeEncoderFolder, type Spec } from '../model/encoder-fixture.js';
-import { haveSamples, samplesDir } from './helpers.js';
+import { haveSamples, runBenchCommand, samplesDir } from './helpers.js';
 
 import { tempDir } from '../helpers/tmp.js';
 
 const spec: Spec = { kind: 'mpnet', hidden: 16, heads: 4, layers: 1, intermediate: 32, positions: 40, pooling: { pooling_mode_mean_tokens: true }, normalize: true };
 
-const run = async (name: string, argv: string[]): Promise<{ code: number; out: string; err: string }> => {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-  try {
-    return { code: await cliCommands.find((c) => c.name === name)!.run(argv), out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-};
+const run = runBenchCommand;
 
 describe('choosing the sentence similarity', () => {
   const dir = join(tempDir('acb-sim-'), 'tiny-mpnet');
