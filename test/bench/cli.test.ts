@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadNiahResult } from '../../main/bench/tasks/niah.js';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliCommands, setModelLoader } from '../../main/bench/index.js';
+import { setModelLoader } from '../../main/bench/index.js';
 import type { CausalLM } from '../../main/model/types.js';
 import { haveSamples, runBenchCommand, samplesDir } from './helpers.js';
 import { tempDir } from '../helpers/tmp.js';
