@@ -70,3 +70,22 @@ describe('lean models', () => {
     b.dispose();
   });
 });
+
+describe('one loader for every command', () => {
+  it('a compressed folder opens with its runtime (KV-cache and activation quantization) unless asked not to', async () => {
+    const { compressModel, writeCompressedModel } = await import('../../main/compress/index.js');
+    for (const config of [{ method: 'rtn', bits: 8, groupSize: 32, kvBits: 4 }, { method: 'smoothquant', alpha: 0.5 }] as const) {
+      const model = createRandomModel(shape, 12);
+      const outcome = await compressModel(model, config, loadCalibration(model.tokenizer, { samples: 2, seqlen: 32, seed: 1 }));
+      const dir = tempDir();
+      await writeCompressedModel(model, outcome, dir, 'fake');
+      const ids = Array.from({ length: 40 }, (_, i) => (i * 17 + 3) % 256);
+      const inMemory = model.forward(ids).logits.data; // the model as compression left it: transforms installed
+      const opened = await loadModel(dir); // what logits, analyze, generate and eval open
+      const bare = await loadModel(dir, { runtime: false });
+      expect(opened.forward(ids).logits.data).toEqual(inMemory);
+      expect(bare.forward(ids).logits.data).not.toEqual(inMemory);
+      for (const m of [model, opened, bare]) m.dispose();
+    }
+  });
+});
