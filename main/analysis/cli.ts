@@ -35,7 +35,7 @@ export function formatAnalysis(a: PairAnalysis): string {
   );
   lines.push(`backend:     ${c.backend}; ${a.seconds.toFixed(1)} s`);
   lines.push('');
-  lines.push('eRank                     base   compressed   Diff-eRank (base − compressed)');
+  lines.push('eRank (data set)          base   compressed   Diff-eRank (base − compressed)   [exp of the mean entropy over sequences]');
   for (const [label, e] of [['final hidden states', a.erank.hidden], ['logits', a.erank.logits]] as const)
     lines.push(`  ${label.padEnd(20)} ${fmt(e.base.mean, 3).padStart(8)} ${fmt(e.compressed.mean, 3).padStart(12)}   ${fmt(e.diff.mean, 3).padStart(8)}`);
   lines.push('');

@@ -80,6 +80,8 @@ export const BenchmarkSelection = z.object({
   /** task ids or groups (longbench, agentboard-tool, …); empty: evaluate nothing (analysis only) */
   tasks: z.array(z.string().min(1)).default([]),
   limit: z.number().int().min(1).optional(),
+  /** a sentence-transformers folder (all-mpnet-base-v2) for T-Eval / WorfBench similarity; absent: the lexical fallback (deviation lexical-sim) */
+  similarityModel: z.string().min(1).optional(),
 });
 
 export const AnalysisConfig = z.object({

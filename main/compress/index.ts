@@ -8,6 +8,6 @@ export { CompressionConfigError, CompressionShapeError, CalibrationError, Compre
 export { writeCompressedModel, compressToFolder, shouldStream, RESIDENT_LIMIT_BYTES, readCompressionMetadata, restoreRuntimeTransforms, readQuantizedLinears, checkExportFormat, COMPRESSION_METADATA_FILE, type ExportFormat, type CompressionMetadata } from './export/write.js';
 export { packGptq, unpackGptq, packAwq, unpackAwq } from './export/pack.js';
 export { kvQuantTransform, quantizeKv } from './quant/kvcache.js';
-export { perTokenActivationTransform } from './quant/smoothquant.js';
+export { perTokenActivationTransform, perTokenProjectionOutputTransform } from './quant/smoothquant.js';
 export { cliCommands } from './cli.js';
 export { benchCompress } from './bench.js';

@@ -11,6 +11,7 @@ import { linearPrefix, widen, type StoredValues } from './checkpoint.js';
 import {
   LINEAR_NAMES,
   type ActivationTransform,
+  type AttentionInputName,
   type CausalLM,
   type DecoderLayer,
   type ForwardOptions,
@@ -22,6 +23,7 @@ import {
   type LinearName,
   type LinearParams,
   type ModelConfig,
+  type ProjectionOutputTransform,
   type Tokenizer,
 } from './types.js';
 
@@ -183,6 +185,7 @@ export const PREFIX_POOL_BYTES = 256 * 2 ** 20;
 
 /** Linears that read the same input are uploaded as one stacked weight, so each is one large product. */
 const GROUPS: readonly (readonly LinearName[])[] = [['q_proj', 'k_proj', 'v_proj'], ['o_proj'], ['gate_proj', 'up_proj'], ['down_proj']];
+const ATTENTION_INPUTS: readonly AttentionInputName[] = ['q_proj', 'k_proj', 'v_proj']; // GROUPS[0], in its order
 
 /** Stack W₁…Wₙ [outᵢ, in] into [Σ outᵢ, in]; biases concatenated (zeros where a member has none). */
 function stack(params: LinearParams[]): { weight: Matrix; bias?: Float32Array } {
@@ -257,6 +260,13 @@ class Layer implements DecoderLayer {
     return splitColumns(y, g.widths);
   }
 
+  /** q, k, v of the normed input x, each through the model's projection-output transform when one is set (before rotary). */
+  projectAttentionInputs(x: Matrix, hook?: LinearInputHook): Matrix[] {
+    const qkv = this.project(GROUPS[0], x, hook);
+    const t = this.model.outputTransform;
+    return t ? qkv.map((y, i) => t(ATTENTION_INPUTS[i], y)) : qkv;
+  }
+
   get inputNorm(): Float32Array {
     return this.weights.inputNorm;
   }
@@ -318,7 +328,7 @@ class Layer implements DecoderLayer {
     };
     const normed = e.rmsNorm(hidden, this.weights.inputNorm, c.rmsNormEps);
     if (stopAt(GROUPS[0], normed)) return null;
-    const [q, k0, v0] = this.project(GROUPS[0], normed, hook);
+    const [q, k0, v0] = this.projectAttentionInputs(normed, hook);
     let k = k0;
     let v = v0;
     const { cos, sin } = this.model.rotaryTables(positions);
@@ -388,6 +398,7 @@ export class DecoderModel implements CausalLM {
   readonly engine: Engine;
   readonly layers: Layer[];
   activationTransform: ActivationTransform | undefined;
+  outputTransform: ProjectionOutputTransform | undefined;
   kvTransform: KvTransform | undefined;
   residency: Residency = 'resident';
   private headResident: ResidentWeight | undefined;
@@ -431,6 +442,7 @@ export class DecoderModel implements CausalLM {
     add(this.weights.finalNorm);
     if (this.weights.lmHead) add(slotWeight(this.weights.lmHead).data);
     h.update(this.activationTransform ? 'act' : '').update(this.kvTransform ? 'kv' : '');
+    h.update(this.outputTransform ? 'qkv-out' : '');
     this.cachedHash = h.digest('hex');
     return this.cachedHash;
   }
@@ -638,7 +650,7 @@ export class DecoderModel implements CausalLM {
     const single = segments.length === 1;
     for (const layer of this.layers) {
       const normed = e.rmsNorm(h, layer.inputNorm, c.rmsNormEps);
-      const [q, k0, v0] = layer.project(GROUPS[0], normed);
+      const [q, k0, v0] = layer.projectAttentionInputs(normed);
       let k = k0;
       let v = v0;
       e.rotary(q, c.numHeads, c.headDim, cos, sin);
@@ -678,6 +690,11 @@ export class DecoderModel implements CausalLM {
 
   setActivationTransform(t: ActivationTransform | undefined): void {
     this.activationTransform = t;
+    this.invalidateHash();
+  }
+
+  setOutputTransform(t: ProjectionOutputTransform | undefined): void {
+    this.outputTransform = t;
     this.invalidateHash();
   }
 

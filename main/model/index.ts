@@ -10,6 +10,8 @@ export { DecoderModel, argmax, SHARD_BYTES, type Residency } from './decoder.js'
 export { Checkpoint, linearPrefix, linearShape, widen, writeCodesFile, CODES_FILE_PREFIX, type FloatDtype, type StoredValues } from './checkpoint.js';
 export { cliCommands, ModelUsageError } from './cli.js';
 export { benchModel, benchPrefixReuse, BENCH_SHAPES } from './bench.js';
-export { applyRuntime, describeRuntime, readRuntime, roundHalfEven, quantizeRowsAbsmax, perTokenActivationTransform, quantizeKv, kvQuantTransform, COMPRESSION_METADATA_FILE, NO_RUNTIME, RuntimeMetadataError, type RuntimeTransforms } from './runtime.js';
+export { applyRuntime, describeRuntime, readRuntime, roundHalfEven, quantizeRowsAbsmax, perTokenActivationTransform, perTokenProjectionOutputTransform, quantizeKv, kvQuantTransform, COMPRESSION_METADATA_FILE, NO_RUNTIME, RuntimeMetadataError, type RuntimeTransforms } from './runtime.js';
 export { decoderGenerator } from './generation.js';
 export { RELEASE_SHAPES, writeReleaseCheckpoint, releaseTokenizerFiles, plannedTensors, type ReleaseShape } from './release-shapes.js';
+export { SentenceEncoder, EncoderLoadError, parseEncoderConfig, parsePoolingConfig, relativePositionBucket, bidirectionalAttention, poolTokens, normalizeL2, layerNorm, activation, erf, type EncoderConfig, type PoolingConfig, type HiddenAct, type EncoderArchitecture } from './encoder.js';
+export { WordPieceTokenizer, WordPieceTokenizerError, bertNormalizer, bertPreTokenize, isChineseChar } from './wordpiece.js';

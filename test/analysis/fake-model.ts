@@ -48,6 +48,7 @@ export function fakeModel(name: string, vocab: number, rowLogits: RowLogits, hid
     generate: unsupported,
     generateBatch: unsupported,
     setActivationTransform() {},
+    setOutputTransform() {},
     setKvTransform() {},
     save: async () => unsupported(),
     dispose() {},

@@ -26,7 +26,12 @@ export interface CompressionMetadata {
   export: ExportFormat;
   config: ResolvedConfig;
   /** what the runtime must apply at inference for the numbers to mean what they say */
-  runtime: { activationBits: number | null; kvCache: { bits: number; groupSize: number } | null };
+  runtime: {
+    activationBits: number | null;
+    /** bits of the q/k/v projection outputs (attention BMM inputs), per token; absent in folders written before it existed */
+    bmmInputBits?: number | null;
+    kvCache: { bits: number; groupSize: number } | null;
+  };
   report: CompressionReport;
 }
 
@@ -51,7 +56,7 @@ export function metadataOf(outcome: CompressionOutcome, format: ExportFormat): C
     method: r.method,
     export: format,
     config: r.config,
-    runtime: { activationBits: r.activations?.bits ?? null, kvCache: r.kvCache },
+    runtime: { activationBits: r.activations?.bits ?? null, bmmInputBits: r.activations?.bmmInputs ? r.activations.bits : null, kvCache: r.kvCache },
     report: r,
   };
 }
@@ -133,7 +138,7 @@ export function readCompressionMetadata(dir: string): CompressionMetadata | null
 }
 
 /**
- * After loading a compressed folder: re-install SmoothQuant's per-token activation quantization and the
+ * After loading a compressed folder: re-install SmoothQuant's per-token activation (and attention BMM input) quantization and the
  * KV-cache quantization recorded in acbench_compression.json. Returns the metadata (null for a plain model).
  */
 export function restoreRuntimeTransforms(model: CausalLM): CompressionMetadata | null {
@@ -145,7 +150,8 @@ export function restoreRuntimeTransforms(model: CausalLM): CompressionMetadata |
 
 /**
  * Dequantize every packed linear of a GPTQ or AWQ export folder: prefix → W [out, in] (float32).
- * The round-trip check: these equal the fake-quant weights the compressed model ran with.
+ * The round-trip check: the codes are the ones the compressed model ran with, the scales rounded to fp16 (AWQ: exact;
+ * GPTQ/RTN: within 2⁻¹¹·|ŵ| of the fake-quant weights, whose scales are float32 as in the references).
  */
 export function readQuantizedLinears(dir: string): Map<string, { rows: number; cols: number; data: Float32Array }> {
   const q = packedQuantizationOf(dir);
