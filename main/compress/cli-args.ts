@@ -1,6 +1,7 @@
 // Argument parsing of `acbench compress` (no model import, so it is testable on its own).
 import { parseArgs } from 'node:util';
-import { type CompressionConfig, type CompressionTuning, type CompressionMethodName, METHODS, type SparsityPatternName } from './config.js';
+import type { CompressionConfig, CompressionTuning, CompressionMethodName, SparsityPatternName } from './config.js';
+import { METHODS } from './methods/index.js';
 import type { ExportFormat } from './export/write.js';
 
 export const USAGE =

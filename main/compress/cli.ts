@@ -2,7 +2,8 @@
 import { Checkpoint, loadModel, type CausalLM } from '../model/index.js';
 import { compressModel } from './driver.js';
 import type { CalibrationSet } from './calibration.js';
-import { needsCalibration, resolveConfig, validateAgainstModel } from './config.js';
+import { resolveConfig, validateAgainstModel } from './config.js';
+import { needsCalibration } from './steps.js';
 import { USAGE, UsageError, parseCompressArgs } from './cli-args.js';
 import { loadCalibration } from './calibration.js';
 import { CalibrationError, CompressionCancelledError, CompressionConfigError, CompressionShapeError, ExportFormatError } from './errors.js';

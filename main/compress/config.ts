@@ -1,8 +1,9 @@
-// Compression configuration: the shape of CompressionConfig in main/api/contract.ts (structurally),
-// the defaults of each method, and validation before any work starts.
+// Compression configuration: the shape of CompressionConfig in main/api/contract.ts (structurally), every knob resolved
+// to a value (each method's defaults come from its module under methods/), and validation before any work starts.
 import type { ModelConfig } from '../model/index.js';
 import { CompressionConfigError, CompressionShapeError } from './errors.js';
-import { compressionConfigProblems, isPruning, METHODS, modelShapeProblems, patternNM } from './rules.js';
+import { compressionConfigProblems, modelShapeProblems, patternNM } from './rules.js';
+import { COMMON_DEFAULTS, COMPRESSION_METHODS } from './methods/index.js';
 
 export type CompressionMethodName = 'none' | 'rtn' | 'gptq' | 'awq' | 'smoothquant' | 'fp8' | 'magnitude' | 'wanda' | 'sparsegpt';
 export type SparsityPatternName = 'unstructured' | '2:4' | '4:8';
@@ -57,33 +58,27 @@ export interface ResolvedConfig {
   quantizeAfterPruning: boolean;
 }
 
-const QUANT: ReadonlySet<CompressionMethodName> = new Set(['rtn', 'gptq', 'awq', 'smoothquant', 'fp8']);
-export const needsCalibration = (m: CompressionMethodName): boolean => ['gptq', 'awq', 'smoothquant', 'wanda', 'sparsegpt'].includes(m);
-export const isQuantization = (m: CompressionMethodName): boolean => QUANT.has(m);
-export { isPruning, METHODS, patternNM };
+export { patternNM };
 
-/** Check the combination and fill defaults; throws CompressionConfigError before any work. */
+/** Check the combination and fill defaults (the method's own, from its module); throws CompressionConfigError before any work. */
 export function resolveConfig(c: CompressionConfig, tuning: CompressionTuning = {}): ResolvedConfig {
-  const m = c.method;
   const problem = compressionConfigProblems(c)[0];
   if (problem) throw new CompressionConfigError(problem.field, problem.expected, problem.found);
-  const defaults = {
-    bits: m === 'smoothquant' || m === 'fp8' ? 8 : 4,
-    groupSize: m === 'gptq' || m === 'awq' ? 128 : -1,
-  };
+  const method = COMPRESSION_METHODS[c.method];
+  const defaults = { ...COMMON_DEFAULTS, ...method.defaults };
   const pattern = c.pattern ?? 'unstructured';
   const nm = patternNM(pattern);
   const blockSize = tuning.blockSize ?? 128;
   if (!Number.isInteger(blockSize) || blockSize < 1) throw new CompressionConfigError('blockSize', 'a positive integer', String(blockSize));
   const groupSize = c.groupSize ?? defaults.groupSize;
   return {
-    method: m,
+    method: c.method,
     bits: c.bits ?? defaults.bits,
     groupSize: groupSize === 0 ? -1 : groupSize,
     actOrder: c.actOrder ?? false,
-    sym: c.sym ?? (m === 'gptq' ? true : m !== 'awq' && m !== 'rtn' ? true : false),
+    sym: c.sym ?? defaults.sym,
     damp: c.damp ?? 0.01,
-    sparsity: c.sparsity ?? (nm ? nm.n / nm.m : isPruning(m) ? 0.5 : 0),
+    sparsity: c.sparsity ?? (nm ? nm.n / nm.m : defaults.sparsity),
     pattern,
     alpha: c.alpha ?? 0.5,
     fp8Granularity: c.fp8Granularity ?? 'channel',
@@ -91,9 +86,9 @@ export function resolveConfig(c: CompressionConfig, tuning: CompressionTuning = 
     kvGroupSize: tuning.kvGroupSize ?? -1,
     blockSize,
     staticGroups: tuning.staticGroups ?? false,
-    trueSequential: tuning.trueSequential ?? m === 'gptq',
+    trueSequential: tuning.trueSequential ?? defaults.trueSequential,
     awqSearchTokens: tuning.awqSearchTokens ?? 4096,
-    quantizeAfterPruning: m === 'sparsegpt' && c.bits !== undefined,
+    quantizeAfterPruning: method.quantizesKeptWeights === true && c.bits !== undefined,
   };
 }
 

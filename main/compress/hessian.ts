@@ -1,6 +1,7 @@
-// Second-order statistics shared by GPTQ and SparseGPT.
+// Second-order statistics and the OBS column loop shared by GPTQ and SparseGPT.
 //   H = (2/N)·Σ_n X_nᵀX_n over N calibration sequences (running average), spec §1;
-//   damped H += λ·mean(diag H)·I; U = upper Cholesky factor of H⁻¹ (H⁻¹ = UᵀU).
+//   damped H += λ·mean(diag H)·I; U = upper Cholesky factor of H⁻¹ (H⁻¹ = UᵀU);
+//   per column i: err = (w_i − q_i)/U_ii, loss += (w_i − q_i)²/(2·U_ii²), W[:, i+1:] −= err·U_{i, i+1:} (lazily per block).
 import type { Engine, Matrix } from '../tensor/index.js';
 import { matrix64 } from '../tensor/index.js';
 
@@ -23,6 +24,13 @@ export class HessianAccumulator {
     for (let i = 0; i < h.length; i++) h[i] = h[i] * keep + add * g[i];
     this.sequences = n + 1;
   }
+}
+
+export interface SolverTimings {
+  inverseS: number;
+  updateS: number;
+  /** flops spent in engine.matmul by the lazy updates */
+  matmulFlops: number;
 }
 
 export interface PreparedInverse {
@@ -124,3 +132,58 @@ export function lazyBlockUpdate(wt: Float32Array, u: Float32Array, et: Float32Ar
   for (let i = 0; i < upd.length; i++) wt[off + i] -= upd[i];
   return 2 * tail * count * rows;
 }
+
+/** How a method compresses column k of W (position i in its block): GPTQ quantizes it, SparseGPT masks (and may quantize). */
+export interface ColumnRule {
+  /** called as a block [i1, i2) starts, before any of its columns (SparseGPT chooses the block's mask here) */
+  startBlock?(i1: number, i2: number): void;
+  /** write the compressed column into q, given the column's current (updated) weights w; both [rows] */
+  column(k: number, i: number, w: Float32Array, q: Float32Array): void;
+}
+
+/**
+ * The OBS column loop with lazy batches (gptq.py fasterquant, sparsegpt.py fasterprune) over Wᵀ [cols, rows], column
+ * k contiguous, with U = chol(H⁻¹)ᵀ: per block of B columns, per column k, q = rule(w_k), err = (w_k − q)/U_kk,
+ * loss += (w_k − q)²/(2·U_kk²), W[:, k+1:i2] −= err ⊗ U[k, k+1:i2]; after the block, lazyBlockUpdate. Returns Qᵀ.
+ * `float32` rounds w − q, err and each product to float32 as torch does on float32 weights (GPTQ); without it they
+ * stay double until stored (SparseGPT).
+ */
+export function obsColumns(wt: Float32Array, u: Float32Array, rows: number, cols: number, blockSize: number, rule: ColumnRule, float32: boolean, engine: Engine): { qt: Float32Array; loss: number; flops: number } {
+  const qt = new Float32Array(rows * cols);
+  const err = new Float32Array(rows);
+  let loss = 0;
+  let flops = 0;
+  for (let i1 = 0; i1 < cols; i1 += blockSize) {
+    const i2 = Math.min(i1 + blockSize, cols);
+    const count = i2 - i1;
+    const et = new Float32Array(count * rows);
+    rule.startBlock?.(i1, i2);
+    for (let i = 0; i < count; i++) {
+      const k = i1 + i;
+      const col = k * rows;
+      rule.column(k, i, wt.subarray(col, col + rows), qt.subarray(col, col + rows));
+      const d = u[k * cols + k];
+      for (let r = 0; r < rows; r++) {
+        const wv = wt[col + r];
+        const q = qt[col + r];
+        const e = float32 ? Math.fround(Math.fround(wv - q) / d) : (wv - q) / d;
+        loss += ((wv - q) * (wv - q)) / (2 * d * d);
+        err[r] = e;
+        et[i * rows + r] = e;
+      }
+      // in-block update: W[:, k+1:i2] −= err ⊗ U[k, k+1:i2]
+      for (let j = k + 1; j < i2; j++) {
+        const ukj = u[k * cols + j];
+        if (ukj === 0) continue;
+        const cj = j * rows;
+        if (float32) for (let r = 0; r < rows; r++) wt[cj + r] -= Math.fround(err[r] * ukj);
+        else for (let r = 0; r < rows; r++) wt[cj + r] -= err[r] * ukj;
+      }
+    }
+    flops += lazyBlockUpdate(wt, u, et, rows, cols, i1, i2, engine);
+  }
+  return { qt, loss, flops };
+}
+
+/** The statistic GPTQ and SparseGPT gather before a group of linears: the Hessian of each input. */
+export const HESSIANS = { label: 'Hessians', create: (columns: number) => new HessianAccumulator(columns) };

@@ -2,6 +2,7 @@
 // weight (codes + scales + zeros + g_idx), model size before/after, wall time per stage, calibration hash.
 import type { LinearName, ModelConfig } from '../model/index.js';
 import type { ResolvedConfig } from './config.js';
+import { COMPRESSION_METHODS } from './methods/index.js';
 
 export type LossKind =
   /** GPTQ/SparseGPT: Σ (w − q)²/(2·U_ii²) */
@@ -56,25 +57,8 @@ export interface CompressionReport {
   createdAt: string;
 }
 
-/** Storage bits per weight of one linear, scales/zeros/g_idx included (fp16 scales). */
-export function effectiveBits(c: ResolvedConfig, rows: number, cols: number): number {
-  const gs = c.groupSize > 0 ? c.groupSize : cols;
-  switch (c.method) {
-    case 'rtn':
-    case 'gptq':
-    case 'awq':
-      // b-bit code + per (row, group) an fp16 scale and a b-bit zero; act-order adds an int32 g_idx per column
-      return c.bits + (16 + c.bits) / gs + (c.method === 'gptq' && c.actOrder ? 32 / rows : 0);
-    case 'smoothquant':
-      return 8 + 16 / cols; // int8 weights and one fp16 scale per output row
-    case 'fp8':
-      return 8 + (c.fp8Granularity === 'channel' ? 32 / cols : 32 / (rows * cols)); // e4m3 + fp32 scale
-    case 'sparsegpt':
-      return c.quantizeAfterPruning ? c.bits + (16 + c.bits) / gs : 16; // stored dense
-    default:
-      return 16; // pruned models are stored dense with zeros
-  }
-}
+/** Storage bits per weight of one linear, scales/zeros/g_idx included (fp16 scales): its method's count. */
+export const effectiveBits = (c: ResolvedConfig, rows: number, cols: number): number => COMPRESSION_METHODS[c.method].bitsPerWeight(c, rows, cols);
 
 /** Parameter count of the whole model and of its block linears. */
 export function parameterCounts(mc: ModelConfig): { total: number; linears: number } {

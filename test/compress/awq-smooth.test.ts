@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { getEngine, matrix } from '../../main/tensor/index.js';
-import { awqFakeQuant, awqLayer, awqQuantize, awqScalesForRatio, clipSearch, moduleOutput, moduleOutputMse, mse, scaledFakeQuant, searchScales, weightMeanNormalised } from '../../main/compress/quant/awq.js';
+import { awqFakeQuant, awqScaleLayer, awqQuantize, awqScalesForRatio, clipSearch, moduleOutput, moduleOutputMse, mse, scaledFakeQuant, searchScales, weightMeanNormalised } from '../../main/compress/quant/awq.js';
 import type { LinearName } from '../../main/model/types.js';
 import { MiniModel, type MiniShape } from './minimodel.js';
 import { ActivationMaxAccumulator, foldSmoothing, quantizeRowsAbsmax, smoothingScales } from '../../main/compress/quant/smoothquant.js';
@@ -124,9 +124,9 @@ describe('AWQ scale search objective (module2inspect)', () => {
     const found = searchScales(xMean, names.map((n) => layer.linear(n).weight), 4, 32, (t) => objective(names, t));
     found.history.forEach((e, i) => expect(e).toBeCloseTo(history[i], 8));
     expect(found.ratio).toBe(history.indexOf(Math.min(...history)) / 20);
-    // the whole layer runs the same search: its q/k/v ratio is this one
+    // the layer's scale search runs the same search: its q/k/v ratio is this one
     const xSample = { attn: x, o: x, mlp: x, down: matrix(24, 128, new Float32Array(24 * 128).fill(0.1)) };
-    const report = awqLayer(new MiniModel(shape, 7).layers[0], {
+    const report = awqScaleLayer(new MiniModel(shape, 7).layers[0], {
       bits: 4, groupSize: 32, sampleInputs: samples, engine, groupedQueryAttention: true,
       xMean: { attn: xMean, o: meanAbs(x), mlp: xMean, down: meanAbs(xSample.down) }, xSample,
     });

@@ -3,6 +3,8 @@
 // N smallest of every aligned group of M inputs in each row. No calibration, no weight update.
 import type { Matrix } from '../../tensor/index.js';
 import { matrix } from '../../tensor/index.js';
+import { patternNM } from '../rules.js';
+import { weightMse, type LayerStep } from '../step.js';
 import { markNM, markSmallest } from './mask.js';
 
 export interface PruneOptions {
@@ -35,3 +37,11 @@ export function magnitudePrune(w: Matrix, o: PruneOptions, scope: 'matrix' | 'ro
   for (let i = 0; i < score.length; i++) score[i] = Math.abs(w.data[i]);
   return pruneByScore(w, score, o, scope);
 }
+
+/** Magnitude pruning's layer step: each linear on its own, no calibration. */
+export const magnitudeStep: LayerStep = {
+  linear(_name, w, _stats, { config }) {
+    const r = magnitudePrune(w, { sparsity: config.sparsity, nm: patternNM(config.pattern) });
+    return { weight: r.weight, loss: weightMse(w, r.weight), lossKind: 'weight-mse' };
+  },
+};

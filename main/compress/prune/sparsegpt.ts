@@ -2,12 +2,13 @@
 // Mask per block of B columns: score = W²/diag(U)² on the current (updated) block — unstructured prunes
 // the lowest p fraction of the block, N:M the N lowest of every M columns per row — then
 //   q_i = mask ? 0 : w_i (optionally quantized);  δ = (w_i − q_i)/U_ii;  W[:, i+1:] −= δ·U_{i, i+1:};
-//   loss_i = (w_i − q_i)²/(2·U_ii²).
+//   loss_i = (w_i − q_i)²/(2·U_ii²)  — the column loop is GPTQ's (hessian.ts obsColumns); the mask is SparseGPT's own.
 import type { Engine, Matrix } from '../../tensor/index.js';
 import { matrix } from '../../tensor/index.js';
-import { lazyBlockUpdate, prepareInverse, transposeColumns, untransposeColumns } from '../hessian.js';
-import { type QuantParams, type QuantRecord, fitMinMax, newQuantRecord, quantCode, dequant } from '../quant/minmax.js';
-import type { SolverTimings } from '../quant/gptq.js';
+import { HESSIANS, obsColumns, prepareInverse, transposeColumns, untransposeColumns, type HessianAccumulator, type SolverTimings } from '../hessian.js';
+import { patternNM } from '../rules.js';
+import { INPUT_OF, statisticOf, trueSequentialGroups, type LayerStep } from '../step.js';
+import { type QuantParams, type QuantRecord, fitMinMax, newQuantRecord, quantCode, dequant, setGroupParams } from '../quant/minmax.js';
 import { markSmallest } from './mask.js';
 
 export interface SparseGptOptions {
@@ -33,63 +34,45 @@ export function sparseGptPrune(w: Matrix, hessian: Float64Array, o: SparseGptOpt
   const t0 = performance.now();
   const u = inv.u;
   const wt = transposeColumns(wd, rows, cols);
-  const qt = new Float32Array(rows * cols);
   const qz = o.quant;
   const gs = qz && qz.groupSize > 0 ? qz.groupSize : 0;
   const rec = qz ? newQuantRecord(rows, cols, qz.bits, qz.groupSize, qz.sym) : undefined;
   const params: QuantParams[] = new Array(rows);
-  if (qz && gs === 0) for (let r = 0; r < rows; r++) setGroup(rec!, 0, r, (params[r] = fitMinMax(w.data, r * cols, cols, 1, qz.bits, qz.sym)));
-  let loss = 0;
-  let flops = 0;
-  const err = new Float32Array(rows);
-  for (let i1 = 0; i1 < cols; i1 += o.blockSize) {
-    const i2 = Math.min(i1 + o.blockSize, cols);
-    const count = i2 - i1;
-    const et = new Float32Array(count * rows);
-    const mask = new Uint8Array(count * rows); // [i, r], 1 = prune
-    if (!o.nm) {
+  if (qz && gs === 0) for (let r = 0; r < rows; r++) setGroupParams(rec!, 0, r, (params[r] = fitMinMax(w.data, r * cols, cols, 1, qz.bits, qz.sym)));
+  let mask = new Uint8Array(0); // [i, r] within the block, 1 = prune
+  let i2 = 0;
+  const solved = obsColumns(wt, u, rows, cols, o.blockSize, {
+    startBlock(i1, end) {
+      i2 = end;
+      const count = end - i1;
+      mask = new Uint8Array(count * rows);
+      if (o.nm) return;
       const score = new Float32Array(count * rows);
       for (let i = 0; i < count; i++) {
         const d = u[(i1 + i) * cols + i1 + i];
         for (let r = 0; r < rows; r++) score[i * rows + r] = wt[(i1 + i) * rows + r] ** 2 / (d * d);
       }
       markSmallest(score, Math.round(o.sparsity * count * rows), mask);
-    }
-    for (let i = 0; i < count; i++) {
-      const k = i1 + i;
+    },
+    column(k, i, wk, q) {
       if (o.nm && i % o.nm.m === 0) markNmColumns(wt, u, cols, rows, k, Math.min(o.nm.m, i2 - k), o.nm.n, mask, i);
       if (qz && gs > 0 && k % gs === 0) {
         const n = Math.min(gs, cols - k);
-        for (let r = 0; r < rows; r++) setGroup(rec!, k / gs, r, (params[r] = fitMinMax(wt, k * rows + r, n, rows, qz.bits, qz.sym)));
+        for (let r = 0; r < rows; r++) setGroupParams(rec!, k / gs, r, (params[r] = fitMinMax(wt, k * rows + r, n, rows, qz.bits, qz.sym)));
       }
       if (rec) rec.gIdx[k] = gs > 0 ? Math.floor(k / gs) : 0;
-      const d = u[k * cols + k];
-      const col = k * rows;
       for (let r = 0; r < rows; r++) {
-        const wv = wt[col + r];
-        let q = mask[i * rows + r] ? 0 : wv;
+        q[r] = mask[i * rows + r] ? 0 : wk[r];
         if (rec) {
-          const code = quantCode(q, params[r]);
+          const code = quantCode(q[r], params[r]);
           rec.codes[r * cols + k] = code;
-          q = dequant(code, params[r]);
+          q[r] = dequant(code, params[r]);
         }
-        qt[col + r] = q;
-        const e = (wv - q) / d;
-        loss += ((wv - q) * (wv - q)) / (2 * d * d);
-        err[r] = e;
-        et[i * rows + r] = e;
       }
-      for (let j = k + 1; j < i2; j++) {
-        const ukj = u[k * cols + j];
-        if (ukj === 0) continue;
-        const cj = j * rows;
-        for (let r = 0; r < rows; r++) wt[cj + r] -= err[r] * ukj;
-      }
-    }
-    flops += lazyBlockUpdate(wt, u, et, rows, cols, i1, i2, engine);
-  }
-  const out = untransposeColumns(qt, rows, cols);
-  return { weight: matrix(rows, cols, out), loss, record: rec, timings: { inverseS: inv.seconds, updateS: (performance.now() - t0) / 1000, matmulFlops: flops } };
+    },
+  }, false, engine);
+  const out = untransposeColumns(solved.qt, rows, cols);
+  return { weight: matrix(rows, cols, out), loss: solved.loss, record: rec, timings: { inverseS: inv.seconds, updateS: (performance.now() - t0) / 1000, matmulFlops: solved.flops } };
 }
 
 /** For columns k..k+m of each row, mark the n lowest W²/U_ii² (block-local mask index i0). */
@@ -107,7 +90,13 @@ function markNmColumns(wt: Float32Array, u: Float32Array, cols: number, rows: nu
   }
 }
 
-function setGroup(rec: QuantRecord, g: number, r: number, p: QuantParams): void {
-  rec.scales[g * rec.rows + r] = p.scale;
-  rec.zeros[g * rec.rows + r] = p.zero;
-}
+/** SparseGPT's layer step: the Hessians of the linear inputs (per true-sequential group when asked), then each linear pruned. */
+export const sparseGptStep: LayerStep<HessianAccumulator> = {
+  statistic: HESSIANS,
+  groups: trueSequentialGroups,
+  linear(name, w, stats, { config: c, engine }) {
+    const quant = c.quantizeAfterPruning ? { bits: c.bits, groupSize: c.groupSize, sym: c.sym } : undefined;
+    const r = sparseGptPrune(w, statisticOf(stats, INPUT_OF[name]).h, { sparsity: c.sparsity, nm: patternNM(c.pattern), damp: c.damp, blockSize: c.blockSize, quant }, engine);
+    return { weight: r.weight, record: r.record, loss: r.loss, lossKind: 'obs', timings: r.timings };
+  },
+};

@@ -2,6 +2,8 @@
 // Unstructured: per output row zero the ⌊d_col·p⌋ lowest S; N:M: per row, the N lowest of each aligned
 // group of M inputs. No weight update.
 import type { Matrix } from '../../tensor/index.js';
+import { patternNM } from '../rules.js';
+import { INPUT_OF, statisticOf, type LayerStep } from '../step.js';
 import { type PruneOptions, pruneByScore } from './magnitude.js';
 
 /** Running mean of squared inputs per column (one per distinct linear input). */
@@ -33,3 +35,12 @@ export function wandaPrune(w: Matrix, meanSq: Float64Array, o: PruneOptions): { 
   for (let i = 0; i < score.length; i++) if (res.mask[i]) loss += score[i] * score[i];
   return { ...res, loss };
 }
+
+/** Wanda's layer step: the input norms of every linear from one pass, then each linear pruned; the pruned layer is rerun. */
+export const wandaStep: LayerStep<InputNormAccumulator> = {
+  statistic: { label: 'input norms', create: (columns) => new InputNormAccumulator(columns) },
+  linear(name, w, stats, { config }) {
+    const r = wandaPrune(w, statisticOf(stats, INPUT_OF[name]).meanSquares(), { sparsity: config.sparsity, nm: patternNM(config.pattern) });
+    return { weight: r.weight, loss: r.loss, lossKind: 'wanda' };
+  },
+};

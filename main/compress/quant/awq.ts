@@ -8,6 +8,7 @@
 import type { Engine, Matrix } from '../../tensor/index.js';
 import { matrix } from '../../tensor/index.js';
 import type { DecoderLayer, LinearName } from '../../model/index.js';
+import { INPUT_OF, statisticOf, type InputKey, type LayerInput, type LayerStep } from '../step.js';
 import { type QuantRecord, newQuantRecord, roundHalfEven } from './minmax.js';
 import { toFp16Scale } from '../export/fp16.js';
 
@@ -193,25 +194,49 @@ export function clipSearch(w: Matrix, x: Matrix, bits: number, groupSize: number
 
 // ---- one decoder layer ------------------------------------------------------------------------
 
+/** x̄_j = mean |x_j| over every calibration token of one linear input, and the inputs of the first `sampled` sequences. */
+export class AwqInputStatistic {
+  readonly sumAbs: Float64Array;
+  tokens = 0;
+  readonly samples: Matrix[] = [];
+  constructor(
+    readonly columns: number,
+    readonly sampled: number,
+  ) {
+    this.sumAbs = new Float64Array(columns);
+  }
+  add(x: Matrix, _engine: Engine, sequence: number): void {
+    for (let t = 0; t < x.rows; t++) for (let j = 0; j < x.cols; j++) this.sumAbs[j] += Math.abs(x.data[t * x.cols + j]);
+    this.tokens += x.rows;
+    if (sequence < this.sampled) this.samples.push(matrix(x.rows, x.cols, new Float32Array(x.data)));
+  }
+  meanAbs(): Float64Array {
+    return this.sumAbs.map((v) => v / this.tokens);
+  }
+}
+
+/** Calibration sequences the searches run on: enough for `searchTokens` tokens, at least one. */
+export const awqSampledSequences = (sequences: number, seqlen: number, searchTokens: number): number => Math.max(1, Math.min(sequences, Math.ceil(searchTokens / (seqlen || 1))));
+
 export interface AwqLayerOptions {
   bits: number;
   groupSize: number;
   /** the hidden states of the sampled sequences entering this layer, with their positions */
-  sampleInputs: { hidden: Matrix; positions: Int32Array }[];
+  sampleInputs: LayerInput[];
   /** x̄_j per input (mean |x| over all calibration tokens) for the four distinct linear inputs */
-  xMean: Record<'attn' | 'o' | 'mlp' | 'down', Float64Array>;
+  xMean: Record<InputKey, Float64Array>;
   /** sampled inputs of each linear input (tokens from sampleInputs) */
-  xSample: Record<'attn' | 'o' | 'mlp' | 'down', Matrix>;
+  xSample: Record<InputKey, Matrix>;
   groupedQueryAttention: boolean;
   engine: Engine;
 }
 
-export interface AwqLayerReport {
+export interface AwqScaledLayer {
   ratios: Partial<Record<'qkv' | 'o' | 'gateUp' | 'down', number>>;
   /** the search objective per ratio tried (output MSE of the inspected module), per scale group */
   histories: Partial<Record<'qkv' | 'o' | 'gateUp' | 'down', number[]>>;
-  records: Map<LinearName, QuantRecord>;
-  losses: Map<LinearName, number>;
+  /** the sampled inputs of each linear input after the fold (x/s): what the clip search and the loss see */
+  inputs: Record<InputKey, Matrix>;
 }
 
 /**
@@ -248,8 +273,8 @@ export function moduleOutputMse(layer: DecoderLayer, samples: { hidden: Matrix; 
   };
 }
 
-/** Scale search + fold, clip search, quantize — for one layer, searched on the full-precision inputs. */
-export function awqLayer(layer: DecoderLayer, o: AwqLayerOptions, beforeLinear?: (name: LinearName) => void): AwqLayerReport {
+/** Steps 1–2 for one layer: search every scale group's s on the full-precision inputs, fold s into the layer. */
+export function awqScaleLayer(layer: DecoderLayer, o: AwqLayerOptions): AwqScaledLayer {
   const { engine } = o;
   const W = (n: LinearName) => layer.linear(n).weight;
   // q/k/v are judged on the self-attention output, gate/up on the MLP output (module2inspect = self_attn / mlp)
@@ -259,13 +284,13 @@ export function awqLayer(layer: DecoderLayer, o: AwqLayerOptions, beforeLinear?:
     const ref = engine.matmulTransB(x, W(name));
     return (trial: Matrix[]) => mse(engine.matmulTransB(x, trial[0]), ref);
   };
-  const ratios: AwqLayerReport['ratios'] = {};
+  const ratios: AwqScaledLayer['ratios'] = {};
   // 1. search every group's scales on the original weights
   const qkvNames: LinearName[] = ['q_proj', 'k_proj', 'v_proj'];
   const mlpNames: LinearName[] = ['gate_proj', 'up_proj'];
   const sQkv = searchScales(o.xMean.attn, qkvNames.map(W), o.bits, o.groupSize, (t) => attentionMse(qkvNames, t));
   ratios.qkv = sQkv.ratio;
-  const histories: AwqLayerReport['histories'] = { qkv: sQkv.history };
+  const histories: AwqScaledLayer['histories'] = { qkv: sQkv.history };
   let sO: ScaleSearchResult | undefined;
   if (!o.groupedQueryAttention) {
     sO = searchScales(o.xMean.o, [W('o_proj')], o.bits, o.groupSize, linearMse('o_proj', o.xSample.o));
@@ -295,29 +320,57 @@ export function awqLayer(layer: DecoderLayer, o: AwqLayerOptions, beforeLinear?:
   const isd = inv(sDown.scales);
   layer.setLinear('up_proj', { weight: scaleRows(up.weight, isd), bias: up.bias?.map((b, r) => b * isd[r]) });
   layer.setLinear('down_proj', { ...layer.linear('down_proj'), weight: scaleColumns(W('down_proj'), sDown.scales) });
-  const xs = {
+  const inputs = {
     attn: scaleColumns(o.xSample.attn, inv(sQkv.scales)),
     o: sO ? scaleColumns(o.xSample.o, inv(sO.scales)) : o.xSample.o,
     mlp: scaleColumns(o.xSample.mlp, inv(sMlp.scales)),
     down: scaleColumns(o.xSample.down, inv(sDown.scales)),
   };
-  const inputOf: Record<LinearName, keyof typeof xs> = { q_proj: 'attn', k_proj: 'attn', v_proj: 'attn', o_proj: 'o', gate_proj: 'mlp', up_proj: 'mlp', down_proj: 'down' };
-  // 3. clip (not q/k), 4. quantize
-  const records = new Map<LinearName, QuantRecord>();
-  const losses = new Map<LinearName, number>();
-  const clipTokens = (x: Matrix) => subsampleRows(x, 512);
-  for (const name of ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'] as LinearName[]) {
-    beforeLinear?.(name);
-    const p = layer.linear(name);
-    const x = xs[inputOf[name]];
-    const clipped = name === 'q_proj' || name === 'k_proj' ? p.weight : clipSearch(p.weight, clipTokens(x), o.bits, o.groupSize, engine);
-    const { weight, record } = awqQuantize(clipped, o.bits, o.groupSize);
-    losses.set(name, mse(engine.matmulTransB(x, weight), engine.matmulTransB(x, p.weight)));
-    layer.setLinear(name, { weight, bias: p.bias });
-    records.set(name, record);
-  }
-  return { ratios, histories, records, losses };
+  return { ratios, histories, inputs };
 }
+
+/**
+ * Steps 3–4 for one folded linear: the clip search (not for q/k, whose outputs meet in a product), then the group
+ * quantizer; loss = mean (x·Ŵᵀ − x·Wᵀ)² over its sampled inputs x.
+ */
+export function awqLinear(name: LinearName, w: Matrix, x: Matrix, bits: number, groupSize: number, engine: Engine): { weight: Matrix; record: QuantRecord; loss: number } {
+  const clipped = name === 'q_proj' || name === 'k_proj' ? w : clipSearch(w, subsampleRows(x, 512), bits, groupSize, engine);
+  const { weight, record } = awqQuantize(clipped, bits, groupSize);
+  return { weight, record, loss: mse(engine.matmulTransB(x, weight), engine.matmulTransB(x, w)) };
+}
+
+/**
+ * AWQ's layer step: mean |x| and sampled inputs from one pass over the full-precision layer (whose outputs go on to the
+ * next layer), the scale search and fold on the whole layer, then each linear clipped and quantized.
+ */
+export const awqStep: LayerStep<AwqInputStatistic, { awqRatios: Record<string, number>; inputs: Record<InputKey, Matrix> }> = {
+  statistic: {
+    label: 'activation statistics',
+    create: (columns, { inputs, seqlen, config }) => new AwqInputStatistic(columns, awqSampledSequences(inputs.length, seqlen, config.awqSearchTokens)),
+  },
+  fullPrecisionOutputs: true,
+  prepare: {
+    label: 'scale search',
+    run(layer, stats, { config, engine, model, inputs }) {
+      const keys: InputKey[] = ['attn', 'o', 'mlp', 'down'];
+      const of = (k: InputKey) => statisticOf(stats, k);
+      const scaled = awqScaleLayer(layer, {
+        bits: config.bits,
+        groupSize: config.groupSize,
+        sampleInputs: inputs.slice(0, of('attn').sampled),
+        xMean: Object.fromEntries(keys.map((k) => [k, of(k).meanAbs()])) as Record<InputKey, Float64Array>,
+        xSample: Object.fromEntries(keys.map((k) => [k, subsampleRows(concatRows(of(k).samples), config.awqSearchTokens)])) as Record<InputKey, Matrix>,
+        groupedQueryAttention: model.numKvHeads !== model.numHeads,
+        engine,
+      });
+      return { awqRatios: scaled.ratios as Record<string, number>, inputs: scaled.inputs };
+    },
+  },
+  linear(name, w, _stats, { config, engine }, prepared) {
+    const r = awqLinear(name, w, prepared!.inputs[INPUT_OF[name]], config.bits, config.groupSize, engine);
+    return { ...r, lossKind: 'output-mse' };
+  },
+};
 
 /** Every k-th row so that at most n rows remain. */
 export function subsampleRows(x: Matrix, n: number): Matrix {
@@ -327,4 +380,17 @@ export function subsampleRows(x: Matrix, n: number): Matrix {
   const out = new Float32Array(rows * x.cols);
   for (let i = 0; i < rows; i++) out.set(x.data.subarray(i * step * x.cols, (i * step + 1) * x.cols), i * x.cols);
   return matrix(rows, x.cols, out);
+}
+
+/** The rows of several matrices of one width, stacked. */
+function concatRows(ms: Matrix[]): Matrix {
+  const cols = ms[0].cols;
+  const rows = ms.reduce((a, m) => a + m.rows, 0);
+  const out = new Float32Array(rows * cols);
+  let off = 0;
+  for (const m of ms) {
+    out.set(m.data, off);
+    off += m.data.length;
+  }
+  return { rows, cols, data: out };
 }

@@ -3,6 +3,7 @@
 // |v| ≥ 2⁻⁶, subnormal step 2⁻⁹ — half to even; x̂ = v·scale. The exponent comes from the float bits.
 import type { Matrix } from '../../tensor/index.js';
 import { matrix } from '../../tensor/index.js';
+import { weightMse, type LayerStep } from '../step.js';
 import { roundHalfEven } from './minmax.js';
 
 export const E4M3_MAX = 448;
@@ -49,3 +50,11 @@ export function fp8Quantize(w: Matrix, granularity: 'tensor' | 'channel'): { wei
   }
   return { weight: matrix(rows, cols, out), scales };
 }
+
+/** FP8's layer step: each linear on its own, no calibration. */
+export const fp8Step: LayerStep = {
+  linear(_name, w, _stats, { config }) {
+    const r = fp8Quantize(w, config.fp8Granularity);
+    return { weight: r.weight, loss: weightMse(w, r.weight), lossKind: 'weight-mse' };
+  },
+};

@@ -93,6 +93,12 @@ export function newQuantRecord(rows: number, cols: number, bits: number, groupSi
   };
 }
 
+/** Store one (group, row)'s scale and zero in the record. */
+export function setGroupParams(rec: QuantRecord, g: number, r: number, p: QuantParams): void {
+  rec.scales[g * rec.rows + r] = p.scale;
+  rec.zeros[g * rec.rows + r] = p.zero;
+}
+
 /** Rebuild Ŵ from a QuantRecord (the fake-quant weights any export must reproduce). */
 export function dequantRecord(r: QuantRecord): Float32Array {
   const out = new Float32Array(r.rows * r.cols);

@@ -2,6 +2,7 @@
 //   Ŵ[r, G] = s_{r,G}·(clamp(round(W[r, G]/s_{r,G}) + z_{r,G}, 0, 2^b − 1) − z_{r,G}) per row r and column group G.
 import type { Matrix } from '../../tensor/index.js';
 import { matrix } from '../../tensor/index.js';
+import { weightMse, type LayerStep } from '../step.js';
 import { type QuantRecord, fitMinMax, newQuantRecord, quantCode, dequant } from './minmax.js';
 
 export interface RtnOptions {
@@ -32,3 +33,11 @@ export function rtnQuantize(w: Matrix, o: RtnOptions): { weight: Matrix; record:
   }
   return { weight: matrix(rows, cols, out), record: rec };
 }
+
+/** RTN's layer step: each linear on its own, no calibration. */
+export const rtnStep: LayerStep = {
+  linear(_name, w, _stats, { config }) {
+    const r = rtnQuantize(w, config);
+    return { weight: r.weight, record: r.record, loss: weightMse(w, r.weight), lossKind: 'weight-mse' };
+  },
+};

@@ -6,6 +6,8 @@
 // (quantize_bmm_input=True), the q/k/v projection outputs too — the inputs of attention's two BMMs — per token, before rotary.
 import type { Matrix } from '../../tensor/index.js';
 import { matrix } from '../../tensor/index.js';
+import { quantizeRowsAbsmax, type LinearName } from '../../model/index.js';
+import { statisticOf, weightMse, type LayerStep } from '../step.js';
 // the dynamic per-token quantization of activations and of the attention BMM inputs are runtime transforms (main/model/runtime.ts)
 export { quantizeRowsAbsmax, perTokenActivationTransform, perTokenProjectionOutputTransform } from '../../model/index.js';
 
@@ -49,3 +51,31 @@ export function foldSmoothing(gamma: Float32Array, weights: Matrix[], s: Float32
   return { gamma: g, weights: ws };
 }
 
+/**
+ * SmoothQuant's layer step: max|x| of the inputs of q/k/v and gate/up over the full-precision layer, the smoothing
+ * folded into the two norms, then every linear quantized per row to 8 bits.
+ */
+export const smoothQuantStep: LayerStep<ActivationMaxAccumulator> = {
+  statistic: { label: 'activation maxima', create: (columns) => new ActivationMaxAccumulator(columns) },
+  fullPrecisionOutputs: true,
+  prepare: {
+    label: 'smoothing',
+    run(layer, stats, { config }) {
+      const W = (n: LinearName) => layer.linear(n).weight;
+      const qkv: LinearName[] = ['q_proj', 'k_proj', 'v_proj'];
+      const mlp: LinearName[] = ['gate_proj', 'up_proj'];
+      const sA = smoothingScales(statisticOf(stats, 'attn').max, qkv.map(W), config.alpha);
+      const sM = smoothingScales(statisticOf(stats, 'mlp').max, mlp.map(W), config.alpha);
+      const fA = foldSmoothing(layer.inputNorm, qkv.map(W), sA);
+      const fM = foldSmoothing(layer.postAttentionNorm, mlp.map(W), sM);
+      layer.setNorms(fA.gamma, fM.gamma);
+      qkv.forEach((n, i) => layer.setLinear(n, { weight: fA.weights[i], bias: layer.linear(n).bias }));
+      mlp.forEach((n, i) => layer.setLinear(n, { weight: fM.weights[i], bias: layer.linear(n).bias }));
+      return {};
+    },
+  },
+  linear(_name, w) {
+    const q = quantizeRowsAbsmax(w, 8);
+    return { weight: q, loss: weightMse(w, q), lossKind: 'weight-mse' };
+  },
+};
