@@ -1,13 +1,17 @@
 // The Llama-family decoder: embedding → N × [RMSNorm → attention (rotary, GQA, KV cache) → residual →
-// RMSNorm → SwiGLU MLP → residual] → RMSNorm → lm_head. All heavy work goes through the engine.
+// RMSNorm → SwiGLU MLP → residual] → RMSNorm → lm_head. All heavy work goes through the engine. The block is written
+// once (Layer.block); the full forward attends each sequence to itself, the packed decode step to its KV caches
+// (kv-cache.ts); finished generations' caches wait in the prefix pool (prefix-pool.ts).
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { getEngine, matrix, type Engine, type Matrix, type ResidentWeight } from '../tensor/index.js';
+import { getEngine, matrix, type AttentionShape, type Engine, type Matrix, type ResidentWeight } from '../tensor/index.js';
 import { configJson, ropeInvFreq } from './config.js';
 import { DTYPE_BYTES, readHeader, readTensorF32, writeSafetensorsStreamed, type StreamedTensor } from './safetensors.js';
 import { widenHalf } from './dtype.js';
 import { linearPrefix, widen, type StoredValues } from './checkpoint.js';
+import { attendOverCaches, KvCache } from './kv-cache.js';
+import { PREFIX_POOL_BYTES, PrefixCachePool } from './prefix-pool.js';
 import {
   LINEAR_NAMES,
   type ActivationTransform,
@@ -71,95 +75,14 @@ export function slotWeight(s: LinearSlot): Matrix {
   return matrix(s.rows, s.cols, s.read());
 }
 
-/** Bytes the slot's weight takes as stored (float32 when edited or in memory). */
-export function slotStored(s: LinearSlot): StoredValues {
-  if (!s.weight && s.stored) return s.stored();
-  return { dtype: 'F32', data: slotWeight(s).data };
+/** cos/sin [t, headDim/2] of the rotary embedding at each row's position. */
+export interface RotaryTables {
+  cos: Float32Array;
+  sin: Float32Array;
 }
 
-/** One sequence's key/value cache for one layer, preallocated to capacity rows. */
-class KvCache {
-  length = 0;
-  readonly keys: Float32Array;
-  readonly values: Float32Array;
-  readonly positions: Int32Array;
-  constructor(
-    readonly capacity: number,
-    readonly width: number,
-  ) {
-    this.keys = new Float32Array(capacity * width);
-    this.values = new Float32Array(capacity * width);
-    this.positions = new Int32Array(capacity);
-  }
-  append(k: Matrix, v: Matrix, positions: Int32Array): void {
-    if (this.length + k.rows > this.capacity) throw new RangeError(`KV cache full: capacity ${this.capacity} tokens, asked for ${this.length + k.rows}`);
-    this.keys.set(k.data, this.length * this.width);
-    this.values.set(v.data, this.length * this.width);
-    this.positions.set(positions, this.length);
-    this.length += k.rows;
-  }
-  /** this cache cut to its first n rows, in a buffer of at least `capacity` rows (this one when it is large enough) */
-  reuse(n: number, capacity: number): KvCache {
-    const c = capacity <= this.capacity ? this : new KvCache(capacity, this.width);
-    if (c !== this) {
-      c.keys.set(this.keys.subarray(0, n * this.width));
-      c.values.set(this.values.subarray(0, n * this.width));
-      c.positions.set(this.positions.subarray(0, n));
-    }
-    c.length = n;
-    return c;
-  }
-  get bytes(): number {
-    return this.capacity * (2 * this.width * 4 + 4);
-  }
-  view(): { k: Matrix; v: Matrix; pos: Int32Array } {
-    const n = this.length * this.width;
-    return { k: matrix(this.length, this.width, this.keys.subarray(0, n)), v: matrix(this.length, this.width, this.values.subarray(0, n)), pos: this.positions.subarray(0, this.length) };
-  }
-}
-
-/**
- * Finished sequences' KV caches, keyed by the tokens they hold. A later prompt that starts with the same tokens (an agent
- * episode's next step: the same instructions and history plus one more action and observation) prefills only the rest.
- */
-export class PrefixCachePool {
-  private entries: { ids: number[]; caches: KvCache[]; bytes: number }[] = [];
-  private bytes = 0;
-  constructor(
-    readonly maxBytes: number,
-    /** shorter shared prefixes are not worth a copy */
-    readonly minShared = 16,
-  ) {}
-  get size(): number {
-    return this.entries.length;
-  }
-  /** Removes and returns the entry sharing the longest prefix with `prompt` (at most prompt.length − 1 tokens, so one is left to prefill). */
-  take(prompt: readonly number[], capacity: number): { caches: KvCache[]; shared: number } | null {
-    let best = -1;
-    let bestShared = 0;
-    this.entries.forEach((e, i) => {
-      const limit = Math.min(e.ids.length, prompt.length - 1);
-      let n = 0;
-      while (n < limit && e.ids[n] === prompt[n]) n++;
-      if (n > bestShared) [best, bestShared] = [i, n];
-    });
-    if (best < 0 || bestShared < this.minShared) return null;
-    const [e] = this.entries.splice(best, 1);
-    this.bytes -= e.bytes;
-    return { caches: e.caches.map((c) => c.reuse(bestShared, capacity)), shared: bestShared };
-  }
-  put(ids: number[], caches: KvCache[]): void {
-    const bytes = caches.reduce((n, c) => n + c.bytes, 0);
-    if (bytes > this.maxBytes || ids.length < this.minShared) return;
-    this.entries.push({ ids, caches, bytes });
-    this.bytes += bytes;
-    while (this.bytes > this.maxBytes) this.bytes -= this.entries.shift()!.bytes; // oldest first
-  }
-  clear(): void {
-    this.entries = [];
-    this.bytes = 0;
-  }
-}
+/** Attention of a block's queries given its new keys and values: over themselves (a full forward) or over caches (decoding). */
+export type Attend = (q: Matrix, k: Matrix, v: Matrix) => Matrix;
 
 /** Largest shard save() writes (HF splits checkpoints the same way). */
 export const SHARD_BYTES = 2 * 2 ** 30;
@@ -179,9 +102,6 @@ function shardTensors(tensors: StreamedTensor[], max: number): StreamedTensor[][
   }
   return out;
 }
-
-/** Memory the prefix caches of one model may hold. */
-export const PREFIX_POOL_BYTES = 256 * 2 ** 20;
 
 /** Linears that read the same input are uploaded as one stacked weight, so each is one large product. */
 const GROUPS: readonly (readonly LinearName[])[] = [['q_proj', 'k_proj', 'v_proj'], ['o_proj'], ['gate_proj', 'up_proj'], ['down_proj']];
@@ -236,15 +156,11 @@ class Layer implements DecoderLayer {
     this.single.clear();
   }
 
-  get resident(): boolean {
-    return this.grouped.size > 0;
-  }
-
   /**
    * The outputs of a group of linears that share input x. Hooks see x once per linear; with an activation
    * transform each linear gets its own transformed input (and its own resident weight).
    */
-  project(group: readonly LinearName[], x: Matrix, hook?: LinearInputHook): Matrix[] {
+  private project(group: readonly LinearName[], x: Matrix, hook?: LinearInputHook): Matrix[] {
     if (hook) for (const n of group) hook(n, x);
     const e = this.model.engine;
     const transform = this.model.activationTransform;
@@ -261,7 +177,7 @@ class Layer implements DecoderLayer {
   }
 
   /** q, k, v of the normed input x, each through the model's projection-output transform when one is set (before rotary). */
-  projectAttentionInputs(x: Matrix, hook?: LinearInputHook): Matrix[] {
+  private projectAttentionInputs(x: Matrix, hook?: LinearInputHook): Matrix[] {
     const qkv = this.project(GROUPS[0], x, hook);
     const t = this.model.outputTransform;
     return t ? qkv.map((y, i) => t(ATTENTION_INPUTS[i], y)) : qkv;
@@ -315,10 +231,12 @@ class Layer implements DecoderLayer {
   }
 
   /**
-   * One block over new rows; keys/values of the new rows are appended to the cache (if any) first. With `until`, stops
-   * once that linear's input has gone to the hook and returns null.
+   * One transformer block over new rows (nanoGPT's Block.forward, llama2.c's layer loop; both forward() and the packed
+   * decode step run it): h ← h + o_proj(attend(rotary(q), rotary(k), v)) of RMSNorm(h), then h ← h + down_proj(silu(gate)·up)
+   * of RMSNorm(h). q/k/v pass the projection-output transform before rotary, k/v the KV transform after it. The hook sees
+   * each linear's input; with `until`, the block stops once that linear's input has gone to the hook and returns null.
    */
-  run(hidden: Matrix, positions: Int32Array, cache: KvCache | null, hook?: LinearInputHook, keyMask?: Uint8Array, until?: LinearName): Matrix | null {
+  block(hidden: Matrix, rope: RotaryTables, attend: Attend, hook?: LinearInputHook, until?: LinearName): Matrix | null {
     const c = this.model.config;
     const e = this.model.engine;
     const stopAt = (group: readonly LinearName[], x: Matrix) => {
@@ -328,28 +246,11 @@ class Layer implements DecoderLayer {
     };
     const normed = e.rmsNorm(hidden, this.weights.inputNorm, c.rmsNormEps);
     if (stopAt(GROUPS[0], normed)) return null;
-    const [q, k0, v0] = this.projectAttentionInputs(normed, hook);
-    let k = k0;
-    let v = v0;
-    const { cos, sin } = this.model.rotaryTables(positions);
-    e.rotary(q, c.numHeads, c.headDim, cos, sin);
-    e.rotary(k, c.numKvHeads, c.headDim, cos, sin);
+    const [q, k, v] = this.projectAttentionInputs(normed, hook);
+    e.rotary(q, c.numHeads, c.headDim, rope.cos, rope.sin);
+    e.rotary(k, c.numKvHeads, c.headDim, rope.cos, rope.sin);
     const kv = this.model.kvTransform;
-    if (kv) {
-      k = kv.keys(k, c.numKvHeads, c.headDim);
-      v = kv.values(v, c.numKvHeads, c.headDim);
-    }
-    let keys = k;
-    let values = v;
-    let kPos = positions;
-    if (cache) {
-      cache.append(k, v, positions);
-      const view = cache.view();
-      keys = view.k;
-      values = view.v;
-      kPos = view.pos;
-    }
-    const attn = e.attention(q, keys, values, { nHeads: c.numHeads, nKvHeads: c.numKvHeads, headDim: c.headDim, slidingWindow: c.slidingWindow }, positions, kPos, keyMask);
+    const attn = kv ? attend(q, kv.keys(k, c.numKvHeads, c.headDim), kv.values(v, c.numKvHeads, c.headDim)) : attend(q, k, v);
     if (stopAt(GROUPS[1], attn)) return null;
     const h1 = e.add(hidden, this.project(GROUPS[1], attn, hook)[0]);
     const normed2 = e.rmsNorm(h1, this.weights.postAttentionNorm, c.rmsNormEps);
@@ -360,8 +261,9 @@ class Layer implements DecoderLayer {
     return e.add(h1, this.project(GROUPS[3], act, hook)[0]);
   }
 
+  /** The block over a whole sequence, attending to itself (what compression runs layer by layer). */
   forward(hidden: Matrix, positions: Int32Array, hook?: LinearInputHook, until?: LinearName): Matrix | null {
-    return this.run(hidden, positions, null, hook, undefined, until);
+    return this.block(hidden, this.model.rotaryTables(positions), this.model.selfAttention(positions), hook, until);
   }
 
   dispose(): void {
@@ -407,6 +309,7 @@ export class DecoderModel implements CausalLM {
   readonly prefixPool = new PrefixCachePool(PREFIX_POOL_BYTES);
   private invFreq: Float64Array;
   private invFreqLength = 0;
+  private readonly attentionShape: AttentionShape;
 
   constructor(
     readonly config: ModelConfig,
@@ -418,6 +321,7 @@ export class DecoderModel implements CausalLM {
     this.engine = engine ?? getEngine();
     this.layers = weights.layers.map((w, i) => new Layer(i, this, w));
     this.invFreq = ropeInvFreq(config);
+    this.attentionShape = { nHeads: config.numHeads, nKvHeads: config.numKvHeads, headDim: config.headDim, slidingWindow: config.slidingWindow };
   }
 
   get dir(): string {
@@ -453,7 +357,7 @@ export class DecoderModel implements CausalLM {
   }
 
   /** cos/sin [t, headDim/2] for the given positions (dynamic NTK scaling follows the longest position seen) */
-  rotaryTables(positions: Int32Array): { cos: Float32Array; sin: Float32Array } {
+  rotaryTables(positions: Int32Array): RotaryTables {
     const half = this.config.headDim / 2;
     if (this.config.ropeScaling?.type === 'dynamic') {
       let max = 0;
@@ -516,13 +420,20 @@ export class DecoderModel implements CausalLM {
     return this.engine.linear(this.finalNorm(hidden), this.headWeight);
   }
 
+  /** Attention of a whole sequence over its own keys and values (causal, the model's sliding window). */
+  selfAttention(positions: Int32Array): Attend {
+    return (q, k, v) => this.engine.attention(q, k, v, this.attentionShape, positions, positions);
+  }
+
   forward(ids: number[], opts: ForwardOptions = {}): ForwardResult {
     const positions = Int32Array.from(ids, (_, i) => i);
+    const rope = this.rotaryTables(positions);
+    const attend = this.selfAttention(positions);
     let h = this.embed(ids);
     const hidden = new Map<number, Matrix>();
     const wanted = new Set(opts.hiddenLayers ?? []);
     for (const layer of this.layers) {
-      h = layer.run(h, positions, null)!;
+      h = layer.block(h, rope, attend)!;
       if (this.residency === 'streamed') layer.release();
       if (wanted.has(layer.index)) hidden.set(layer.index, h);
     }
@@ -632,59 +543,21 @@ export class DecoderModel implements CausalLM {
    */
   private packedStep(segments: number[][], starts: number[], caches: KvCache[][]): Float32Array {
     const c = this.config;
-    const e = this.engine;
-    const ids = segments.flat();
-    const offsets: number[] = [];
-    let total = 0;
-    for (const seg of segments) {
-      offsets.push(total);
-      total += seg.length;
-    }
-    let h = this.embed(ids);
-    const kvWidth = c.numKvHeads * c.headDim;
-    const qWidth = c.numHeads * c.headDim;
-    const pos = new Int32Array(total);
-    segments.forEach((seg, b) => seg.forEach((_, i) => (pos[offsets[b] + i] = starts[b] + i)));
-    const { cos, sin } = this.rotaryTables(pos);
-    const shape = { nHeads: c.numHeads, nKvHeads: c.numKvHeads, headDim: c.headDim, slidingWindow: c.slidingWindow };
-    const single = segments.length === 1;
+    const lengths = segments.map((seg) => seg.length);
+    const pos = Int32Array.from(segments.flatMap((seg, b) => seg.map((_, i) => starts[b] + i)));
+    const rope = this.rotaryTables(pos);
+    let h = this.embed(segments.flat());
     for (const layer of this.layers) {
-      const normed = e.rmsNorm(h, layer.inputNorm, c.rmsNormEps);
-      const [q, k0, v0] = layer.projectAttentionInputs(normed);
-      let k = k0;
-      let v = v0;
-      e.rotary(q, c.numHeads, c.headDim, cos, sin);
-      e.rotary(k, c.numKvHeads, c.headDim, cos, sin);
-      if (this.kvTransform) {
-        k = this.kvTransform.keys(k, c.numKvHeads, c.headDim);
-        v = this.kvTransform.values(v, c.numKvHeads, c.headDim);
-      }
-      let attn: Matrix;
-      if (single) {
-        const cache = caches[0][layer.index];
-        cache.append(k, v, pos);
-        const view = cache.view();
-        attn = e.attention(q, view.k, view.v, shape, pos, view.pos);
-      } else {
-        const out = new Float32Array(total * qWidth);
-        segments.forEach((seg, b) => {
-          const [r0, r1] = [offsets[b], offsets[b] + seg.length];
-          const cache = caches[b][layer.index];
-          cache.append(matrix(seg.length, kvWidth, k.data.subarray(r0 * kvWidth, r1 * kvWidth)), matrix(seg.length, kvWidth, v.data.subarray(r0 * kvWidth, r1 * kvWidth)), pos.subarray(r0, r1));
-          const view = cache.view();
-          const o = e.attention(matrix(seg.length, qWidth, q.data.subarray(r0 * qWidth, r1 * qWidth)), view.k, view.v, shape, pos.subarray(r0, r1), view.pos);
-          out.set(o.data, r0 * qWidth);
-        });
-        attn = matrix(total, qWidth, out);
-      }
-      const h1 = e.add(h, layer.project(GROUPS[1], attn)[0]);
-      const normed2 = e.rmsNorm(h1, layer.postAttentionNorm, c.rmsNormEps);
-      const [gate, up] = layer.project(GROUPS[2], normed2);
-      h = e.add(h1, layer.project(GROUPS[3], e.swiglu(gate, up))[0]);
+      const layerCaches = caches.map((perLayer) => perLayer[layer.index]);
+      h = layer.block(h, rope, (q, k, v) => attendOverCaches(this.engine, this.attentionShape, q, k, v, pos, lengths, layerCaches))!;
     }
     // only the last row of each sequence goes through the final norm and lm_head
     const last = new Float32Array(segments.length * c.hiddenSize);
-    segments.forEach((seg, b) => last.set(h.data.subarray((offsets[b] + seg.length - 1) * c.hiddenSize, (offsets[b] + seg.length) * c.hiddenSize), b * c.hiddenSize));
+    let end = 0;
+    lengths.forEach((n, b) => {
+      end += n;
+      last.set(h.data.subarray((end - 1) * c.hiddenSize, end * c.hiddenSize), b * c.hiddenSize);
+    });
     return this.head(matrix(segments.length, c.hiddenSize, last)).data;
   }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRandomModel, DecoderModel } from '../../main/model/index.js';
-import { PrefixCachePool } from '../../main/model/decoder.js';
+import { PrefixCachePool } from '../../main/model/prefix-pool.js';
 
 const ids = (n: number, seed: number) => Array.from({ length: n }, (_, i) => 40 + ((i * 7 + seed * 13) % 80));
 
