@@ -67,9 +67,3 @@ export function formatAnalysisBench(rows: AnalysisBenchRow[], backend: string): 
   lines.push(`${'total per sequence (statistics only, no forward passes)'.padEnd(63)} ${rows.reduce((a, r) => a + r.seconds, 0).toFixed(3).padStart(7)}`);
   return lines.join('\n');
 }
-
-/** Entry for `npm run bench`: prints the table. */
-export function printAnalysisBench(): void {
-  const engine = getEngine();
-  process.stdout.write(`${formatAnalysisBench(benchAnalysis({ engine }), engine.report.name)}\n`);
-}

@@ -337,7 +337,6 @@ export const RunProgress = z.object({
 export type RunProgress = z.infer<typeof RunProgress>;
 
 export const events = { runProgress: RunProgress } as const;
-export type EventName = keyof typeof events;
 
 // --- errors --------------------------------------------------------------------------------------
 

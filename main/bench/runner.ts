@@ -250,10 +250,3 @@ export async function runEpisodes(task: EpisodeTask<TaskItem>, items: TaskItem[]
   }
   for (const st of states) if (!st.done) close(st);
 }
-
-/** One episode (see runEpisodes). */
-export async function runEpisode(task: EpisodeTask<TaskItem>, item: TaskItem, generator: TextGenerator, cache: GenerationCache, signal?: AbortSignal): Promise<ResultRecord> {
-  let rec: ResultRecord | undefined;
-  await runEpisodes(task, [item], generator, cache, signal, (r) => (rec = r));
-  return rec!;
-}

@@ -65,10 +65,6 @@ export class LexicalSimilarity implements TextSimilarity {
   }
 }
 
-export function pairSimilarity(sim: TextSimilarity, a: string, b: string): number {
-  return sim.matrix([a], [b])[0][0];
-}
-
 /** The originals' sentence encoder. */
 export const REFERENCE_SENTENCE_MODEL = 'all-mpnet-base-v2';
 

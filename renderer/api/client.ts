@@ -1,29 +1,17 @@
 // The one module that knows how the renderer reaches the service: Electron's preload bridge
 // (window.acbench) when present, otherwise the web shell's HTTP + WebSocket API.
 import { z } from 'zod';
-import { calls, ResultRecord, RunProgress, type AcbenchApi, type CallName, type CallOutput, type Experiment, type ExperimentSpec, type Preflight } from '../../main/api/contract.js';
-import type { TaskInfo } from '../experiment/spec.js';
+import { calls, ResultRecord, RunProgress, type AcbenchApi, type CallName, type CallOutput } from '../../main/api/contract.js';
 import { ApiCallError, backoffMs, errorFromResponse, NotAvailableYetError, takeToken } from './transport.js';
 
 export { ApiCallError, NotAvailableYetError, describeError } from './transport.js';
 
-/** Calls the UI needs that the contract does not have yet. Each rejects with NotAvailableYetError until the service adds it. */
-export interface PendingCalls {
-  /** the tasks the service can run, with their capability */
-  listTasks(input: Record<string, never>): Promise<TaskInfo[]>;
-  /** native folder picker (Electron only) */
-  pickModelFolder(input: Record<string, never>): Promise<{ path: string | null }>;
-  /** estimated memory and time for a spec on this machine */
-  preflight(input: { spec: ExperimentSpec }): Promise<Preflight>;
-  /** import a run bundle produced by exportRun({format: 'bundle'}) */
-  importBundle(input: { fileName: string; content: string }): Promise<Experiment>;
-}
-const PENDING: (keyof PendingCalls)[] = ['listTasks', 'pickModelFolder', 'preflight', 'importBundle'];
+type CallFn = (input: unknown) => Promise<unknown>;
 
-/** Once the service said it lacks a call, later attempts fail at once (no repeated 404s); a reload asks again. */
-const unavailable = new Set<string>();
-function rememberUnavailable(name: string, fn: (input: unknown) => Promise<unknown>): (input: unknown) => Promise<unknown> {
-  return async (input) => {
+/** Wraps a client's calls so that once the service said it lacks one, later attempts fail at once (no repeated 404s); a reload asks again. */
+function rememberingUnavailable(): (name: string, fn: CallFn) => CallFn {
+  const unavailable = new Set<string>();
+  return (name, fn) => async (input) => {
     if (unavailable.has(name)) throw new NotAvailableYetError(name);
     try {
       return await fn(input);
@@ -34,13 +22,14 @@ function rememberUnavailable(name: string, fn: (input: unknown) => Promise<unkno
   };
 }
 
-export type Client = AcbenchApi &
-  PendingCalls & {
-    readonly transport: 'electron' | 'web';
-    connection(listener: (state: ConnectionState) => void): () => void;
-    /** PDF of the page as the print stylesheet lays it out: Electron's print-to-PDF with a save dialog, or the browser's print dialog. Resolves when done. */
-    printPage(): Promise<void>;
-  };
+export type Client = AcbenchApi & {
+  readonly transport: 'electron' | 'web';
+  connection(listener: (state: ConnectionState) => void): () => void;
+  /** the native folder dialog (Electron's preload pickFolder; not a service call): the chosen path, or null when cancelled */
+  pickModelFolder(input: Record<string, never>): Promise<{ path: string | null }>;
+  /** PDF of the page as the print stylesheet lays it out: Electron's print-to-PDF with a save dialog, or the browser's print dialog. Resolves when done. */
+  printPage(): Promise<void>;
+};
 export type ConnectionState = 'connecting' | 'open' | 'closed';
 
 /** What the preload exposes as window.acbench: one async method per call, plus onRunProgress. */
@@ -69,10 +58,10 @@ export function parseOutput<N extends CallName>(name: N, value: unknown): CallOu
 
 /** The Electron transport over the preload's bridge (exported for tests). */
 export function electronClient(bridge: Bridge): Client {
-  bridge = { ...bridge };
   const client: Record<string, unknown> = { transport: 'electron' };
+  const remember = rememberingUnavailable();
   for (const name of Object.keys(calls) as CallName[]) {
-    client[name] = async (input: unknown) => {
+    client[name] = remember(name, async (input: unknown) => {
       const fn = method(bridge, name);
       if (typeof fn !== 'function') throw new NotAvailableYetError(name);
       try {
@@ -80,22 +69,13 @@ export function electronClient(bridge: Bridge): Client {
       } catch (e) {
         throw asApiError(name, e);
       }
-    };
-  }
-  // The preload's native folder dialog answers a path or null.
-  const pickFolder = method(bridge, 'pickFolder');
-  if (pickFolder && !method(bridge, 'pickModelFolder')) bridge = { ...bridge, pickModelFolder: async () => ({ path: ((await pickFolder({})) as string | null) ?? null }) };
-  for (const name of PENDING) {
-    client[name] = rememberUnavailable(name, async (input: unknown) => {
-      const fn = method(bridge, name);
-      if (typeof fn !== 'function') throw new NotAvailableYetError(name);
-      try {
-        return await fn(input ?? {});
-      } catch (e) {
-        throw asApiError(name, e);
-      }
     });
   }
+  client.pickModelFolder = async () => {
+    const pickFolder = method(bridge, 'pickFolder');
+    if (!pickFolder) throw new NotAvailableYetError('pickModelFolder');
+    return { path: ((await pickFolder({})) as string | null) ?? null };
+  };
   client.onRunProgress = (listener: (e: RunProgress) => void) => bridge.onRunProgress?.(listener) ?? (() => {});
   client.printPage = async () => {
     const printToPdf = method(bridge, 'printToPdf');
@@ -150,8 +130,12 @@ function webClient(): Client {
     return body;
   };
   const client: Record<string, unknown> = { transport: 'web', printPage: async () => window.print() };
-  for (const name of Object.keys(calls) as CallName[]) client[name] = async (input: unknown) => parseOutput(name, await post(name, input));
-  for (const name of PENDING) client[name] = rememberUnavailable(name, (input: unknown) => post(name, input));
+  const remember = rememberingUnavailable();
+  for (const name of Object.keys(calls) as CallName[]) client[name] = remember(name, async (input: unknown) => parseOutput(name, await post(name, input)));
+  // a browser has no native folder dialog: the form asks for the path as text
+  client.pickModelFolder = async () => {
+    throw new NotAvailableYetError('pickModelFolder');
+  };
 
   // Events: one WebSocket while anyone listens, reconnecting with backoff.
   const listeners = new Set<(e: RunProgress) => void>();

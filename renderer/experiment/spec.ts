@@ -18,7 +18,7 @@ export function selectedTasks(selection: readonly string[], tasks: readonly Task
   return new Set(tasks.filter((t) => wanted.has(t.id) || (t.aliases ?? []).some((a) => wanted.has(a))).map((t) => t.id));
 }
 
-/** Built-in tasks until the service exposes its own list (a `listTasks` call). */
+/** Built-in tasks, shown until the service's listTasks answers (and where it cannot). */
 export const TASKS: readonly TaskInfo[] = [
   { id: 't-eval', name: 'T-Eval', capability: 'action', help: 'tool use: instruct, plan, reason, retrieve, understand, review (string and JSON formats)' },
   { id: 'worfbench', name: 'WorfBench', capability: 'workflow', help: 'workflow generation as a graph of steps, scored by node/edge F1' },
