@@ -244,7 +244,7 @@ export interface AwqScaledLayer {
  * module's last linear: self_attn's output is o_proj(attention) (probe 'o_proj'), the MLP's is down_proj(swiglu)
  * (probe 'down_proj'), without the residual. `probe`'s own weights are never among the trial weights.
  */
-export function moduleOutput(layer: DecoderLayer, sample: { hidden: Matrix; positions: Int32Array }, probe: LinearName, engine: Engine): Matrix {
+export function moduleOutput(layer: DecoderLayer, sample: LayerInput, probe: LinearName, engine: Engine): Matrix {
   let input: Matrix | undefined;
   layer.forward(sample.hidden, sample.positions, (name, x) => {
     if (name === probe) input = x;
@@ -260,7 +260,7 @@ export function moduleOutput(layer: DecoderLayer, sample: { hidden: Matrix; posi
  * Scale-search objective: mean over the samples of the MSE of the inspected module's output when `names` use `trial`
  * weights, against the full-precision output ((org_out − out)².mean() in the references).
  */
-export function moduleOutputMse(layer: DecoderLayer, samples: { hidden: Matrix; positions: Int32Array }[], probe: LinearName, engine: Engine): (names: LinearName[], trial: Matrix[]) => number {
+export function moduleOutputMse(layer: DecoderLayer, samples: LayerInput[], probe: LinearName, engine: Engine): (names: LinearName[], trial: Matrix[]) => number {
   const reference = samples.map((s) => moduleOutput(layer, s, probe, engine));
   return (names, trial) => {
     if (names.includes(probe)) throw new Error(`internal: ${probe} is both the probe and a trial linear`);
