@@ -65,6 +65,14 @@ export function configLabel(c: CompressionConfig): string {
 }
 
 
+/** Labels the results keep for the app's own rows: "base" is the uncompressed model. */
+export const RESERVED_LABELS = ['base'];
+
+/** The form two labels are compared in: Unicode NFKC, case-folded, inner whitespace collapsed ("Cfg  A" ≡ "cfg a"). */
+export function labelKey(label: string): string {
+  return label.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
+}
+
 export const CalibrationConfig = z.object({
   source: z.string().min(1).default('builtin'),
   samples: z.number().int().min(1).max(4096).default(128),
@@ -118,9 +126,14 @@ export function experimentSpecProblems(spec: Pick<z.infer<typeof StoredExperimen
     out.push({ path: ['compressions'], expected: 'no compression for a model behind an endpoint: it is evaluated as served (serve each compressed checkpoint as its own endpoint, or choose a local model folder)', found: `${compressed.length} configuration${compressed.length === 1 ? '' : 's'}` });
   if (spec.model.kind === 'endpoint' && spec.analysis.enabled)
     out.push({ path: ['analysis', 'enabled'], expected: "the statistics off for a model behind an endpoint: they need the model's logits, which an endpoint does not return", found: 'on' });
+  // labels are display text (files are keyed by ids the run assigns), but results group by them: unique after normalisation
   const labels = spec.compressions.map((c) => (c.method === 'none' ? null : configLabel(c)));
+  const keys = labels.map((l) => (l === null ? null : labelKey(l)));
   labels.forEach((l, i) => {
-    if (l !== null && labels.indexOf(l) !== i) out.push({ path: ['compressions', i, 'label'], expected: `a label no other configuration has (configuration ${labels.indexOf(l) + 1} is labelled "${l}" too)`, found: JSON.stringify(l) });
+    if (l === null) return;
+    const first = keys.indexOf(keys[i]);
+    if (RESERVED_LABELS.includes(keys[i]!)) out.push({ path: ['compressions', i, 'label'], expected: `a label other than ${RESERVED_LABELS.map((r) => `"${r}"`).join(', ')} (reserved for the uncompressed model)`, found: JSON.stringify(l) });
+    else if (first !== i) out.push({ path: ['compressions', i, 'label'], expected: `a label no other configuration has, ignoring case, spacing and Unicode forms (configuration ${first + 1} is labelled "${labels[first]}")`, found: JSON.stringify(l) });
   });
   return out;
 }

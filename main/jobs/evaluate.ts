@@ -1,5 +1,5 @@
 // The evaluate stage: every model under test on the chosen tasks. The benchmark runner keeps one
-// resumable JSONL per model (runs/<id>/eval/<label>.jsonl); this stage mirrors finished items and
+// resumable JSONL per model (runs/<runId>/eval/<model id>.jsonl); this stage mirrors finished items and
 // task scores into the run's results log in the shapes the dashboards read (renderer/results/README.md).
 import { join } from 'node:path';
 import type { ExperimentSpec } from '../api/contract.js';
@@ -87,7 +87,7 @@ export function evaluateStage(spec: ExperimentSpec, models: ModelUnderTest[], re
       const suiteItems = await loadItems(spec, taskIds, tasks);
       ctx.setTotal(models.length * suiteItems.total);
       for (const m of models) {
-        const file = join(evalDir, `${m.label.replace(/[^A-Za-z0-9_.-]+/g, '_')}.jsonl`);
+        const file = join(evalDir, `${m.id}.jsonl`);
         const allDone = taskIds.every((t) => ctx.isDone(`score:${m.label}:${t}`));
         if (allDone) {
           for (let i = 0; i < suiteItems.total; i++) ctx.skip('resumed');

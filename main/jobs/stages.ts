@@ -13,7 +13,7 @@ import { inProcessExecutor, type Executor, type RunRequest, type StagePlanner } 
 import { workerExecutor } from './worker-executor.js';
 import type { Stage, StageContext } from './pipeline.js';
 import { evaluateStage } from './evaluate.js';
-import { openModel, type ModelUnderTest } from './models.js';
+import { compressedModelId, openModel, type ModelUnderTest } from './models.js';
 import { analysisViews, compressionViews } from './views.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -27,9 +27,6 @@ export class PipelineSpecError extends Error {
     this.name = 'PipelineSpecError';
   }
 }
-
-const safeName = (label: string) => label.replace(/[^A-Za-z0-9_.-]+/g, '_');
-
 
 /** Where the base model lives; endpoints have no folder. */
 export function baseModelDir(spec: ExperimentSpec): string | null {
@@ -50,20 +47,20 @@ export const planStages: StagePlanner = (req, emitHeadline) => {
   if (!parsed.success) throw new PipelineSpecError(describeZodError(parsed.error, req.spec));
   const spec = parsed.data;
   const baseDir = baseModelDir(spec);
-  const compressions = spec.compressions.filter((c) => c.method !== 'none');
+  const compressions = spec.compressions.map((config, index) => ({ config, index })).filter(({ config }) => config.method !== 'none');
   if (baseDir && !existsSync(join(baseDir, 'config.json')))
     throw new PipelineSpecError(`expected a Hugging Face model folder with config.json at ${baseDir}, found ${existsSync(baseDir) ? 'no config.json' : 'no such folder'}`);
-  const labels = compressions.map(configLabel);
   const modelsDir = join(runDir(req.home, req.runId), 'models');
+  // folders are named by an id from the configuration's place in the spec (fixed for a run: the spec hash is), never by its label
   const models: ModelUnderTest[] = [
-    { label: 'base', config: null, dir: baseDir ?? '' },
-    ...compressions.map((c, i) => ({ label: labels[i], config: c, dir: join(modelsDir, safeName(labels[i])) })),
+    { id: 'base', label: 'base', config: null, dir: baseDir ?? '' },
+    ...compressions.map(({ config, index }) => ({ id: compressedModelId(index), label: configLabel(config), config, dir: join(modelsDir, compressedModelId(index)) })),
   ];
   let calibration: CalibrationSet | undefined;
   let base: CausalLM | undefined;
   let tokenizer: BpeTokenizer | undefined;
   const baseTokenizer = () => (tokenizer ??= BpeTokenizer.fromDir(baseDir!));
-  const needCalibration = compressions.some((c) => needsCalibration(c.method as Parameters<typeof needsCalibration>[0]));
+  const needCalibration = compressions.some(({ config: c }) => needsCalibration(c.method as Parameters<typeof needsCalibration>[0]));
 
   const stages: Stage[] = [];
   if (baseDir)
