@@ -314,7 +314,13 @@ export const calls = {
         kinds: z.array(ResultRecord.shape.kind).max(6).optional(),
       })
       .strict(),
-    z.object({ run: RunSummary, records: z.array(ResultRecord), total: z.number().int() }),
+    z.object({
+      run: RunSummary,
+      records: z.array(ResultRecord),
+      total: z.number().int(),
+      /** lines of results.jsonl that are not a record: skipped (the records after them are kept) and reported here */
+      unreadable: z.array(z.object({ line: z.number().int(), reason: z.string() })).default([]),
+    }),
   ),
   exportRun: call(
     z.object({ runId: Id, format: ExportFormat }).strict(),

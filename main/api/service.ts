@@ -30,7 +30,7 @@ import {
 import { DASHBOARD_KINDS, ResultRecord as ResultRecordSchema } from './contract.js';
 
 const RECORD_KINDS = new Set<string>(ResultRecordSchema.shape.kind.options);
-import { historyFile, openHistory, readResultsFile, resultsFile, runDir, ResultsLog, type HistoryData, type StoredRun } from '../store/index.js';
+import { historyFile, openHistory, readResultsFile, resultsFile, runDir, ResultsLog, type HistoryData, type StoredRun, type UnreadableLine } from '../store/index.js';
 import { estimate, resolveModelDir, specProblems } from './preflight.js';
 import { RunQueue, type Executor, type RunRequest } from '../jobs/index.js';
 import { getEngine } from '../tensor/index.js';
@@ -231,8 +231,8 @@ export class AcbenchService {
     },
     getRunResults: async ({ runId, offset, limit, kinds }) => {
       const run = this.findRun(runId);
-      const records = this.readRecords(runId, kinds);
-      return { run: this.toRunSummary(run), records: records.slice(offset, offset + limit), total: records.length };
+      const { records, unreadable } = this.readRun(runId, kinds);
+      return { run: this.toRunSummary(run), records: records.slice(offset, offset + limit), total: records.length, unreadable };
     },
     exportRun: async ({ runId, format }) => {
       const run = this.findRun(runId);
@@ -346,17 +346,22 @@ export class AcbenchService {
   }
 
   /** parsed once per file size and kind filter: results are append-only, so an unchanged size means unchanged records */
-  private readonly recordCache = new Map<string, { size: number; records: ResultRecord[] }>();
+  private readonly recordCache = new Map<string, { size: number; records: ResultRecord[]; unreadable: UnreadableLine[] }>();
 
   private readRecords(runId: string, kinds?: readonly string[]): ResultRecord[] {
+    return this.readRun(runId, kinds).records;
+  }
+
+  private readRun(runId: string, kinds?: readonly string[]): { records: ResultRecord[]; unreadable: UnreadableLine[] } {
     const file = resultsFile(this.opts.home, runId);
     const size = existsSync(file) ? statSync(file).size : 0;
     const cacheKey = `${runId}\u0000${kinds ? [...kinds].sort().join(',') : '*'}`;
     const cached = this.recordCache.get(cacheKey);
-    if (cached && cached.size === size) return cached.records;
-    const records = readResultsFile(file, kinds ? new Set(kinds) : undefined).records.filter((r): r is ResultRecord => RECORD_KINDS.has(r.kind));
-    this.recordCache.set(cacheKey, { size, records });
-    return records;
+    if (cached && cached.size === size) return cached;
+    const read = readResultsFile(file, kinds ? new Set(kinds) : undefined);
+    const entry = { size, records: read.records.filter((r): r is ResultRecord => RECORD_KINDS.has(r.kind)), unreadable: read.unreadable };
+    this.recordCache.set(cacheKey, entry);
+    return entry;
   }
 
   private emitProgress(runId: string, p: Omit<RunProgress, 'runId' | 'experimentId'>): void {

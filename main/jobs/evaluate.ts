@@ -11,7 +11,7 @@ import {
   LexicalSimilarity,
   compareRuns,
   createTask,
-  readResults,
+  readResultsReport,
   resolveTaskIds,
   runBenchmarks,
   resolveSuiteDir,
@@ -123,7 +123,12 @@ export function evaluateStage(spec: ExperimentSpec, models: ModelUnderTest[], re
           }
         }
         const byTask = new Map<string, BenchRecord[]>();
-        for (const r of readResults(file)) {
+        const read = readResultsReport(file);
+        for (const u of read.unreadable) {
+          const key = `unreadable:eval:${m.id}:${u.line}`;
+          if (!ctx.isDone(key)) ctx.record(key, 'log', { message: `${m.label}: line ${u.line} of eval/${m.id}.jsonl could not be read and was skipped (${u.reason})`, config: m.label, line: u.line });
+        }
+        for (const r of read.records) {
           if (!byTask.has(r.task)) byTask.set(r.task, []);
           byTask.get(r.task)!.push(r);
         }

@@ -231,7 +231,7 @@ export async function allRunRecords(runId: string, opts: { kinds?: ResultRecord[
   while (records.length < first.total) {
     const next = await api().getRunResults({ runId, offset: records.length, limit: pageSize, kinds });
     if (!next.records.length) break;
-    records.push(...next.records);
+    for (const r of next.records) records.push(r);
   }
-  return { run: first.run, records };
+  return { run: first.run, records, unreadable: first.unreadable ?? [] };
 }
