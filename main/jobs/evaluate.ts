@@ -209,7 +209,12 @@ function emitDrops(ctx: StageContext, models: ModelUnderTest[], taskIds: string[
   const headline: Record<string, number> = {};
   for (const m of models.slice(1)) {
     const key = `drops:${m.label}`;
-    if (ctx.isDone(key)) continue;
+    const recorded = ctx.recorded(key);
+    if (recorded) {
+      // finished in an earlier session: its headline again, in case that session died before the index was written
+      for (const cap of (recorded.data.capabilities as { capability: string; absolute: number }[] | undefined) ?? []) headline[`${m.label}/${cap.capability}`] = -cap.absolute / 100;
+      continue;
+    }
     const mine = perModel.get(m.label)!;
     const paired: PairedTask[] = [];
     for (const taskId of taskIds) {

@@ -7,7 +7,7 @@ import { configLabel, describeZodError, ExperimentSpec } from '../api/contract.j
 import { BpeTokenizer, Checkpoint, loadModel, type CausalLM } from '../model/index.js';
 import { modelFolderHash } from '../engines/index.js';
 import { compressToFolder, loadCalibration, needsCalibration, shouldStream, type CalibrationSet } from '../compress/index.js';
-import { analyzePair, analysisHeadline } from '../analysis/index.js';
+import { analyzePair, analysisHeadline, type PairAnalysis } from '../analysis/index.js';
 import { runDir } from '../store/index.js';
 import { inProcessExecutor, type Executor, type RunRequest, type StagePlanner } from './queue.js';
 import { workerExecutor } from './worker-executor.js';
@@ -126,13 +126,15 @@ export const planStages: StagePlanner = (req, emitHeadline) => {
       name: 'analyse',
       total: compressions.length,
       async run(ctx: StageContext) {
-        base ??= await loadModel(baseDir!);
         for (const m of models.slice(1)) {
           const key = `analysis:${m.label}`;
-          if (ctx.isDone(key)) {
+          const recorded = ctx.recorded(key);
+          if (recorded) {
             ctx.skip(key);
+            emitHeadline(Object.fromEntries(Object.entries(analysisHeadline(recorded.data as unknown as PairAnalysis)).map(([k, v]) => [`${m.label}/${k}`, v]))); // in case the session that finished it died before the index was written
             continue;
           }
+          base ??= await loadModel(baseDir!); // loaded only when a pair is left to analyse
           const compressed = await openModel(m.dir);
           const result = await analyzePair(base, compressed, {
             sequences: spec.analysis.sequences,
