@@ -1,9 +1,8 @@
 // Small shared helpers: seeded randomness, hashing, bounded file reads, describing values in errors.
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
 import { BenchDataError } from './errors.js';
 
-import { seededRandom } from '../model/index.js';
+import { FILE_LIMITS, readUserText, seededRandom, UserFileError } from '../model/index.js';
 export { seededRandom };
 
 /** A seeded helper for generators: integers, picks and shuffles. */
@@ -40,21 +39,16 @@ export function sha256(text: string): string {
 }
 
 /** Largest untrusted benchmark file we read (bytes). */
-export const MAX_DATA_FILE_BYTES = 256 * 1024 * 1024;
+export const MAX_DATA_FILE_BYTES = FILE_LIMITS.data;
 
 /** Read a text file with a size limit; oversize files are a typed error, not an out-of-memory. */
 export async function readTextLimited(file: string, maxBytes = MAX_DATA_FILE_BYTES): Promise<string> {
-  let size: number;
   try {
-    const st = await stat(file);
-    if (!st.isFile()) throw new BenchDataError(file, 'file', '(file)', 'a file', 'a folder or special file');
-    size = st.size;
+    return readUserText(file, maxBytes); // regular files only: a FIFO or a device never ends
   } catch (e) {
-    if (e instanceof BenchDataError) throw e;
-    throw new BenchDataError(file, 'file', '(file)', 'a readable file', 'no such file');
+    if (e instanceof UserFileError) throw new BenchDataError(file, 'file', '(file)', e.expected, e.found);
+    throw e;
   }
-  if (size > maxBytes) throw new BenchDataError(file, 'file', '(size)', `at most ${maxBytes} bytes`, `${size} bytes`);
-  return readFile(file, 'utf8');
 }
 
 export function describe(v: unknown): string {
