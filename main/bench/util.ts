@@ -41,6 +41,9 @@ export function sha256(text: string): string {
 /** Largest untrusted benchmark file we read (bytes). */
 export const MAX_DATA_FILE_BYTES = FILE_LIMITS.data;
 
+/** The longest string field of a benchmark record (characters): long-context items run to a few hundred thousand. */
+export const MAX_FIELD_CHARS = 4 * 2 ** 20;
+
 /** Read a text file with a size limit; oversize files are a typed error, not an out-of-memory. */
 export async function readTextLimited(file: string, maxBytes = MAX_DATA_FILE_BYTES): Promise<string> {
   try {
@@ -108,9 +111,11 @@ export class RecordReader {
   fail(field: string, expected: string): never {
     throw new BenchDataError(this.file, this.record, field, expected, describe(this.value[field]));
   }
-  string(field: string): string {
+  /** a string field; `maxLength` bounds what one field may make a prompt cost (a 100 MB needle is refused, not tokenized) */
+  string(field: string, maxLength = MAX_FIELD_CHARS): string {
     const v = this.value[field];
     if (typeof v !== 'string') this.fail(field, 'a string');
+    if (v.length > maxLength) throw new BenchDataError(this.file, this.record, field, `a string of at most ${maxLength} characters`, `${v.length} characters`);
     return v;
   }
   optString(field: string): string | undefined {

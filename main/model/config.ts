@@ -33,7 +33,7 @@ export function parseConfig(raw: Record<string, unknown>, file = 'config.json'):
   const numKvHeads = int('num_key_value_heads', numHeads);
   if (numHeads % numKvHeads !== 0) throw new ModelConfigError(file, `expected num_attention_heads (${numHeads}) to be a multiple of num_key_value_heads (${numKvHeads})`);
   const headDim = raw.head_dim === undefined || raw.head_dim === null ? hiddenSize / numHeads : raw.head_dim;
-  if (typeof headDim !== 'number' || !Number.isInteger(headDim) || headDim <= 0 || headDim % 2 !== 0) throw new ModelConfigError(file, `expected "head_dim" (or hidden_size / num_attention_heads) to be a positive even integer, found ${JSON.stringify(headDim)}`);
+  if (typeof headDim !== 'number' || !Number.isInteger(headDim) || headDim <= 0 || headDim > 2 ** 16 || headDim % 2 !== 0) throw new ModelConfigError(file, `expected "head_dim" (or hidden_size / num_attention_heads) to be a positive even integer up to ${2 ** 16}, found ${JSON.stringify(headDim)}`);
   // hyper-parameters a forward pass divides by or raises to: a bad one gives NaN logits, so it is refused here
   const positive = (key: string, value: unknown, fallback?: number): number => {
     const v = value ?? fallback;

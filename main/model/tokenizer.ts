@@ -328,16 +328,24 @@ function preTokenizerRegex(pre: PreTokenizerJson | null, file: string): { regex:
     throw new TokenizerError(file, `expected pre_tokenizer's Split pattern to be a regular expression, found ${JSON.stringify(pattern.slice(0, 80))} (${(error as Error).message})`);
   }
   if (regex.test('')) throw new TokenizerError(file, `expected pre_tokenizer's Split pattern to match no empty text, found ${JSON.stringify(pattern.slice(0, 80))} matching ""`);
-  // a pattern that backtracks catastrophically is refused when the tokenizer loads, not when a user text hits it
-  try {
-    withinBudget(`${file}: pre_tokenizer pattern on probe texts`, BUDGETS.regexProbeMs, () => {
-      for (const probe of REGEX_PROBES) for (const _ of probe.matchAll(regex));
-    });
-  } catch (error) {
-    throw new TokenizerError(file, `expected pre_tokenizer's Split pattern to split a few thousand characters quickly, found ${JSON.stringify(pattern.slice(0, 80))} still running after ${BUDGETS.regexProbeMs} ms (catastrophic backtracking)`);
+  // a pattern that backtracks catastrophically is refused when the tokenizer loads, not when a user text hits it (once per pattern)
+  if (!VETTED_PATTERNS.has(pattern)) {
+    let fast = true;
+    try {
+      withinBudget(`${file}: pre_tokenizer pattern on probe texts`, BUDGETS.regexProbeMs, () => {
+        for (const probe of REGEX_PROBES) for (const _ of probe.matchAll(regex));
+      });
+    } catch {
+      fast = false;
+    }
+    VETTED_PATTERNS.set(pattern, fast);
   }
+  if (!VETTED_PATTERNS.get(pattern)) throw new TokenizerError(file, `expected pre_tokenizer's Split pattern to split a few thousand characters quickly, found ${JSON.stringify(pattern.slice(0, 80))} still running after ${BUDGETS.regexProbeMs} ms (catastrophic backtracking)`);
   return { regex, prefixSpace };
 }
+
+/** Patterns already probed in this process, and whether they passed. */
+const VETTED_PATTERNS = new Map<string, boolean>();
 
 /** Texts that make nested or overlapping quantifiers backtrack: long runs of one class, then a character of another. */
 const REGEX_PROBES = ['a', ' ', '1', '\n', '!', 'é', '\t'].flatMap((ch) => [`${ch.repeat(2048)}\u0000`, `${ch.repeat(2048)}!`, `${ch.repeat(2048)}a`]).concat(['ab1 !'.repeat(400)]);
