@@ -9,17 +9,30 @@ import { compressionConfigProblems, GROUPED_QUANT_METHODS, PRUNING_METHODS } fro
 
 export const Id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'an id of letters, digits, "_" or "-" (1–64 characters)');
 
-export const ModelSource = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('builtin'), id: z.literal('acb-tiny') }),
-  z.object({ kind: z.literal('local'), path: z.string({ error: 'a model folder path' }).min(1, 'a model folder path') }),
-  z.object({
-    kind: z.literal('endpoint'),
-    baseUrl: z.string({ error: 'an http(s) URL such as http://127.0.0.1:8000/v1' }).url('an http(s) URL such as http://127.0.0.1:8000/v1'),
-    model: z.string({ error: 'the served model name' }).min(1, 'the served model name'),
-    apiKey: z.string().optional(),
-  }),
-]);
-export type ModelSource = z.infer<typeof ModelSource>;
+/** Where an endpoint's API key is kept, never the key itself (a spec goes into history.json, listExperiments and bundles). */
+export const SecretRef = z
+  .string()
+  .regex(/^(env:[A-Za-z_][A-Za-z0-9_]{0,127}|file:.{1,4096}|keychain:[A-Za-z0-9_-]{1,64})$/, 'a reference to the API key: env:NAME (an environment variable), file:PATH (a file holding it) or keychain:ID (saved in the desktop app)');
+
+const endpointFields = {
+  kind: z.literal('endpoint'),
+  baseUrl: z.string({ error: 'an http(s) URL such as http://127.0.0.1:8000/v1' }).url('an http(s) URL such as http://127.0.0.1:8000/v1'),
+  model: z.string({ error: 'the served model name' }).min(1, 'the served model name'),
+  apiKeyRef: SecretRef.optional(),
+};
+const modelSource = (endpoint: z.ZodObject) =>
+  z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('builtin'), id: z.literal('acb-tiny') }),
+    z.object({ kind: z.literal('local'), path: z.string({ error: 'a model folder path' }).min(1, 'a model folder path') }),
+    endpoint as z.ZodObject<typeof endpointFields>,
+  ]);
+/** What a new spec may say: a key in clear is refused, so it never reaches the history. */
+export const ModelSource = modelSource(
+  z.object({ ...endpointFields, apiKey: z.never({ error: 'no API key in the spec (it would be kept in history.json and bundles): give apiKeyRef as env:NAME or file:PATH, or save the key in the desktop app' }).optional() }),
+);
+/** What the history holds: an older spec's key in clear is dropped on reading (the service moves it to a file at start-up). */
+export const StoredModelSource = modelSource(z.object(endpointFields));
+export type ModelSource = z.infer<typeof StoredModelSource>;
 
 export const CompressionMethod = z.enum(['none', 'rtn', 'gptq', 'awq', 'smoothquant', 'fp8', 'magnitude', 'wanda', 'sparsegpt']);
 export type CompressionMethod = z.infer<typeof CompressionMethod>;
@@ -96,10 +109,10 @@ export const AnalysisConfig = z.object({
   seqlen: z.number().int().min(8).max(8192).default(128),
 });
 
-const specFields = (config: typeof CompressionConfigFields | typeof CompressionConfig) =>
+const specFields = (config: typeof CompressionConfigFields | typeof CompressionConfig, model: typeof ModelSource | typeof StoredModelSource) =>
   z.object({
     name: z.string({ error: 'a name' }).trim().min(1, 'a name').max(200),
-    model: ModelSource,
+    model,
     compressions: z.array(config).max(32).default([]),
     calibration: CalibrationConfig.default({ source: 'builtin', samples: 128, seqlen: 512, seed: 0 }),
     benchmarks: BenchmarkSelection.default({ suite: 'builtin', tasks: [] }),
@@ -110,7 +123,7 @@ const specFields = (config: typeof CompressionConfigFields | typeof CompressionC
   });
 
 /** An experiment as the history holds it: well-formed fields, whether or not it could run (older specs stay readable). */
-export const StoredExperimentSpec = specFields(CompressionConfigFields);
+export const StoredExperimentSpec = specFields(CompressionConfigFields, StoredModelSource);
 
 export interface SpecProblem {
   path: (string | number)[];
@@ -133,13 +146,13 @@ export function experimentSpecProblems(spec: Pick<z.infer<typeof StoredExperimen
     if (l === null) return;
     const first = keys.indexOf(keys[i]);
     if (RESERVED_LABELS.includes(keys[i]!)) out.push({ path: ['compressions', i, 'label'], expected: `a label other than ${RESERVED_LABELS.map((r) => `"${r}"`).join(', ')} (reserved for the uncompressed model)`, found: JSON.stringify(l) });
-    else if (first !== i) out.push({ path: ['compressions', i, 'label'], expected: `a label no other configuration has, ignoring case, spacing and Unicode forms (configuration ${first + 1} is labelled "${labels[first]}")`, found: JSON.stringify(l) });
+    else if (first !== i) out.push({ path: ['compressions', i, 'label'], expected: `a label no other configuration has (configuration ${first + 1} is labelled "${labels[first]}" too; case, spacing and Unicode forms do not count)`, found: JSON.stringify(l) });
   });
   return out;
 }
 
 /** A spec that can run: every configuration's rules and the rules between the parts. Every call that starts work parses with it. */
-export const ExperimentSpec = specFields(CompressionConfig).superRefine((spec, ctx) => {
+export const ExperimentSpec = specFields(CompressionConfig, ModelSource).superRefine((spec, ctx) => {
   for (const p of experimentSpecProblems(spec)) ctx.addIssue({ code: 'custom', path: p.path, message: p.expected, params: { found: p.found } });
 });
 export type ExperimentSpec = z.infer<typeof ExperimentSpec>;

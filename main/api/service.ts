@@ -37,6 +37,26 @@ import { getEngine } from '../tensor/index.js';
 import { llamaCppStatus, preferencesFromEnv, releaseRun } from '../engines/index.js';
 import type { Low } from 'lowdb';
 import { exportRecords } from './export.js';
+import { BenchInputError, resolveSecretRef } from '../bench/index.js';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+
+/** Specs from before keys were kept out of them: each key in clear goes to ACBENCH_HOME/secrets/<experiment>.key (mode 600), the spec refers to it. */
+function moveKeysOutOfHistory(data: HistoryData, home: string): string[] {
+  const moved: string[] = [];
+  for (const exp of data.experiments) {
+    const model = (exp.spec as { model?: Record<string, unknown> } | null)?.model;
+    if (!model || model.kind !== 'endpoint' || typeof model.apiKey !== 'string') continue;
+    const dir = join(home, 'secrets');
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const file = join(dir, `${exp.id}.key`);
+    writeFileSync(file, model.apiKey, { mode: 0o600 });
+    chmodSync(file, 0o600);
+    delete model.apiKey;
+    model.apiKeyRef = `file:${file}`;
+    moved.push(exp.id);
+  }
+  return moved;
+}
 
 export class ServiceError extends Error {
   constructor(
@@ -82,6 +102,8 @@ export interface ServiceOptions {
   appRoot?: string;
   /** the benchmark tasks this build can run */
   tasks?: () => Promise<TaskInfo[]>;
+  /** reads a key saved in the OS keychain (the desktop app: Electron safeStorage in the main process) */
+  keychain?: (id: string) => Promise<string>;
 }
 
 export class AcbenchService {
@@ -128,7 +150,10 @@ export class AcbenchService {
 
   static async open(opts: ServiceOptions): Promise<AcbenchService> {
     const { db, notice } = await openHistory(historyFile(opts.home));
-    const service = new AcbenchService(opts, db, notice);
+    const moved = moveKeysOutOfHistory(db.data, opts.home);
+    if (moved.length) await db.write();
+    const movedNotice = moved.length ? `API keys kept in clear in the history (${moved.length} experiment${moved.length === 1 ? '' : 's'}) were moved to ${join(opts.home, 'secrets')} (readable by you only); their specs now refer to those files.` : null;
+    const service = new AcbenchService(opts, db, [notice, movedNotice].filter(Boolean).join(' ') || null);
     // A run still marked running or queued belonged to a process that died: it can be resumed.
     let changed = false;
     for (const run of db.data.runs)
@@ -206,6 +231,15 @@ export class AcbenchService {
         const check = await this.preflight(parsed.data);
         if (!check.fits) throw new ServiceError('unsupported', `${check.reason} (start with the memory override to run anyway)`);
       }
+      // the endpoint's key is read now and handed to the run, never stored with it
+      let apiKey: string | undefined;
+      if (parsed.data.model.kind === 'endpoint' && parsed.data.model.apiKeyRef)
+        try {
+          apiKey = await resolveSecretRef(parsed.data.model.apiKeyRef, { keychain: this.opts.keychain });
+        } catch (e) {
+          if (e instanceof BenchInputError) throw new ServiceError('invalid_input', e.message);
+          throw e;
+        }
       let run: StoredRun;
       if (resumeRunId) {
         run = this.findRun(resumeRunId);
@@ -220,7 +254,7 @@ export class AcbenchService {
         this.db.data.runs.push(run);
       }
       await this.db.write();
-      const req: RunRequest = { runId: run.id, experimentId: exp.id, spec: exp.spec, specHash: exp.specHash, home: this.opts.home, resultsFile: resultsFile(this.opts.home, run.id), engine: this.effectiveEngine() };
+      const req: RunRequest = { runId: run.id, experimentId: exp.id, spec: exp.spec, specHash: exp.specHash, home: this.opts.home, resultsFile: resultsFile(this.opts.home, run.id), engine: this.effectiveEngine(), apiKey };
       this.queue.enqueue(req);
       return this.toRunSummary(run);
     },

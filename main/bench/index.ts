@@ -4,6 +4,7 @@ export { BENCHMARKS, CAPABILITIES } from './types.js';
 export { BenchCancelledError, BenchDataError, BenchInputError, EndpointError } from './errors.js';
 export { CausalLMGenerator, OpenAIEndpointGenerator, generateFor, type EndpointOptions, type GenerateCallOptions, type TextGenerator } from './generator.js';
 export { LexicalSimilarity, type TextSimilarity } from './similarity.js';
+export { resolveSecretRef } from './secrets.js';
 export { GenerationCache, readResults, readResultsReport, runTask, type Progress, type ResultRecord } from './runner.js';
 export { createTask, resolveTaskIds, TASK_ALIASES, TASKS, type TaskInfo } from './catalog.js';
 export { builtinSuiteDir, resolveSuiteDir, compareResultFiles, DEVIATION_NOTES, deviationsFor, listBuiltinTasks, runBenchmarks, type BenchmarkRunResult, type OverallProgress, type RunBenchmarksOptions } from './suite.js';

@@ -69,8 +69,8 @@ export function evaluateStage(spec: ExperimentSpec, models: ModelUnderTest[], re
 
   async function generatorFor(m: ModelUnderTest, ctx: StageContext): Promise<{ generator: TextGenerator; close(): Promise<void> | void }> {
     if (spec.model.kind === 'endpoint' && !m.config) {
-      const { baseUrl, model, apiKey } = spec.model;
-      return { generator: new OpenAIEndpointGenerator({ baseUrl, model, apiKey }), close() {} };
+      const { baseUrl, model } = spec.model;
+      return { generator: new OpenAIEndpointGenerator({ baseUrl, model, apiKey: req.apiKey }), close() {} };
     }
     // llama.cpp where it computes this model exactly, else our decoder with the folder's runtime; the record says which and why
     const gen = await openGeneration(m.dir, req.engine ?? preferencesFromEnv(), { home: req.home, owner: req.runId, sequences: BENCH_BATCH, onMessage: (msg) => ctx.message(`${m.label}: ${msg}`) });

@@ -10,7 +10,7 @@ import { compressToFolder, loadCalibration, needsCalibration, shouldStream, type
 import { analyzePair, analysisHeadline, type PairAnalysis } from '../analysis/index.js';
 import { runDir } from '../store/index.js';
 import { inProcessExecutor, type Executor, type RunRequest, type StagePlanner } from './queue.js';
-import { workerExecutor } from './worker-executor.js';
+import { workerExecutor, type RunSpawner } from './worker-executor.js';
 import type { Stage, StageContext } from './pipeline.js';
 import { evaluateStage } from './evaluate.js';
 import { compressedModelId, openModel, type ModelUnderTest } from './models.js';
@@ -153,9 +153,9 @@ export const planStages: StagePlanner = (req, emitHeadline) => {
 };
 
 /** The run worker when the built file is there (dist/main/run-worker.js), else in this process. */
-export function defaultExecutor(): Executor {
+export function defaultExecutor(spawn?: RunSpawner): Executor {
   const built = join(here, 'run-worker.js');
-  return existsSync(built) ? workerExecutor(built) : inProcessExecutor(planStages);
+  return existsSync(built) ? workerExecutor(built, undefined, spawn) : inProcessExecutor(planStages);
 }
 
 export type { RunRequest };

@@ -40,6 +40,8 @@ export type Client = AcbenchApi &
     connection(listener: (state: ConnectionState) => void): () => void;
     /** PDF of the page as the print stylesheet lays it out: Electron's print-to-PDF with a save dialog, or the browser's print dialog. Resolves when done. */
     printPage(): Promise<void>;
+    /** the desktop app only: save an API key in the OS keychain (Electron safeStorage); resolves to its keychain: reference */
+    saveSecret?: (key: string) => Promise<string>;
   };
 export type ConnectionState = 'connecting' | 'open' | 'closed';
 
@@ -97,6 +99,8 @@ export function electronClient(bridge: Bridge): Client {
     });
   }
   client.onRunProgress = (listener: (e: RunProgress) => void) => bridge.onRunProgress?.(listener) ?? (() => {});
+  const saveSecret = method(bridge, 'saveSecret');
+  if (saveSecret) client.saveSecret = async (key: string) => String(await saveSecret(key));
   client.printPage = async () => {
     const printToPdf = method(bridge, 'printToPdf');
     if (printToPdf) await printToPdf({});

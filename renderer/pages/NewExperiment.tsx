@@ -185,6 +185,8 @@ export function NewExperimentPage() {
   const [submitting, setSubmitting] = useState(false);
   const [submitError, setSubmitError] = useState<string | null>(null);
   const [pickNote, setPickNote] = useState<string | null>(null);
+  /** a key typed here goes straight to the OS keychain (desktop app); the spec keeps only its keychain: reference */
+  const [keyDraft, setKeyDraft] = useState('');
   // the service's look at this exact spec: estimate, and what would refuse it here (model widths, files, suites)
   const [preflight, setPreflight] = useState<{ spec: ExperimentSpec; text: string; fits: boolean; problems: FieldErrors } | null>(null);
   const [allowOverMemory, setAllowOverMemory] = useState(false);
@@ -355,8 +357,28 @@ export function NewExperimentPage() {
               <Field id="field-endpoint-model" label="Served model name" error={errors['model.model']}>
                 <input id="field-endpoint-model" data-testid="field-endpoint-model" type="text" value={model.model} aria-invalid={errors['model.model'] ? true : undefined} onChange={(e) => set({ model: { ...model, model: e.target.value } })} />
               </Field>
-              <Field id="field-endpoint-key" label="API key (optional)">
-                <input id="field-endpoint-key" data-testid="field-endpoint-key" type="password" autoComplete="off" value={model.apiKey ?? ''} onChange={(e) => set({ model: { ...model, apiKey: e.target.value || undefined } })} />
+              <Field id="field-endpoint-key" label="API key (optional)" help="never stored in the experiment: env:NAME reads an environment variable of the service, file:PATH a file holding the key" error={errors['model.apiKeyRef']}>
+                <input id="field-endpoint-key" data-testid="field-endpoint-key" type="text" autoComplete="off" placeholder="env:OPENAI_API_KEY" value={model.apiKeyRef ?? ''} aria-invalid={errors['model.apiKeyRef'] ? true : undefined} onChange={(e) => set({ model: { ...model, apiKeyRef: e.target.value || undefined } })} />
+                {api().saveSecret ? (
+                  <div className="inline">
+                    <input type="password" autoComplete="off" aria-label="API key to save in the system keychain" data-testid="field-endpoint-secret" value={keyDraft} onChange={(e) => setKeyDraft(e.target.value)} />
+                    <button
+                      type="button"
+                      disabled={!keyDraft}
+                      onClick={() =>
+                        void api()
+                          .saveSecret!(keyDraft)
+                          .then((ref) => {
+                            setKeyDraft('');
+                            set({ model: { ...model, apiKeyRef: ref } });
+                          })
+                          .catch((e: unknown) => setSubmitError(describeError(e)))
+                      }
+                    >
+                      Save in keychain
+                    </button>
+                  </div>
+                ) : null}
               </Field>
             </div>
           ) : null}

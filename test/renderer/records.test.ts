@@ -109,3 +109,15 @@ describe('pairItems', () => {
     expect(pairs.find((p) => p.id === '4')?.compressed).toBeUndefined();
   });
 });
+
+describe('labels from records reach Plotly as plain text (issue 20, item 7)', () => {
+  it('strips markup and hover-template fields from configuration, task and capability names', async () => {
+    const { adaptRecords, plainLabel } = await import('../../renderer/results/records.js');
+    const planted = '<a href="https://evil.example">RTN</a>-W4 %{x}';
+    const view = adaptRecords([{ key: 'score:x:t', kind: 'score', at: 't', data: { config: planted, task: '<b onmouseover=1>t-eval</b>', capability: 'action', score: 0.5 } }]);
+    expect(view.scores[0].config).toBe('RTN-W4 %\u200b{x}');
+    expect(view.scores[0].task).toBe('t-eval');
+    expect(plainLabel('a <b')).toBe('a ');
+    expect(JSON.stringify(view)).not.toMatch(/<a |href|<b/);
+  });
+});
