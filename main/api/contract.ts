@@ -278,6 +278,9 @@ export const Preflight = z.object({
 });
 export type Preflight = z.infer<typeof Preflight>;
 
+/** The most records one bundle may carry. */
+export const MAX_BUNDLE_RECORDS = 2_000_000;
+
 /** What exportRun({format: 'bundle'}) writes and importBundle reads back. */
 export const RunBundle = z.object({
   format: z.literal('acbench-run-bundle'),
@@ -285,7 +288,7 @@ export const RunBundle = z.object({
   experiment: z.object({ name: z.string(), spec: StoredExperimentSpec }).passthrough(),
   run: z.object({ id: z.string(), status: z.string(), headline: z.record(z.string(), z.number()).default({}) }).passthrough(),
   reproducibility: z.record(z.string(), z.unknown()),
-  records: z.array(ResultRecord).max(2_000_000),
+  records: z.array(ResultRecord).max(MAX_BUNDLE_RECORDS),
 });
 
 // --- calls ---------------------------------------------------------------------------------------

@@ -115,6 +115,18 @@ export class ResultsLog {
     return rec;
   }
 
+  /** Many records in one write and one fsync (an imported bundle): `at` kept from each record. */
+  appendBatch(records: readonly { key: string; kind: string; at?: string; data: Record<string, unknown> }[]): void {
+    if (!records.length) return;
+    const now = new Date().toISOString();
+    const bytes = Buffer.from(records.map((r) => JSON.stringify({ key: r.key, kind: r.kind, at: r.at ?? now, data: r.data }) + '\n').join(''), 'utf8');
+    const end = fstatSync(this.fd).size;
+    let written = 0;
+    while (written < bytes.length) written += writeSync(this.fd, bytes, written, bytes.length - written, end + written);
+    fsyncSync(this.fd);
+    for (const r of records) this.keys.add(r.key);
+  }
+
   close(): void {
     if (this.fd >= 0) closeSync(this.fd);
     this.fd = -1;
