@@ -1,13 +1,13 @@
 // Electron shell: app lifecycle, the window, the service host in a utility process, and IPC wiring.
 // The window is sandboxed with context isolation; only the preload's narrow API reaches IPC, and
 // every message is checked to come from our own page before it is forwarded. Navigation, redirects, new windows,
-// permissions and webviews are refused; links leave for the system browser only to an allow-list (links.ts).
+// permissions and webviews are refused; links leave for the system browser only to an allow-list of exact addresses.
 import { app, BrowserWindow, ipcMain, dialog, safeStorage, session, shell, utilityProcess, type IpcMainInvokeEvent, type UtilityProcess, type WebContents } from 'electron';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CONTENT_SECURITY_POLICY, callNames } from '../main/api/contract.js';
-import { isAllowedExternal, isOurPage, rendererPrefix } from './links.js';
+import { isOurPage, rendererPrefix } from './links.js';
 
 const root = join(__dirname, '..', '..');
 const rendererIndex = join(root, 'dist', 'renderer', 'index.html');
@@ -136,10 +136,27 @@ function wireIpc(): void {
   });
 }
 
+/**
+ * The addresses the app's pages may open in the system browser: exactly these, each opened with its own literal, so no
+ * text from a page or a record (an imported bundle's label) ever reaches shell.openExternal.
+ */
+export function openAllowedExternal(url: string): boolean {
+  switch (url) {
+    case 'https://github.com/ggml-org/llama.cpp':
+      void shell.openExternal('https://github.com/ggml-org/llama.cpp');
+      return true;
+    case 'https://github.com/withcatai/node-llama-cpp':
+      void shell.openExternal('https://github.com/withcatai/node-llama-cpp');
+      return true;
+    default:
+      return false;
+  }
+}
+
 /** Every web contents (the window, and any other the renderer could make): no navigation away, no redirects, no new windows, no webviews. */
 export function lockDown(contents: WebContents): void {
   contents.setWindowOpenHandler(({ url }) => {
-    if (isAllowedExternal(url)) void shell.openExternal(url);
+    openAllowedExternal(url);
     return { action: 'deny' };
   });
   contents.on('will-navigate', (event, url) => {

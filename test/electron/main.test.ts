@@ -5,7 +5,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { isAllowedExternal, isOurPage, rendererPrefix } from '../../electron/links.js';
+import { isOurPage, rendererPrefix } from '../../electron/links.js';
 import { repoRoot } from '../helpers/bundle.js';
 import { tempDir } from '../helpers/tmp.js';
 import type { FakeBrowserWindow, FakeElectronState, FakeUtilityProcess, FakeWebContents } from '../fixtures/fake-electron.js';
@@ -53,13 +53,15 @@ describe('Electron main process', () => {
     expect(headers['Content-Security-Policy'][0]).toMatch(/script-src 'self'/);
   });
 
-  it('denies new windows, opening only allow-listed https links in the system browser', () => {
+  it('denies new windows, opening only the allow-listed addresses (exactly) in the system browser', () => {
     const wc = win.webContents as FakeWebContents;
-    for (const url of ['https://evil.example/x', 'http://arxiv.org/abs/1', 'javascript:alert(1)', 'file:///etc/passwd', 'https://user:pw@github.com/', 'https://arxiv.org.evil.example/'])
+    for (const url of ['https://evil.example/x', 'http://github.com/ggml-org/llama.cpp', 'javascript:alert(1)', 'file:///etc/passwd', 'https://user:pw@github.com/ggml-org/llama.cpp', 'https://github.com.evil.example/ggml-org/llama.cpp'])
       expect(wc.windowOpenHandler!({ url }), url).toEqual({ action: 'deny' });
     expect(fake.openedExternally).toEqual([]);
-    expect(wc.windowOpenHandler!({ url: 'https://arxiv.org/abs/2505.19433' })).toEqual({ action: 'deny' });
-    expect(fake.openedExternally).toEqual(['https://arxiv.org/abs/2505.19433']);
+    expect(wc.windowOpenHandler!({ url: 'https://github.com/ggml-org/llama.cpp/../../evil' })).toEqual({ action: 'deny' });
+    expect(fake.openedExternally).toEqual([]);
+    expect(wc.windowOpenHandler!({ url: 'https://github.com/ggml-org/llama.cpp' })).toEqual({ action: 'deny' });
+    expect(fake.openedExternally).toEqual(['https://github.com/ggml-org/llama.cpp']);
   });
 
   it('refuses navigation and redirects away from the renderer folder, including a sibling folder with the same prefix', () => {
@@ -122,7 +124,5 @@ describe('link and page rules', () => {
     expect(p).toBe('file:///app/dist/renderer/');
     expect(isOurPage('file:///app/dist/renderer/index.html', p)).toBe(true);
     expect(isOurPage('file:///app/dist/renderer-evil/index.html', p)).toBe(false);
-    expect(isAllowedExternal('https://github.com/x')).toBe(true);
-    expect(isAllowedExternal('not a url')).toBe(false);
   });
 });
