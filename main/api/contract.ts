@@ -146,7 +146,7 @@ export function experimentSpecProblems(spec: Pick<z.infer<typeof StoredExperimen
     if (l === null) return;
     const first = keys.indexOf(keys[i]);
     if (RESERVED_LABELS.includes(keys[i]!)) out.push({ path: ['compressions', i, 'label'], expected: `a label other than ${RESERVED_LABELS.map((r) => `"${r}"`).join(', ')} (reserved for the uncompressed model)`, found: JSON.stringify(l) });
-    else if (first !== i) out.push({ path: ['compressions', i, 'label'], expected: `a label no other configuration has (configuration ${first + 1} is labelled "${labels[first]}" too; case, spacing and Unicode forms do not count)`, found: JSON.stringify(l) });
+    else if (first !== i) out.push({ path: ['compressions', i, 'label'], expected: `a label no other configuration has (configuration ${first + 1} is labelled "${labels[first]}" too), ignoring case, spacing and Unicode forms`, found: JSON.stringify(l) });
   });
   return out;
 }
