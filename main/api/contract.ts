@@ -202,6 +202,8 @@ export const EngineSettings = z
   .object({
     engine: z.enum(['auto', 'llamacpp', 'tfjs']).default('auto'),
     gpu: z.enum(['auto', 'cuda', 'vulkan', 'metal', 'off']).default('auto'),
+    /** a sentence-transformers folder new experiments start with (the spec carries it, so each run says which it used) */
+    similarityModel: z.string().trim().min(1).max(4096).optional(),
   })
   .strict();
 export type EngineSettings = z.infer<typeof EngineSettings>;

@@ -1,9 +1,9 @@
 // Pre-flight estimate of an experiment's peak memory and wall time on this machine, from the model's
 // config.json and rough throughput figures of the active backend. Memory blocks a run unless overridden.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ExperimentSpec, Preflight } from './contract.js';
-import { parameterCountOf, readConfig, residentBytesOf, streamedBytesOf, type ModelConfig } from '../model/index.js';
+import { parameterCountOf, parseEncoderConfig, readConfig, residentBytesOf, streamedBytesOf, type ModelConfig } from '../model/index.js';
 import { CalibrationError, shouldStream, dividingGroupSizes, modelShapeProblems, needsCalibration, readCalibrationTexts, resolveConfig } from '../compress/index.js';
 import { BenchInputError, resolveSuiteDir, resolveTaskIds } from '../bench/index.js';
 import { contextTokensFor, kvPlan } from '../engines/index.js';
@@ -51,6 +51,11 @@ export function specProblems(spec: ExperimentSpec, modelDir: string | null): Spe
       if (!(e instanceof CalibrationError)) throw e;
       out.push({ path: 'calibration.source', message: `expected ${e.expected}; found ${e.found}` });
     }
+  const sim = spec.benchmarks.similarityModel;
+  if (sim) {
+    const problem = sentenceEncoderProblem(sim);
+    if (problem) out.push({ path: 'benchmarks.similarityModel', message: problem });
+  }
   for (const [path, check] of [['benchmarks.suite', () => resolveSuiteDir(spec.benchmarks.suite)], ['benchmarks.tasks', () => resolveTaskIds(spec.benchmarks.tasks)]] as const)
     try {
       check();
@@ -59,6 +64,18 @@ export function specProblems(spec: ExperimentSpec, modelDir: string | null): Spe
       out.push({ path, message: `expected ${e.expected}; found ${e.found}` });
     }
   return out;
+}
+
+/** Why a folder is not a sentence-transformers encoder we load (BERT/MiniLM or MPNet), or null; reads only its configs. */
+export function sentenceEncoderProblem(dir: string): string | null {
+  if (!existsSync(join(dir, 'config.json'))) return `expected a sentence-transformers folder (config.json, modules.json, *.safetensors, tokenizer.json) at ${dir}; found ${existsSync(dir) ? 'no config.json' : 'no such folder'}`;
+  if (!existsSync(join(dir, 'tokenizer.json'))) return `expected tokenizer.json in ${dir}; found none`;
+  try {
+    parseEncoderConfig(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as Record<string, unknown>, join(dir, 'config.json'));
+  } catch (e) {
+    return (e as Error).message;
+  }
+  return null;
 }
 
 /** Where an experiment's base model lives; a remote endpoint has no folder. */

@@ -61,6 +61,21 @@ function EngineCard() {
               Overridden by the environment: {status.overriddenBy.join(', ')} — runs use engine <strong>{status.effective.engine}</strong>, GPU <strong>{status.effective.gpu}</strong>.
             </p>
           ) : null}
+          <div className="form-row">
+            <label htmlFor="similarity-default">Sentence-similarity model</label>
+            <input
+              id="similarity-default"
+              type="text"
+              placeholder="none: lexical similarity (labelled in results)"
+              defaultValue={status.settings.similarityModel ?? ''}
+              disabled={saving}
+              onBlur={(e) => {
+                const v = e.target.value.trim();
+                if (v !== (status.settings.similarityModel ?? '')) save({ ...status.settings, similarityModel: v || undefined });
+              }}
+            />
+            <small>A sentence-transformers folder (all-mpnet-base-v2, as T-Eval and WorfBench use) that new experiments start with.</small>
+          </div>
           <dl className="info">
             <dt>llama.cpp</dt>
             <dd data-testid="llamacpp-status">
