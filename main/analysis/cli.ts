@@ -101,9 +101,10 @@ export async function runAnalyzeCommand(argv: string[]): Promise<number> {
   try {
     if (opts.text !== undefined) text = readFileSync(opts.text, 'utf8');
     // the model room loads only when the command runs (it pulls in the engine and tokenizer)
-    const { loadModel } = await import('../model/index.js');
-    base = await loadModel(opts.base);
-    compressed = await loadModel(opts.compressed);
+    const { Checkpoint, loadModel, residencyFor } = await import('../model/index.js');
+    const residency = residencyFor(Checkpoint.open(opts.base).config); // layer at a time when float32 would not fit
+    base = await loadModel(opts.base, { residency });
+    compressed = await loadModel(opts.compressed, { residency });
   } catch (e) {
     process.stderr.write(`analyze: ${(e as Error).message}\n`);
     return 2;

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { configLabel, describeZodError, ExperimentSpec } from '../api/contract.js';
-import { BpeTokenizer, Checkpoint, loadModel, type CausalLM } from '../model/index.js';
+import { BpeTokenizer, Checkpoint, loadModel, residencyFor, type CausalLM } from '../model/index.js';
 import { modelFolderHash } from '../engines/index.js';
 import { compressToFolder, loadCalibration, needsCalibration, shouldStream, type CalibrationSet } from '../compress/index.js';
 import { analyzePair, analysisHeadline } from '../analysis/index.js';
@@ -13,7 +13,7 @@ import { inProcessExecutor, type Executor, type RunRequest, type StagePlanner } 
 import { workerExecutor } from './worker-executor.js';
 import type { Stage, StageContext } from './pipeline.js';
 import { evaluateStage } from './evaluate.js';
-import { openModel, type ModelUnderTest } from './models.js';
+import { type ModelUnderTest } from './models.js';
 import { analysisViews, compressionViews } from './views.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -129,14 +129,15 @@ export const planStages: StagePlanner = (req, emitHeadline) => {
       name: 'analyse',
       total: compressions.length,
       async run(ctx: StageContext) {
-        base ??= await loadModel(baseDir!);
+        const residency = residencyFor(Checkpoint.open(baseDir!).config);
+        base ??= await loadModel(baseDir!, { residency });
         for (const m of models.slice(1)) {
           const key = `analysis:${m.label}`;
           if (ctx.isDone(key)) {
             ctx.skip(key);
             continue;
           }
-          const compressed = await openModel(m.dir);
+          const compressed = await loadModel(m.dir, { residency });
           const result = await analyzePair(base, compressed, {
             sequences: spec.analysis.sequences,
             seqlen: spec.analysis.seqlen,

@@ -532,6 +532,29 @@ export class DecoderModel implements CausalLM {
     return { logits: this.engine.linear(rows, this.headWeight), hidden };
   }
 
+  /**
+   * The final hidden states (after the final norm) of several sequences, computed layer by layer over all of them, so a
+   * streamed model uploads each layer once for the whole set; the same numbers as forward() per sequence.
+   */
+  async finalHidden(sequences: number[][], signal?: AbortSignal): Promise<Matrix[]> {
+    const hs = sequences.map((ids) => this.embed(ids));
+    const positions = sequences.map((ids) => Int32Array.from(ids, (_, i) => i));
+    for (const layer of this.layers) {
+      for (let s = 0; s < hs.length; s++) {
+        signal?.throwIfAborted();
+        hs[s] = layer.run(hs[s], positions[s], null)!;
+        await new Promise<void>((resolve) => setImmediate(resolve)); // let an abort or a progress message in
+      }
+      if (this.residency === 'streamed') layer.release();
+    }
+    return hs.map((h) => this.finalNorm(h));
+  }
+
+  /** lm_head alone: normed final hidden states [t, hidden] → logits [t, vocab]. */
+  headLogits(normed: Matrix): Matrix {
+    return this.engine.linear(normed, this.headWeight);
+  }
+
   private newCaches(capacity: number): KvCache[] {
     return this.layers.map(() => new KvCache(capacity, this.config.numKvHeads * this.config.headDim));
   }

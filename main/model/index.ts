@@ -1,6 +1,6 @@
 // Door of main/model: checkpoints, configs, tokenizer, the decoder and generation.
 export * from './types.js';
-export { loadModel, createRandomModel, byteLevelTokenizerFiles, parameterCountOf, residentBytesOf, streamedBytesOf, seededNormal, seededRandom, CHATML_TEMPLATE, ModelLoadError, InsufficientMemoryError, type LoadOptions, type RandomModelConfig } from './load.js';
+export { loadModel, createRandomModel, byteLevelTokenizerFiles, parameterCountOf, residentBytesOf, streamedBytesOf, residencyFor, RESIDENT_LIMIT_BYTES, seededNormal, seededRandom, CHATML_TEMPLATE, ModelLoadError, InsufficientMemoryError, type LoadOptions, type RandomModelConfig } from './load.js';
 export { readConfig, parseConfig, configJson, ropeInvFreq, ModelConfigError, UnsupportedArchitectureError } from './config.js';
 export { toFp16Bits, toBf16Bits, bf16ToF32, widenHalf } from './dtype.js';
 export { f16ToF32, readHeader, readTensorF32, writeSafetensors, SafetensorsError, DTYPE_BYTES, MAX_HEADER_BYTES, type Dtype, type TensorInfo, type TensorToWrite, type SafetensorsHeader } from './safetensors.js';
