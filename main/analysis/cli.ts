@@ -34,7 +34,7 @@ export function formatAnalysis(a: PairAnalysis): string {
   );
   lines.push(`backend:     ${c.backend}; ${a.seconds.toFixed(1)} s`);
   lines.push('');
-  lines.push('eRank                     base   compressed   Diff-eRank (base − compressed)');
+  lines.push('eRank (data set)          base   compressed   Diff-eRank (base − compressed)   [exp of the mean entropy over sequences]');
   for (const [label, e] of [['final hidden states', a.erank.hidden], ['logits', a.erank.logits]] as const)
     lines.push(`  ${label.padEnd(20)} ${fmt(e.base.mean, 3).padStart(8)} ${fmt(e.compressed.mean, 3).padStart(12)}   ${fmt(e.diff.mean, 3).padStart(8)}`);
   lines.push('');
@@ -99,10 +99,11 @@ export async function runAnalyzeCommand(argv: string[]): Promise<number> {
   let compressed;
   try {
     // the model room loads only when the command runs (it pulls in the engine and tokenizer)
-    const { loadModel, readUserText, FILE_LIMITS } = await import('../model/index.js');
+    const { Checkpoint, loadModel, readUserText, residencyFor, FILE_LIMITS } = await import('../model/index.js');
     if (opts.text !== undefined) text = readUserText(opts.text, FILE_LIMITS.data);
-    base = await loadModel(opts.base);
-    compressed = await loadModel(opts.compressed);
+    const residency = residencyFor(Checkpoint.open(opts.base).config); // layer at a time when float32 would not fit
+    base = await loadModel(opts.base, { residency });
+    compressed = await loadModel(opts.compressed, { residency });
   } catch (e) {
     process.stderr.write(`analyze: ${(e as Error).message}\n`);
     return 2;

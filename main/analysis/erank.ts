@@ -34,6 +34,11 @@ export function centreAndNormaliseRows(x: Matrix): Matrix {
 
 /** eRank = exp(H), H = −Σ σᵢ log σᵢ with σᵢ = λᵢ / Σλ, dropping σᵢ < 1e-10. */
 export function eRankFromEigenvalues(eigenvalues: ArrayLike<number>): number {
+  return Math.exp(entropyFromEigenvalues(eigenvalues));
+}
+
+/** H = −Σ σᵢ log σᵢ with σᵢ = λᵢ / Σλ, dropping σᵢ < 1e-10 (the spectral entropy whose exp is the eRank). */
+export function entropyFromEigenvalues(eigenvalues: ArrayLike<number>): number {
   let trace = 0;
   for (let i = 0; i < eigenvalues.length; i++) trace += eigenvalues[i];
   if (!(trace > 0)) throw new ERankUndefinedError(`eigenvalues with a positive sum (the matrix is zero), found sum ${trace}`);
@@ -43,7 +48,17 @@ export function eRankFromEigenvalues(eigenvalues: ArrayLike<number>): number {
     if (sigma < ERANK_EIGEN_FLOOR) continue;
     entropy -= sigma * Math.log(sigma);
   }
-  return Math.exp(entropy);
+  return entropy;
+}
+
+/**
+ * eRank of a data set: exp(mean over sequences of H), as Diff-eRank's diff_erank_dataset.py computes it
+ * (erank = math.exp(sum(entropies) / len(entropies))) — not the mean of the per-sequence eRanks, which is larger
+ * by Jensen's inequality. Undefined (null) sequences are skipped; null when none is defined.
+ */
+export function datasetERank(entropies: readonly (number | null)[]): number | null {
+  const defined = entropies.filter((h): h is number => h !== null);
+  return defined.length > 0 ? Math.exp(defined.reduce((a, h) => a + h, 0) / defined.length) : null;
 }
 
 /** Which product to use: the Gram form Z·Zᵀ/N [N,N] when features d > tokens N, else the covariance ZᵀZ/N [d,d]. */
@@ -66,10 +81,15 @@ export function eRankSpectrum(z: Matrix, engine: Engine, form: ERankForm = 'auto
 
 /** eRank of per-token representations x [N tokens, d features] (Diff-eRank: centre, normalise, covariance spectrum). */
 export function eRank(x: Matrix, engine: Engine, form: ERankForm = 'auto'): number {
+  return Math.exp(eRankEntropy(x, engine, form));
+}
+
+/** H of per-token representations x [N tokens, d features]: the spectral entropy of eRank = exp(H). */
+export function eRankEntropy(x: Matrix, engine: Engine, form: ERankForm = 'auto'): number {
   if (x.rows < 2) throw new ERankUndefinedError(`at least 2 token rows, found ${x.rows}`);
   const z = centreAndNormaliseRows(x);
   try {
-    return eRankFromEigenvalues(eRankSpectrum(z, engine, form));
+    return entropyFromEigenvalues(eRankSpectrum(z, engine, form));
   } catch (e) {
     if (e instanceof ERankUndefinedError) throw new ERankUndefinedError(`rows that differ from each other (all ${x.rows} rows are equal after centring)`);
     throw e;

@@ -1,6 +1,6 @@
 // Door of main/analysis: the study's statistics of a compressed model against its base.
 export { ERankUndefinedError, ProbeTooShortError, ModelPairMismatchError, AnalysisOptionError } from './errors.js';
-export { ERANK_EIGEN_FLOOR, type ERankForm, centreAndNormaliseRows, eRankFromEigenvalues, chooseERankForm, eRankSpectrum, eRank } from './erank.js';
+export { ERANK_EIGEN_FLOOR, type ERankForm, centreAndNormaliseRows, eRankFromEigenvalues, entropyFromEigenvalues, datasetERank, chooseERankForm, eRankSpectrum, eRank, eRankEntropy } from './erank.js';
 export {
   type TopKConsistency,
   topKIndices,

@@ -3,7 +3,7 @@ import type { CausalLM } from '../model/index.js';
 import { type Engine, type Matrix, getEngine } from '../tensor/index.js';
 import { klDivergence, negativeLogLikelihood, perplexityFromNll } from './divergence.js';
 import { histogram, logSumExp, sharedBins } from './energy.js';
-import { eRank } from './erank.js';
+import { datasetERank, eRankEntropy } from './erank.js';
 import { AnalysisOptionError, ERankUndefinedError, ModelPairMismatchError } from './errors.js';
 import { loadBuiltinProbe, probeSequences } from './probe.js';
 import { topKConsistency, topKIndices } from './ranking.js';
@@ -15,6 +15,8 @@ export const CONVENTIONS =
   'Diff-eRank = eRank(base) − eRank(compressed): positive when compression lowers the effective rank. ' +
   'eRank follows Diff-eRank (centre rows over tokens, L2-normalise rows, spectrum of ZᵀZ/N normalised by its trace, ' +
   'drop σ < 1e-10, exp of the entropy); for logits and wide hidden states the Gram form Z·Zᵀ/N is used (same non-zero spectrum). ' +
+  'Over the probe sequences, as Diff-eRank\'s diff_erank_dataset.py: eRank = exp(mean entropy over sequences), not the mean of ' +
+  'per-sequence eRanks, and Diff-eRank = eRank(base) − eRank(compressed) of those data-set values (over the sequences where both are defined). ' +
   'Top-k: the base model\'s k highest-logit ids per position; Kendall τ-b (ties corrected) and Spearman ρ (average ranks) compare ' +
   'base vs compressed logits on those ids; Jaccard compares the two top-k id sets. For k = 1, τ and ρ are undefined (null) and ' +
   'Jaccard is 1 when the argmax agrees, else 0. Means skip undefined (null) values; eRank is null for a sequence whose rows are all equal. ' +
@@ -50,14 +52,20 @@ export interface AnalyzePairOptions {
 export interface ERankSeries {
   /** null where eRank is undefined (every row of that sequence equal after centring, e.g. constant logits) */
   perSequence: (number | null)[];
-  /** mean over the sequences where defined; null when none is */
+  /** the spectral entropy H per sequence (eRank = exp(H)); null where undefined. Absent in the diff series */
+  entropy?: (number | null)[];
+  /**
+   * The data set's value: eRank = exp(mean H over the sequences where defined), as diff_erank_dataset.py (not the mean of
+   * perSequence); in the diff series, data-set eRank(base) − eRank(compressed) over the sequences where both are defined.
+   * null when none is.
+   */
   mean: number | null;
 }
 
 export interface ERankComparison {
   base: ERankSeries;
   compressed: ERankSeries;
-  /** eRank(base) − eRank(compressed) per sequence and its mean */
+  /** eRank(base) − eRank(compressed) per sequence, and of the data-set eRanks (mean) */
   diff: ERankSeries;
 }
 
@@ -170,15 +178,26 @@ class PositionMeans {
 const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const definedSeries = (xs: (number | null)[]): number[] => xs.map((x) => x ?? Number.NaN);
 
-function seriesOf(values: (number | null)[]): ERankSeries {
-  const defined = values.filter((v): v is number => v !== null);
-  return { perSequence: values, mean: defined.length > 0 ? mean(defined) : null };
+/** Per-sequence eRanks and the data-set eRank exp(mean H) of one model. */
+function seriesOfEntropies(entropy: (number | null)[]): ERankSeries {
+  return { perSequence: entropy.map((h) => (h === null ? null : Math.exp(h))), entropy, mean: datasetERank(entropy) };
 }
 
-/** eRank, or null where it is undefined for this sequence (the run goes on and says so). */
-function eRankOrNull(x: Matrix, engine: Engine): number | null {
+/** Diff-eRank: per sequence eRank_b − eRank_c; for the data set exp(mean H_b) − exp(mean H_c) on the sequences both define. */
+export function diffERankSeries(base: (number | null)[], compressed: (number | null)[]): ERankSeries {
+  const both = base.map((b, i) => b !== null && compressed[i] !== null);
+  const b = datasetERank(base.filter((_, i) => both[i]));
+  const c = datasetERank(compressed.filter((_, i) => both[i]));
+  return {
+    perSequence: base.map((h, i) => (both[i] ? Math.exp(h!) - Math.exp(compressed[i]!) : null)),
+    mean: b === null || c === null ? null : b - c,
+  };
+}
+
+/** eRank's entropy H, or null where eRank is undefined for this sequence (the run goes on and says so). */
+function entropyOrNull(x: Matrix, engine: Engine): number | null {
   try {
-    return eRank(x, engine);
+    return eRankEntropy(x, engine);
   } catch (e) {
     if (e instanceof ERankUndefinedError) return null;
     throw e;
@@ -239,17 +258,22 @@ export async function analyzePair(base: CausalLM, compressed: CausalLM, opts: An
   let nllCompressed = 0;
   let scored = 0;
 
-  opts.onProgress?.({ done: 0, total: S, message: `${S} sequences of ${L} tokens` });
+  // each model's final hidden states for every sequence, layer by layer (a streamed model uploads each layer once);
+  // then the logits of one sequence at a time from both heads: never a whole set of logits in memory
+  opts.onProgress?.({ done: 0, total: S, message: `${S} sequences of ${L} tokens through the base model` });
+  const finalBase = await base.finalHidden(sequences, opts.signal);
+  opts.onProgress?.({ done: 0, total: S, message: `${S} sequences of ${L} tokens through the compressed model` });
+  const finalCompressed = await compressed.finalHidden(sequences, opts.signal);
   for (let s = 0; s < S; s++) {
     opts.signal?.throwIfAborted();
     const ids = sequences[s];
     // base model: everything that needs only its own outputs, before the compressed model's outputs exist
-    const outBase = base.forward(ids, { allLogits: true, hiddenLayers: [-1] });
+    const outBase = { logits: base.headLogits(finalBase[s]), hidden: new Map([[-1, finalBase[s]]]) };
     const logitsBase = outBase.logits;
     if (logitsBase.rows !== L) throw new Error(`base forward returned ${logitsBase.rows} logit rows, expected ${L} (allLogits)`);
     const V = logitsBase.cols;
-    erankHidden.base.push(eRankOrNull(lastHidden(base, outBase, 'base'), engine));
-    erankLogits.base.push(eRankOrNull(logitsBase, engine));
+    erankHidden.base.push(entropyOrNull(lastHidden(base, outBase, 'base'), engine));
+    erankLogits.base.push(entropyOrNull(logitsBase, engine));
     const topBase = Array.from({ length: L }, (_, t) => topKIndices(logitsBase.data, kMax, t * V, V));
     const lseBase = rowLogSumExp(logitsBase.data, L, V);
     setEnergies(energyBase, s * L, logitsBase.data, lseBase, L, V, temperature);
@@ -257,12 +281,12 @@ export async function analyzePair(base: CausalLM, compressed: CausalLM, opts: An
     await new Promise<void>((resolve) => setImmediate(resolve)); // let an abort or progress consumer in
     opts.signal?.throwIfAborted();
 
-    const outCompressed = compressed.forward(ids, { allLogits: true, hiddenLayers: [-1] });
+    const outCompressed = { logits: compressed.headLogits(finalCompressed[s]), hidden: new Map([[-1, finalCompressed[s]]]) };
     const logitsCompressed = outCompressed.logits;
     if (logitsCompressed.cols !== V) throw new ModelPairMismatchError('logit width', V, logitsCompressed.cols);
     if (logitsCompressed.rows !== L) throw new Error(`compressed forward returned ${logitsCompressed.rows} logit rows, expected ${L} (allLogits)`);
-    erankHidden.compressed.push(eRankOrNull(lastHidden(compressed, outCompressed, 'compressed'), engine));
-    erankLogits.compressed.push(eRankOrNull(logitsCompressed, engine));
+    erankHidden.compressed.push(entropyOrNull(lastHidden(compressed, outCompressed, 'compressed'), engine));
+    erankLogits.compressed.push(entropyOrNull(logitsCompressed, engine));
     const lseCompressed = rowLogSumExp(logitsCompressed.data, L, V);
     setEnergies(energyCompressed, s * L, logitsCompressed.data, lseCompressed, L, V, temperature);
 
@@ -289,12 +313,9 @@ export async function analyzePair(base: CausalLM, compressed: CausalLM, opts: An
 
   const energy = summariseEnergy(energyBase, energyCompressed, S, L, energyPositions, bins, temperature);
   const compare = (pair: { base: (number | null)[]; compressed: (number | null)[] }): ERankComparison => ({
-    base: seriesOf(pair.base),
-    compressed: seriesOf(pair.compressed),
-    diff: seriesOf(pair.base.map((b, i) => {
-      const c = pair.compressed[i];
-      return b === null || c === null ? null : b - c;
-    })),
+    base: seriesOfEntropies(pair.base),
+    compressed: seriesOfEntropies(pair.compressed),
+    diff: diffERankSeries(pair.base, pair.compressed),
   });
 
   return {

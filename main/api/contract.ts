@@ -101,6 +101,8 @@ export const BenchmarkSelection = z.object({
   /** task ids or groups (longbench, agentboard-tool, …); empty: evaluate nothing (analysis only) */
   tasks: z.array(z.string().min(1)).default([]),
   limit: z.number().int().min(1).optional(),
+  /** a sentence-transformers folder (all-mpnet-base-v2) for T-Eval / WorfBench similarity; absent: the lexical fallback (deviation lexical-sim) */
+  similarityModel: z.string().min(1).optional(),
 });
 
 export const AnalysisConfig = z.object({
@@ -226,6 +228,8 @@ export const EngineSettings = z
   .object({
     engine: z.enum(['auto', 'llamacpp', 'tfjs']).default('auto'),
     gpu: z.enum(['auto', 'cuda', 'vulkan', 'metal', 'off']).default('auto'),
+    /** a sentence-transformers folder new experiments start with (the spec carries it, so each run says which it used) */
+    similarityModel: z.string().trim().min(1).max(4096).optional(),
   })
   .strict();
 export type EngineSettings = z.infer<typeof EngineSettings>;

@@ -1,11 +1,12 @@
 // Pre-flight estimate of an experiment's peak memory and wall time on this machine, from the model's
 // config.json and rough throughput figures of the active backend. Memory blocks a run unless overridden.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ExperimentSpec, Preflight } from './contract.js';
-import { parameterCountOf, readConfig, type ModelConfig } from '../model/index.js';
-import { CalibrationError, dividingGroupSizes, modelShapeProblems, needsCalibration, readCalibrationTexts, resolveConfig } from '../compress/index.js';
+import { parameterCountOf, parseEncoderConfig, readConfig, residentBytesOf, streamedBytesOf, type ModelConfig } from '../model/index.js';
+import { CalibrationError, shouldStream, dividingGroupSizes, modelShapeProblems, needsCalibration, readCalibrationTexts, resolveConfig } from '../compress/index.js';
 import { BenchInputError, resolveSuiteDir, resolveTaskIds } from '../bench/index.js';
+import { contextTokensFor, kvPlan } from '../engines/index.js';
 
 /** The config of a model folder, or null when it has none that parses (the load stage will say why). */
 export function readModelConfig(dir: string): ModelConfig | null {
@@ -50,6 +51,11 @@ export function specProblems(spec: ExperimentSpec, modelDir: string | null): Spe
       if (!(e instanceof CalibrationError)) throw e;
       out.push({ path: 'calibration.source', message: `expected ${e.expected}; found ${e.found}` });
     }
+  const sim = spec.benchmarks.similarityModel;
+  if (sim) {
+    const problem = sentenceEncoderProblem(sim);
+    if (problem) out.push({ path: 'benchmarks.similarityModel', message: problem });
+  }
   for (const [path, check] of [['benchmarks.suite', () => resolveSuiteDir(spec.benchmarks.suite)], ['benchmarks.tasks', () => resolveTaskIds(spec.benchmarks.tasks)]] as const)
     try {
       check();
@@ -58,6 +64,18 @@ export function specProblems(spec: ExperimentSpec, modelDir: string | null): Spe
       out.push({ path, message: `expected ${e.expected}; found ${e.found}` });
     }
   return out;
+}
+
+/** Why a folder is not a sentence-transformers encoder we load (BERT/MiniLM or MPNet), or null; reads only its configs. */
+export function sentenceEncoderProblem(dir: string): string | null {
+  if (!existsSync(join(dir, 'config.json'))) return `expected a sentence-transformers folder (config.json, modules.json, *.safetensors, tokenizer.json) at ${dir}; found ${existsSync(dir) ? 'no config.json' : 'no such folder'}`;
+  if (!existsSync(join(dir, 'tokenizer.json'))) return `expected tokenizer.json in ${dir}; found none`;
+  try {
+    parseEncoderConfig(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as Record<string, unknown>, join(dir, 'config.json'));
+  } catch (e) {
+    return (e as Error).message;
+  }
+  return null;
 }
 
 /** Where an experiment's base model lives; a remote endpoint has no folder. */
@@ -73,7 +91,7 @@ export function resolveModelDir(spec: Pick<ExperimentSpec, 'model'>, appRoot: st
 }
 
 /** Sustained FLOP/s we plan with per backend (measured on the project's 2-core machines; GPU a guess). */
-const PLANNING_FLOPS: Record<string, number> = { 'tfjs-node-gpu': 2e12, 'tfjs-node': 8e10, 'tfjs-wasm': 4e10, 'tfjs-cpu': 1.2e9, js: 6e8 };
+const PLANNING_FLOPS: Record<string, number> = { 'tfjs-node-gpu': 2e12, 'tfjs-node': 8e10, 'tfjs-wasm': 4e10, 'tfjs-cpu': 1.2e9, js: 6e8, 'llama.cpp': 1.5e11 };
 /** tokens an evaluated item costs on average (prompt + generation) — a planning figure, refined by the live ETA */
 const TOKENS_PER_ITEM = 700;
 
@@ -84,6 +102,8 @@ export interface PreflightInput {
   threads: number;
   availableBytes: number;
   evalItems: number;
+  /** the generation engine runs will use (Settings with the environment's overrides) */
+  engine?: 'auto' | 'llamacpp' | 'tfjs';
 }
 
 export function estimate(input: PreflightInput): Omit<Preflight, 'problems'> {
@@ -98,21 +118,34 @@ export function estimate(input: PreflightInput): Omit<Preflight, 'problems'> {
   // no estimate without a config: the load stage will say what is wrong with the folder
   if (!shape) return { memoryBytes: 0, availableBytes: input.availableBytes, seconds: 0, backend, fits: true, reason: `No estimate: expected a readable config.json in ${input.modelDir}, found none.` };
   const params = parameterCountOf(shape);
-  const weights = params * 4; // float32 in memory
+  const gib = (b: number) => `${(b / 2 ** 30).toFixed(2)} GiB`;
+  const compressions = spec.compressions.filter((c) => c.method !== 'none');
+  // the peak is the largest stage's, not a sum: each stage holds its own models and frees them
   const calibTokens = spec.calibration.samples * spec.calibration.seqlen;
-  const activations = calibTokens * shape.hiddenSize * 4 * 3; // one layer's inputs, outputs and a working copy
-  const hessian = Math.max(shape.hiddenSize, shape.intermediateSize) ** 2 * 8; // float64 Hessian of the widest linear
-  const kvCache = 2 * shape.numLayers * 4096 * shape.numKvHeads * shape.headDim * 4;
-  const memoryBytes = Math.round(2 * weights + activations + hessian + kvCache); // base + one compressed copy live at once
+  const activations = calibTokens * shape.hiddenSize * 4 * 2; // one layer's inputs and outputs over the calibration set
+  const hessian = 2 * Math.max(shape.hiddenSize, shape.intermediateSize) ** 2 * 8; // float64 Hessian of the widest linear and its inverse
+  const streamed = shouldStream(shape, input.availableBytes);
+  const compressBytes = compressions.length ? (streamed ? streamedBytesOf(shape, 2) : residentBytesOf(shape, 2)) + activations + hessian : 0;
+  // generation: llama.cpp maps its GGUF (about the checkpoint's bytes) and keeps a KV cache; the reference decoder holds float32
+  const kvBytes = kvPlan(shape, contextTokensFor(shape), 4, input.availableBytes).bytes;
+  const onDecoder = compressions.some((c) => c.method === 'smoothquant' || (c.kvBits !== undefined && c.kvBits !== 16)) || input.engine === 'tfjs';
+  const evalBytes = spec.benchmarks.tasks.length ? Math.max(params * 2 + kvBytes, onDecoder ? residentBytesOf(shape, 2) : 0) : 0;
+  // the statistics compare base and compressed on our engine: both resident, or each a layer at a time with its head in float32
+  const head = shape.vocabSize * shape.hiddenSize * 4;
+  const probeHidden = spec.analysis.sequences * spec.analysis.seqlen * shape.hiddenSize * 4;
+  const logitsPair = 2 * spec.analysis.seqlen * shape.vocabSize * 4;
+  const analysisBytes = spec.analysis.enabled && compressions.length ? 2 * (streamed ? streamedBytesOf(shape, 2) + head + probeHidden : residentBytesOf(shape, 2)) + logitsPair : 0;
+  const stages: [string, number][] = [['compression', compressBytes], ['evaluation', evalBytes], ['statistics', analysisBytes]];
+  const [peakStage, memoryBytes] = stages.reduce((a, b) => (b[1] > a[1] ? b : a));
   const flops = PLANNING_FLOPS[backend] ?? PLANNING_FLOPS.js;
-  const compressSeconds = (models - 1) * (2 * params * calibTokens * 2) / flops; // ≈ two passes over the calibration set
-  const evalSeconds = (models * items * TOKENS_PER_ITEM * 2 * params) / flops;
-  const analysisSeconds = spec.analysis.enabled ? ((models - 1) * 2 * spec.analysis.sequences * spec.analysis.seqlen * 2 * params) / flops : 0;
+  const genFlops = onDecoder || input.engine === 'tfjs' ? flops : Math.max(flops, PLANNING_FLOPS['llama.cpp']);
+  const compressSeconds = compressions.length * (2 * params * calibTokens * 2) / flops; // ≈ two passes over the calibration set
+  const evalSeconds = (models * items * TOKENS_PER_ITEM * 2 * params) / genFlops;
+  const analysisSeconds = spec.analysis.enabled ? (compressions.length * 2 * spec.analysis.sequences * spec.analysis.seqlen * 2 * params) / flops : 0;
   const seconds = compressSeconds + evalSeconds + analysisSeconds;
   const fits = memoryBytes <= input.availableBytes;
-  const gib = (b: number) => `${(b / 2 ** 30).toFixed(2)} GiB`;
   const reason = fits
-    ? `${(params / 1e6).toFixed(1)}M parameters; peak ≈ ${gib(memoryBytes)} of ${gib(input.availableBytes)} free. Time is a rough plan (${items} items × ${models} models); the run monitor's ETA is measured.`
-    : `Needs about ${gib(memoryBytes)} but only ${gib(input.availableBytes)} is free (${(params / 1e6).toFixed(1)}M parameters in float32, two copies, plus calibration activations). Lower the calibration samples, close other programs, or start with the memory override.`;
+    ? `${(params / 1e6).toFixed(1)}M parameters; peak ≈ ${gib(memoryBytes)} (${peakStage}) of ${gib(input.availableBytes)} free${streamed && compressions.length ? '; compression and statistics go layer at a time' : ''}. Time is a rough plan (${items} items × ${models} models); the run monitor's ETA is measured.`
+    : `Needs about ${gib(memoryBytes)} in the ${peakStage} stage but only ${gib(input.availableBytes)} is free (${(params / 1e6).toFixed(1)}M parameters; ${stages.filter(([, b]) => b > 0).map(([n, b]) => `${n} ${gib(b)}`).join(', ')}).${peakStage === 'statistics' ? ' The statistics hold the base and a compressed model (each a layer at a time, with its head in float32): lower the probe sequences, turn them off for this model, or close other programs.' : ' Lower the calibration samples, close other programs, or start with the memory override.'}`;
   return { memoryBytes, availableBytes: input.availableBytes, seconds, backend, fits, reason };
 }

@@ -291,7 +291,7 @@ export class AcbenchService {
     const evalItems = chosen.reduce((n, t) => n + (spec.benchmarks.limit ? Math.min(spec.benchmarks.limit, t.items) : t.items), 0);
     const report = getEngine().report;
     const modelDir = resolveModelDir(spec, this.opts.appRoot ?? process.cwd());
-    return { ...estimate({ spec, modelDir, backend: report.name, threads: report.threads, availableBytes: freemem(), evalItems }), problems: specProblems(spec, modelDir) };
+    return { ...estimate({ spec, modelDir, backend: report.name, threads: report.threads, availableBytes: freemem(), evalItems, engine: this.effectiveEngine().engine }), problems: specProblems(spec, modelDir) };
   }
 
   private async importBundle(fileName: string, content: string): Promise<Experiment> {

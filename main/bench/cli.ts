@@ -7,7 +7,7 @@ import { BenchCancelledError, BenchDataError, BenchInputError, EndpointError } f
 import { resolveSecretRef } from './secrets.js';
 import { OpenAIEndpointGenerator, type TextGenerator } from './generator.js';
 import { scoreFile } from './score-file.js';
-import { LexicalSimilarity } from './similarity.js';
+import { selectSimilarity, type TextSimilarity } from './similarity.js';
 import { resolveSuiteDir, runBenchmarks } from './suite.js';
 import { sha256 } from './util.js';
 import { readResults } from './runner.js';
@@ -15,11 +15,15 @@ import { loadNiahConfig, niahResultJson } from './tasks/niah.js';
 
 const EVAL_USAGE = `acbench eval (--model DIR | --endpoint URL [--endpoint-model NAME] [--api-key-ref env:NAME|file:PATH]) [--suite builtin|PATH]
              [--tasks t-eval,worfbench,longbench,longgenbench,niah,agentboard,…] [--limit N] [--out DIR] [--json]
+             [--similarity-model DIR]
   Runs the tasks, appends every finished item to DIR/results.jsonl and writes DIR/summary.json.
+  --similarity-model: a sentence-transformers folder (all-mpnet-base-v2, as T-Eval and WorfBench use) for their
+  sentence similarity; without it a lexical similarity stands in (deviation lexical-sim).
   Rerunning the same command resumes: finished items are skipped.
   Tasks: ${TASKS.filter((t) => t.runnable).map((t) => t.id).join(', ')}`;
 
 const SCORE_USAGE = `acbench score --benchmark teval|worfbench|longbench|longgenbench|niah|agentboard --data FILE --predictions FILE [--json]
+             [--similarity-model DIR]   (a sentence-transformers folder for T-Eval / WorfBench similarity; default lexical)
   predictions: JSONL {"id", "prediction"} (NIAH: also a folder of the harness's results JSON files;
   AgentBoard: logged episodes {"id", "task"?, "progress": [0–1 per step]} — e.g. Jericho or ScienceWorld runs)`;
 
@@ -64,6 +68,15 @@ async function loadModelGenerator(dir: string): Promise<TextGenerator> {
   return load((d) => loadModel(d));
 }
 
+/** --similarity-model DIR: the sentence encoder there, or the lexical fallback without the option; a bad folder is a usage error. */
+async function similarityFrom(dir: string | undefined): Promise<TextSimilarity> {
+  try {
+    return await selectSimilarity(dir === undefined ? undefined : resolve(dir));
+  } catch (e) {
+    throw new BenchInputError('--similarity-model', 'a sentence-transformers folder (modules.json, config.json, model.safetensors, tokenizer.json)', `${dir}: ${(e as Error).message}`);
+  }
+}
+
 /** NIAH cells also go out in the original harness's results-JSON shape (one file per cell) under DIR/niah/. */
 async function writeNiahResults(out: string, resultsFile: string, model: string, suite: string): Promise<void> {
   const recs = readResults(resultsFile).filter((r) => r.task === 'niah');
@@ -88,6 +101,7 @@ export async function runEval(argv: string[]): Promise<number> {
         model: { type: 'string' }, endpoint: { type: 'string' }, 'endpoint-model': { type: 'string' }, 'api-key-ref': { type: 'string' },
         suite: { type: 'string', default: 'builtin' }, tasks: { type: 'string', default: '' }, limit: { type: 'string' }, out: { type: 'string' },
         json: { type: 'boolean', default: false }, timeout: { type: 'string' }, help: { type: 'boolean', default: false },
+        'similarity-model': { type: 'string' },
       },
       strict: true,
     });
@@ -103,6 +117,7 @@ export async function runEval(argv: string[]): Promise<number> {
     }
     const tasks = values.tasks.split(',').map((t) => t.trim()).filter(Boolean);
     resolveTaskIds(tasks); // a wrong task name fails here, before a model loads or a folder is made
+    const similarity = await similarityFrom(values['similarity-model']);
     let generator: TextGenerator;
     if (values.endpoint) {
       if (!/^https?:\/\//.test(values.endpoint)) throw new BenchInputError('--endpoint', 'an http(s) URL', JSON.stringify(values.endpoint));
@@ -120,7 +135,7 @@ export async function runEval(argv: string[]): Promise<number> {
     process.once('SIGINT', onSigint);
     let last = 0;
     const result = await runBenchmarks({
-      generator, suite: values.suite, tasks, limit, resultsFile: join(out, 'results.jsonl'), cacheFile: join(out, 'cache.jsonl'), signal: ac.signal,
+      generator, suite: values.suite, tasks, limit, resultsFile: join(out, 'results.jsonl'), cacheFile: join(out, 'cache.jsonl'), signal: ac.signal, similarity,
       onProgress: (p) => {
         const now = Date.now();
         if (now - last < 1000 && p.done !== p.total) return;
@@ -151,7 +166,7 @@ export async function runScore(argv: string[]): Promise<number> {
   try {
     const { values } = parseArgs({
       args: argv,
-      options: { benchmark: { type: 'string' }, data: { type: 'string' }, predictions: { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } },
+      options: { benchmark: { type: 'string' }, data: { type: 'string' }, predictions: { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', default: false }, 'similarity-model': { type: 'string' } },
       strict: true,
     });
     if (values.help) {
@@ -159,7 +174,7 @@ export async function runScore(argv: string[]): Promise<number> {
       return 0;
     }
     if (!values.benchmark || !values.predictions || (!values.data && values.benchmark !== 'agentboard')) throw new BenchInputError('score', '--benchmark, --data and --predictions', 'missing options');
-    const r = await scoreFile(values.benchmark, values.data ? resolve(values.data) : '', resolve(values.predictions), new LexicalSimilarity());
+    const r = await scoreFile(values.benchmark, values.data ? resolve(values.data) : '', resolve(values.predictions), await similarityFrom(values['similarity-model']));
     if (values.json) process.stdout.write(JSON.stringify(r, null, 2) + '\n');
     else {
       const lines = [`${r.benchmark} ${r.score.metric}: ${r.score.score.toFixed(2)} (n=${r.score.n})`];

@@ -3,7 +3,7 @@ export type { BenchmarkName, BenchTask, Capability, ChatTurn, Environment, Episo
 export { BENCHMARKS, CAPABILITIES } from './types.js';
 export { BenchCancelledError, BenchDataError, BenchInputError, EndpointError } from './errors.js';
 export { CausalLMGenerator, OpenAIEndpointGenerator, generateFor, type EndpointOptions, type GenerateCallOptions, type TextGenerator } from './generator.js';
-export { LexicalSimilarity, type TextSimilarity } from './similarity.js';
+export { EncoderSimilarity, LexicalSimilarity, cosine, REFERENCE_SENTENCE_MODEL, selectSimilarity, type TextSimilarity } from './similarity.js';
 export { resolveSecretRef } from './secrets.js';
 export { GenerationCache, readResults, readResultsReport, runTask, type Progress, type ResultRecord } from './runner.js';
 export { createTask, resolveTaskIds, TASK_ALIASES, TASKS, type TaskInfo } from './catalog.js';

@@ -81,7 +81,8 @@ export interface BenchmarkRunResult {
 
 /** What each deviation label means (shown in the UI next to results that carry it). */
 export const DEVIATION_NOTES: Record<string, string> = {
-  'lexical-sim': 'No sentence-embedding model is loaded: T-Eval (plan, reason) and WorfBench compare texts with a lexical fallback (cosine of word and character 3-gram counts) instead of all-mpnet-base-v2 embeddings.',
+  'lexical-sim': 'No sentence-embedding model is loaded: T-Eval (plan, reason) and WorfBench compare texts with a lexical fallback (cosine of word and character 3-gram counts) instead of all-mpnet-base-v2 embeddings (give a sentence-transformers folder with --similarity-model DIR or the spec\'s benchmarks.similarityModel).',
+  'other-sentence-encoder': 'T-Eval (plan, reason) and WorfBench compare texts with the cosine of a sentence-transformers model other than all-mpnet-base-v2 (the originals\' encoder).',
   'offline-tools': 'AgentBoard Tool-query and Tool-operation use deterministic offline tools with the original call and output shapes instead of live web services.',
   'agentboard-history-window': 'AgentBoard prompts keep the last 6 steps of history (the original drops the oldest steps when the context is full).',
   'niah-greedy': 'Needle in a Haystack: the study samples at temperature 1.0 (30 new tokens); this generator decodes greedily.',

@@ -13,7 +13,7 @@ import { type QuantRecord } from './quant/minmax.js';
 import { rtnQuantize } from './quant/rtn.js';
 import { gptqQuantize } from './quant/gptq.js';
 import { awqLayer, subsampleRows } from './quant/awq.js';
-import { ActivationMaxAccumulator, foldSmoothing, perTokenActivationTransform, quantizeRowsAbsmax, smoothingScales } from './quant/smoothquant.js';
+import { ActivationMaxAccumulator, foldSmoothing, perTokenActivationTransform, perTokenProjectionOutputTransform, quantizeRowsAbsmax, smoothingScales } from './quant/smoothquant.js';
 import { fp8Quantize } from './quant/fp8.js';
 import { kvQuantTransform } from './quant/kvcache.js';
 import { magnitudePrune } from './prune/magnitude.js';
@@ -315,7 +315,10 @@ export async function compressModel(model: CausalLM, config: CompressionConfig, 
   positions = [];
 
   // --- inference-time transforms ----------------------------------------------------------------
-  if (cfg.method === 'smoothquant') model.setActivationTransform(perTokenActivationTransform(8));
+  if (cfg.method === 'smoothquant') {
+    model.setActivationTransform(perTokenActivationTransform(8));
+    model.setOutputTransform(perTokenProjectionOutputTransform(8)); // attention BMM inputs (smoothquant ppl_eval.py)
+  }
   if (cfg.kvBits !== 16) model.setKvTransform(kvQuantTransform(cfg.kvBits, cfg.kvGroupSize));
 
   const numelAll = linears.reduce((a, l) => a + l.rows * l.cols, 0);
@@ -335,7 +338,7 @@ export async function compressModel(model: CausalLM, config: CompressionConfig, 
     sizeBytes: modelSizes(model.config, cfg.method === 'none' ? [] : linears.map((l) => ({ numel: l.rows * l.cols, bits: l.bitsPerWeight }))),
     seconds,
     kvCache: cfg.kvBits !== 16 ? { bits: cfg.kvBits, groupSize: cfg.kvGroupSize } : null,
-    activations: cfg.method === 'smoothquant' ? { bits: 8, granularity: 'per-token' } : null,
+    activations: cfg.method === 'smoothquant' ? { bits: 8, granularity: 'per-token', bmmInputs: true } : null,
     backend: engine.report.name,
     baseModelHash,
     compressedModelHash: model.hash,

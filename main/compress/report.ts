@@ -46,7 +46,8 @@ export interface CompressionReport {
   sizeBytes: { before: number; after: number; ratio: number };
   seconds: { calibrate: number; capture: number; statistics: number; hessianInverse: number; updates: number; compress: number; total: number };
   kvCache: { bits: number; groupSize: number } | null;
-  activations: { bits: number; granularity: 'per-token' } | null;
+  /** simulated activation quantization; bmmInputs: the q/k/v projection outputs (attention's BMM inputs) too */
+  activations: { bits: number; granularity: 'per-token'; bmmInputs?: boolean } | null;
   backend: string;
   /** the model hash before compression */
   baseModelHash: string;

@@ -5,7 +5,7 @@ import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BpeTokenizer } from '../model/index.js';
 import { convertToGguf, GGUF_TARGETS, type GgufTarget } from './llamacpp/convert.js';
-import { ENGINE_CHOICES, openGeneration, preferencesFromEnv, type EngineChoice } from './index.js';
+import { ENGINE_CHOICES, openGeneration, preferencesFromEnv, type EngineChoice } from './generation.js';
 import { GPU_CHOICES, type GpuChoice } from './llamacpp/runtime.js';
 
 export class EngineUsageError extends Error {

@@ -8,7 +8,6 @@ import {
   DEVIATION_NOTES,
   deviationsFor,
   OpenAIEndpointGenerator,
-  LexicalSimilarity,
   compareRuns,
   createTask,
   readResultsReport,
@@ -16,6 +15,7 @@ import {
   runBenchmarks,
   resolveSuiteDir,
   niahHeatmap,
+  selectSimilarity,
   type BenchTask,
   type Capability,
   type ItemScores,
@@ -23,6 +23,7 @@ import {
   type ResultRecord as BenchRecord,
   type TaskItem,
   type TextGenerator,
+  type TextSimilarity,
 } from '../bench/index.js';
 import { runDir } from '../store/index.js';
 import type { Stage, StageContext } from './pipeline.js';
@@ -62,8 +63,10 @@ function itemsOf(records: BenchRecord[], suite: ReadonlyMap<string, TaskItem> | 
 export function evaluateStage(spec: ExperimentSpec, models: ModelUnderTest[], req: RunRequest, emitHeadline: (h: Record<string, number>) => void): Stage {
   const taskIds = resolveTaskIds(spec.benchmarks.tasks);
   const evalDir = join(runDir(req.home, req.runId), 'eval');
-  const similarity = new LexicalSimilarity();
-  const tasks = new Map(taskIds.map((id) => [id, createTask(id, { similarity })]));
+  // T-Eval / WorfBench similarity (the spec's sentence-transformers folder, else the labelled lexical fallback) and the
+  // tasks scoring with it: made when the stage starts, so a missing encoder folder fails the run there
+  let similarity: TextSimilarity;
+  let tasks: Map<string, BenchTask>;
   const perModel = new Map<string, Map<string, BenchRecord[]>>();
   const deviationGenerator = new Map<string, TextGenerator>();
 
@@ -83,6 +86,8 @@ export function evaluateStage(spec: ExperimentSpec, models: ModelUnderTest[], re
     name: 'evaluate',
     total: models.length * taskIds.length,
     async run(ctx: StageContext) {
+      similarity = await selectSimilarity(spec.benchmarks.similarityModel);
+      tasks = new Map(taskIds.map((id) => [id, createTask(id, { similarity })]));
       // one unit per item per model: the benchmark runner's progress drives the count
       const suiteItems = await loadItems(spec, taskIds, tasks);
       ctx.setTotal(models.length * suiteItems.total);

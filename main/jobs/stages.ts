@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { configLabel, describeZodError, ExperimentSpec } from '../api/contract.js';
-import { BpeTokenizer, Checkpoint, loadModel, type CausalLM } from '../model/index.js';
+import { BpeTokenizer, Checkpoint, loadModel, residencyFor, type CausalLM } from '../model/index.js';
 import { modelFolderHash } from '../engines/index.js';
 import { compressToFolder, loadCalibration, needsCalibration, shouldStream, type CalibrationSet } from '../compress/index.js';
 import { analyzePair, analysisHeadline, type PairAnalysis } from '../analysis/index.js';
@@ -13,7 +13,7 @@ import { inProcessExecutor, type Executor, type RunRequest, type StagePlanner } 
 import { workerExecutor, type RunSpawner } from './worker-executor.js';
 import type { Stage, StageContext } from './pipeline.js';
 import { evaluateStage } from './evaluate.js';
-import { compressedModelId, openModel, type ModelUnderTest } from './models.js';
+import { compressedModelId, type ModelUnderTest } from './models.js';
 import { analysisViews, compressionViews } from './views.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -126,6 +126,7 @@ export const planStages: StagePlanner = (req, emitHeadline) => {
       name: 'analyse',
       total: compressions.length,
       async run(ctx: StageContext) {
+        const residency = residencyFor(Checkpoint.open(baseDir!).config);
         for (const m of models.slice(1)) {
           const key = `analysis:${m.label}`;
           const recorded = ctx.recorded(key);
@@ -134,8 +135,8 @@ export const planStages: StagePlanner = (req, emitHeadline) => {
             emitHeadline(Object.fromEntries(Object.entries(analysisHeadline(recorded.data as unknown as PairAnalysis)).map(([k, v]) => [`${m.label}/${k}`, v]))); // in case the session that finished it died before the index was written
             continue;
           }
-          base ??= await loadModel(baseDir!); // loaded only when a pair is left to analyse
-          const compressed = await openModel(m.dir);
+          base ??= await loadModel(baseDir!, { residency }); // loaded only when a pair is left to analyse
+          const compressed = await loadModel(m.dir, { residency });
           const result = await analyzePair(base, compressed, {
             sequences: spec.analysis.sequences,
             seqlen: spec.analysis.seqlen,

@@ -11,6 +11,7 @@ import { linearPrefix, widen, type StoredValues } from './checkpoint.js';
 import {
   LINEAR_NAMES,
   type ActivationTransform,
+  type AttentionInputName,
   type CausalLM,
   type DecoderLayer,
   type ForwardOptions,
@@ -22,6 +23,7 @@ import {
   type LinearName,
   type LinearParams,
   type ModelConfig,
+  type ProjectionOutputTransform,
   type Tokenizer,
 } from './types.js';
 
@@ -183,6 +185,7 @@ export const PREFIX_POOL_BYTES = 256 * 2 ** 20;
 
 /** Linears that read the same input are uploaded as one stacked weight, so each is one large product. */
 const GROUPS: readonly (readonly LinearName[])[] = [['q_proj', 'k_proj', 'v_proj'], ['o_proj'], ['gate_proj', 'up_proj'], ['down_proj']];
+const ATTENTION_INPUTS: readonly AttentionInputName[] = ['q_proj', 'k_proj', 'v_proj']; // GROUPS[0], in its order
 
 /** Stack W₁…Wₙ [outᵢ, in] into [Σ outᵢ, in]; biases concatenated (zeros where a member has none). */
 function stack(params: LinearParams[]): { weight: Matrix; bias?: Float32Array } {
@@ -257,6 +260,13 @@ class Layer implements DecoderLayer {
     return splitColumns(y, g.widths);
   }
 
+  /** q, k, v of the normed input x, each through the model's projection-output transform when one is set (before rotary). */
+  projectAttentionInputs(x: Matrix, hook?: LinearInputHook): Matrix[] {
+    const qkv = this.project(GROUPS[0], x, hook);
+    const t = this.model.outputTransform;
+    return t ? qkv.map((y, i) => t(ATTENTION_INPUTS[i], y)) : qkv;
+  }
+
   get inputNorm(): Float32Array {
     return this.weights.inputNorm;
   }
@@ -318,7 +328,7 @@ class Layer implements DecoderLayer {
     };
     const normed = e.rmsNorm(hidden, this.weights.inputNorm, c.rmsNormEps);
     if (stopAt(GROUPS[0], normed)) return null;
-    const [q, k0, v0] = this.project(GROUPS[0], normed, hook);
+    const [q, k0, v0] = this.projectAttentionInputs(normed, hook);
     let k = k0;
     let v = v0;
     const { cos, sin } = this.model.rotaryTables(positions);
@@ -388,6 +398,7 @@ export class DecoderModel implements CausalLM {
   readonly engine: Engine;
   readonly layers: Layer[];
   activationTransform: ActivationTransform | undefined;
+  outputTransform: ProjectionOutputTransform | undefined;
   kvTransform: KvTransform | undefined;
   residency: Residency = 'resident';
   private headResident: ResidentWeight | undefined;
@@ -431,6 +442,7 @@ export class DecoderModel implements CausalLM {
     add(this.weights.finalNorm);
     if (this.weights.lmHead) add(slotWeight(this.weights.lmHead).data);
     h.update(this.activationTransform ? 'act' : '').update(this.kvTransform ? 'kv' : '');
+    h.update(this.outputTransform ? 'qkv-out' : '');
     this.cachedHash = h.digest('hex');
     return this.cachedHash;
   }
@@ -518,6 +530,29 @@ export class DecoderModel implements CausalLM {
     if (wanted.has(-1)) hidden.set(-1, normed);
     const rows = opts.allLogits ? normed : matrix(1, normed.cols, normed.data.slice((normed.rows - 1) * normed.cols));
     return { logits: this.engine.linear(rows, this.headWeight), hidden };
+  }
+
+  /**
+   * The final hidden states (after the final norm) of several sequences, computed layer by layer over all of them, so a
+   * streamed model uploads each layer once for the whole set; the same numbers as forward() per sequence.
+   */
+  async finalHidden(sequences: number[][], signal?: AbortSignal): Promise<Matrix[]> {
+    const hs = sequences.map((ids) => this.embed(ids));
+    const positions = sequences.map((ids) => Int32Array.from(ids, (_, i) => i));
+    for (const layer of this.layers) {
+      for (let s = 0; s < hs.length; s++) {
+        signal?.throwIfAborted();
+        hs[s] = layer.run(hs[s], positions[s], null)!;
+        await new Promise<void>((resolve) => setImmediate(resolve)); // let an abort or a progress message in
+      }
+      if (this.residency === 'streamed') layer.release();
+    }
+    return hs.map((h) => this.finalNorm(h));
+  }
+
+  /** lm_head alone: normed final hidden states [t, hidden] → logits [t, vocab]. */
+  headLogits(normed: Matrix): Matrix {
+    return this.engine.linear(normed, this.headWeight);
   }
 
   private newCaches(capacity: number): KvCache[] {
@@ -638,7 +673,7 @@ export class DecoderModel implements CausalLM {
     const single = segments.length === 1;
     for (const layer of this.layers) {
       const normed = e.rmsNorm(h, layer.inputNorm, c.rmsNormEps);
-      const [q, k0, v0] = layer.project(GROUPS[0], normed);
+      const [q, k0, v0] = layer.projectAttentionInputs(normed);
       let k = k0;
       let v = v0;
       e.rotary(q, c.numHeads, c.headDim, cos, sin);
@@ -678,6 +713,11 @@ export class DecoderModel implements CausalLM {
 
   setActivationTransform(t: ActivationTransform | undefined): void {
     this.activationTransform = t;
+    this.invalidateHash();
+  }
+
+  setOutputTransform(t: ProjectionOutputTransform | undefined): void {
+    this.outputTransform = t;
     this.invalidateHash();
   }
 

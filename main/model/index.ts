@@ -1,6 +1,6 @@
 // Door of main/model: checkpoints, configs, tokenizer, the decoder and generation.
 export * from './types.js';
-export { loadModel, createRandomModel, byteLevelTokenizerFiles, parameterCountOf, residentBytesOf, streamedBytesOf, seededNormal, seededRandom, CHATML_TEMPLATE, ModelLoadError, InsufficientMemoryError, type LoadOptions, type RandomModelConfig } from './load.js';
+export { loadModel, createRandomModel, byteLevelTokenizerFiles, parameterCountOf, residentBytesOf, streamedBytesOf, residencyFor, RESIDENT_LIMIT_BYTES, seededNormal, seededRandom, CHATML_TEMPLATE, ModelLoadError, InsufficientMemoryError, type LoadOptions, type RandomModelConfig } from './load.js';
 export { readConfig, parseConfig, configJson, ropeInvFreq, ModelConfigError, UnsupportedArchitectureError } from './config.js';
 export { toFp16Bits, toBf16Bits, bf16ToF32, widenHalf } from './dtype.js';
 export { f16ToF32, readHeader, readTensorF32, writeSafetensors, expectFinite, expectFiniteHalf, SafetensorsError, DTYPE_BYTES, MAX_HEADER_BYTES, type Dtype, type TensorInfo, type TensorToWrite, type SafetensorsHeader } from './safetensors.js';
@@ -12,6 +12,8 @@ export { DecoderModel, argmax, SHARD_BYTES, type Residency } from './decoder.js'
 export { Checkpoint, linearPrefix, linearShape, widen, writeCodesFile, CODES_FILE_PREFIX, type FloatDtype, type StoredValues } from './checkpoint.js';
 export { cliCommands, ModelUsageError } from './cli.js';
 export { benchModel, benchPrefixReuse, BENCH_SHAPES } from './bench.js';
-export { applyRuntime, describeRuntime, readRuntime, roundHalfEven, quantizeRowsAbsmax, perTokenActivationTransform, quantizeKv, kvQuantTransform, COMPRESSION_METADATA_FILE, NO_RUNTIME, RuntimeMetadataError, type RuntimeTransforms } from './runtime.js';
+export { applyRuntime, describeRuntime, readRuntime, roundHalfEven, quantizeRowsAbsmax, perTokenActivationTransform, perTokenProjectionOutputTransform, quantizeKv, kvQuantTransform, COMPRESSION_METADATA_FILE, NO_RUNTIME, RuntimeMetadataError, type RuntimeTransforms } from './runtime.js';
 export { decoderGenerator } from './generation.js';
 export { RELEASE_SHAPES, writeReleaseCheckpoint, releaseTokenizerFiles, plannedTensors, type ReleaseShape } from './release-shapes.js';
+export { SentenceEncoder, EncoderLoadError, parseEncoderConfig, parsePoolingConfig, relativePositionBucket, bidirectionalAttention, poolTokens, normalizeL2, layerNorm, activation, erf, type EncoderConfig, type PoolingConfig, type HiddenAct, type EncoderArchitecture } from './encoder.js';
+export { WordPieceTokenizer, WordPieceTokenizerError, bertNormalizer, bertPreTokenize, isChineseChar } from './wordpiece.js';

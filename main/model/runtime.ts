@@ -1,5 +1,6 @@
 // Inference-time transforms a compressed folder records (acbench_compression.json, "runtime"): SmoothQuant's
-// dynamic per-token activation quantization and the simulated KV-cache quantization. Every loader applies them,
+// dynamic per-token activation quantization (linear inputs, and the q/k/v projection outputs that feed attention's BMMs,
+// smoothquant ppl_eval.py quantize_bmm_input=True) and the simulated KV-cache quantization. Every loader applies them,
 // so `generate`, `logits`, `analyze`, `eval` and `run` all mean the same model.
 //   activations, per token t: Δ_t = max|x_t|/(2^(b−1) − 1), x̂ = round(x/Δ_t)·Δ_t;
 //   keys/values, per token, KV head and group of g along head_dim: scale = (max − min)/(2^b − 1), zero = round(−min/scale),
@@ -8,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { readUserJsonObject, UserFileError } from './files.js';
 import { join } from 'node:path';
 import { matrix, type Matrix } from '../tensor/index.js';
-import type { ActivationTransform, CausalLM, KvTransform } from './types.js';
+import type { ActivationTransform, CausalLM, KvTransform, ProjectionOutputTransform } from './types.js';
 
 /** The compressed folder's record of its method, configuration, report and runtime (written by the compress room). */
 export const COMPRESSION_METADATA_FILE = 'acbench_compression.json';
@@ -16,10 +17,12 @@ export const COMPRESSION_METADATA_FILE = 'acbench_compression.json';
 export interface RuntimeTransforms {
   /** per-token activation quantization of every block linear's input (SmoothQuant W8A8), or null */
   activationBits: number | null;
+  /** per-token quantization of the q/k/v projection outputs (attention BMM inputs), or null (absent in older folders) */
+  bmmInputBits: number | null;
   kvCache: { bits: number; groupSize: number } | null;
 }
 
-export const NO_RUNTIME: RuntimeTransforms = { activationBits: null, kvCache: null };
+export const NO_RUNTIME: RuntimeTransforms = { activationBits: null, bmmInputBits: null, kvCache: null };
 
 export class RuntimeMetadataError extends Error {
   constructor(file: string, detail: string) {
@@ -52,21 +55,24 @@ export function readRuntime(dir: string): RuntimeTransforms {
   if (!rt || typeof rt !== 'object') throw new RuntimeMetadataError(file, 'expected a "runtime" object');
   const bits = rt.activationBits ?? null;
   if (bits !== null && !(Number.isInteger(bits) && bits >= 2 && bits <= 16)) throw new RuntimeMetadataError(file, `expected runtime.activationBits null or 2–16, found ${JSON.stringify(bits)}`);
+  const bmm = rt.bmmInputBits ?? null;
+  if (bmm !== null && !(Number.isInteger(bmm) && bmm >= 2 && bmm <= 16)) throw new RuntimeMetadataError(file, `expected runtime.bmmInputBits null or 2–16, found ${JSON.stringify(bmm)}`);
   const kv = rt.kvCache ?? null;
   if (kv !== null && !(kv && Number.isInteger(kv.bits) && kv.bits >= 2 && kv.bits <= 16 && Number.isInteger(kv.groupSize) && kv.groupSize >= -1))
     throw new RuntimeMetadataError(file, `expected runtime.kvCache null or {bits 2–16, groupSize ≥ −1 (−1: the whole head)}, found ${JSON.stringify(kv)}`);
-  return { activationBits: bits, kvCache: kv };
+  return { activationBits: bits, bmmInputBits: bmm, kvCache: kv };
 }
 
 /** Plain words for what a folder's runtime does, or null when it has none. */
 export function describeRuntime(rt: RuntimeTransforms): string | null {
-  const parts = [rt.activationBits ? `${rt.activationBits}-bit per-token activations` : '', rt.kvCache ? `KV cache ${rt.kvCache.bits}-bit (groups of ${rt.kvCache.groupSize})` : ''].filter(Boolean);
+  const parts = [rt.activationBits ? `${rt.activationBits}-bit per-token activations` : '', rt.bmmInputBits ? `${rt.bmmInputBits}-bit per-token q/k/v (attention inputs)` : '', rt.kvCache ? `KV cache ${rt.kvCache.bits}-bit (groups of ${rt.kvCache.groupSize})` : ''].filter(Boolean);
   return parts.length ? parts.join(', ') : null;
 }
 
 /** Install (or clear) a folder's runtime transforms on a loaded model. */
 export function applyRuntime(model: CausalLM, rt: RuntimeTransforms): void {
   model.setActivationTransform(rt.activationBits ? perTokenActivationTransform(rt.activationBits) : undefined);
+  model.setOutputTransform(rt.bmmInputBits ? perTokenProjectionOutputTransform(rt.bmmInputBits) : undefined);
   model.setKvTransform(rt.kvCache ? kvQuantTransform(rt.kvCache.bits, rt.kvCache.groupSize) : undefined);
 }
 
@@ -87,6 +93,11 @@ export function quantizeRowsAbsmax(x: Matrix, bits = 8): Matrix {
 /** Dynamic per-token activation quantization for every block linear's input. */
 export function perTokenActivationTransform(bits = 8): ActivationTransform {
   return (_name, input) => quantizeRowsAbsmax(input, bits);
+}
+
+/** Dynamic per-token quantization of the q/k/v projection outputs (the attention BMM inputs), before rotary. */
+export function perTokenProjectionOutputTransform(bits = 8): ProjectionOutputTransform {
+  return (_name, output) => quantizeRowsAbsmax(output, bits);
 }
 
 /** Quantize-dequantize x [tokens, heads·headDim] in groups of g along each head. */

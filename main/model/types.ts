@@ -54,6 +54,15 @@ export type LinearInputHook = (name: LinearName, input: Matrix) => void;
 /** Transform applied to a linear's input at inference (SmoothQuant's dynamic per-token activation quantization). */
 export type ActivationTransform = (name: LinearName, input: Matrix) => Matrix;
 
+/** The projections whose outputs feed attention's matrix products (q·kᵀ and p·v). */
+export type AttentionInputName = 'q_proj' | 'k_proj' | 'v_proj';
+
+/**
+ * Transform applied to a q/k/v projection's output, before rotary (SmoothQuant's simulated 8-bit attention BMM inputs:
+ * quantize_output on q_proj/k_proj/v_proj in smoothquant/fake_quant.py, quantize_bmm_input=True in its ppl_eval.py).
+ */
+export type ProjectionOutputTransform = (name: AttentionInputName, output: Matrix) => Matrix;
+
 /** Transform applied to keys and values as they enter the cache (simulated KV-cache quantization). */
 export interface KvTransform {
   keys(k: Matrix, nKvHeads: number, headDim: number): Matrix;
@@ -177,11 +186,16 @@ export interface CausalLM {
   head(hidden: Matrix): Matrix;
   /** full forward of one sequence */
   forward(ids: number[], opts?: ForwardOptions): ForwardResult;
+  /** final hidden states (after the final norm) of several sequences, layer by layer over all (a streamed model uploads each layer once) */
+  finalHidden(sequences: number[][], signal?: AbortSignal): Promise<Matrix[]>;
+  /** lm_head alone: normed final hidden states → logits */
+  headLogits(normed: Matrix): Matrix;
   /** greedy generation (temperature 0) with KV cache */
   generate(prompt: number[], opts: GenerateOptions): GenerateResult;
   /** greedy generation for several prompts at once (batched prefill with padding) */
   generateBatch(prompts: number[][], opts: GenerateOptions): GenerateResult[];
   setActivationTransform(t: ActivationTransform | undefined): void;
+  setOutputTransform(t: ProjectionOutputTransform | undefined): void;
   setKvTransform(t: KvTransform | undefined): void;
   /** write an HF folder: config.json, the tensors (sharded past shardBytes, with an index), tokenizer files copied */
   save(dir: string, extraFiles?: Record<string, string>, opts?: { shardBytes?: number }): Promise<void>;

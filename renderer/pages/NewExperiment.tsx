@@ -197,6 +197,11 @@ export function NewExperimentPage() {
       .listTasks({})
       .then((list) => list.length && setTasks(list))
       .catch(() => {});
+    // a sentence-similarity model chosen in Settings fills an empty field (the spec then carries it, so results say which)
+    api()
+      .engineStatus({})
+      .then((s) => s.settings.similarityModel && setForm((f) => (f.benchmarks?.similarityModel ? f : { ...f, benchmarks: { ...f.benchmarks, similarityModel: s.settings.similarityModel } })))
+      .catch(() => {});
   }, []);
   const validation = useMemo(() => validateForm(form), [form]);
   // every rule runs as the form changes: the contract's (the service's and the compress stage's), then the service's look
@@ -475,6 +480,9 @@ export function NewExperimentPage() {
           ) : null}
           <Field id="field-suite" label="Benchmark data" help="“builtin” = the suites shipped with the app; or the path of an imported folder with the same layout" error={errors['benchmarks.suite']}>
             <input id="field-suite" data-testid="field-suite" type="text" value={benchmarks.suite} onChange={(e) => set({ benchmarks: { ...benchmarks, suite: e.target.value } })} />
+          </Field>
+          <Field id="field-similarity" label="Sentence-similarity model (optional)" help="a sentence-transformers folder on disk (the references use all-mpnet-base-v2) for T-Eval plan/reason and WorfBench node matching; empty: a lexical similarity stands in, and the results say so" error={errors['benchmarks.similarityModel']}>
+            <input id="field-similarity" data-testid="field-similarity" type="text" placeholder="none: lexical similarity" value={benchmarks.similarityModel ?? ''} onChange={(e) => set({ benchmarks: { ...benchmarks, similarityModel: e.target.value.trim() ? e.target.value : undefined } })} />
           </Field>
           <Field id="field-limit" label="Sample limit per task (optional)" help="evaluate only the first N items of each task — for quick checks" error={errors['benchmarks.limit']}>
             <NumberInput id="field-limit" value={benchmarks.limit} min={1} onChange={(v) => set({ benchmarks: { ...benchmarks, limit: Number.isNaN(v) ? undefined : v } })} error={errors['benchmarks.limit']} described />

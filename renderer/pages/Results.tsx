@@ -252,6 +252,7 @@ function Dashboard({ source, overlay, paper, papers, items }: { source: Source; 
             {v.engines.map((e) => (
               <li key={e.config}>
                 <strong>{e.config}</strong>: {e.engine} on {e.device}
+                {e.layers ? ` (${e.layers})` : ''}
                 {e.weights ? `, ${e.weights}` : ''}
                 {e.reason ? ` — ${e.reason}` : ''}
               </li>

@@ -65,7 +65,8 @@ function collectEngine(view: RunView, config: string, v: unknown): void {
   const e = v as Data;
   const name = str(e.name);
   if (!name) return;
-  view.engines.push({ config, engine: name === 'tfjs' ? `reference decoder (${str(e.version) ?? 'tfjs'})` : `${name}${str(e.version) ? ` (${str(e.version)})` : ''}`, device: str(e.device) ?? 'unknown', ...(str(e.weights) ? { weights: str(e.weights) } : {}), ...(str(e.reason) ? { reason: str(e.reason) } : {}) });
+  const layers = num(e.totalLayers) !== undefined && num(e.offloadedLayers) !== undefined ? `${e.offloadedLayers as number}/${e.totalLayers as number} layers offloaded` : undefined;
+  view.engines.push({ config, engine: name === 'tfjs' ? `reference decoder (${str(e.version) ?? 'tfjs'})` : `${name}${str(e.version) ? ` (${str(e.version)})` : ''}`, device: str(e.device) ?? 'unknown', ...(layers ? { layers } : {}), ...(str(e.weights) ? { weights: str(e.weights) } : {}), ...(str(e.reason) ? { reason: str(e.reason) } : {}) });
 }
 
 export function adaptRecords(records: readonly ResultRecord[]): RunView {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { JsEngine, matrix } from '../../main/tensor/index.js';
-import { centreAndNormaliseRows, eRank, eRankFromEigenvalues, eRankSpectrum, chooseERankForm } from '../../main/analysis/erank.js';
+import { centreAndNormaliseRows, datasetERank, eRank, eRankEntropy, eRankFromEigenvalues, eRankSpectrum, chooseERankForm } from '../../main/analysis/erank.js';
+import { diffERankSeries } from '../../main/analysis/pair.js';
 import { ERankUndefinedError } from '../../main/analysis/errors.js';
 
 const engine = new JsEngine();
@@ -105,5 +106,30 @@ describe('eRank (Diff-eRank definition)', () => {
   it('throws a typed error when all rows are equal or there is one row', () => {
     expect(() => eRank(fromRows([[1, 2], [1, 2], [1, 2]]), engine)).toThrow(ERankUndefinedError);
     expect(() => eRank(fromRows([[1, 2]]), engine)).toThrow(/at least 2 token rows, found 1/);
+  });
+});
+
+describe('eRank of a data set (diff_erank_dataset.py)', () => {
+  it('is exp of the mean entropy, not the mean of per-sequence eRanks', () => {
+    // sequences with eRanks 2 and 8: entropies ln 2 and ln 8, mean ln 4 → 4 (the mean of the eRanks would be 5)
+    expect(datasetERank([Math.log(2), Math.log(8)])).toBeCloseTo(4, 12);
+    expect(datasetERank([Math.log(2), null, Math.log(8)])).toBeCloseTo(4, 12); // undefined sequences are skipped
+    expect(datasetERank([null])).toBeNull();
+  });
+  it('Diff-eRank subtracts the data-set eRanks over the sequences both models define', () => {
+    // base eRanks 2 and 8 (data set 4), compressed 4 and 4 (data set 4): Diff-eRank 0, while the mean of the
+    // per-sequence differences (2 − 4, 8 − 4) would be 1
+    const d = diffERankSeries([Math.log(2), Math.log(8)], [Math.log(4), Math.log(4)]);
+    expect(d.mean).toBeCloseTo(0, 12);
+    expect(d.perSequence[0]).toBeCloseTo(-2, 12);
+    expect(d.perSequence[1]).toBeCloseTo(4, 12);
+    // a sequence undefined for one model leaves both data-set values: base over {ln 3} only, compressed {ln 2} → 3 − 2
+    const e = diffERankSeries([Math.log(3), Math.log(9)], [Math.log(2), null]);
+    expect(e.perSequence[1]).toBeNull();
+    expect(e.mean).toBeCloseTo(1, 12);
+  });
+  it('eRankEntropy is the log of eRank', () => {
+    const x = lcgMatrix(12, 5, 3);
+    expect(Math.exp(eRankEntropy(x, engine))).toBeCloseTo(eRank(x, engine), 10);
   });
 });

@@ -100,6 +100,10 @@ describe('analyzePair on models with known probabilities', () => {
     expect(back.erank.logits.compressed.perSequence).toEqual([null, null]);
     expect(back.erank.logits.diff.mean).toBeNull();
     expect(back.erank.logits.base.mean).toBeGreaterThan(1);
+    // the data-set eRank is exp(mean entropy) of the sequences (diff_erank_dataset.py)
+    const h: number[] = back.erank.hidden.base.entropy;
+    expect(back.erank.hidden.base.mean).toBeCloseTo(Math.exp((h[0] + h[1]) / 2), 10);
+    expect(back.erank.hidden.base.perSequence[0]).toBeCloseTo(Math.exp(h[0]), 10);
     const head = analysisHeadline(a);
     expect(head['ppl.base']).toBeCloseTo(2, 5);
     expect(Object.values(head).every((v) => typeof v === 'number')).toBe(true);

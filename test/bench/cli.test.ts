@@ -3,25 +3,13 @@ import type { AddressInfo } from 'node:net';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadNiahResult } from '../../main/bench/tasks/niah.js';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { cliCommands, setModelLoader } from '../../main/bench/index.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setModelLoader } from '../../main/bench/index.js';
 import type { CausalLM } from '../../main/model/types.js';
-import { haveSamples, samplesDir } from './helpers.js';
+import { haveSamples, runBenchCommand, samplesDir } from './helpers.js';
 import { tempDir } from '../helpers/tmp.js';
 
-const run = async (name: string, argv: string[]): Promise<{ code: number; out: string; err: string }> => {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-  try {
-    const code = await cliCommands.find((c) => c.name === name)!.run(argv);
-    return { code, out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-};
+const run = runBenchCommand;
 
 describe('acbench score', () => {
   const dir = tempDir('score-');

@@ -2,7 +2,9 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { vi } from 'vitest';
 import type { GenerateCallOptions, TextGenerator } from '../../main/bench/generator.js';
+import { cliCommands } from '../../main/bench/index.js';
 import type { ChatTurn } from '../../main/bench/types.js';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -25,5 +27,20 @@ export class ScriptedGenerator implements TextGenerator {
     this.calls++;
     this.prompts.push(prompt);
     return this.answer(prompt, opts);
+  }
+}
+
+/** Run a bench room command (eval, score) in-process, capturing stdout and stderr. */
+export async function runBenchCommand(name: string, argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
+  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
+  try {
+    const code = await cliCommands.find((c) => c.name === name)!.run(argv);
+    return { code, out, err };
+  } finally {
+    o.mockRestore();
+    e.mockRestore();
   }
 }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { getEngine, matrix } from '../../main/tensor/index.js';
-import { awqFakeQuant, awqQuantize, awqScalesForRatio, clipSearch, mse, scaledFakeQuant, searchScales, weightMeanNormalised } from '../../main/compress/quant/awq.js';
+import { awqFakeQuant, awqLayer, awqQuantize, awqScalesForRatio, clipSearch, moduleOutput, moduleOutputMse, mse, scaledFakeQuant, searchScales, weightMeanNormalised } from '../../main/compress/quant/awq.js';
+import type { LinearName } from '../../main/model/types.js';
+import { MiniModel, type MiniShape } from './minimodel.js';
 import { ActivationMaxAccumulator, foldSmoothing, quantizeRowsAbsmax, smoothingScales } from '../../main/compress/quant/smoothquant.js';
 import { dequantRecord } from '../../main/compress/quant/minmax.js';
 import { correlatedInputs, outputError, randomMatrix } from './fixtures.js';
@@ -65,6 +67,71 @@ describe('AWQ', () => {
       const after = outputError(xg, sub(w), awqFakeQuant(sub(clipped), 4, -1));
       expect(after).toBeLessThanOrEqual(before * (1 + 1e-6));
     }
+  });
+});
+
+describe('AWQ scale search objective (module2inspect)', () => {
+  const shape: MiniShape = { hidden: 64, intermediate: 128, layers: 1, heads: 4, kvHeads: 4, vocab: 40 };
+  const samples = [0, 1].map((k) => {
+    const h = correlatedInputs(24, 64, 300 + k, [3, 40], 12);
+    return { hidden: h, positions: Int32Array.from({ length: 24 }, (_, i) => i) };
+  });
+  const zeroed = (layer: MiniModel['layers'][number], name: LinearName) => {
+    const p = layer.linear(name);
+    layer.setLinear(name, { weight: matrix(p.weight.rows, p.weight.cols), bias: p.bias });
+  };
+  const minus = (a: { data: Float32Array }, b: { data: Float32Array }) => a.data.map((v, i) => v - b.data[i]);
+
+  it("reads the self-attention output at o_proj and the MLP output at down_proj, without the residual", () => {
+    // independent: with down_proj = 0 the MLP adds 0, so layer₀(h) = h + attn(h) and layer₀(h) − h is the self-attention
+    // output; the full layer adds the MLP output on top, so layer(h) − layer₀(h) is the MLP output
+    const a = new MiniModel(shape, 7).layers[0];
+    const attn = moduleOutput(a, samples[0], 'o_proj', engine);
+    const mlpOut = moduleOutput(a, samples[0], 'down_proj', engine);
+    const b = new MiniModel(shape, 7).layers[0];
+    zeroed(b, 'down_proj');
+    const attnRef = minus(b.forward(samples[0].hidden, samples[0].positions), samples[0].hidden);
+    attn.data.forEach((v, i) => expect(v).toBeCloseTo(attnRef[i], 4));
+    const mlpRef = minus(a.forward(samples[0].hidden, samples[0].positions), b.forward(samples[0].hidden, samples[0].positions));
+    mlpOut.data.forEach((v, i) => expect(v).toBeCloseTo(mlpRef[i], 4));
+  });
+
+  it('picks the q/k/v ratio with the lowest self-attention output error, as llm-awq / AutoAWQ do', () => {
+    const names: LinearName[] = ['q_proj', 'k_proj', 'v_proj'];
+    const layer = new MiniModel(shape, 7).layers[0];
+    const x = engine.rmsNorm(samples[0].hidden, layer.inputNorm, 1e-6);
+    const xMean = meanAbs(x);
+    // independent objective per ratio: self-attention output (down_proj = 0 ⇒ layer(h) − h) of the trial weights
+    const probe = new MiniModel(shape, 7).layers[0];
+    zeroed(probe, 'down_proj');
+    const ws = names.map((n) => probe.linear(n).weight);
+    const wMean = weightMeanNormalised(ws, 32);
+    const refOut = samples.map((s) => minus(probe.forward(s.hidden, s.positions), s.hidden));
+    const history = Array.from({ length: 20 }, (_, i) => {
+      const sc = awqScalesForRatio(xMean, wMean, i / 20);
+      names.forEach((n, k) => probe.setLinear(n, { weight: scaledFakeQuant(ws[k], sc, 4, 32) }));
+      let e = 0;
+      samples.forEach((s, j) => {
+        const out = minus(probe.forward(s.hidden, s.positions), s.hidden);
+        let d = 0;
+        out.forEach((v, t) => (d += (v - refOut[j][t]) ** 2));
+        e += d / out.length;
+      });
+      names.forEach((n, k) => probe.setLinear(n, { weight: ws[k] }));
+      return e / samples.length;
+    });
+    const objective = moduleOutputMse(layer, samples, 'o_proj', engine);
+    const found = searchScales(xMean, names.map((n) => layer.linear(n).weight), 4, 32, (t) => objective(names, t));
+    found.history.forEach((e, i) => expect(e).toBeCloseTo(history[i], 8));
+    expect(found.ratio).toBe(history.indexOf(Math.min(...history)) / 20);
+    // the whole layer runs the same search: its q/k/v ratio is this one
+    const xSample = { attn: x, o: x, mlp: x, down: matrix(24, 128, new Float32Array(24 * 128).fill(0.1)) };
+    const report = awqLayer(new MiniModel(shape, 7).layers[0], {
+      bits: 4, groupSize: 32, sampleInputs: samples, engine, groupedQueryAttention: true,
+      xMean: { attn: xMean, o: meanAbs(x), mlp: xMean, down: meanAbs(xSample.down) }, xSample,
+    });
+    expect(report.ratios.qkv).toBe(found.ratio);
+    report.histories.qkv!.forEach((e, i) => expect(e).toBeCloseTo(history[i], 8));
   });
 });
 

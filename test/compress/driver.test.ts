@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { matrix } from '../../main/tensor/index.js';
 import { compressModel, type CompressProgress } from '../../main/compress/driver.js';
 import { hashTokenIds, type CalibrationSet } from '../../main/compress/calibration.js';
 import { seededRandom } from '../../main/compress/rng.js';
@@ -102,13 +103,22 @@ describe('driver on a small model', () => {
     expect(relErr(base, m.run(probe))).toBeLessThan(1e-5);
   });
 
-  it('SmoothQuant installs per-token activation quantization and KV bits install a KV transform', async () => {
+  it('SmoothQuant installs per-token activation and attention-BMM-input quantization; KV bits install a KV transform', async () => {
     const m = new MiniModel(shape);
     const { report } = await compressModel(m, { method: 'smoothquant', kvBits: 4 }, cal);
     expect(m.activation).toBeDefined();
     expect(m.kv).toBeDefined();
     expect(report.kvCache).toEqual({ bits: 4, groupSize: -1 });
-    expect(report.activations).toEqual({ bits: 8, granularity: 'per-token' });
+    expect(report.activations).toEqual({ bits: 8, granularity: 'per-token', bmmInputs: true });
+    // the output transform quantizes each q/k/v output row to 8 bits: Δ = max|y_t|/127, y ← round(y/Δ)·Δ
+    const y = matrix(1, 3, new Float32Array([0.5, -1.27, 0.004])); // Δ = 0.01: codes 50, −127, 0
+    const q = m.output!('k_proj', y).data;
+    expect(q[0]).toBeCloseTo(0.5, 6);
+    expect(q[1]).toBeCloseTo(-1.27, 6);
+    expect(q[2]).toBe(0);
+    const gptq = new MiniModel(shape);
+    await compressModel(gptq, { method: 'gptq', groupSize: 32 }, cal);
+    expect(gptq.output).toBeUndefined();
   });
 
   it('cancels between linears with a typed error', async () => {

@@ -5,12 +5,15 @@ import { packAwq, packBitStream, packGptq, unpackAwq, unpackBitStream, unpackGpt
 import { gptqQuantize } from '../../main/compress/quant/gptq.js';
 import { rtnQuantize } from '../../main/compress/quant/rtn.js';
 import { awqQuantize } from '../../main/compress/quant/awq.js';
-import { dequantRecord } from '../../main/compress/quant/minmax.js';
+import { dequantRecord, type QuantRecord } from '../../main/compress/quant/minmax.js';
 import { resolveConfig, validateAgainstModel } from '../../main/compress/config.js';
 import { CompressionConfigError, CompressionShapeError, ExportFormatError } from '../../main/compress/errors.js';
 import { correlatedInputs, hessianOf, randomMatrix } from './fixtures.js';
 
 const engine = getEngine();
+
+/** The record with its scales as the packed formats store them (fp16). */
+const withFp16Scales = (r: QuantRecord): QuantRecord => ({ ...r, scales: r.scales.map((v) => fromFp16Bits(toFp16Bits(v))) });
 
 describe('fp16', () => {
   it('converts hand-checked values', () => {
@@ -44,15 +47,24 @@ describe('bit-stream packing', () => {
 describe('GPTQ export', () => {
   const w = randomMatrix(64, 128, 61, 0.1);
   const h = hessianOf(correlatedInputs(256, 128, 62), 2);
-  it('round-trips bit-exactly for 2, 3, 4, 8 bits, with and without act-order', () => {
+  it('keeps the codes and rounds only the scales to fp16, for 2, 3, 4, 8 bits, with and without act-order', () => {
     for (const bits of [2, 3, 4, 8])
       for (const actOrder of [false, true]) {
         const g = gptqQuantize(w, h, { bits, groupSize: 32, sym: true, actOrder, damp: 0.01, blockSize: 32, staticGroups: false }, engine);
         const t = packGptq(g.record);
         expect(t.shapes.qweight).toEqual([(128 * bits) / 32, 64]);
         expect(t.shapes.scales).toEqual([4, 64]);
+        // the format stores fp16 scales: Ŵ_packed = fp16(s)·(q − z) exactly, the codes unchanged
+        expect(Array.from(t.scales)).toEqual(Array.from(g.record.scales, (v) => toFp16Bits(v)));
         const back = unpackGptq(t, bits, 64, 128);
-        expect(back).toEqual(g.weight.data);
+        expect(back).toEqual(dequantRecord(withFp16Scales(g.record)));
+        // … within |q − z|·|s − fp16(s)| ≤ 2⁻¹¹·|ŵ| of the float32-scale fake-quant weights the model ran with
+        let changed = 0;
+        for (let i = 0; i < back.length; i++) {
+          expect(Math.abs(back[i] - g.weight.data[i])).toBeLessThanOrEqual(2 ** -11 * Math.abs(g.weight.data[i]) + 1e-12);
+          if (back[i] !== g.weight.data[i]) changed++;
+        }
+        expect(changed).toBeGreaterThan(0); // the scales really were float32
         if (actOrder) expect(Array.from(t.gIdx)).not.toEqual(Array.from({ length: 128 }, (_, i) => Math.floor(i / 32)));
       }
   });

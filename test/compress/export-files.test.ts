@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compressModel } from '../../main/compress/driver.js';
 import { hashTokenIds, type CalibrationSet } from '../../main/compress/calibration.js';
@@ -10,6 +10,8 @@ import { CompressionConfigError } from '../../main/compress/errors.js';
 import type { LinearName } from '../../main/model/types.js';
 import { MiniModel, type MiniShape } from './minimodel.js';
 import { tempDir } from '../helpers/tmp.js';
+import { dequantRecord } from '../../main/compress/quant/minmax.js';
+import { fromFp16Bits, toFp16Bits } from '../../main/compress/export/fp16.js';
 
 const shape: MiniShape = { hidden: 64, intermediate: 128, layers: 2, heads: 4, kvHeads: 4, vocab: 50 };
 const r = seededRandom(4);
@@ -18,7 +20,7 @@ const cal: CalibrationSet = { source: 't', samples, seqlen: 16, seed: 4, corpusT
 const NAMES: LinearName[] = ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'];
 
 describe('export folders', () => {
-  it('GPTQ format: packed tensors + quantize_config, unpacking reproduces the fake-quant weights exactly', async () => {
+  it('GPTQ format: packed tensors + quantize_config, unpacking gives the codes with fp16 scales (within 2⁻¹¹ of the fake-quant weights)', async () => {
     const m = new MiniModel(shape);
     const outcome = await compressModel(m, { method: 'gptq', bits: 4, groupSize: 32, actOrder: true }, cal);
     const dir = tempDir('acb-gptq-');
@@ -33,7 +35,15 @@ describe('export folders', () => {
     expect(tensors.get('model.embed_tokens.weight')!.dtype).toBe('F16');
     const lin = readQuantizedLinears(dir);
     expect(lin.size).toBe(14);
-    m.layers.forEach((l, i) => NAMES.forEach((n) => expect(lin.get(linearPrefix(i, n))!.data).toEqual(l.linear(n).weight.data)));
+    m.layers.forEach((l, i) =>
+      NAMES.forEach((n) => {
+        const rec = outcome.records.get(`${i}.${n}`)!;
+        const packed = lin.get(linearPrefix(i, n))!.data;
+        expect(packed).toEqual(dequantRecord({ ...rec, scales: rec.scales.map((v) => fromFp16Bits(toFp16Bits(v))) }));
+        const fake = l.linear(n).weight.data;
+        packed.forEach((v, k) => expect(Math.abs(v - fake[k])).toBeLessThanOrEqual(2 ** -11 * Math.abs(fake[k]) + 1e-12));
+      }),
+    );
     const meta = JSON.parse(readFileSync(join(dir, COMPRESSION_METADATA_FILE), 'utf8'));
     expect(meta.report.calibration.hash).toBe(cal.hash);
     expect(meta.export).toBe('gptq');
@@ -67,7 +77,18 @@ describe('export folders', () => {
     const meta = restoreRuntimeTransforms(fresh);
     expect(meta!.method).toBe('smoothquant');
     expect(fresh.activation).toBeDefined();
+    expect(fresh.output).toBeDefined();
     expect(fresh.kv).toBeDefined();
+    expect(meta!.runtime).toEqual({ activationBits: 8, bmmInputBits: 8, kvCache: { bits: 8, groupSize: -1 } });
+    // a folder written before the BMM-input field existed restores what it was evaluated with: no output transform
+    const old = { ...meta!, runtime: { activationBits: 8, kvCache: null } };
+    const oldDir = tempDir('acb-old-');
+    writeFileSync(join(oldDir, COMPRESSION_METADATA_FILE), JSON.stringify(old));
+    const older = new MiniModel(shape);
+    older.dir = oldDir;
+    restoreRuntimeTransforms(older);
+    expect(older.activation).toBeDefined();
+    expect(older.output).toBeUndefined();
     const plain = new MiniModel(shape);
     plain.dir = tempDir('acb-plain-');
     expect(restoreRuntimeTransforms(plain)).toBeNull();

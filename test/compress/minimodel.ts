@@ -1,7 +1,7 @@
 // A minimal Llama-style model that implements the model room's CausalLM shape on the engine, so the
 // driver can be tested on its own (the real runtime is tested the same way in model.test.ts).
 import { getEngine, matrix, type Matrix, type ResidentWeight } from '../../main/tensor/index.js';
-import type { ActivationTransform, CausalLM, DecoderLayer, KvTransform, LinearInputHook, LinearName, LinearParams, ModelConfig } from '../../main/model/types.js';
+import type { ActivationTransform, CausalLM, DecoderLayer, KvTransform, LinearInputHook, LinearName, LinearParams, ModelConfig, ProjectionOutputTransform } from '../../main/model/types.js';
 import { randomMatrix } from './fixtures.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -64,9 +64,10 @@ class MiniLayer implements DecoderLayer {
     const s = this.model.shape;
     const hd = s.hidden / s.heads;
     const x = engine.rmsNorm(hidden, this.inputNorm, 1e-6);
-    const q = this.lin('q_proj', x, hook);
-    let k = this.lin('k_proj', x, hook);
-    let v = this.lin('v_proj', x, hook);
+    const out = this.model.output ?? ((_n: string, y: Matrix) => y);
+    const q = out('q_proj', this.lin('q_proj', x, hook));
+    let k = out('k_proj', this.lin('k_proj', x, hook));
+    let v = out('v_proj', this.lin('v_proj', x, hook));
     const half = hd / 2;
     const cos = new Float32Array(positions.length * half);
     const sin = new Float32Array(positions.length * half);
@@ -97,6 +98,7 @@ export class MiniModel implements CausalLM {
   readonly layers: MiniLayer[];
   readonly hash = 'mini';
   activation?: ActivationTransform;
+  output?: ProjectionOutputTransform;
   kv?: KvTransform;
   private readonly embedding: Matrix;
   constructor(readonly shape: MiniShape, seed = 1) {
@@ -133,11 +135,20 @@ export class MiniModel implements CausalLM {
   generate(): never {
     throw new Error('not needed');
   }
+  finalHidden(): never {
+    throw new Error('not needed');
+  }
+  headLogits(): never {
+    throw new Error('not needed');
+  }
   generateBatch(): never {
     throw new Error('not needed');
   }
   setActivationTransform(t: ActivationTransform | undefined): void {
     this.activation = t;
+  }
+  setOutputTransform(t: ProjectionOutputTransform | undefined): void {
+    this.output = t;
   }
   setKvTransform(t: KvTransform | undefined): void {
     this.kv = t;

@@ -5,7 +5,19 @@ import { join } from 'node:path';
 import { createRandomModel, loadModel, type CausalLM, type RandomModelConfig } from '../../main/model/index.js';
 import { compressModel, loadCalibration, restoreRuntimeTransforms, writeCompressedModel, readQuantizedLinears, cliCommands, type CompressionConfig } from '../../main/compress/index.js';
 import { linearPrefix } from '../../main/compress/export/formats.js';
+import { fromFp16Bits, toFp16Bits } from '../../main/compress/export/fp16.js';
+import { dequantRecord, type QuantRecord } from '../../main/compress/quant/minmax.js';
 import { tempDir } from '../helpers/tmp.js';
+
+/** What a packed checkpoint stores of a linear: its codes with the scales in fp16. */
+const packedWeights = (r: QuantRecord): Float32Array => dequantRecord({ ...r, scales: r.scales.map((v) => fromFp16Bits(toFp16Bits(v))) });
+
+/** |packed − fake-quant| ≤ |q − z|·|s − fp16(s)| ≤ 2⁻¹¹·|ŵ| */
+function expectWithinFp16Scale(packed: Float32Array, fake: Float32Array): void {
+  let worst = 0;
+  packed.forEach((v, k) => (worst = Math.max(worst, Math.abs(v - fake[k]) - 2 ** -11 * Math.abs(fake[k]))));
+  expect(worst).toBeLessThanOrEqual(1e-12);
+}
 
 const llama: RandomModelConfig = { architecture: 'LlamaForCausalLM', hiddenSize: 64, intermediateSize: 128, numLayers: 2, numHeads: 4, numKvHeads: 2 };
 const qwen: RandomModelConfig = { architecture: 'Qwen2ForCausalLM', hiddenSize: 64, intermediateSize: 128, numLayers: 2, numHeads: 4, numKvHeads: 4 };
@@ -53,14 +65,18 @@ describe('compress → save → load → generate (real runtime)', () => {
       loaded.dispose();
     });
 
-  it('GPTQ export of a real model unpacks to the weights it ran with', async () => {
+  it('GPTQ export of a real model unpacks to the codes it ran with, scales in fp16', async () => {
     const model = createRandomModel(llama, 5);
     const calibration = loadCalibration(model.tokenizer, { samples: 4, seqlen: 32, seed: 2 });
     const outcome = await compressModel(model, { method: 'gptq', bits: 4, groupSize: 32, actOrder: true }, calibration);
     const dir = tmp('gptq-export');
     await writeCompressedModel(model, outcome, dir, 'gptq');
     const lin = readQuantizedLinears(dir);
-    model.layers.forEach((l, i) => expect(lin.get(linearPrefix(i, 'gate_proj'))!.data).toEqual(l.linear('gate_proj').weight.data));
+    model.layers.forEach((l, i) => {
+      const packed = lin.get(linearPrefix(i, 'gate_proj'))!.data;
+      expect(packed).toEqual(packedWeights(outcome.records.get(`${i}.gate_proj`)!));
+      expectWithinFp16Scale(packed, l.linear('gate_proj').weight.data);
+    });
     expect(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')).quantization_config.quant_method).toBe('gptq');
     model.dispose();
   });
@@ -74,7 +90,12 @@ describe('compress → save → load → generate (real runtime)', () => {
       await writeCompressedModel(model, outcome, dir, format);
       const loaded = await loadModel(dir);
       for (let i = 0; i < 2; i++)
-        for (const n of ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'] as const) expect(loaded.layers[i].linear(n).weight.data).toEqual(model.layers[i].linear(n).weight.data);
+        for (const n of ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'] as const) {
+          // AWQ's scales are fp16 already (exact); GPTQ's are float32 in the fake-quant model and fp16 in the format
+          expect(loaded.layers[i].linear(n).weight.data).toEqual(packedWeights(outcome.records.get(`${i}.${n}`)!));
+          if (format === 'awq') expect(loaded.layers[i].linear(n).weight.data).toEqual(model.layers[i].linear(n).weight.data);
+          else expectWithinFp16Scale(loaded.layers[i].linear(n).weight.data, model.layers[i].linear(n).weight.data);
+        }
       const prompt = model.tokenizer.encode('The plan has three steps', { addSpecialTokens: false });
       const a = model.forward(prompt).logits.data, b = loaded.forward(prompt).logits.data;
       let worst = 0, scale = 0;

@@ -172,6 +172,16 @@ describe('which engine generates', () => {
     await gen.close();
   });
 
+  it('small models generate from float32 GGUF weights, larger ones keep their file dtype or exact blocks (same rule for a base and its compressions)', async () => {
+    const { ggufTargetFor, activationNote } = await import('../../main/engines/index.js');
+    const { parseConfig, RELEASE_SHAPES } = await import('../../main/model/index.js');
+    expect(ggufTargetFor(parseConfig(RELEASE_SHAPES['qwen2.5-0.5b'].config))).toBe('auto'); // 494 M parameters: 1.98 GB as float32
+    expect(ggufTargetFor(parseConfig({ ...RELEASE_SHAPES['qwen2.5-0.5b'].config, num_hidden_layers: 1 }))).toBe('f32');
+    expect(activationNote('BF16')).toMatch(/rounded to BF16/);
+    expect(activationNote('Q4_0')).toMatch(/8 bits/);
+    expect(activationNote('F32')).toBe('');
+  });
+
   it('ACBENCH_GENERATION and ACBENCH_GPU override the settings; a wrong value names the variable', () => {
     expect(preferencesFromEnv({ engine: 'auto', gpu: 'auto' }, { ACBENCH_GENERATION: 'tfjs', ACBENCH_GPU: 'off' })).toEqual({ engine: 'tfjs', gpu: 'off' });
     expect(preferencesFromEnv({ engine: 'llamacpp' }, {})).toEqual({ engine: 'llamacpp', gpu: 'auto' });

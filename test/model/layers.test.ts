@@ -57,6 +57,42 @@ describe('decoder layers as compression sees them', () => {
     expect(Array.from((await loadModel(dir)).forward(ids, { allLogits: true }).logits.data)).toEqual(Array.from(after));
   });
 
+  it('a projection-output transform sees q, k, v before rotary, in the forward pass and cached decoding alike', () => {
+    const model = createRandomModel(cfg, 8);
+    const base = model.generate(ids, { maxNewTokens: 4, ignoreEos: true }).tokens;
+    const seen: { name: string; y: Float32Array; cols: number }[] = [];
+    model.setOutputTransform((name, y) => (seen.push({ name, y: y.data.slice(), cols: y.cols }), y));
+    expect(model.generate(ids, { maxNewTokens: 4, ignoreEos: true }).tokens).toEqual(base); // identity: nothing changes
+    expect([...new Set(seen.map((s) => s.name))]).toEqual(['q_proj', 'k_proj', 'v_proj']);
+    // layer 0's q as the transform sees it is rmsNorm(embed)·Wqᵀ + b, not rotated (rotary would move rows 1…)
+    seen.length = 0;
+    model.forward(ids);
+    const h = model.embed(ids);
+    const c = model.config;
+    const { weight: wq, bias: bq } = model.layers[0].linear('q_proj');
+    const gamma = model.layers[0].inputNorm;
+    let maxDiff = 0;
+    for (let t = 0; t < ids.length; t++) {
+      let ms = 0;
+      for (let j = 0; j < c.hiddenSize; j++) ms += h.data[t * c.hiddenSize + j] ** 2 / c.hiddenSize;
+      const inv = 1 / Math.sqrt(ms + c.rmsNormEps);
+      for (let o = 0; o < wq.rows; o++) {
+        let y = bq ? bq[o] : 0;
+        for (let j = 0; j < c.hiddenSize; j++) y += h.data[t * c.hiddenSize + j] * inv * gamma[j] * wq.data[o * wq.cols + j];
+        maxDiff = Math.max(maxDiff, Math.abs(y - seen[0].y[t * seen[0].cols + o]));
+      }
+    }
+    expect(seen[0].name).toBe('q_proj');
+    expect(maxDiff).toBeLessThan(1e-4);
+    // a transform that changes k changes the logits, and cached decoding still equals recomputation
+    const plain = model.forward(ids).logits.data.slice();
+    model.setOutputTransform((name, y) => (name === 'k_proj' ? matrixOf(y.rows, y.cols, y.data.map((v) => Math.round(v * 4) / 4)) : y));
+    expect(model.forward(ids).logits.data.some((x, i) => Math.abs(x - plain[i]) > 1e-4)).toBe(true);
+    expect(model.generate(ids, { maxNewTokens: 4, ignoreEos: true }).tokens).toEqual(greedyByRecompute(model, ids, 4));
+    model.setOutputTransform(undefined);
+    expect(Array.from(model.forward(ids).logits.data)).toEqual(Array.from(plain));
+  });
+
   it('an activation transform reaches each linear by name; the identity changes nothing', () => {
     const model = createRandomModel(cfg, 7);
     const base = model.generate(ids, { maxNewTokens: 4, ignoreEos: true }).tokens;

@@ -70,3 +70,51 @@ describe('lean models', () => {
     b.dispose();
   });
 });
+
+describe('one loader for every command', () => {
+  it('a compressed folder opens with its runtime (KV-cache and activation quantization) unless asked not to', async () => {
+    const { compressModel, writeCompressedModel } = await import('../../main/compress/index.js');
+    for (const config of [{ method: 'rtn', bits: 8, groupSize: 32, kvBits: 4 }, { method: 'smoothquant', alpha: 0.5 }] as const) {
+      const model = createRandomModel(shape, 12);
+      const outcome = await compressModel(model, config, loadCalibration(model.tokenizer, { samples: 2, seqlen: 32, seed: 1 }));
+      const dir = tempDir();
+      await writeCompressedModel(model, outcome, dir, 'fake');
+      const ids = Array.from({ length: 40 }, (_, i) => (i * 17 + 3) % 256);
+      const inMemory = model.forward(ids).logits.data; // the model as compression left it: transforms installed
+      const opened = await loadModel(dir); // what logits, analyze, generate and eval open
+      const bare = await loadModel(dir, { runtime: false });
+      expect(opened.forward(ids).logits.data).toEqual(inMemory);
+      expect(bare.forward(ids).logits.data).not.toEqual(inMemory);
+      for (const m of [model, opened, bare]) m.dispose();
+    }
+  });
+});
+
+describe('statistics layer at a time', () => {
+  it('a streamed pair gives the same statistics as a resident one (each layer uploaded once for all sequences)', async () => {
+    const { analyzePair } = await import('../../main/analysis/index.js');
+    const { compressModel, writeCompressedModel } = await import('../../main/compress/index.js');
+    const base = tempDir();
+    const model = createRandomModel(shape, 14);
+    await model.save(base);
+    const outcome = await compressModel(model, { method: 'rtn', bits: 4, groupSize: 32 }, undefined);
+    const comp = tempDir();
+    await writeCompressedModel(model, outcome, comp, 'fake');
+    model.dispose();
+    const run = async (residency: 'resident' | 'streamed') => {
+      const [b, c] = [await loadModel(base, { residency }), await loadModel(comp, { residency })];
+      const r = await analyzePair(b, c, { sequences: 3, seqlen: 24, text: 'The quick brown fox jumps over the lazy dog. '.repeat(40) });
+      const layersResident = (b as DecoderModel).layers.filter((l) => l.resident).length;
+      b.dispose();
+      c.dispose();
+      return { r, layersResident };
+    };
+    const resident = await run('resident');
+    const streamed = await run('streamed');
+    expect(resident.layersResident).toBe(3);
+    expect(streamed.layersResident).toBe(0); // every layer freed after the sequences passed it
+    const { seconds: _a, ...a } = resident.r;
+    const { seconds: _b, ...b } = streamed.r;
+    expect(JSON.stringify(b)).toBe(JSON.stringify(a));
+  });
+});

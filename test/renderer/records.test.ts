@@ -42,13 +42,13 @@ describe('adaptRecords', () => {
   });
   it("names each configuration's engine and device from its score records, with the reason when not llama.cpp", () => {
     const w = adaptRecords([
-      rec('score', { task: 't-eval', config: 'base', score: 0.5, engine: { name: 'llama.cpp', version: 'node-llama-cpp 3.21.1', device: 'cpu', gpu: null, weights: 'GGUF BF16' } }),
+      rec('score', { task: 't-eval', config: 'base', score: 0.5, engine: { name: 'llama.cpp', version: 'node-llama-cpp 3.21.1', device: 'cpu', gpu: null, offloadedLayers: 0, totalLayers: 25, weights: 'GGUF BF16' } }),
       rec('score', { task: 'niah', config: 'base', score: 0.5, engine: { name: 'llama.cpp', version: 'node-llama-cpp 3.21.1', device: 'cpu' } }),
       rec('score', { task: 't-eval', config: 'SQ-W8A8', score: 0.4, engine: { name: 'tfjs', version: 'tfjs-wasm', device: 'cpu', reason: '8-bit activations' } }),
       rec('score', { task: 't-eval', config: 'RTN-W4', score: 0.4 }),
     ]);
     expect(w.engines).toEqual([
-      { config: 'base', engine: 'llama.cpp (node-llama-cpp 3.21.1)', device: 'cpu', weights: 'GGUF BF16' },
+      { config: 'base', engine: 'llama.cpp (node-llama-cpp 3.21.1)', device: 'cpu', layers: '0/25 layers offloaded', weights: 'GGUF BF16' },
       { config: 'SQ-W8A8', engine: 'reference decoder (tfjs-wasm)', device: 'cpu', reason: '8-bit activations' },
     ]);
     expect(v.engines).toEqual([]);

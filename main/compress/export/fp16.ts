@@ -1,4 +1,5 @@
-// IEEE half precision: scales are stored as fp16 in GPTQ/AWQ checkpoints, so quantizers keep them fp16-exact.
+// IEEE half precision: GPTQ/AWQ checkpoints store their scales as fp16 (the packers round them here; AWQ's quantizer works
+// in fp16 as the reference's fp16 model does).
 
 import { f16ToF32, toFp16Bits } from '../../model/index.js';
 

@@ -5,9 +5,13 @@
 //   W[o, i] = scales[g, o]·(q[i, o] − (zq[g, o] + 1)), g = g_idx[i].
 // AWQ GEMM: qweight [in, out/8] with nibble order [0, 2, 4, 6, 1, 3, 5, 7] along outputs; qzeros [in/gs, out/8]
 //   same order, no minus one; scales fp16 [in/gs, out].  W[o, i] = scales[g, o]·(q − z), g = ⌊i/gs⌋.
+// Scales: the quantizers keep float32 scales (as the references' fake quantization does); the formats store fp16, so the
+// scales are rounded here, once, and the integer codes are kept — as AutoGPTQ's pack does (`scales.clone().half()`, codes
+// round((Ŵ + z·s)/fp16(s)) = q since |q − z|·2⁻¹¹ < ½). A packed GPTQ checkpoint therefore unpacks to fp16(s)·(q − z), within
+// |q − z|·|s − fp16(s)| ≤ 2⁻¹¹·|ŵ| of the fake-quant weights. AWQ's scales are fp16 already (awqQuantize), so they pass unchanged.
 import type { QuantRecord } from '../quant/minmax.js';
 import { ExportFormatError } from '../errors.js';
-import { toFp16Bits } from './fp16.js';
+import { toFp16Bits, toFp16Scale } from './fp16.js';
 import { AWQ_ORDER, unpackAwq, unpackBitStream, unpackGptq } from '../../model/index.js';
 
 export { AWQ_ORDER, unpackAwq, unpackBitStream, unpackGptq };
@@ -62,7 +66,7 @@ export function packGptq(rec: QuantRecord): GptqTensors {
       const z = rec.zeros[g * out + o];
       if (z < 1) throw new ExportFormatError(`GPTQ export zero point (group ${g}, row ${o})`, 'a zero ≥ 1 (the v1 format stores zero − 1; use sym)', String(z));
       zrow[o] = z - 1;
-      scales[g * out + o] = toFp16Bits(rec.scales[g * out + o]);
+      scales[g * out + o] = toFp16Bits(toFp16Scale(rec.scales[g * out + o]));
     }
     qzeros.set(packBitStream(zrow, bits), g * zcols);
   }
@@ -98,7 +102,7 @@ export function packAwq(rec: QuantRecord): AwqTensors {
   const scales = new Uint16Array(groups * out);
   for (let g = 0; g < groups; g++) {
     packAwqRow((o) => rec.zeros[g * out + o], out, qzeros, g * (out / 8));
-    for (let o = 0; o < out; o++) scales[g * out + o] = toFp16Bits(rec.scales[g * out + o]);
+    for (let o = 0; o < out; o++) scales[g * out + o] = toFp16Bits(toFp16Scale(rec.scales[g * out + o]));
   }
   return { qweight, qzeros, scales, shapes: { qweight: [inF, out / 8], qzeros: [groups, out / 8], scales: [groups, out] } };
 }

@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { freemem } from 'node:os';
 import { join } from 'node:path';
-import { CODES_FILE_PREFIX, COMPRESSION_METADATA_FILE, applyRuntime, linearPrefix, residentBytesOf, writeCodesFile, type ModelConfig, dequantizeLinear, packedQuantizationOf, readHeader, readRuntime, type CausalLM, type LinearName } from '../../model/index.js';
+import { CODES_FILE_PREFIX, COMPRESSION_METADATA_FILE, applyRuntime, linearPrefix, residencyFor, writeCodesFile, type ModelConfig, dequantizeLinear, packedQuantizationOf, readHeader, readRuntime, type CausalLM, type LinearName } from '../../model/index.js';
 import type { ResolvedConfig } from '../config.js';
 import { compressModel, type CompressionOutcome, type CompressRunOptions } from '../driver.js';
 import type { CompressionConfig } from '../config.js';
@@ -26,7 +26,12 @@ export interface CompressionMetadata {
   export: ExportFormat;
   config: ResolvedConfig;
   /** what the runtime must apply at inference for the numbers to mean what they say */
-  runtime: { activationBits: number | null; kvCache: { bits: number; groupSize: number } | null };
+  runtime: {
+    activationBits: number | null;
+    /** bits of the q/k/v projection outputs (attention BMM inputs), per token; absent in folders written before it existed */
+    bmmInputBits?: number | null;
+    kvCache: { bits: number; groupSize: number } | null;
+  };
   report: CompressionReport;
 }
 
@@ -51,7 +56,7 @@ export function metadataOf(outcome: CompressionOutcome, format: ExportFormat): C
     method: r.method,
     export: format,
     config: r.config,
-    runtime: { activationBits: r.activations?.bits ?? null, kvCache: r.kvCache },
+    runtime: { activationBits: r.activations?.bits ?? null, bmmInputBits: r.activations?.bmmInputs ? r.activations.bits : null, kvCache: r.kvCache },
     report: r,
   };
 }
@@ -133,7 +138,7 @@ export function readCompressionMetadata(dir: string): CompressionMetadata | null
 }
 
 /**
- * After loading a compressed folder: re-install SmoothQuant's per-token activation quantization and the
+ * After loading a compressed folder: re-install SmoothQuant's per-token activation (and attention BMM input) quantization and the
  * KV-cache quantization recorded in acbench_compression.json. Returns the metadata (null for a plain model).
  */
 export function restoreRuntimeTransforms(model: CausalLM): CompressionMetadata | null {
@@ -145,7 +150,8 @@ export function restoreRuntimeTransforms(model: CausalLM): CompressionMetadata |
 
 /**
  * Dequantize every packed linear of a GPTQ or AWQ export folder: prefix → W [out, in] (float32).
- * The round-trip check: these equal the fake-quant weights the compressed model ran with.
+ * The round-trip check: the codes are the ones the compressed model ran with, the scales rounded to fp16 (AWQ: exact;
+ * GPTQ/RTN: within 2⁻¹¹·|ŵ| of the fake-quant weights, whose scales are float32 as in the references).
  */
 export function readQuantizedLinears(dir: string): Map<string, { rows: number; cols: number; data: Float32Array }> {
   const q = packedQuantizationOf(dir);
@@ -165,18 +171,9 @@ export function readQuantizedLinears(dir: string): Map<string, { rows: number; c
 
 export { readSafetensors, typedOf };
 
-/** Float32 weights our engine holds at most at once before compression goes layer at a time (two 4 GiB wasm heaps, less headroom). */
-export const RESIDENT_LIMIT_BYTES = 6 * 2 ** 30;
-
-/**
- * Layer at a time when the model's float32 weights would not fit comfortably (more than half the free memory or the
- * engine's limit), or when ACBENCH_STREAMED=1 asks for it.
- */
+/** Layer at a time when the model's float32 weights would not fit comfortably (the model room's rule). */
 export function shouldStream(c: ModelConfig, freeBytes = freemem(), env: NodeJS.ProcessEnv = process.env): boolean {
-  if (env.ACBENCH_STREAMED === '1') return true;
-  if (env.ACBENCH_STREAMED === '0') return false;
-  const bytes = residentBytesOf(c);
-  return bytes > RESIDENT_LIMIT_BYTES || bytes > freeBytes / 2;
+  return residencyFor(c, freeBytes, env) === 'streamed';
 }
 
 export interface CompressToFolderOptions extends CompressRunOptions {

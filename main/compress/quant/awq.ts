@@ -1,5 +1,6 @@
 // AWQ (Lin et al., 2024), AutoAWQ variant, spec §5. Activation-aware per-input-channel scales:
 //   s = x̄^r / (w̄^(1−r) + 1e−4), clamp ≥ 1e−4, s ← s/√(max s·min s),  r* = argmin_r ‖f(Q(W·diag s)·diag s⁻¹, X) − f(W, X)‖²
+// with f the module the references inspect (q/k/v: the self-attention output; gate/up: the MLP output; o, down: the linear)
 // over r ∈ {0, 0.05, …, 0.95} (x̄_j = mean|x_j|, w̄_j = mean over rows of |w| / group max); fold s into the
 // previous norm (γ/s) or linear (rows/s) and the next linears' columns (·s). Then a clip search per
 // (row, group): max ← (1 − i/20)·max, i < 10, keeping the lowest ‖X_g w_g − X_g Q(clip(w_g))‖². Finally
@@ -207,23 +208,53 @@ export interface AwqLayerOptions {
 
 export interface AwqLayerReport {
   ratios: Partial<Record<'qkv' | 'o' | 'gateUp' | 'down', number>>;
+  /** the search objective per ratio tried (output MSE of the inspected module), per scale group */
+  histories: Partial<Record<'qkv' | 'o' | 'gateUp' | 'down', number[]>>;
   records: Map<LinearName, QuantRecord>;
   losses: Map<LinearName, number>;
+}
+
+/**
+ * The output of the module the references inspect (llm-awq auto_scale.py / AutoAWQ `module2inspect`), read at that
+ * module's last linear: self_attn's output is o_proj(attention) (probe 'o_proj'), the MLP's is down_proj(swiglu)
+ * (probe 'down_proj'), without the residual. `probe`'s own weights are never among the trial weights.
+ */
+export function moduleOutput(layer: DecoderLayer, sample: { hidden: Matrix; positions: Int32Array }, probe: LinearName, engine: Engine): Matrix {
+  let input: Matrix | undefined;
+  layer.forward(sample.hidden, sample.positions, (name, x) => {
+    if (name === probe) input = x;
+  }, probe); // stop once the probe's input is known
+  if (!input) throw new Error(`internal: the layer's hook never reported ${probe}'s input`);
+  const p = layer.linear(probe);
+  const y = engine.matmulTransB(input, p.weight);
+  if (p.bias) for (let t = 0; t < y.rows; t++) for (let j = 0; j < y.cols; j++) y.data[t * y.cols + j] += p.bias[j];
+  return y;
+}
+
+/**
+ * Scale-search objective: mean over the samples of the MSE of the inspected module's output when `names` use `trial`
+ * weights, against the full-precision output ((org_out − out)².mean() in the references).
+ */
+export function moduleOutputMse(layer: DecoderLayer, samples: { hidden: Matrix; positions: Int32Array }[], probe: LinearName, engine: Engine): (names: LinearName[], trial: Matrix[]) => number {
+  const reference = samples.map((s) => moduleOutput(layer, s, probe, engine));
+  return (names, trial) => {
+    if (names.includes(probe)) throw new Error(`internal: ${probe} is both the probe and a trial linear`);
+    const saved = names.map((n) => layer.linear(n));
+    names.forEach((n, i) => layer.setLinear(n, { weight: trial[i], bias: saved[i].bias }));
+    let e = 0;
+    samples.forEach((s, i) => (e += mse(moduleOutput(layer, s, probe, engine), reference[i])));
+    names.forEach((n, i) => layer.setLinear(n, saved[i]));
+    return e / samples.length;
+  };
 }
 
 /** Scale search + fold, clip search, quantize — for one layer, searched on the full-precision inputs. */
 export function awqLayer(layer: DecoderLayer, o: AwqLayerOptions, beforeLinear?: (name: LinearName) => void): AwqLayerReport {
   const { engine } = o;
   const W = (n: LinearName) => layer.linear(n).weight;
-  const reference = o.sampleInputs.map((s) => layer.forward(s.hidden, s.positions)!);
-  const layerMse = (names: LinearName[], trial: Matrix[]): number => {
-    const saved = names.map((n) => layer.linear(n));
-    names.forEach((n, i) => layer.setLinear(n, { weight: trial[i], bias: saved[i].bias }));
-    let e = 0;
-    o.sampleInputs.forEach((s, i) => (e += mse(layer.forward(s.hidden, s.positions)!, reference[i])));
-    names.forEach((n, i) => layer.setLinear(n, saved[i]));
-    return e / o.sampleInputs.length;
-  };
+  // q/k/v are judged on the self-attention output, gate/up on the MLP output (module2inspect = self_attn / mlp)
+  const attentionMse = moduleOutputMse(layer, o.sampleInputs, 'o_proj', engine);
+  const mlpMse = moduleOutputMse(layer, o.sampleInputs, 'down_proj', engine);
   const linearMse = (name: LinearName, x: Matrix) => {
     const ref = engine.matmulTransB(x, W(name));
     return (trial: Matrix[]) => mse(engine.matmulTransB(x, trial[0]), ref);
@@ -232,17 +263,21 @@ export function awqLayer(layer: DecoderLayer, o: AwqLayerOptions, beforeLinear?:
   // 1. search every group's scales on the original weights
   const qkvNames: LinearName[] = ['q_proj', 'k_proj', 'v_proj'];
   const mlpNames: LinearName[] = ['gate_proj', 'up_proj'];
-  const sQkv = searchScales(o.xMean.attn, qkvNames.map(W), o.bits, o.groupSize, (t) => layerMse(qkvNames, t));
+  const sQkv = searchScales(o.xMean.attn, qkvNames.map(W), o.bits, o.groupSize, (t) => attentionMse(qkvNames, t));
   ratios.qkv = sQkv.ratio;
+  const histories: AwqLayerReport['histories'] = { qkv: sQkv.history };
   let sO: ScaleSearchResult | undefined;
   if (!o.groupedQueryAttention) {
     sO = searchScales(o.xMean.o, [W('o_proj')], o.bits, o.groupSize, linearMse('o_proj', o.xSample.o));
     ratios.o = sO.ratio;
+    histories.o = sO.history;
   }
-  const sMlp = searchScales(o.xMean.mlp, mlpNames.map(W), o.bits, o.groupSize, (t) => layerMse(mlpNames, t));
+  const sMlp = searchScales(o.xMean.mlp, mlpNames.map(W), o.bits, o.groupSize, (t) => mlpMse(mlpNames, t));
   ratios.gateUp = sMlp.ratio;
+  histories.gateUp = sMlp.history;
   const sDown = searchScales(o.xMean.down, [W('down_proj')], o.bits, o.groupSize, linearMse('down_proj', o.xSample.down));
   ratios.down = sDown.ratio;
+  histories.down = sDown.history;
   // 2. fold: previous op ÷ s, next linears' columns × s; the cached inputs become x/s
   const inv = (s: Float32Array) => s.map((v) => 1 / v);
   const gammaIn = layer.inputNorm.map((g, j) => g / sQkv.scales[j]);
@@ -281,7 +316,7 @@ export function awqLayer(layer: DecoderLayer, o: AwqLayerOptions, beforeLinear?:
     layer.setLinear(name, { weight, bias: p.bias });
     records.set(name, record);
   }
-  return { ratios, records, losses };
+  return { ratios, histories, records, losses };
 }
 
 /** Every k-th row so that at most n rows remain. */

@@ -3,6 +3,10 @@
 //   loss_i = (w_i − q_i)²/(2·U_ii²).
 // Wᵀ is held column-major-by-row (column i contiguous) so the per-column work is streaming; the
 // trailing update after each block of B columns is one engine.matmul.
+// Groups (reference gptq.py / AutoGPTQ): a group's scale and zero are fitted when the loop enters its first column,
+// on W[:, k:k+gs] — the matrix that has every earlier block's lazy update but none of the current block's in-block
+// updates (those live in the block's working copy W1). So with gs < B a group inside a block is fitted on the
+// block-start weights, not on the columns the block's earlier errors have already moved.
 import type { Engine, Matrix } from '../../tensor/index.js';
 import { matrix } from '../../tensor/index.js';
 import { lazyBlockUpdate, prepareInverse, transposeColumns, untransposeColumns } from '../hessian.js';
@@ -69,6 +73,8 @@ export function gptqQuantize(w: Matrix, hessian: Float64Array, o: GptqOptions, e
     const i2 = Math.min(i1 + o.blockSize, cols);
     const count = i2 - i1;
     const et = new Float32Array(count * rows);
+    // W[:, i1:i2] as the block starts (the reference's W, while wt plays its W1)
+    const blockStart = gs > 0 && !o.staticGroups ? wt.slice(i1 * rows, i2 * rows) : undefined;
     for (let i = 0; i < count; i++) {
       const k = i1 + i; // processing position
       const orig = perm ? perm[k] : k;
@@ -78,8 +84,9 @@ export function gptqQuantize(w: Matrix, hessian: Float64Array, o: GptqOptions, e
         else if (k % gs === 0) {
           const g = k / gs;
           const n = Math.min(gs, cols - k);
+          const group = groupAtBlockStart(wt, blockStart!, rows, i1, i2, k, n);
           for (let r = 0; r < rows; r++) {
-            params[r] = fitMinMax(wt, k * rows + r, n, rows, o.bits, o.sym);
+            params[r] = fitMinMax(group, r, n, rows, o.bits, o.sym);
             setGroup(rec, g, r, params[r]);
           }
         }
@@ -93,23 +100,37 @@ export function gptqQuantize(w: Matrix, hessian: Float64Array, o: GptqOptions, e
         const q = dequant(code, ps[r]);
         rec.codes[r * cols + orig] = code;
         qt[col + r] = q;
-        const e = (wv - q) / d;
+        const e = Math.fround(Math.fround(wv - q) / d); // err1 = (w − q)/d in float32
         loss += ((wv - q) * (wv - q)) / (2 * d * d);
         err[r] = e;
         et[i * rows + r] = e;
       }
-      // in-block update: W[:, k+1:i2] −= e ⊗ U[k, k+1:i2]
+      // in-block update: W[:, k+1:i2] −= e ⊗ U[k, k+1:i2] (each product rounded to float32, as the outer product is)
       for (let j = k + 1; j < i2; j++) {
         const ukj = u[k * cols + j];
         if (ukj === 0) continue;
         const cj = j * rows;
-        for (let r = 0; r < rows; r++) wt[cj + r] -= err[r] * ukj;
+        for (let r = 0; r < rows; r++) wt[cj + r] -= Math.fround(err[r] * ukj);
       }
     }
     flops += lazyBlockUpdate(wt, u, et, rows, cols, i1, i2, engine);
   }
   const out = untransposeColumns(qt, rows, cols, perm);
   return { weight: matrix(rows, cols, out), record: rec, loss, timings: { inverseS: inv.seconds, updateS: (performance.now() - t0) / 1000, matmulFlops: flops } };
+}
+
+/**
+ * Columns k..k+n−1 of W as the reference's find_params sees them, [n, rows] column-major: columns inside the current
+ * block [i1, i2) from the block-start copy, columns past i2 (a group longer than what is left of the block) from wt,
+ * which the current block has not touched yet.
+ */
+export function groupAtBlockStart(wt: Float32Array, blockStart: Float32Array, rows: number, i1: number, i2: number, k: number, n: number): Float32Array {
+  const group = new Float32Array(n * rows);
+  for (let c = k; c < k + n; c++) {
+    const src = c < i2 ? blockStart.subarray((c - i1) * rows, (c - i1 + 1) * rows) : wt.subarray(c * rows, (c + 1) * rows);
+    group.set(src, (c - k) * rows);
+  }
+  return group;
 }
 
 function setGroup(rec: QuantRecord, g: number, r: number, p: QuantParams): void {

@@ -2,9 +2,9 @@
 //   xmin = min(0, min w), xmax = max(0, max w); sym: xmax = max(|xmin|, xmax), xmin = −xmax;
 //   scale = (xmax − xmin)/maxq; zero = (maxq+1)/2 (sym) or round(−xmin/scale);
 //   q = clamp(round(w/scale) + zero, 0, maxq); ŵ = scale·(q − zero).
-// Rounding is half-to-even and the quotient is taken in float32, as torch does, so codes match.
-// Scales are rounded to fp16 (what a GPTQ checkpoint stores), so exports unpack to the same Ŵ exactly.
-import { toFp16Scale } from '../export/fp16.js';
+// Rounding is half-to-even and every step is a float32 operation, as torch does on the float32 W of the references
+// (IST-DASLab/gptq quant.py, AutoGPTQ quantizer.py): scale = fl32(fl32(xmax − xmin)/maxq) stays float32. The fp16
+// rounding a packed checkpoint needs happens in the exporters (export/pack.ts), not here.
 import { roundHalfEven } from '../../model/index.js';
 
 export { roundHalfEven };
@@ -33,9 +33,18 @@ export function fitMinMax(w: Float32Array, offset: number, count: number, stride
     xmin = -1;
     xmax = 1;
   }
-  const scale = toFp16Scale((xmax - xmin) / maxq); // stored as fp16 in GPTQ checkpoints
+  const scale = float32Scale(Math.fround(xmax - xmin) / maxq);
   const zero = sym ? (maxq + 1) / 2 : roundHalfEven(Math.fround(-xmin / scale));
   return { scale, zero, maxq };
+}
+
+/**
+ * fl32(range/maxq). The references divide by zero when a row's range is below float32's smallest step times maxq
+ * (NaN weights); such a scale is kept at the smallest positive float32 instead, so the codes stay defined.
+ */
+export function float32Scale(quotient: number): number {
+  const s = Math.fround(quotient);
+  return s > 0 ? s : 2 ** -149;
 }
 
 /** Integer code of w: clamp(round(w/scale) + zero, 0, maxq). */

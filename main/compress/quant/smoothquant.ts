@@ -2,11 +2,12 @@
 //   s_j = max|X_j|^α / (max_i |W_ij|)^(1−α)   (both clamped ≥ 1e−5; weights = all linears fed by the norm)
 //   γ ← γ/s;  W[:, j] ← W[:, j]·s_j          — exact: (x/s)·(W·diag s)ᵀ = x·Wᵀ.
 // Then simulated W8A8: weights per output row ŵ = round(W/Δ)·Δ, Δ = max|W_row|/127; activations per token
-// at every forward, Δ_t = max|x_t|/127 (dynamic), range ±127.
+// at every forward, Δ_t = max|x_t|/127 (dynamic), range ±127; and, as smoothquant's ppl_eval.py evaluates
+// (quantize_bmm_input=True), the q/k/v projection outputs too — the inputs of attention's two BMMs — per token, before rotary.
 import type { Matrix } from '../../tensor/index.js';
 import { matrix } from '../../tensor/index.js';
-// the dynamic per-token activation quantization is a runtime transform (main/model/runtime.ts)
-export { quantizeRowsAbsmax, perTokenActivationTransform } from '../../model/index.js';
+// the dynamic per-token quantization of activations and of the attention BMM inputs are runtime transforms (main/model/runtime.ts)
+export { quantizeRowsAbsmax, perTokenActivationTransform, perTokenProjectionOutputTransform } from '../../model/index.js';
 
 /** Running max|x_j| per input channel. */
 export class ActivationMaxAccumulator {
@@ -48,4 +49,3 @@ export function foldSmoothing(gamma: Float32Array, weights: Matrix[], s: Float32
   return { gamma: g, weights: ws };
 }
 
-/** Symmetric absmax fake-quantization of each row: Δ = max(|row|max, 1e−5)/q_max, x̂ = round(x/Δ)·Δ. */
