@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AcbenchService, ServiceError } from '../../main/api/service.js';
-import { ExperimentSpec, experimentSpecProblems, labelKey, type Experiment, type ResultRecord } from '../../main/api/contract.js';
+import { ExperimentSpec, experimentSpecProblems, labelKey } from '../../main/api/contract.js';
+import { runToEnd } from '../helpers/service.js';
 import { inProcessExecutor } from '../../main/jobs/index.js';
 import { planStages } from '../../main/jobs/stages.js';
 import { createRandomModel } from '../../main/model/index.js';
@@ -47,13 +48,10 @@ describe('configuration labels', () => {
       benchmarks: { suite: 'builtin', tasks: ['t-eval'], limit: 1 },
       analysis: { enabled: false },
     };
-    const exp = (await service.dispatch('createExperiment', { spec })) as Experiment;
-    const run = (await service.dispatch('startRun', { experimentId: exp.id })) as { id: string };
-    await service.idle();
-    const { run: summary, records } = (await service.dispatch('getRunResults', { runId: run.id, limit: 10_000 })) as { run: { status: string; error?: string }; records: ResultRecord[] };
+    const { runId, summary, records } = await runToEnd(service, spec);
     expect(summary.error).toBeUndefined();
     expect(summary.status).toBe('done');
-    const runDir = join(home, 'runs', run.id);
+    const runDir = join(home, 'runs', runId);
     expect(readdirSync(join(runDir, 'models')).sort()).toEqual(['c0', 'c1', 'c2']);
     expect(readdirSync(join(runDir, 'eval')).filter((f) => !f.endsWith('.cache.jsonl')).sort()).toEqual(['base.jsonl', 'c0.jsonl', 'c1.jsonl', 'c2.jsonl']);
     // each folder holds its own configuration's model
