@@ -21,6 +21,7 @@ api.onRunProgress = (listener: (event: unknown) => void) => {
 };
 api.pickFolder = () => ipcRenderer.invoke('acbench:pickFolder') as Promise<string | null>;
 api.printToPdf = () => ipcRenderer.invoke('acbench:printToPdf') as Promise<string | null>;
+api.saveSecret = (key: string) => ipcRenderer.invoke('acbench:saveSecret', key) as Promise<string>;
 api.shell = 'electron';
 
 contextBridge.exposeInMainWorld('acbench', Object.freeze(api));

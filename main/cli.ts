@@ -3,12 +3,13 @@ import { parseArgs } from 'node:util';
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createService } from './host.js';
 import { startWebShell } from './server.js';
 import { roomCommands, type CliCommand } from './commands.js';
 import { prepareEngine } from './tensor/index.js';
+import { readUserJson, UserFileError } from './model/index.js';
 import { ExperimentSpec, describeZodError, type Experiment, type ResultRecord, type RunProgress, type RunSummary } from './api/contract.js';
 import { PRESETS } from './api/presets.js';
 import { writeReport } from './api/report.js';
@@ -107,9 +108,10 @@ async function runStudy(argv: string[]): Promise<number> {
   if (PRESETS[target]) input = structuredClone(PRESETS[target]);
   else if (existsSync(target)) {
     try {
-      input = JSON.parse(readFileSync(target, 'utf8'));
+      input = readUserJson(target);
     } catch (error) {
-      throw new UsageError(`${target}: expected an experiment spec in JSON, found invalid JSON (${(error as Error).message})`);
+      if (error instanceof UserFileError) throw new UsageError(`${target}: expected an experiment spec in JSON (${error.expected}), found ${error.found}`);
+      throw error;
     }
   } else throw new UsageError(`expected a preset (${Object.keys(PRESETS).join(', ')}) or an existing spec file, found ${JSON.stringify(target)}`);
   const parsed = ExperimentSpec.safeParse(input);

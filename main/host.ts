@@ -5,6 +5,7 @@ import type { AppInfo } from './api/contract.js';
 import { dataHome } from './store/index.js';
 import { prepareEngine } from './tensor/index.js';
 import { appRoot, defaultExecutor } from './jobs/stages.js';
+import type { RunSpawner } from './jobs/index.js';
 import { listBuiltinTasks, TASK_ALIASES } from './bench/index.js';
 import type { TaskInfo } from './api/contract.js';
 
@@ -25,9 +26,9 @@ export function builtinTasks(): TaskInfo[] {
     }));
 }
 
-export async function createService(shell: AppInfo['shell'], opts: { home?: string; electronVersion?: string | null } = {}): Promise<AcbenchService> {
+export async function createService(shell: AppInfo['shell'], opts: { home?: string; electronVersion?: string | null; spawn?: RunSpawner; keychain?: (id: string) => Promise<string> } = {}): Promise<AcbenchService> {
   const home = opts.home ?? dataHome();
   mkdirSync(home, { recursive: true });
   await prepareEngine();
-  return AcbenchService.open({ home, shell, executor: defaultExecutor(), electronVersion: opts.electronVersion ?? null, appRoot, tasks: async () => builtinTasks() });
+  return AcbenchService.open({ home, shell, executor: defaultExecutor(opts.spawn), electronVersion: opts.electronVersion ?? null, appRoot, tasks: async () => builtinTasks(), keychain: opts.keychain });
 }

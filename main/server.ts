@@ -39,7 +39,12 @@ export interface WebShellOptions {
   staticDir: string;
   port?: number;
   token?: string;
+  /** a request whose headers and body have not arrived by then is answered 408 and its socket closed (Node's default is 300 s) */
+  requestTimeoutMs?: number;
 }
+
+/** Long enough for a 64 MB bundle over loopback, short enough that slow-body sockets cannot pile up. */
+export const REQUEST_TIMEOUT_MS = 30_000;
 
 function tokenMatches(expected: string, given: string | null | undefined): boolean {
   if (!given) return false;
@@ -86,7 +91,7 @@ export async function startWebShell(opts: WebShellOptions): Promise<WebShell> {
   const root = resolve(opts.staticDir);
   let port = 0;
 
-  const server = createServer(async (req, res) => {
+  const server = createServer({ connectionsCheckingInterval: Math.min(1000, opts.requestTimeoutMs ?? REQUEST_TIMEOUT_MS) }, async (req, res) => {
     res.setHeader('x-content-type-options', 'nosniff');
     res.setHeader('referrer-policy', 'no-referrer');
     res.setHeader('x-frame-options', 'DENY');
@@ -162,6 +167,11 @@ export async function startWebShell(opts: WebShellOptions): Promise<WebShell> {
   };
   opts.service.events.on('runProgress', onProgress);
 
+  // slow or stalled clients: headers and the whole body within the request timeout, checked often enough to matter
+  const requestTimeout = opts.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+  server.requestTimeout = requestTimeout;
+  server.headersTimeout = Math.min(requestTimeout, 10_000);
+  server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, '127.0.0.1', () => resolveListen());

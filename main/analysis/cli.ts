@@ -1,5 +1,4 @@
 // `acbench analyze`: paired statistics of a base model and its compressed copy, as a table or JSON.
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { AnalysisOptionError } from './errors.js';
 import { type PairAnalysis, analyzePair, DEFAULT_KS } from './pair.js';
@@ -99,11 +98,12 @@ export async function runAnalyzeCommand(argv: string[]): Promise<number> {
   let base;
   let compressed;
   try {
-    if (opts.text !== undefined) text = readFileSync(opts.text, 'utf8');
     // the model room loads only when the command runs (it pulls in the engine and tokenizer)
-    const { loadModel } = await import('../model/index.js');
-    base = await loadModel(opts.base);
-    compressed = await loadModel(opts.compressed);
+    const { Checkpoint, loadModel, readUserText, residencyFor, FILE_LIMITS } = await import('../model/index.js');
+    if (opts.text !== undefined) text = readUserText(opts.text, FILE_LIMITS.data);
+    const residency = residencyFor(Checkpoint.open(opts.base).config); // layer at a time when float32 would not fit
+    base = await loadModel(opts.base, { residency });
+    compressed = await loadModel(opts.compressed, { residency });
   } catch (e) {
     process.stderr.write(`analyze: ${(e as Error).message}\n`);
     return 2;

@@ -258,12 +258,17 @@ export async function analyzePair(base: CausalLM, compressed: CausalLM, opts: An
   let nllCompressed = 0;
   let scored = 0;
 
-  opts.onProgress?.({ done: 0, total: S, message: `${S} sequences of ${L} tokens` });
+  // each model's final hidden states for every sequence, layer by layer (a streamed model uploads each layer once);
+  // then the logits of one sequence at a time from both heads: never a whole set of logits in memory
+  opts.onProgress?.({ done: 0, total: S, message: `${S} sequences of ${L} tokens through the base model` });
+  const finalBase = await base.finalHidden(sequences, opts.signal);
+  opts.onProgress?.({ done: 0, total: S, message: `${S} sequences of ${L} tokens through the compressed model` });
+  const finalCompressed = await compressed.finalHidden(sequences, opts.signal);
   for (let s = 0; s < S; s++) {
     opts.signal?.throwIfAborted();
     const ids = sequences[s];
     // base model: everything that needs only its own outputs, before the compressed model's outputs exist
-    const outBase = base.forward(ids, { allLogits: true, hiddenLayers: [-1] });
+    const outBase = { logits: base.headLogits(finalBase[s]), hidden: new Map([[-1, finalBase[s]]]) };
     const logitsBase = outBase.logits;
     if (logitsBase.rows !== L) throw new Error(`base forward returned ${logitsBase.rows} logit rows, expected ${L} (allLogits)`);
     const V = logitsBase.cols;
@@ -276,7 +281,7 @@ export async function analyzePair(base: CausalLM, compressed: CausalLM, opts: An
     await new Promise<void>((resolve) => setImmediate(resolve)); // let an abort or progress consumer in
     opts.signal?.throwIfAborted();
 
-    const outCompressed = compressed.forward(ids, { allLogits: true, hiddenLayers: [-1] });
+    const outCompressed = { logits: compressed.headLogits(finalCompressed[s]), hidden: new Map([[-1, finalCompressed[s]]]) };
     const logitsCompressed = outCompressed.logits;
     if (logitsCompressed.cols !== V) throw new ModelPairMismatchError('logit width', V, logitsCompressed.cols);
     if (logitsCompressed.rows !== L) throw new Error(`compressed forward returned ${logitsCompressed.rows} logit rows, expected ${L} (allLogits)`);

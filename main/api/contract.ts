@@ -9,17 +9,30 @@ import { compressionConfigProblems, GROUPED_QUANT_METHODS, PRUNING_METHODS } fro
 
 export const Id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'an id of letters, digits, "_" or "-" (1–64 characters)');
 
-export const ModelSource = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('builtin'), id: z.literal('acb-tiny') }),
-  z.object({ kind: z.literal('local'), path: z.string({ error: 'a model folder path' }).min(1, 'a model folder path') }),
-  z.object({
-    kind: z.literal('endpoint'),
-    baseUrl: z.string({ error: 'an http(s) URL such as http://127.0.0.1:8000/v1' }).url('an http(s) URL such as http://127.0.0.1:8000/v1'),
-    model: z.string({ error: 'the served model name' }).min(1, 'the served model name'),
-    apiKey: z.string().optional(),
-  }),
-]);
-export type ModelSource = z.infer<typeof ModelSource>;
+/** Where an endpoint's API key is kept, never the key itself (a spec goes into history.json, listExperiments and bundles). */
+export const SecretRef = z
+  .string()
+  .regex(/^(env:[A-Za-z_][A-Za-z0-9_]{0,127}|file:.{1,4096}|keychain:[A-Za-z0-9_-]{1,64})$/, 'a reference to the API key: env:NAME (an environment variable), file:PATH (a file holding it) or keychain:ID (saved in the desktop app)');
+
+const endpointFields = {
+  kind: z.literal('endpoint'),
+  baseUrl: z.string({ error: 'an http(s) URL such as http://127.0.0.1:8000/v1' }).url('an http(s) URL such as http://127.0.0.1:8000/v1'),
+  model: z.string({ error: 'the served model name' }).min(1, 'the served model name'),
+  apiKeyRef: SecretRef.optional(),
+};
+const modelSource = (endpoint: z.ZodObject) =>
+  z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('builtin'), id: z.literal('acb-tiny') }),
+    z.object({ kind: z.literal('local'), path: z.string({ error: 'a model folder path' }).min(1, 'a model folder path') }),
+    endpoint as z.ZodObject<typeof endpointFields>,
+  ]);
+/** What a new spec may say: a key in clear is refused, so it never reaches the history. */
+export const ModelSource = modelSource(
+  z.object({ ...endpointFields, apiKey: z.never({ error: 'no API key in the spec (it would be kept in history.json and bundles): give apiKeyRef as env:NAME or file:PATH, or save the key in the desktop app' }).optional() }),
+);
+/** What the history holds: an older spec's key in clear is dropped on reading (the service moves it to a file at start-up). */
+export const StoredModelSource = modelSource(z.object(endpointFields));
+export type ModelSource = z.infer<typeof StoredModelSource>;
 
 export const CompressionMethod = z.enum(['none', 'rtn', 'gptq', 'awq', 'smoothquant', 'fp8', 'magnitude', 'wanda', 'sparsegpt']);
 export type CompressionMethod = z.infer<typeof CompressionMethod>;
@@ -65,6 +78,14 @@ export function configLabel(c: CompressionConfig): string {
 }
 
 
+/** Labels the results keep for the app's own rows: "base" is the uncompressed model. */
+export const RESERVED_LABELS = ['base'];
+
+/** The form two labels are compared in: Unicode NFKC, case-folded, inner whitespace collapsed ("Cfg  A" ≡ "cfg a"). */
+export function labelKey(label: string): string {
+  return label.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
+}
+
 export const CalibrationConfig = z.object({
   source: z.string().min(1).default('builtin'),
   samples: z.number().int().min(1).max(4096).default(128),
@@ -90,10 +111,10 @@ export const AnalysisConfig = z.object({
   seqlen: z.number().int().min(8).max(8192).default(128),
 });
 
-const specFields = (config: typeof CompressionConfigFields | typeof CompressionConfig) =>
+const specFields = (config: typeof CompressionConfigFields | typeof CompressionConfig, model: typeof ModelSource | typeof StoredModelSource) =>
   z.object({
     name: z.string({ error: 'a name' }).trim().min(1, 'a name').max(200),
-    model: ModelSource,
+    model,
     compressions: z.array(config).max(32).default([]),
     calibration: CalibrationConfig.default({ source: 'builtin', samples: 128, seqlen: 512, seed: 0 }),
     benchmarks: BenchmarkSelection.default({ suite: 'builtin', tasks: [] }),
@@ -104,7 +125,7 @@ const specFields = (config: typeof CompressionConfigFields | typeof CompressionC
   });
 
 /** An experiment as the history holds it: well-formed fields, whether or not it could run (older specs stay readable). */
-export const StoredExperimentSpec = specFields(CompressionConfigFields);
+export const StoredExperimentSpec = specFields(CompressionConfigFields, StoredModelSource);
 
 export interface SpecProblem {
   path: (string | number)[];
@@ -120,15 +141,20 @@ export function experimentSpecProblems(spec: Pick<z.infer<typeof StoredExperimen
     out.push({ path: ['compressions'], expected: 'no compression for a model behind an endpoint: it is evaluated as served (serve each compressed checkpoint as its own endpoint, or choose a local model folder)', found: `${compressed.length} configuration${compressed.length === 1 ? '' : 's'}` });
   if (spec.model.kind === 'endpoint' && spec.analysis.enabled)
     out.push({ path: ['analysis', 'enabled'], expected: "the statistics off for a model behind an endpoint: they need the model's logits, which an endpoint does not return", found: 'on' });
+  // labels are display text (files are keyed by ids the run assigns), but results group by them: unique after normalisation
   const labels = spec.compressions.map((c) => (c.method === 'none' ? null : configLabel(c)));
+  const keys = labels.map((l) => (l === null ? null : labelKey(l)));
   labels.forEach((l, i) => {
-    if (l !== null && labels.indexOf(l) !== i) out.push({ path: ['compressions', i, 'label'], expected: `a label no other configuration has (configuration ${labels.indexOf(l) + 1} is labelled "${l}" too)`, found: JSON.stringify(l) });
+    if (l === null) return;
+    const first = keys.indexOf(keys[i]);
+    if (RESERVED_LABELS.includes(keys[i]!)) out.push({ path: ['compressions', i, 'label'], expected: `a label other than ${RESERVED_LABELS.map((r) => `"${r}"`).join(', ')} (reserved for the uncompressed model)`, found: JSON.stringify(l) });
+    else if (first !== i) out.push({ path: ['compressions', i, 'label'], expected: `a label no other configuration has (configuration ${first + 1} is labelled "${labels[first]}" too), ignoring case, spacing and Unicode forms`, found: JSON.stringify(l) });
   });
   return out;
 }
 
 /** A spec that can run: every configuration's rules and the rules between the parts. Every call that starts work parses with it. */
-export const ExperimentSpec = specFields(CompressionConfig).superRefine((spec, ctx) => {
+export const ExperimentSpec = specFields(CompressionConfig, ModelSource).superRefine((spec, ctx) => {
   for (const p of experimentSpecProblems(spec)) ctx.addIssue({ code: 'custom', path: p.path, message: p.expected, params: { found: p.found } });
 });
 export type ExperimentSpec = z.infer<typeof ExperimentSpec>;
@@ -202,6 +228,8 @@ export const EngineSettings = z
   .object({
     engine: z.enum(['auto', 'llamacpp', 'tfjs']).default('auto'),
     gpu: z.enum(['auto', 'cuda', 'vulkan', 'metal', 'off']).default('auto'),
+    /** a sentence-transformers folder new experiments start with (the spec carries it, so each run says which it used) */
+    similarityModel: z.string().trim().min(1).max(4096).optional(),
   })
   .strict();
 export type EngineSettings = z.infer<typeof EngineSettings>;
@@ -254,6 +282,9 @@ export const Preflight = z.object({
 });
 export type Preflight = z.infer<typeof Preflight>;
 
+/** The most records one bundle may carry. */
+export const MAX_BUNDLE_RECORDS = 2_000_000;
+
 /** What exportRun({format: 'bundle'}) writes and importBundle reads back. */
 export const RunBundle = z.object({
   format: z.literal('acbench-run-bundle'),
@@ -261,7 +292,7 @@ export const RunBundle = z.object({
   experiment: z.object({ name: z.string(), spec: StoredExperimentSpec }).passthrough(),
   run: z.object({ id: z.string(), status: z.string(), headline: z.record(z.string(), z.number()).default({}) }).passthrough(),
   reproducibility: z.record(z.string(), z.unknown()),
-  records: z.array(ResultRecord).max(2_000_000),
+  records: z.array(ResultRecord).max(MAX_BUNDLE_RECORDS),
 });
 
 // --- calls ---------------------------------------------------------------------------------------
@@ -303,7 +334,13 @@ export const calls = {
         kinds: z.array(ResultRecord.shape.kind).max(6).optional(),
       })
       .strict(),
-    z.object({ run: RunSummary, records: z.array(ResultRecord), total: z.number().int() }),
+    z.object({
+      run: RunSummary,
+      records: z.array(ResultRecord),
+      total: z.number().int(),
+      /** lines of results.jsonl that are not a record: skipped (the records after them are kept) and reported here */
+      unreadable: z.array(z.object({ line: z.number().int(), reason: z.string() })).default([]),
+    }),
   ),
   exportRun: call(
     z.object({ runId: Id, format: ExportFormat }).strict(),

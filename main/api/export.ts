@@ -1,6 +1,9 @@
 // Run exports: raw JSONL, tables of the run's scores (CSV / Markdown / LaTeX), and a bundle with the
 // spec and a reproducibility card that `importBundle` (later) and other tools can read back.
 import type { AppInfo, Experiment, ResultRecord, RunSummary } from './contract.js';
+import { csvText, latexEscape } from './tables.js';
+
+export { latexEscape };
 
 export type Cell = string | number | boolean | null;
 export interface Table {
@@ -8,13 +11,9 @@ export interface Table {
   rows: Cell[][];
 }
 
-/** RFC 4180: quote fields holding a comma, quote or line break; double inner quotes. */
+/** CSV through the one writer (tables.ts): RFC 4180 quoting, formula-looking text cells prefixed with '. */
 export function toCsv(t: Table): string {
-  const field = (c: Cell) => {
-    const s = c === null ? '' : String(c);
-    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  return [t.columns, ...t.rows].map((r) => r.map(field).join(',')).join('\r\n') + '\r\n';
+  return csvText([t.columns, ...t.rows]);
 }
 
 export function toMarkdown(t: Table): string {
@@ -22,23 +21,6 @@ export function toMarkdown(t: Table): string {
   const lines = [`| ${t.columns.map(cell).join(' | ')} |`, `| ${t.columns.map(() => '---').join(' | ')} |`];
   for (const r of t.rows) lines.push(`| ${r.map(cell).join(' | ')} |`);
   return lines.join('\n') + '\n';
-}
-
-const LATEX_SPECIALS: Record<string, string> = {
-  '\\': '\\textbackslash{}',
-  '&': '\\&',
-  '%': '\\%',
-  $: '\\$',
-  '#': '\\#',
-  _: '\\_',
-  '{': '\\{',
-  '}': '\\}',
-  '~': '\\textasciitilde{}',
-  '^': '\\textasciicircum{}',
-};
-
-export function latexEscape(s: string): string {
-  return s.replace(/[\\&%$#_{}~^]/g, (ch) => LATEX_SPECIALS[ch]);
 }
 
 /** booktabs table; numbers right-aligned, text left-aligned. */

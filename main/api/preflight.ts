@@ -1,9 +1,9 @@
 // Pre-flight estimate of an experiment's peak memory and wall time on this machine, from the model's
 // config.json and rough throughput figures of the active backend. Memory blocks a run unless overridden.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ExperimentSpec, Preflight } from './contract.js';
-import { parameterCountOf, readConfig, residentBytesOf, streamedBytesOf, type ModelConfig } from '../model/index.js';
+import { parameterCountOf, parseEncoderConfig, readConfig, residentBytesOf, streamedBytesOf, type ModelConfig } from '../model/index.js';
 import { CalibrationError, shouldStream, dividingGroupSizes, modelShapeProblems, needsCalibration, readCalibrationTexts, resolveConfig } from '../compress/index.js';
 import { BenchInputError, resolveSuiteDir, resolveTaskIds } from '../bench/index.js';
 import { contextTokensFor, kvPlan } from '../engines/index.js';
@@ -51,6 +51,11 @@ export function specProblems(spec: ExperimentSpec, modelDir: string | null): Spe
       if (!(e instanceof CalibrationError)) throw e;
       out.push({ path: 'calibration.source', message: `expected ${e.expected}; found ${e.found}` });
     }
+  const sim = spec.benchmarks.similarityModel;
+  if (sim) {
+    const problem = sentenceEncoderProblem(sim);
+    if (problem) out.push({ path: 'benchmarks.similarityModel', message: problem });
+  }
   for (const [path, check] of [['benchmarks.suite', () => resolveSuiteDir(spec.benchmarks.suite)], ['benchmarks.tasks', () => resolveTaskIds(spec.benchmarks.tasks)]] as const)
     try {
       check();
@@ -59,6 +64,18 @@ export function specProblems(spec: ExperimentSpec, modelDir: string | null): Spe
       out.push({ path, message: `expected ${e.expected}; found ${e.found}` });
     }
   return out;
+}
+
+/** Why a folder is not a sentence-transformers encoder we load (BERT/MiniLM or MPNet), or null; reads only its configs. */
+export function sentenceEncoderProblem(dir: string): string | null {
+  if (!existsSync(join(dir, 'config.json'))) return `expected a sentence-transformers folder (config.json, modules.json, *.safetensors, tokenizer.json) at ${dir}; found ${existsSync(dir) ? 'no config.json' : 'no such folder'}`;
+  if (!existsSync(join(dir, 'tokenizer.json'))) return `expected tokenizer.json in ${dir}; found none`;
+  try {
+    parseEncoderConfig(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as Record<string, unknown>, join(dir, 'config.json'));
+  } catch (e) {
+    return (e as Error).message;
+  }
+  return null;
 }
 
 /** Where an experiment's base model lives; a remote endpoint has no folder. */
@@ -113,8 +130,11 @@ export function estimate(input: PreflightInput): Omit<Preflight, 'problems'> {
   const kvBytes = kvPlan(shape, contextTokensFor(shape), 4, input.availableBytes).bytes;
   const onDecoder = compressions.some((c) => c.method === 'smoothquant' || (c.kvBits !== undefined && c.kvBits !== 16)) || input.engine === 'tfjs';
   const evalBytes = spec.benchmarks.tasks.length ? Math.max(params * 2 + kvBytes, onDecoder ? residentBytesOf(shape, 2) : 0) : 0;
-  // the statistics compare base and compressed on our engine, both resident
-  const analysisBytes = spec.analysis.enabled && compressions.length ? 2 * residentBytesOf(shape, 2) : 0;
+  // the statistics compare base and compressed on our engine: both resident, or each a layer at a time with its head in float32
+  const head = shape.vocabSize * shape.hiddenSize * 4;
+  const probeHidden = spec.analysis.sequences * spec.analysis.seqlen * shape.hiddenSize * 4;
+  const logitsPair = 2 * spec.analysis.seqlen * shape.vocabSize * 4;
+  const analysisBytes = spec.analysis.enabled && compressions.length ? 2 * (streamed ? streamedBytesOf(shape, 2) + head + probeHidden : residentBytesOf(shape, 2)) + logitsPair : 0;
   const stages: [string, number][] = [['compression', compressBytes], ['evaluation', evalBytes], ['statistics', analysisBytes]];
   const [peakStage, memoryBytes] = stages.reduce((a, b) => (b[1] > a[1] ? b : a));
   const flops = PLANNING_FLOPS[backend] ?? PLANNING_FLOPS.js;
@@ -125,7 +145,7 @@ export function estimate(input: PreflightInput): Omit<Preflight, 'problems'> {
   const seconds = compressSeconds + evalSeconds + analysisSeconds;
   const fits = memoryBytes <= input.availableBytes;
   const reason = fits
-    ? `${(params / 1e6).toFixed(1)}M parameters; peak ≈ ${gib(memoryBytes)} (${peakStage}) of ${gib(input.availableBytes)} free${streamed && compressions.length ? '; compression goes layer at a time' : ''}. Time is a rough plan (${items} items × ${models} models); the run monitor's ETA is measured.`
-    : `Needs about ${gib(memoryBytes)} in the ${peakStage} stage but only ${gib(input.availableBytes)} is free (${(params / 1e6).toFixed(1)}M parameters; ${stages.filter(([, b]) => b > 0).map(([n, b]) => `${n} ${gib(b)}`).join(', ')}).${peakStage === 'statistics' ? ' The statistics hold the base and a compressed model in float32 on our engine: turn them off for this model, or evaluate it on a machine with more memory.' : ' Lower the calibration samples, close other programs, or start with the memory override.'}`;
+    ? `${(params / 1e6).toFixed(1)}M parameters; peak ≈ ${gib(memoryBytes)} (${peakStage}) of ${gib(input.availableBytes)} free${streamed && compressions.length ? '; compression and statistics go layer at a time' : ''}. Time is a rough plan (${items} items × ${models} models); the run monitor's ETA is measured.`
+    : `Needs about ${gib(memoryBytes)} in the ${peakStage} stage but only ${gib(input.availableBytes)} is free (${(params / 1e6).toFixed(1)}M parameters; ${stages.filter(([, b]) => b > 0).map(([n, b]) => `${n} ${gib(b)}`).join(', ')}).${peakStage === 'statistics' ? ' The statistics hold the base and a compressed model (each a layer at a time, with its head in float32): lower the probe sequences, turn them off for this model, or close other programs.' : ' Lower the calibration samples, close other programs, or start with the memory override.'}`;
   return { memoryBytes, availableBytes: input.availableBytes, seconds, backend, fits, reason };
 }

@@ -25,18 +25,40 @@ import {
   type TaskInfo,
   RunBundle,
   RunStatus,
+  Experiment as ExperimentSchema,
+  MAX_BUNDLE_RECORDS,
   type RunSummary,
 } from './contract.js';
 import { DASHBOARD_KINDS, ResultRecord as ResultRecordSchema } from './contract.js';
 
 const RECORD_KINDS = new Set<string>(ResultRecordSchema.shape.kind.options);
-import { historyFile, openHistory, readResultsFile, resultsFile, runDir, ResultsLog, type HistoryData, type StoredRun } from '../store/index.js';
+import { historyFile, openHistory, readResultsFile, resultsFile, runDir, ResultsLog, type HistoryData, type StoredRun, type UnreadableLine } from '../store/index.js';
 import { estimate, resolveModelDir, specProblems } from './preflight.js';
 import { RunQueue, type Executor, type RunRequest } from '../jobs/index.js';
 import { getEngine } from '../tensor/index.js';
 import { llamaCppStatus, preferencesFromEnv, releaseRun } from '../engines/index.js';
 import type { Low } from 'lowdb';
 import { exportRecords } from './export.js';
+import { BenchInputError, resolveSecretRef } from '../bench/index.js';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+
+/** Specs from before keys were kept out of them: each key in clear goes to ACBENCH_HOME/secrets/<experiment>.key (mode 600), the spec refers to it. */
+function moveKeysOutOfHistory(data: HistoryData, home: string): string[] {
+  const moved: string[] = [];
+  for (const exp of data.experiments) {
+    const model = (exp.spec as { model?: Record<string, unknown> } | null)?.model;
+    if (!model || model.kind !== 'endpoint' || typeof model.apiKey !== 'string') continue;
+    const dir = join(home, 'secrets');
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const file = join(dir, `${exp.id}.key`);
+    writeFileSync(file, model.apiKey, { mode: 0o600 });
+    chmodSync(file, 0o600);
+    delete model.apiKey;
+    model.apiKeyRef = `file:${file}`;
+    moved.push(exp.id);
+  }
+  return moved;
+}
 
 export class ServiceError extends Error {
   constructor(
@@ -49,6 +71,10 @@ export class ServiceError extends Error {
 }
 
 export const APP_NAME = 'ACBench Studio';
+const NAME_MAX = 200;
+const IMPORTED = ' (imported)';
+/** records per write (and fsync) when a bundle is imported */
+const IMPORT_BATCH = 5000;
 export const APP_VERSION = '0.1.0';
 
 /** Canonical JSON: keys sorted, so equal specs hash equal. */
@@ -82,6 +108,8 @@ export interface ServiceOptions {
   appRoot?: string;
   /** the benchmark tasks this build can run */
   tasks?: () => Promise<TaskInfo[]>;
+  /** reads a key saved in the OS keychain (the desktop app: Electron safeStorage in the main process) */
+  keychain?: (id: string) => Promise<string>;
 }
 
 export class AcbenchService {
@@ -89,6 +117,8 @@ export class AcbenchService {
   private readonly queue: RunQueue;
   private readonly lastProgress = new Map<string, RunProgress>();
   private pendingWrite: Promise<void> = Promise.resolve();
+  /** experiments of history.json that do not read back (named in info().historyNotice) */
+  private unreadableExperiments: string[] = [];
 
   private constructor(
     private readonly opts: ServiceOptions,
@@ -128,7 +158,10 @@ export class AcbenchService {
 
   static async open(opts: ServiceOptions): Promise<AcbenchService> {
     const { db, notice } = await openHistory(historyFile(opts.home));
-    const service = new AcbenchService(opts, db, notice);
+    const moved = moveKeysOutOfHistory(db.data, opts.home);
+    if (moved.length) await db.write();
+    const movedNotice = moved.length ? `API keys kept in clear in the history (${moved.length} experiment${moved.length === 1 ? '' : 's'}) were moved to ${join(opts.home, 'secrets')} (readable by you only); their specs now refer to those files.` : null;
+    const service = new AcbenchService(opts, db, [notice, movedNotice].filter(Boolean).join(' ') || null);
     // A run still marked running or queued belonged to a process that died: it can be resumed.
     let changed = false;
     for (const run of db.data.runs)
@@ -137,6 +170,7 @@ export class AcbenchService {
         changed = true;
       }
     if (changed) await db.write();
+    service.listReadable(); // names unreadable experiments in the notice from the start
     return service;
   }
 
@@ -158,7 +192,7 @@ export class AcbenchService {
       await this.db.write();
       return this.engineStatus();
     },
-    listExperiments: async () => this.db.data.experiments.map((e) => this.toExperiment(e.id)).sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1)),
+    listExperiments: async () => this.listReadable(),
     getExperiment: async ({ id }) => this.toExperiment(id),
     createExperiment: async ({ spec }) => {
       const id = newId('exp');
@@ -206,6 +240,15 @@ export class AcbenchService {
         const check = await this.preflight(parsed.data);
         if (!check.fits) throw new ServiceError('unsupported', `${check.reason} (start with the memory override to run anyway)`);
       }
+      // the endpoint's key is read now and handed to the run, never stored with it
+      let apiKey: string | undefined;
+      if (parsed.data.model.kind === 'endpoint' && parsed.data.model.apiKeyRef)
+        try {
+          apiKey = await resolveSecretRef(parsed.data.model.apiKeyRef, { keychain: this.opts.keychain });
+        } catch (e) {
+          if (e instanceof BenchInputError) throw new ServiceError('invalid_input', e.message);
+          throw e;
+        }
       let run: StoredRun;
       if (resumeRunId) {
         run = this.findRun(resumeRunId);
@@ -220,7 +263,7 @@ export class AcbenchService {
         this.db.data.runs.push(run);
       }
       await this.db.write();
-      const req: RunRequest = { runId: run.id, experimentId: exp.id, spec: exp.spec, specHash: exp.specHash, home: this.opts.home, resultsFile: resultsFile(this.opts.home, run.id), engine: this.effectiveEngine() };
+      const req: RunRequest = { runId: run.id, experimentId: exp.id, spec: exp.spec, specHash: exp.specHash, home: this.opts.home, resultsFile: resultsFile(this.opts.home, run.id), engine: this.effectiveEngine(), apiKey };
       this.queue.enqueue(req);
       return this.toRunSummary(run);
     },
@@ -231,8 +274,8 @@ export class AcbenchService {
     },
     getRunResults: async ({ runId, offset, limit, kinds }) => {
       const run = this.findRun(runId);
-      const records = this.readRecords(runId, kinds);
-      return { run: this.toRunSummary(run), records: records.slice(offset, offset + limit), total: records.length };
+      const { records, unreadable } = this.readRun(runId, kinds);
+      return { run: this.toRunSummary(run), records: records.slice(offset, offset + limit), total: records.length, unreadable };
     },
     exportRun: async ({ runId, format }) => {
       const run = this.findRun(runId);
@@ -258,20 +301,41 @@ export class AcbenchService {
     } catch (error) {
       throw new ServiceError('invalid_input', `${fileName}: expected a JSON run bundle, found text that is not JSON (${(error as Error).message})`);
     }
-    const parsed = RunBundle.safeParse(raw);
-    if (!parsed.success) throw new ServiceError('invalid_input', `${fileName}: not an ACBench run bundle: ${describeZodError(parsed.error, raw)}`);
-    const bundle = parsed.data;
-    const spec = { ...bundle.experiment.spec, name: `${bundle.experiment.name} (imported)` };
+    // the envelope at once, the records in batches with a yield between them (a bundle can hold hundreds of thousands)
+    const envelope = RunBundle.omit({ records: true }).safeParse(raw);
+    if (!envelope.success) throw new ServiceError('invalid_input', `${fileName}: not an ACBench run bundle: ${describeZodError(envelope.error, raw)}`);
+    const rawRecords = (raw as { records?: unknown }).records;
+    if (!Array.isArray(rawRecords) || rawRecords.length > MAX_BUNDLE_RECORDS) throw new ServiceError('invalid_input', `${fileName}: not an ACBench run bundle: records: expected a list of at most ${MAX_BUNDLE_RECORDS} result records, found ${Array.isArray(rawRecords) ? rawRecords.length : typeof rawRecords}`);
+    const records: ResultRecord[] = [];
+    for (let i = 0; i < rawRecords.length; i += IMPORT_BATCH) {
+      const batch = RunBundle.shape.records.safeParse(rawRecords.slice(i, i + IMPORT_BATCH));
+      if (!batch.success) throw new ServiceError('invalid_input', `${fileName}: not an ACBench run bundle: ${describeZodError(batch.error, rawRecords.slice(i, i + IMPORT_BATCH)).replace(/^(\d+)/, (n) => `records.${i + Number(n)}`)}`);
+      for (const r of batch.data) records.push(r);
+      await new Promise((r) => setImmediate(r));
+    }
+    const bundle = { ...envelope.data, records };
+    // the name as the history's schema reads it back: " (imported)" must still fit
+    const name = `${bundle.experiment.name.trim().slice(0, NAME_MAX - IMPORTED.length) || 'run'}${IMPORTED}`;
+    const spec = { ...bundle.experiment.spec, name };
+    const tags = [...new Set([...spec.tags, 'imported'])].slice(-20);
     const id = newId('exp');
     const now = new Date().toISOString();
-    this.db.data.experiments.push({ id, name: spec.name, createdAt: now, spec, specHash: specHash(spec), tags: [...spec.tags, 'imported'], notes: spec.notes });
+    const stored = { id, name, createdAt: now, spec, specHash: specHash(spec), tags, notes: spec.notes };
+    // what is accepted is what can be read back: the stored experiment goes through the schema listExperiments answers with
+    const readable = ExperimentSchema.safeParse(this.experimentOf(stored, []));
+    if (!readable.success) throw new ServiceError('invalid_input', `${fileName}: the bundle's experiment would not read back: ${describeZodError(readable.error, stored)}`);
     const runId = newId('run');
     const log = new ResultsLog(resultsFile(this.opts.home, runId));
     try {
-      for (const r of bundle.records) log.append(r.key, r.kind, r.data, r.at); // keep the original times
+      // batches of records, one write and one fsync each, yielding between them so other calls are answered meanwhile
+      for (let i = 0; i < bundle.records.length; i += IMPORT_BATCH) {
+        log.appendBatch(bundle.records.slice(i, i + IMPORT_BATCH)); // keep the original times
+        await new Promise((r) => setImmediate(r));
+      }
     } finally {
       log.close();
     }
+    this.db.data.experiments.push(stored);
     const status = RunStatus.safeParse(bundle.run.status);
     this.db.data.runs.push({
       id: runId,
@@ -323,7 +387,7 @@ export class AcbenchService {
       gpu: report.name === 'tfjs-node-gpu' ? 'CUDA (tfjs-node-gpu)' : null,
       memoryBytes: totalmem(),
       dataDir: this.opts.home,
-      historyNotice: this.historyNotice,
+      historyNotice: [this.historyNotice, this.unreadableExperiments.length ? `${this.unreadableExperiments.length} experiment${this.unreadableExperiments.length === 1 ? '' : 's'} in history.json could not be read and ${this.unreadableExperiments.length === 1 ? 'is' : 'are'} not listed (the file keeps ${this.unreadableExperiments.length === 1 ? 'it' : 'them'}): ${this.unreadableExperiments.join('; ')}` : null].filter(Boolean).join(' ') || null,
     };
   }
 
@@ -346,17 +410,22 @@ export class AcbenchService {
   }
 
   /** parsed once per file size and kind filter: results are append-only, so an unchanged size means unchanged records */
-  private readonly recordCache = new Map<string, { size: number; records: ResultRecord[] }>();
+  private readonly recordCache = new Map<string, { size: number; records: ResultRecord[]; unreadable: UnreadableLine[] }>();
 
   private readRecords(runId: string, kinds?: readonly string[]): ResultRecord[] {
+    return this.readRun(runId, kinds).records;
+  }
+
+  private readRun(runId: string, kinds?: readonly string[]): { records: ResultRecord[]; unreadable: UnreadableLine[] } {
     const file = resultsFile(this.opts.home, runId);
     const size = existsSync(file) ? statSync(file).size : 0;
     const cacheKey = `${runId}\u0000${kinds ? [...kinds].sort().join(',') : '*'}`;
     const cached = this.recordCache.get(cacheKey);
-    if (cached && cached.size === size) return cached.records;
-    const records = readResultsFile(file, kinds ? new Set(kinds) : undefined).records.filter((r): r is ResultRecord => RECORD_KINDS.has(r.kind));
-    this.recordCache.set(cacheKey, { size, records });
-    return records;
+    if (cached && cached.size === size) return cached;
+    const read = readResultsFile(file, kinds ? new Set(kinds) : undefined);
+    const entry = { size, records: read.records.filter((r): r is ResultRecord => RECORD_KINDS.has(r.kind)), unreadable: read.unreadable };
+    this.recordCache.set(cacheKey, entry);
+    return entry;
   }
 
   private emitProgress(runId: string, p: Omit<RunProgress, 'runId' | 'experimentId'>): void {
@@ -395,15 +464,29 @@ export class AcbenchService {
 
   private toExperiment(id: string): Experiment {
     const exp = this.findExperiment(id);
-    const spec = StoredExperimentSpec.parse(exp.spec);
-    return {
-      id: exp.id,
-      name: exp.name,
-      createdAt: exp.createdAt,
-      spec: { ...spec, name: exp.name, tags: exp.tags, notes: exp.notes },
-      specHash: exp.specHash,
-      runs: this.db.data.runs.filter((r) => r.experimentId === id).map((r) => this.toRunSummary(r)),
-      readOnly: false,
-    };
+    const candidate = this.experimentOf(exp, this.db.data.runs.filter((r) => r.experimentId === id));
+    const parsed = ExperimentSchema.safeParse(candidate);
+    if (!parsed.success) throw new ServiceError('internal', `experiment ${id} in history.json cannot be read: ${describeZodError(parsed.error, candidate)}`);
+    return parsed.data;
+  }
+
+  /** A stored experiment in the contract's shape (not yet checked). */
+  private experimentOf(exp: HistoryData['experiments'][number], runs: StoredRun[]): unknown {
+    const spec = exp.spec && typeof exp.spec === 'object' ? exp.spec : {};
+    return { id: exp.id, name: exp.name, createdAt: exp.createdAt, spec: { ...spec, name: exp.name, tags: exp.tags, notes: exp.notes }, specHash: exp.specHash, runs: runs.map((r) => this.toRunSummary(r)), readOnly: false };
+  }
+
+  /** Every experiment that reads back; one that does not is left out of the list and named in the history notice. */
+  private listReadable(): Experiment[] {
+    const out: Experiment[] = [];
+    const unreadable: string[] = [];
+    for (const e of this.db.data.experiments)
+      try {
+        out.push(this.toExperiment(e.id));
+      } catch (error) {
+        unreadable.push(`${e.id} (${(error as Error).message.replace(/^experiment \S+ in history\.json cannot be read: /, '').slice(0, 160)})`);
+      }
+    this.unreadableExperiments = unreadable;
+    return out.sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
   }
 }

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { resolveTaskIds, TASKS } from './catalog.js';
 import { BenchCancelledError, BenchDataError, BenchInputError, EndpointError } from './errors.js';
+import { resolveSecretRef } from './secrets.js';
 import { OpenAIEndpointGenerator, type TextGenerator } from './generator.js';
 import { scoreFile } from './score-file.js';
 import { selectSimilarity, type TextSimilarity } from './similarity.js';
@@ -12,7 +13,7 @@ import { sha256 } from './util.js';
 import { readResults } from './runner.js';
 import { loadNiahConfig, niahResultJson } from './tasks/niah.js';
 
-const EVAL_USAGE = `acbench eval (--model DIR | --endpoint URL [--endpoint-model NAME] [--api-key KEY]) [--suite builtin|PATH]
+const EVAL_USAGE = `acbench eval (--model DIR | --endpoint URL [--endpoint-model NAME] [--api-key-ref env:NAME|file:PATH]) [--suite builtin|PATH]
              [--tasks t-eval,worfbench,longbench,longgenbench,niah,agentboard,…] [--limit N] [--out DIR] [--json]
              [--similarity-model DIR]
   Runs the tasks, appends every finished item to DIR/results.jsonl and writes DIR/summary.json.
@@ -97,7 +98,7 @@ export async function runEval(argv: string[]): Promise<number> {
     const { values } = parseArgs({
       args: argv,
       options: {
-        model: { type: 'string' }, endpoint: { type: 'string' }, 'endpoint-model': { type: 'string' }, 'api-key': { type: 'string' },
+        model: { type: 'string' }, endpoint: { type: 'string' }, 'endpoint-model': { type: 'string' }, 'api-key-ref': { type: 'string' },
         suite: { type: 'string', default: 'builtin' }, tasks: { type: 'string', default: '' }, limit: { type: 'string' }, out: { type: 'string' },
         json: { type: 'boolean', default: false }, timeout: { type: 'string' }, help: { type: 'boolean', default: false },
         'similarity-model': { type: 'string' },
@@ -121,7 +122,9 @@ export async function runEval(argv: string[]): Promise<number> {
     if (values.endpoint) {
       if (!/^https?:\/\//.test(values.endpoint)) throw new BenchInputError('--endpoint', 'an http(s) URL', JSON.stringify(values.endpoint));
       const timeoutMs = values.timeout ? Number(values.timeout) * 1000 : undefined;
-      generator = new OpenAIEndpointGenerator({ baseUrl: values.endpoint, model: values['endpoint-model'] ?? 'default', apiKey: values['api-key'] ?? process.env.OPENAI_API_KEY, timeoutMs });
+      // a key on the command line would be visible to every process listing: it comes from a variable or a file
+      const apiKey = values['api-key-ref'] ? await resolveSecretRef(values['api-key-ref']) : process.env.OPENAI_API_KEY;
+      generator = new OpenAIEndpointGenerator({ baseUrl: values.endpoint, model: values['endpoint-model'] ?? 'default', apiKey, timeoutMs });
     } else generator = await loadModelGenerator(resolve(values.model!));
     const out = resolve(values.out ?? `acbench-eval-${sha256(`${generator.id}|${values.suite}|${tasks.join(',')}|${limit ?? ''}`).slice(0, 10)}`);
     mkdirSync(out, { recursive: true });

@@ -1,6 +1,6 @@
 // The runner: batches prompts, caches generations, appends every finished item to a JSONL file,
 // resumes by skipping items already there, reports progress, and stops on an AbortSignal.
-import { appendFileSync, existsSync, mkdirSync, readFileSync, truncateSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, truncateSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { BenchCancelledError } from './errors.js';
 import { generateFor, type TextGenerator } from './generator.js';
@@ -41,22 +41,33 @@ export function repairTornTail(file: string): void {
   truncateSync(file, lastNewline + 1);
 }
 
-/** Read a results JSONL; a torn last line (crash while writing) is ignored. */
+/** Read a results JSONL: a torn last line (crash while writing) is ignored; any other line that is not a result record is skipped. */
 export function readResults(file: string): ResultRecord[] {
-  if (!existsSync(file)) return [];
-  const out: ResultRecord[] = [];
-  const lines = readFileSync(file, 'utf8').split('\n');
-  for (let i = 0; i < lines.length; i++) {
+  return readResultsReport(file).records;
+}
+
+/** The records of a results JSONL and the lines skipped as unreadable (1-based), which never hide the records after them. */
+export function readResultsReport(file: string): { records: ResultRecord[]; unreadable: { line: number; reason: string }[] } {
+  if (!existsSync(file)) return { records: [], unreadable: [] };
+  const records: ResultRecord[] = [];
+  const unreadable: { line: number; reason: string }[] = [];
+  const text = readFileSync(file, 'utf8');
+  const lines = text.split('\n');
+  // the segment after the last newline is empty, or an append cut short
+  for (let i = 0; i < lines.length - 1; i++) {
     const l = lines[i].trim();
     if (!l) continue;
+    let v: unknown;
     try {
-      const v = JSON.parse(l) as unknown;
-      if (isRecord(v) && typeof v.key === 'string' && isRecord(v.scores)) out.push(v as unknown as ResultRecord);
-    } catch {
-      if (i < lines.length - 2) throw new Error(`${file}, line ${i + 1}: expected a JSON result record, found unreadable text`);
+      v = JSON.parse(l);
+    } catch (e) {
+      unreadable.push({ line: i + 1, reason: `expected a JSON result record, found unreadable text (${(e as Error).message})` });
+      continue;
     }
+    if (isRecord(v) && typeof v.key === 'string' && typeof v.task === 'string' && typeof v.id === 'string' && isRecord(v.scores)) records.push(v as unknown as ResultRecord);
+    else unreadable.push({ line: i + 1, reason: 'expected an object with string "key", "task" and "id" and a "scores" object' });
   }
-  return out;
+  return { records, unreadable };
 }
 
 /** Generation cache: (generator id, prompt hash, settings) → text, append-only JSONL. */
@@ -115,9 +126,16 @@ export interface RunTaskOptions {
   onProgress?: (p: Progress) => void;
 }
 
+/** One record, written and fsynced before the item counts: a finished item survives a crash of the machine too. */
 function append(file: string, rec: ResultRecord): void {
   mkdirSync(dirname(file), { recursive: true });
-  appendFileSync(file, JSON.stringify(rec) + '\n');
+  const fd = openSync(file, 'a');
+  try {
+    writeSync(fd, JSON.stringify(rec) + '\n');
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 async function cachedGenerate(g: TextGenerator, cache: GenerationCache, prompts: Prompt[], settings: GenerationSettings, signal?: AbortSignal): Promise<{ text: string; cached: boolean }[]> {

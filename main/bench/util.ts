@@ -1,9 +1,8 @@
 // Small shared helpers: seeded randomness, hashing, bounded file reads, describing values in errors.
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
 import { BenchDataError } from './errors.js';
 
-import { seededRandom } from '../model/index.js';
+import { FILE_LIMITS, readUserText, seededRandom, UserFileError } from '../model/index.js';
 export { seededRandom };
 
 /** A seeded helper for generators: integers, picks and shuffles. */
@@ -40,21 +39,19 @@ export function sha256(text: string): string {
 }
 
 /** Largest untrusted benchmark file we read (bytes). */
-export const MAX_DATA_FILE_BYTES = 256 * 1024 * 1024;
+export const MAX_DATA_FILE_BYTES = FILE_LIMITS.data;
+
+/** The longest string field of a benchmark record (characters): long-context items run to a few hundred thousand. */
+export const MAX_FIELD_CHARS = 4 * 2 ** 20;
 
 /** Read a text file with a size limit; oversize files are a typed error, not an out-of-memory. */
 export async function readTextLimited(file: string, maxBytes = MAX_DATA_FILE_BYTES): Promise<string> {
-  let size: number;
   try {
-    const st = await stat(file);
-    if (!st.isFile()) throw new BenchDataError(file, 'file', '(file)', 'a file', 'a folder or special file');
-    size = st.size;
+    return readUserText(file, maxBytes); // regular files only: a FIFO or a device never ends
   } catch (e) {
-    if (e instanceof BenchDataError) throw e;
-    throw new BenchDataError(file, 'file', '(file)', 'a readable file', 'no such file');
+    if (e instanceof UserFileError) throw new BenchDataError(file, 'file', '(file)', e.expected, e.found);
+    throw e;
   }
-  if (size > maxBytes) throw new BenchDataError(file, 'file', '(size)', `at most ${maxBytes} bytes`, `${size} bytes`);
-  return readFile(file, 'utf8');
 }
 
 export function describe(v: unknown): string {
@@ -114,9 +111,11 @@ export class RecordReader {
   fail(field: string, expected: string): never {
     throw new BenchDataError(this.file, this.record, field, expected, describe(this.value[field]));
   }
-  string(field: string): string {
+  /** a string field; `maxLength` bounds what one field may make a prompt cost (a 100 MB needle is refused, not tokenized) */
+  string(field: string, maxLength = MAX_FIELD_CHARS): string {
     const v = this.value[field];
     if (typeof v !== 'string') this.fail(field, 'a string');
+    if (v.length > maxLength) throw new BenchDataError(this.file, this.record, field, `a string of at most ${maxLength} characters`, `${v.length} characters`);
     return v;
   }
   optString(field: string): string | undefined {

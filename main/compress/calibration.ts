@@ -2,10 +2,10 @@
 // .txt files; tokenized with the model's tokenizer, then N windows of L tokens drawn with a seeded
 // generator (the GPTQ recipe); the sha256 of the exact token ids identifies the set in every report.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Tokenizer } from '../model/index.js';
+import { FILE_LIMITS, readUserText, UserFileError, type Tokenizer } from '../model/index.js';
 import { CalibrationError } from './errors.js';
 import { seededRandom } from './rng.js';
 
@@ -45,12 +45,21 @@ export function builtinCalibrationPath(): string {
 export function readCalibrationTexts(source: string): string[] {
   const path = source === 'builtin' ? builtinCalibrationPath() : source;
   if (!existsSync(path)) throw new CalibrationError(source, 'an existing text file, JSONL file or folder of .txt files', 'no such path');
+  // only regular files, within the data limit: /dev/zero or a FIFO named as a source must not hang or exhaust the service
+  const read = (file: string) => {
+    try {
+      return readUserText(file, FILE_LIMITS.data);
+    } catch (e) {
+      if (e instanceof UserFileError) throw new CalibrationError(source, `${file === path ? '' : `${file}: `}${e.expected}`, e.found);
+      throw e;
+    }
+  };
   if (statSync(path).isDirectory()) {
     const files = readdirSync(path).filter((f) => f.endsWith('.txt')).sort();
     if (files.length === 0) throw new CalibrationError(source, 'a folder with at least one .txt file', `${readdirSync(path).length} entries, none .txt`);
-    return files.map((f) => readFileSync(join(path, f), 'utf8')).filter((t) => t.trim().length > 0);
+    return files.map((f) => read(join(path, f))).filter((t) => t.trim().length > 0);
   }
-  const text = readFileSync(path, 'utf8');
+  const text = read(path);
   const ext = extname(path).toLowerCase();
   if (ext === '.jsonl' || ext === '.ndjson') {
     const docs: string[] = [];

@@ -8,7 +8,7 @@ export type { LayerStep, CompressedLinear, StepContext } from './step.js';
 export { loadCalibration, buildCalibrationSet, readCalibrationTexts, hashTokenIds, builtinCalibrationPath, DEFAULT_CALIBRATION, type CalibrationSet, type CalibrationOptions } from './calibration.js';
 export type { CompressionReport, LayerReport, LinearReport, LossKind } from './report.js';
 export { CompressionConfigError, CompressionShapeError, CalibrationError, CompressionCancelledError, ExportFormatError } from './errors.js';
-export { writeCompressedModel, compressToFolder, shouldStream, RESIDENT_LIMIT_BYTES, readCompressionMetadata, restoreRuntimeTransforms, readQuantizedLinears, checkExportFormat, COMPRESSION_METADATA_FILE, type ExportFormat, type CompressionMetadata } from './export/write.js';
+export { writeCompressedModel, compressToFolder, shouldStream, readCompressionMetadata, restoreRuntimeTransforms, readQuantizedLinears, checkExportFormat, COMPRESSION_METADATA_FILE, type ExportFormat, type CompressionMetadata } from './export/write.js';
 export { packGptq, unpackGptq, packAwq, unpackAwq } from './export/pack.js';
 export { kvQuantTransform, quantizeKv } from './quant/kvcache.js';
 export { perTokenActivationTransform, perTokenProjectionOutputTransform } from './quant/smoothquant.js';

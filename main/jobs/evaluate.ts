@@ -1,5 +1,5 @@
 // The evaluate stage: every model under test on the chosen tasks. The benchmark runner keeps one
-// resumable JSONL per model (runs/<id>/eval/<label>.jsonl); this stage mirrors finished items and
+// resumable JSONL per model (runs/<runId>/eval/<model id>.jsonl); this stage mirrors finished items and
 // task scores into the run's results log in the shapes the dashboards read (renderer/results/README.md).
 import { join } from 'node:path';
 import type { ExperimentSpec } from '../api/contract.js';
@@ -10,7 +10,7 @@ import {
   OpenAIEndpointGenerator,
   compareRuns,
   createTask,
-  readResults,
+  readResultsReport,
   resolveTaskIds,
   runBenchmarks,
   resolveSuiteDir,
@@ -72,8 +72,8 @@ export function evaluateStage(spec: ExperimentSpec, models: ModelUnderTest[], re
 
   async function generatorFor(m: ModelUnderTest, ctx: StageContext): Promise<{ generator: TextGenerator; close(): Promise<void> | void }> {
     if (spec.model.kind === 'endpoint' && !m.config) {
-      const { baseUrl, model, apiKey } = spec.model;
-      return { generator: new OpenAIEndpointGenerator({ baseUrl, model, apiKey }), close() {} };
+      const { baseUrl, model } = spec.model;
+      return { generator: new OpenAIEndpointGenerator({ baseUrl, model, apiKey: req.apiKey }), close() {} };
     }
     // llama.cpp where it computes this model exactly, else our decoder with the folder's runtime; the record says which and why
     const gen = await openGeneration(m.dir, req.engine ?? preferencesFromEnv(), { home: req.home, owner: req.runId, sequences: BENCH_BATCH, onMessage: (msg) => ctx.message(`${m.label}: ${msg}`) });
@@ -92,7 +92,7 @@ export function evaluateStage(spec: ExperimentSpec, models: ModelUnderTest[], re
       const suiteItems = await loadItems(spec, taskIds, tasks);
       ctx.setTotal(models.length * suiteItems.total);
       for (const m of models) {
-        const file = join(evalDir, `${m.label.replace(/[^A-Za-z0-9_.-]+/g, '_')}.jsonl`);
+        const file = join(evalDir, `${m.id}.jsonl`);
         const allDone = taskIds.every((t) => ctx.isDone(`score:${m.label}:${t}`));
         if (allDone) {
           for (let i = 0; i < suiteItems.total; i++) ctx.skip('resumed');
@@ -128,7 +128,12 @@ export function evaluateStage(spec: ExperimentSpec, models: ModelUnderTest[], re
           }
         }
         const byTask = new Map<string, BenchRecord[]>();
-        for (const r of readResults(file)) {
+        const read = readResultsReport(file);
+        for (const u of read.unreadable) {
+          const key = `unreadable:eval:${m.id}:${u.line}`;
+          if (!ctx.isDone(key)) ctx.record(key, 'log', { message: `${m.label}: line ${u.line} of eval/${m.id}.jsonl could not be read and was skipped (${u.reason})`, config: m.label, line: u.line });
+        }
+        for (const r of read.records) {
           if (!byTask.has(r.task)) byTask.set(r.task, []);
           byTask.get(r.task)!.push(r);
         }
@@ -209,7 +214,12 @@ function emitDrops(ctx: StageContext, models: ModelUnderTest[], taskIds: string[
   const headline: Record<string, number> = {};
   for (const m of models.slice(1)) {
     const key = `drops:${m.label}`;
-    if (ctx.isDone(key)) continue;
+    const recorded = ctx.recorded(key);
+    if (recorded) {
+      // finished in an earlier session: its headline again, in case that session died before the index was written
+      for (const cap of (recorded.data.capabilities as { capability: string; absolute: number }[] | undefined) ?? []) headline[`${m.label}/${cap.capability}`] = -cap.absolute / 100;
+      continue;
+    }
     const mine = perModel.get(m.label)!;
     const paired: PairedTask[] = [];
     for (const taskId of taskIds) {

@@ -1,15 +1,15 @@
-// The models a run evaluates, and how a saved one is opened for computing with it.
+// The models a run evaluates.
 import type { CompressionConfig } from '../api/contract.js';
-import { loadModel, type CausalLM } from '../model/index.js';
 
 export interface ModelUnderTest {
+  /** what the run's files are named by: "base", or "c<i>" for the spec's i-th configuration (never the user's label) */
+  id: string;
+  /** display text: results, charts and record keys (unique after normalisation, "base" reserved: the contract's rule) */
   label: string;
   /** null for the base model */
   config: CompressionConfig | null;
   dir: string;
 }
 
-/** Load a model folder on our engine; loadModel applies the runtime transforms its compression recorded. */
-export function openModel(dir: string): Promise<CausalLM> {
-  return loadModel(dir);
-}
+/** The file-name id of the spec's i-th compression configuration. */
+export const compressedModelId = (index: number): string => `c${index}`;

@@ -25,6 +25,11 @@ export interface StageContext {
   message(text: string): void;
 }
 
+/**
+ * A stage of a run. A stage whose `stage:<name>` record exists is skipped whole on resume, so a stage never takes an input
+ * from an earlier stage's side effect: it builds what it needs on first use (memoised), whether or not that stage ran in
+ * this session (the base model, the tokenizer, the calibration set).
+ */
 export interface Stage {
   readonly name: StageName;
   /** items this stage will finish (an estimate is fine; setTotal corrects it) */
@@ -74,6 +79,11 @@ export async function runPipeline(stages: Stage[], log: ResultsLog, opts: Pipeli
   const byKey = new Map(log.recovered.records.map((r) => [r.key, r]));
   let lastEmit = -Infinity;
   const throttle = opts.throttleMs ?? 100;
+  // a damaged line was skipped when the log was read (its item is done again): the run says so once
+  for (const u of log.recovered.unreadable) {
+    const key = `unreadable:${u.line}`;
+    if (!log.has(key)) log.append(key, 'log', { message: `results.jsonl line ${u.line} could not be read and was skipped (${u.reason}); its work is done again`, line: u.line, reason: u.reason });
+  }
 
   for (const [index, stage] of stages.entries()) {
     throwIfCancelled(opts.signal);

@@ -11,6 +11,8 @@ export interface RunRequest {
   specHash: string;
   home: string;
   resultsFile: string;
+  /** the endpoint's API key, resolved from the spec's apiKeyRef when the run starts: passed to the run, never stored */
+  apiKey?: string;
   /** engine and GPU preference for local-model generation (Settings with the environment's overrides) */
   engine?: { engine: 'auto' | 'llamacpp' | 'tfjs'; gpu: 'auto' | 'cuda' | 'vulkan' | 'metal' | 'off' };
 }

@@ -4,16 +4,16 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { configLabel, describeZodError, ExperimentSpec } from '../api/contract.js';
-import { BpeTokenizer, Checkpoint, loadModel, type CausalLM } from '../model/index.js';
+import { BpeTokenizer, Checkpoint, loadModel, residencyFor, type CausalLM } from '../model/index.js';
 import { modelFolderHash } from '../engines/index.js';
 import { compressToFolder, loadCalibration, needsCalibration, shouldStream, type CalibrationSet } from '../compress/index.js';
-import { analyzePair, analysisHeadline } from '../analysis/index.js';
+import { analyzePair, analysisHeadline, type PairAnalysis } from '../analysis/index.js';
 import { runDir } from '../store/index.js';
 import { inProcessExecutor, type Executor, type RunRequest, type StagePlanner } from './queue.js';
-import { workerExecutor } from './worker-executor.js';
+import { workerExecutor, type RunSpawner } from './worker-executor.js';
 import type { Stage, StageContext } from './pipeline.js';
 import { evaluateStage } from './evaluate.js';
-import { openModel, type ModelUnderTest } from './models.js';
+import { compressedModelId, type ModelUnderTest } from './models.js';
 import { analysisViews, compressionViews } from './views.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -27,9 +27,6 @@ export class PipelineSpecError extends Error {
     this.name = 'PipelineSpecError';
   }
 }
-
-const safeName = (label: string) => label.replace(/[^A-Za-z0-9_.-]+/g, '_');
-
 
 /** Where the base model lives; endpoints have no folder. */
 export function baseModelDir(spec: ExperimentSpec): string | null {
@@ -50,20 +47,20 @@ export const planStages: StagePlanner = (req, emitHeadline) => {
   if (!parsed.success) throw new PipelineSpecError(describeZodError(parsed.error, req.spec));
   const spec = parsed.data;
   const baseDir = baseModelDir(spec);
-  const compressions = spec.compressions.filter((c) => c.method !== 'none');
+  const compressions = spec.compressions.map((config, index) => ({ config, index })).filter(({ config }) => config.method !== 'none');
   if (baseDir && !existsSync(join(baseDir, 'config.json')))
     throw new PipelineSpecError(`expected a Hugging Face model folder with config.json at ${baseDir}, found ${existsSync(baseDir) ? 'no config.json' : 'no such folder'}`);
-  const labels = compressions.map(configLabel);
   const modelsDir = join(runDir(req.home, req.runId), 'models');
+  // folders are named by an id from the configuration's place in the spec (fixed for a run: the spec hash is), never by its label
   const models: ModelUnderTest[] = [
-    { label: 'base', config: null, dir: baseDir ?? '' },
-    ...compressions.map((c, i) => ({ label: labels[i], config: c, dir: join(modelsDir, safeName(labels[i])) })),
+    { id: 'base', label: 'base', config: null, dir: baseDir ?? '' },
+    ...compressions.map(({ config, index }) => ({ id: compressedModelId(index), label: configLabel(config), config, dir: join(modelsDir, compressedModelId(index)) })),
   ];
   let calibration: CalibrationSet | undefined;
   let base: CausalLM | undefined;
   let tokenizer: BpeTokenizer | undefined;
   const baseTokenizer = () => (tokenizer ??= BpeTokenizer.fromDir(baseDir!));
-  const needCalibration = compressions.some((c) => needsCalibration(c.method as Parameters<typeof needsCalibration>[0]));
+  const needCalibration = compressions.some(({ config: c }) => needsCalibration(c.method as Parameters<typeof needsCalibration>[0]));
 
   const stages: Stage[] = [];
   if (baseDir)
@@ -129,14 +126,17 @@ export const planStages: StagePlanner = (req, emitHeadline) => {
       name: 'analyse',
       total: compressions.length,
       async run(ctx: StageContext) {
-        base ??= await loadModel(baseDir!);
+        const residency = residencyFor(Checkpoint.open(baseDir!).config);
         for (const m of models.slice(1)) {
           const key = `analysis:${m.label}`;
-          if (ctx.isDone(key)) {
+          const recorded = ctx.recorded(key);
+          if (recorded) {
             ctx.skip(key);
+            emitHeadline(Object.fromEntries(Object.entries(analysisHeadline(recorded.data as unknown as PairAnalysis)).map(([k, v]) => [`${m.label}/${k}`, v]))); // in case the session that finished it died before the index was written
             continue;
           }
-          const compressed = await openModel(m.dir);
+          base ??= await loadModel(baseDir!, { residency }); // loaded only when a pair is left to analyse
+          const compressed = await loadModel(m.dir, { residency });
           const result = await analyzePair(base, compressed, {
             sequences: spec.analysis.sequences,
             seqlen: spec.analysis.seqlen,
@@ -154,9 +154,9 @@ export const planStages: StagePlanner = (req, emitHeadline) => {
 };
 
 /** The run worker when the built file is there (dist/main/run-worker.js), else in this process. */
-export function defaultExecutor(): Executor {
+export function defaultExecutor(spawn?: RunSpawner): Executor {
   const built = join(here, 'run-worker.js');
-  return existsSync(built) ? workerExecutor(built) : inProcessExecutor(planStages);
+  return existsSync(built) ? workerExecutor(built, undefined, spawn) : inProcessExecutor(planStages);
 }
 
 export type { RunRequest };

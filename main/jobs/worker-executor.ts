@@ -9,50 +9,90 @@ import { CancelledError, runPipeline } from './pipeline.js';
 import type { Executor, ExecEvent, FinalStatus, RunRequest, StagePlanner } from './queue.js';
 
 export type WorkerMessage = { type: 'event'; event: ExecEvent } | { type: 'finished'; status: FinalStatus; error?: string };
-type ParentMessage = { type: 'run'; req: RunRequest } | { type: 'cancel' };
+export type ParentMessage = { type: 'run'; req: RunRequest } | { type: 'cancel' };
 
-export function workerExecutor(workerFile: string, graceMs = 3000): Executor {
+/** A run's process as the executor drives it: Node's fork here, an Electron utility process in the desktop app (forking needs ELECTRON_RUN_AS_NODE, which the app's fuses turn off). */
+export interface RunProcess {
+  send(message: ParentMessage): void;
+  /** stop it at once (SIGKILL) */
+  kill(): void;
+  onMessage(listener: (message: WorkerMessage) => void): void;
+  onExit(listener: (code: number | null, signal: string | null) => void): void;
+  onError(listener: (error: Error) => void): void;
+}
+
+export type RunSpawner = (workerFile: string) => RunProcess;
+
+/** Node's child_process.fork with an IPC channel. */
+export const forkRunProcess: RunSpawner = (workerFile) => {
+  const child: ChildProcess = fork(workerFile, [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return {
+    send: (m) => {
+      if (child.connected) child.send(m);
+    },
+    kill: () => void child.kill('SIGKILL'),
+    onMessage: (l) => void child.on('message', l),
+    onExit: (l) => void child.on('exit', l),
+    onError: (l) => void child.on('error', l),
+  };
+};
+
+export function workerExecutor(workerFile: string, graceMs = 3000, spawn: RunSpawner = forkRunProcess): Executor {
   return (req, onEvent) => {
-    const child: ChildProcess = fork(workerFile, [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = spawn(workerFile);
     let cancelled = false;
     let settled = false;
+    let exited = false;
     const result = new Promise<{ status: FinalStatus; error?: string }>((resolve) => {
       const settle = (value: { status: FinalStatus; error?: string }) => {
         if (settled) return;
         settled = true;
         resolve(value);
-        if (child.exitCode === null && child.signalCode === null) setTimeout(() => child.kill('SIGKILL'), graceMs).unref(); // it exits by itself after 'finished'
+        if (!exited) setTimeout(() => !exited && child.kill(), graceMs).unref(); // it exits by itself after 'finished'
       };
-      child.on('message', (m: WorkerMessage) => {
+      child.onMessage((m) => {
         if (m.type === 'event') onEvent(m.event);
         else settle({ status: m.status, error: m.error });
       });
-      child.on('error', (error) => settle(cancelled ? { status: 'cancelled' } : { status: 'failed', error: error.message }));
-      child.on('exit', (code, signal) =>
-        settle(cancelled ? { status: 'cancelled' } : { status: 'failed', error: `the run's worker process stopped unexpectedly (${signal ? `signal ${signal}` : `exit code ${code}`}); finished items are kept and the run can be resumed` }),
-      );
+      child.onError((error) => settle(cancelled ? { status: 'cancelled' } : { status: 'failed', error: error.message }));
+      child.onExit((code, signal) => {
+        exited = true;
+        settle(cancelled ? { status: 'cancelled' } : { status: 'failed', error: `the run's worker process stopped unexpectedly (${signal ? `signal ${signal}` : `exit code ${code}`}); finished items are kept and the run can be resumed` });
+      });
     });
-    child.send({ type: 'run', req } satisfies ParentMessage);
+    child.send({ type: 'run', req });
     return {
       result,
       cancel() {
         cancelled = true;
-        if (child.connected) child.send({ type: 'cancel' } satisfies ParentMessage);
+        child.send({ type: 'cancel' });
         setTimeout(() => {
-          if (!settled || (child.exitCode === null && child.signalCode === null)) child.kill('SIGKILL');
+          if (!settled || !exited) child.kill();
         }, graceMs).unref();
       },
     };
   };
 }
 
+/** The channel to the parent: Electron's parentPort in a utility process, else Node's IPC. */
+function parentChannel(): { send(m: WorkerMessage): Promise<void>; onMessage(l: (m: ParentMessage) => void): void; connected(): boolean } {
+  const port = (process as unknown as { parentPort?: { on(e: 'message', l: (e: { data: unknown }) => void): void; postMessage(m: unknown): void } }).parentPort;
+  if (port) return { send: async (m) => port.postMessage(m), onMessage: (l) => port.on('message', (e) => l(e.data as ParentMessage)), connected: () => true };
+  if (!process.send) throw new Error('serveRunInWorker runs in a process forked with an IPC channel or an Electron utility process');
+  return {
+    send: (m) => new Promise<void>((resolve) => process.send!(m, undefined, undefined, () => resolve())),
+    onMessage: (l) => void process.on('message', l),
+    connected: () => process.connected,
+  };
+}
+
 /** The worker side: take the request from the parent, run it with the given planner, report, and exit. */
 export async function serveRunInWorker(plan: StagePlanner): Promise<void> {
-  if (!process.send) throw new Error('serveRunInWorker runs in a process forked with an IPC channel');
-  const send = (m: WorkerMessage) => new Promise<void>((resolve) => process.send!(m, undefined, undefined, () => resolve()));
+  const parent = parentChannel();
+  const send = (m: WorkerMessage) => parent.send(m);
   const controller = new AbortController();
   const req = await new Promise<RunRequest>((resolve) =>
-    process.on('message', (m: ParentMessage) => {
+    parent.onMessage((m) => {
       if (m.type === 'run') resolve(m.req);
       else if (m.type === 'cancel') controller.abort();
     }),
@@ -70,6 +110,6 @@ export async function serveRunInWorker(plan: StagePlanner): Promise<void> {
   } finally {
     log.close();
   }
-  if (process.connected) await send(final);
+  if (parent.connected()) await send(final);
   process.exit(0); // native engines' threads and handles go with the process
 }

@@ -3,11 +3,12 @@
 // dtype or widened to float32, so no caller ever needs a whole-file buffer or a second copy.
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, openSync, readFileSync, readSync, readdirSync, statSync } from 'node:fs';
+import { readUserJsonObject, UserFileError } from './files.js';
 import { join } from 'node:path';
 import { readConfig } from './config.js';
 import { widenHalf } from './dtype.js';
 import { dequantizeLinear, packedQuantizationOf, packedLinearCodes, type PackedQuantization, type QuantCodes } from './quantized.js';
-import { readHeader, readTensorF32, SafetensorsError, writeSafetensors, type Dtype, type SafetensorsHeader, type TensorInfo, type TensorToWrite } from './safetensors.js';
+import { expectFinite, expectFiniteHalf, readHeader, readTensorF32, SafetensorsError, writeSafetensors, type Dtype, type SafetensorsHeader, type TensorInfo, type TensorToWrite } from './safetensors.js';
 import { LINEAR_NAMES, type LinearName, type ModelConfig } from './types.js';
 
 export class ModelLoadError extends Error {
@@ -58,11 +59,12 @@ function shardHeaders(dir: string): SafetensorsHeader[] {
   if (existsSync(index)) {
     let map: Record<string, string>;
     try {
-      map = (JSON.parse(readFileSync(index, 'utf8')) as { weight_map: Record<string, string> }).weight_map;
+      map = readUserJsonObject(index).weight_map as Record<string, string>;
     } catch (error) {
-      throw new ModelLoadError(`${index}: expected JSON with a weight_map, found invalid text (${(error as Error).message})`);
+      if (error instanceof UserFileError) throw new ModelLoadError(`${index}: expected JSON with a weight_map, found ${error.found}`);
+      throw error;
     }
-    if (!map || typeof map !== 'object') throw new ModelLoadError(`${index}: expected a "weight_map" object`);
+    if (!map || typeof map !== 'object' || Array.isArray(map)) throw new ModelLoadError(`${index}: expected a "weight_map" object, found ${map === undefined ? 'none' : JSON.stringify(map)?.slice(0, 60)}`);
     const files = [...new Set(Object.values(map))];
     for (const f of files) if (typeof f !== 'string' || f.includes('/') || f.includes('\\') || f.startsWith('.')) throw new ModelLoadError(`${index}: expected shard file names inside the folder, found ${JSON.stringify(f)}`);
     for (const f of files) if (!existsSync(join(dir, f))) throw new ModelLoadError(`${index}: expected shard ${f} in the folder, found no such file`);
@@ -142,18 +144,22 @@ export class Checkpoint {
     this.header(name, shape);
   }
 
-  /** One tensor widened to float32, its shape checked when given. */
+  /** One tensor widened to float32, its shape checked when given, its values checked finite. */
   readF32(name: string, shape?: readonly number[]): Float32Array {
-    return readTensorF32(this.header(name, shape), name);
+    const h = this.header(name, shape);
+    const values = readTensorF32(h, name);
+    expectFinite(h.file, name, values);
+    return values;
   }
 
   /** One floating tensor in its file dtype (F32 / F16 / BF16); other dtypes are widened to F32. */
   readStored(name: string, shape?: readonly number[]): StoredValues {
     const h = this.header(name, shape);
     const info = h.tensors.get(name)!;
-    if (info.dtype !== 'F16' && info.dtype !== 'BF16') return { dtype: 'F32', data: readTensorF32(h, name) };
+    if (info.dtype !== 'F16' && info.dtype !== 'BF16') return { dtype: 'F32', data: this.readF32(name) };
     const data = new Uint16Array((info.end - info.begin) / 2);
     readBytes(h.file, name, info, new Uint8Array(data.buffer));
+    expectFiniteHalf(h.file, name, data, info.dtype);
     return { dtype: info.dtype, data };
   }
 
@@ -167,9 +173,16 @@ export class Checkpoint {
       const size = info.dtype === 'F32' ? 4 : 2;
       const bytes = new Uint8Array((r1 - r0) * cols * size);
       readBytes(h.file, name, { ...info, begin: info.begin + r0 * cols * size, end: info.begin + r1 * cols * size }, bytes);
-      return info.dtype === 'F32' ? { dtype: 'F32', data: new Float32Array(bytes.buffer) } : { dtype: info.dtype, data: new Uint16Array(bytes.buffer) };
+      if (info.dtype === 'F32') {
+        const data = new Float32Array(bytes.buffer);
+        expectFinite(h.file, name, data);
+        return { dtype: 'F32', data };
+      }
+      const data = new Uint16Array(bytes.buffer);
+      expectFiniteHalf(h.file, name, data, info.dtype);
+      return { dtype: info.dtype, data };
     }
-    return { dtype: 'F32', data: readTensorF32(h, name).slice(r0 * cols, r1 * cols) };
+    return { dtype: 'F32', data: this.readF32(name).slice(r0 * cols, r1 * cols) };
   }
 
   /** The dtype of a dense tensor, or undefined when it is absent or not floating. */
@@ -183,17 +196,23 @@ export class Checkpoint {
     const base = linearPrefix(layer, name);
     const [rows, cols] = linearShape(this.config, name);
     if (this.has(`${base}.weight`) || !this.packed) return this.readF32(`${base}.weight`, [rows, cols]);
-    return dequantizeLinear(this.packed, (n) => this.where.get(n), base, rows, cols);
+    const w = dequantizeLinear(this.packed, (n) => this.where.get(n), base, rows, cols);
+    expectFinite(this.where.get(`${base}.qweight`)?.file ?? this.dir, `${base} (dequantized from its scales)`, w);
+    return w;
   }
 
   /** The integer codes of a quantized linear (GPTQ / AWQ packed tensors, or our codes file), or undefined for a dense one. */
   linearCodes(layer: number, name: LinearName): QuantCodes | undefined {
     const base = linearPrefix(layer, name);
     const side = this.codes.get(base);
-    if (side) return readCodes(side, base, linearShape(this.config, name));
-    if (this.has(`${base}.weight`) || !this.packed) return undefined;
     const [rows, cols] = linearShape(this.config, name);
-    return packedLinearCodes(this.packed, (n) => this.where.get(n), base, rows, cols);
+    const codes = side ? readCodes(side, base, [rows, cols]) : this.has(`${base}.weight`) || !this.packed ? undefined : packedLinearCodes(this.packed, (n) => this.where.get(n), base, rows, cols);
+    if (codes) {
+      const file = side?.file ?? this.where.get(`${base}.qweight`)?.file ?? this.dir;
+      expectFinite(file, `${base}.scales`, codes.scales);
+      expectFinite(file, `${base}.zeros`, codes.zeros);
+    }
+    return codes;
   }
 
   /** The linears' file dtype when every block linear is dense and shares one; undefined otherwise. */

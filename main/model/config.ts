@@ -1,6 +1,7 @@
 // Hugging Face config.json → ModelConfig for the Llama / Qwen2 / Mistral family.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { readUserJsonObject, UserFileError } from './files.js';
 import { SUPPORTED_ARCHITECTURES, type Architecture, type ModelConfig, type RopeScaling } from './types.js';
 
 export class ModelConfigError extends Error {
@@ -23,32 +24,54 @@ export function parseConfig(raw: Record<string, unknown>, file = 'config.json'):
   if (!architecture) throw new UnsupportedArchitectureError(file, archs);
   const int = (key: string, fallback?: number): number => {
     const v = raw[key] ?? fallback;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) throw new ModelConfigError(file, `expected "${key}" to be a positive integer, found ${JSON.stringify(v)}`);
+    // widths become array sizes: beyond 2^24 a forward pass cannot allocate them anyway
+    if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0 || v > 2 ** 24) throw new ModelConfigError(file, `expected "${key}" to be a positive integer (at most ${2 ** 24}), found ${JSON.stringify(v)}`);
     return v;
   };
   const hiddenSize = int('hidden_size');
   const numHeads = int('num_attention_heads');
   const numKvHeads = int('num_key_value_heads', numHeads);
   if (numHeads % numKvHeads !== 0) throw new ModelConfigError(file, `expected num_attention_heads (${numHeads}) to be a multiple of num_key_value_heads (${numKvHeads})`);
-  const headDim = typeof raw.head_dim === 'number' ? raw.head_dim : hiddenSize / numHeads;
-  if (!Number.isInteger(headDim) || headDim % 2 !== 0) throw new ModelConfigError(file, `expected an even head dimension, found ${headDim}`);
+  const headDim = raw.head_dim === undefined || raw.head_dim === null ? hiddenSize / numHeads : raw.head_dim;
+  if (typeof headDim !== 'number' || !Number.isInteger(headDim) || headDim <= 0 || headDim > 2 ** 16 || headDim % 2 !== 0) throw new ModelConfigError(file, `expected "head_dim" (or hidden_size / num_attention_heads) to be a positive even integer up to ${2 ** 16}, found ${JSON.stringify(headDim)}`);
+  // hyper-parameters a forward pass divides by or raises to: a bad one gives NaN logits, so it is refused here
+  const positive = (key: string, value: unknown, fallback?: number): number => {
+    const v = value ?? fallback;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw new ModelConfigError(file, `expected "${key}" to be a finite number > 0, found ${JSON.stringify(v) ?? String(v)}`);
+    return v;
+  };
+  const optionalId = (key: string): number | undefined => {
+    const v = raw[key];
+    if (v === undefined || v === null) return undefined;
+    if (!Number.isInteger(v) || (v as number) < 0) throw new ModelConfigError(file, `expected "${key}" to be a token id (an integer ≥ 0) or null, found ${JSON.stringify(v)}`);
+    return v as number;
+  };
   const eos = raw.eos_token_id;
+  const eosTokenIds = eos === undefined || eos === null ? [] : Array.isArray(eos) ? eos : [eos];
+  if (!eosTokenIds.every((id) => Number.isInteger(id) && id >= 0)) throw new ModelConfigError(file, `expected "eos_token_id" to be a token id or a list of them, found ${JSON.stringify(eos)}`);
   const rs = raw.rope_scaling as Record<string, unknown> | null | undefined;
   let ropeScaling: RopeScaling | undefined;
-  if (rs && typeof rs === 'object') {
+  if (rs !== undefined && rs !== null && (typeof rs !== 'object' || Array.isArray(rs))) throw new ModelConfigError(file, `expected "rope_scaling" to be an object or null, found ${JSON.stringify(rs)}`);
+  if (rs) {
     const type = (rs.rope_type ?? rs.type) as string;
     if (type !== 'linear' && type !== 'dynamic' && type !== 'llama3' && type !== 'default')
       throw new ModelConfigError(file, `expected rope_scaling type linear, dynamic or llama3, found ${JSON.stringify(type)}`);
-    if (type !== 'default')
+    if (type !== 'default') {
+      const optional = (key: string) => (rs[key] === undefined || rs[key] === null ? undefined : positive(`rope_scaling.${key}`, rs[key]));
       ropeScaling = {
         type,
-        factor: Number(rs.factor ?? 1),
-        lowFreqFactor: rs.low_freq_factor as number | undefined,
-        highFreqFactor: rs.high_freq_factor as number | undefined,
-        originalMaxPositionEmbeddings: rs.original_max_position_embeddings as number | undefined,
+        factor: positive('rope_scaling.factor', rs.factor, 1),
+        lowFreqFactor: optional('low_freq_factor'),
+        highFreqFactor: optional('high_freq_factor'),
+        originalMaxPositionEmbeddings: optional('original_max_position_embeddings'),
       };
+      if (type === 'llama3' && (ropeScaling.highFreqFactor ?? 4) <= (ropeScaling.lowFreqFactor ?? 1))
+        throw new ModelConfigError(file, `expected rope_scaling.high_freq_factor > low_freq_factor, found ${ropeScaling.highFreqFactor ?? 4} ≤ ${ropeScaling.lowFreqFactor ?? 1}`);
+    }
   }
-  const slidingWindow = architecture === 'MistralForCausalLM' || raw.use_sliding_window ? (raw.sliding_window as number | null | undefined) ?? undefined : undefined;
+  const slidingRaw = architecture === 'MistralForCausalLM' || raw.use_sliding_window ? raw.sliding_window : undefined;
+  if (slidingRaw !== undefined && slidingRaw !== null && !(Number.isInteger(slidingRaw) && (slidingRaw as number) >= 0)) throw new ModelConfigError(file, `expected "sliding_window" to be a whole number of tokens or null, found ${JSON.stringify(slidingRaw)}`);
+  const slidingWindow = slidingRaw as number | null | undefined;
   return {
     architecture,
     modelType: String(raw.model_type ?? architecture),
@@ -59,16 +82,16 @@ export function parseConfig(raw: Record<string, unknown>, file = 'config.json'):
     numKvHeads,
     headDim,
     vocabSize: int('vocab_size'),
-    rmsNormEps: typeof raw.rms_norm_eps === 'number' ? raw.rms_norm_eps : 1e-6,
-    ropeTheta: typeof raw.rope_theta === 'number' ? raw.rope_theta : 10000,
+    rmsNormEps: positive('rms_norm_eps', raw.rms_norm_eps, 1e-6),
+    ropeTheta: positive('rope_theta', raw.rope_theta, 10000),
     ropeScaling,
-    maxPositionEmbeddings: typeof raw.max_position_embeddings === 'number' ? raw.max_position_embeddings : 2048,
+    maxPositionEmbeddings: int('max_position_embeddings', 2048),
     tieWordEmbeddings: raw.tie_word_embeddings === true,
     attentionBias: architecture === 'Qwen2ForCausalLM' ? true : raw.attention_bias === true,
     slidingWindow: typeof slidingWindow === 'number' && slidingWindow > 0 ? slidingWindow : undefined,
-    bosTokenId: typeof raw.bos_token_id === 'number' ? raw.bos_token_id : undefined,
-    eosTokenIds: Array.isArray(eos) ? (eos as number[]) : typeof eos === 'number' ? [eos] : [],
-    padTokenId: typeof raw.pad_token_id === 'number' ? raw.pad_token_id : undefined,
+    bosTokenId: optionalId('bos_token_id'),
+    eosTokenIds: eosTokenIds as number[],
+    padTokenId: optionalId('pad_token_id'),
     torchDtype: typeof raw.torch_dtype === 'string' ? raw.torch_dtype : undefined,
   };
 }
@@ -76,14 +99,14 @@ export function parseConfig(raw: Record<string, unknown>, file = 'config.json'):
 export function readConfig(dir: string): ModelConfig {
   const file = join(dir, 'config.json');
   if (!existsSync(file)) throw new ModelConfigError(file, 'expected a Hugging Face config.json in the model folder, found none');
-  let raw: unknown;
+  let raw: Record<string, unknown>;
   try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
+    raw = readUserJsonObject(file);
   } catch (error) {
-    throw new ModelConfigError(file, `expected JSON, found invalid text (${(error as Error).message})`);
+    if (error instanceof UserFileError) throw new ModelConfigError(file, `expected ${error.expected}, found ${error.found}`);
+    throw error;
   }
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new ModelConfigError(file, 'expected a JSON object');
-  return parseConfig(raw as Record<string, unknown>, file);
+  return parseConfig(raw, file);
 }
 
 /** config.json written for a ModelConfig (inverse of parseConfig for the fields we use). */

@@ -156,6 +156,11 @@ class Layer implements DecoderLayer {
     this.single.clear();
   }
 
+  /** whether any of the layer's weights are on the engine now */
+  get resident(): boolean {
+    return this.grouped.size > 0;
+  }
+
   /**
    * The outputs of a group of linears that share input x. Hooks see x once per linear; with an activation
    * transform each linear gets its own transformed input (and its own resident weight).
@@ -441,6 +446,29 @@ export class DecoderModel implements CausalLM {
     if (wanted.has(-1)) hidden.set(-1, normed);
     const rows = opts.allLogits ? normed : matrix(1, normed.cols, normed.data.slice((normed.rows - 1) * normed.cols));
     return { logits: this.engine.linear(rows, this.headWeight), hidden };
+  }
+
+  /**
+   * The final hidden states (after the final norm) of several sequences, computed layer by layer over all of them, so a
+   * streamed model uploads each layer once for the whole set; the same numbers as forward() per sequence.
+   */
+  async finalHidden(sequences: number[][], signal?: AbortSignal): Promise<Matrix[]> {
+    const hs = sequences.map((ids) => this.embed(ids));
+    const positions = sequences.map((ids) => Int32Array.from(ids, (_, i) => i));
+    for (const layer of this.layers) {
+      for (let s = 0; s < hs.length; s++) {
+        signal?.throwIfAborted();
+        hs[s] = layer.forward(hs[s], positions[s])!;
+        await new Promise<void>((resolve) => setImmediate(resolve)); // let an abort or a progress message in
+      }
+      if (this.residency === 'streamed') layer.release();
+    }
+    return hs.map((h) => this.finalNorm(h));
+  }
+
+  /** lm_head alone: normed final hidden states [t, hidden] → logits [t, vocab]. */
+  headLogits(normed: Matrix): Matrix {
+    return this.engine.linear(normed, this.headWeight);
   }
 
   private newCaches(capacity: number): KvCache[] {

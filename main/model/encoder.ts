@@ -8,7 +8,8 @@
 // Pooling (sentence-transformers Pooling.forward): [cls | max | mean | mean·√n | weighted mean | last token] concatenated in
 // that order, each over the sentence's tokens; Normalize: e/max(‖e‖₂, 1e−12).
 // A sentence is encoded alone (no padding): padded batches give the same token states (masked keys, right padding).
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
+import { readUserJson, readUserJsonObject, UserFileError } from './files.js';
 import { join } from 'node:path';
 import { getEngine, matrix, type Engine, type Matrix, type ResidentWeight } from '../tensor/index.js';
 import { readHeader, readTensorF32, type SafetensorsHeader } from './safetensors.js';
@@ -205,9 +206,10 @@ function readModules(dir: string): ModuleStack {
   if (!existsSync(file)) throw new EncoderLoadError(dir, 'a sentence-transformers folder with modules.json (e.g. all-mpnet-base-v2)', 'no modules.json');
   let modules: { path?: string; type?: string }[];
   try {
-    modules = JSON.parse(readFileSync(file, 'utf8')) as { path?: string; type?: string }[];
+    modules = readUserJson(file) as { path?: string; type?: string }[]; // a regular file within the limit
   } catch (e) {
-    throw new EncoderLoadError(file, 'valid JSON', (e as Error).message);
+    if (e instanceof UserFileError) throw new EncoderLoadError(file, e.expected, e.found);
+    throw e;
   }
   if (!Array.isArray(modules)) throw new EncoderLoadError(file, 'a list of modules', typeof modules);
   const stack: ModuleStack = { transformerDir: '', poolingDir: null, normalize: false };
@@ -228,9 +230,10 @@ function readModules(dir: string): ModuleStack {
 
 const readJson = (file: string): Record<string, unknown> => {
   try {
-    return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    return readUserJsonObject(file);
   } catch (e) {
-    throw new EncoderLoadError(file, 'a readable JSON file', (e as Error).message);
+    if (e instanceof UserFileError) throw new EncoderLoadError(file, `a readable JSON file (${e.expected})`, e.found);
+    throw e;
   }
 };
 

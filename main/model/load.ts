@@ -49,6 +49,20 @@ export function residentBytesOf(c: ModelConfig, embedBytesPerValue = 4): number 
   return (p - embed - (c.tieWordEmbeddings ? 0 : head)) * 4 + head * 4 + embed * embedBytesPerValue;
 }
 
+/** Float32 weights our engine holds at most at once before a model goes layer at a time (two 4 GiB wasm heaps, less headroom). */
+export const RESIDENT_LIMIT_BYTES = 6 * 2 ** 30;
+
+/**
+ * Resident, or layer at a time when the model's float32 weights would not fit comfortably (more than the engine's limit
+ * or half the free memory); ACBENCH_STREAMED=1|0 forces it.
+ */
+export function residencyFor(c: ModelConfig, freeBytes = freemem(), env: NodeJS.ProcessEnv = process.env): Residency {
+  if (env.ACBENCH_STREAMED === '1') return 'streamed';
+  if (env.ACBENCH_STREAMED === '0') return 'resident';
+  const bytes = residentBytesOf(c);
+  return bytes > RESIDENT_LIMIT_BYTES || bytes > freeBytes / 2 ? 'streamed' : 'resident';
+}
+
 /** A model held a layer at a time: the embedding as stored, and one layer's float32 weights twice (read, and on the engine). */
 export function streamedBytesOf(c: ModelConfig, embedBytesPerValue = 4): number {
   const layer = (parameterCountOf({ ...c, numLayers: 1, vocabSize: 0 }) - c.hiddenSize) * 4;

@@ -4,7 +4,8 @@
 //   g = g_idx[i], z = stored + 1 in checkpoint_format "gptq" (v1), z = stored in "gptq_v2".
 // AWQ GEMM: qweight [in, out/8], nibbles in the order [0, 2, 4, 6, 1, 3, 5, 7] along outputs; qzeros
 //   [in/gs, out/8] the same order; scales fp16 [in/gs, out].  W[o, i] = s[g, o]·(q − z), g = ⌊i/gs⌋.
-import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { readUserJsonObject, UserFileError } from './files.js';
 import { join } from 'node:path';
 import { f16ToF32, SafetensorsError, type SafetensorsHeader } from './safetensors.js';
 
@@ -56,12 +57,15 @@ export function packedQuantizationOf(dir: string): PackedQuantization | undefine
     const p = join(dir, f);
     if (!existsSync(p)) return undefined;
     try {
-      return JSON.parse(readFileSync(p, 'utf8')) as Record<string, unknown>;
+      return readUserJsonObject(p);
     } catch (e) {
-      throw new PackedWeightError(p, 'JSON', `invalid text (${(e as Error).message})`);
+      if (e instanceof UserFileError) throw new PackedWeightError(p, e.expected, e.found);
+      throw e;
     }
   };
-  const fromConfig = read('config.json')?.quantization_config as Record<string, unknown> | undefined;
+  const declared = read('config.json')?.quantization_config;
+  if (declared !== undefined && declared !== null && (typeof declared !== 'object' || Array.isArray(declared))) throw new PackedWeightError(`${dir}: config.json`, 'quantization_config to be an object', JSON.stringify(declared).slice(0, 60));
+  const fromConfig = (declared ?? undefined) as Record<string, unknown> | undefined;
   const q = fromConfig ?? (existsSync(join(dir, 'quantize_config.json')) ? { quant_method: 'gptq', ...read('quantize_config.json') } : undefined);
   if (!q || (q.quant_method !== 'gptq' && q.quant_method !== 'awq')) return undefined;
   const where = `${dir}: quantization_config`;

@@ -5,7 +5,8 @@
 //   activations, per token t: Δ_t = max|x_t|/(2^(b−1) − 1), x̂ = round(x/Δ_t)·Δ_t;
 //   keys/values, per token, KV head and group of g along head_dim: scale = (max − min)/(2^b − 1), zero = round(−min/scale),
 //   x̂ = scale·(clamp(round(x/scale) + zero, 0, 2^b − 1) − zero).
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readUserJsonObject, UserFileError } from './files.js';
 import { join } from 'node:path';
 import { matrix, type Matrix } from '../tensor/index.js';
 import type { ActivationTransform, CausalLM, KvTransform, ProjectionOutputTransform } from './types.js';
@@ -45,9 +46,10 @@ export function readRuntime(dir: string): RuntimeTransforms {
   if (!existsSync(file)) return NO_RUNTIME;
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
+    raw = readUserJsonObject(file);
   } catch (e) {
-    throw new RuntimeMetadataError(file, `expected JSON, found invalid text (${(e as Error).message})`);
+    if (e instanceof UserFileError) throw new RuntimeMetadataError(file, `expected ${e.expected}, found ${e.found}`);
+    throw e;
   }
   const rt = (raw as { runtime?: unknown } | null)?.runtime as Partial<RuntimeTransforms> | undefined;
   if (!rt || typeof rt !== 'object') throw new RuntimeMetadataError(file, 'expected a "runtime" object');

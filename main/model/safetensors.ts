@@ -3,6 +3,7 @@
 import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { f16ToF32 } from './dtype.js';
+import { expectRegularFile } from './files.js';
 
 export { f16ToF32 };
 
@@ -40,8 +41,21 @@ export interface SafetensorsHeader {
   fileSize: number;
 }
 
+/** Throw a typed error naming the file, tensor and element unless every value is finite (NaN/Inf weights give NaN logits). */
+export function expectFinite(file: string, name: string, values: Float32Array): void {
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) throw new SafetensorsError(file, name, `expected finite values, found ${values[i]} at element ${i}`);
+}
+
+/** The same for fp16 / bf16 bits as stored: the exponent bits all ones is Inf or NaN. */
+export function expectFiniteHalf(file: string, name: string, bits: Uint16Array, dtype: 'F16' | 'BF16'): void {
+  const exponent = dtype === 'F16' ? 0x7c00 : 0x7f80;
+  for (let i = 0; i < bits.length; i++)
+    if ((bits[i] & exponent) === exponent) throw new SafetensorsError(file, name, `expected finite values, found ${bits[i] & (exponent === 0x7c00 ? 0x3ff : 0x7f) ? 'NaN' : 'Inf'} (${dtype} bits 0x${bits[i].toString(16)}) at element ${i}`);
+}
+
 /** Read and validate the header only (the data is read on demand, tensor by tensor). */
 export function readHeader(file: string): SafetensorsHeader {
+  expectRegularFile(file, Number.MAX_SAFE_INTEGER); // a FIFO or a device would block or never end
   const fd = openSync(file, 'r');
   try {
     const fileSize = fstatSync(fd).size;

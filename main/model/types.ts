@@ -186,6 +186,10 @@ export interface CausalLM {
   head(hidden: Matrix): Matrix;
   /** full forward of one sequence */
   forward(ids: number[], opts?: ForwardOptions): ForwardResult;
+  /** final hidden states (after the final norm) of several sequences, layer by layer over all (a streamed model uploads each layer once) */
+  finalHidden(sequences: number[][], signal?: AbortSignal): Promise<Matrix[]>;
+  /** lm_head alone: normed final hidden states → logits */
+  headLogits(normed: Matrix): Matrix;
   /** greedy generation (temperature 0) with KV cache */
   generate(prompt: number[], opts: GenerateOptions): GenerateResult;
   /** greedy generation for several prompts at once (batched prefill with padding) */

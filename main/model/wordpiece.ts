@@ -7,7 +7,7 @@
 //   WordPiece: greedy longest match first, continuation pieces prefixed "##"; a word longer than max_input_chars_per_word,
 //     or one with no full cover, becomes the unknown token.
 //   Post-processors: BertProcessing ([CLS] A [SEP]), RobertaProcessing (<s> A </s>), TemplateProcessing (its single template).
-import { readFileSync } from 'node:fs';
+import { FILE_LIMITS, readUserJson, UserFileError } from './files.js';
 
 export class WordPieceTokenizerError extends Error {
   constructor(where: string, expected: string, found: string) {
@@ -196,9 +196,10 @@ export class WordPieceTokenizer {
   static fromFile(file: string): WordPieceTokenizer {
     let json: unknown;
     try {
-      json = JSON.parse(readFileSync(file, 'utf8'));
+      json = readUserJson(file, FILE_LIMITS.tokenizer); // a regular file within the limit
     } catch (e) {
-      throw new WordPieceTokenizerError(file, 'a readable tokenizer.json', (e as Error).message);
+      if (e instanceof UserFileError) throw new WordPieceTokenizerError(file, `a readable tokenizer.json (${e.expected})`, e.found);
+      throw e;
     }
     return WordPieceTokenizer.fromJson(json, file);
   }

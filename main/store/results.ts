@@ -1,6 +1,7 @@
 // Per-run append-only results: ACBENCH_HOME/runs/<runId>/results.jsonl, one JSON record per line.
 // Each append is one write + fsync, so a finished item survives a crash; a torn last line (killed
-// mid-write) is detected on read and cut off before the next append.
+// mid-write) is detected on read and cut off before the next append; a damaged line in the middle is skipped and
+// reported, and the records after it are kept.
 import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 
@@ -11,11 +12,19 @@ export interface ResultLine {
   data: Record<string, unknown>;
 }
 
+export interface UnreadableLine {
+  /** 1-based line number in the file */
+  line: number;
+  reason: string;
+}
+
 export interface ReadResults {
   records: ResultLine[];
-  /** bytes of whole lines; anything after is a torn write */
+  /** bytes up to the last newline; anything after is a torn write */
   validBytes: number;
   tornBytes: number;
+  /** whole lines that are not a record (a corrupted disk block, an edit by hand): skipped, never hiding the records after them */
+  unreadable: UnreadableLine[];
 }
 
 /** Our writer puts "kind" right after "key"; finding it near the line's start skips parsing unwanted records. */
@@ -29,41 +38,49 @@ function kindAt(buf: Buffer, start: number, end: number): string | null {
   return to < 0 || to > end || to - from > 32 ? null : buf.toString('latin1', from, to);
 }
 
+/** One line as a record, or why it is not one. */
+function parseResultLine(text: string): ResultLine | string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    return `expected a JSON record, found unreadable text (${(error as Error).message})`;
+  }
+  const rec = parsed as ResultLine;
+  if (!rec || typeof rec !== 'object' || typeof rec.key !== 'string' || typeof rec.kind !== 'string' || !rec.data || typeof rec.data !== 'object')
+    return 'expected an object with string "key" and "kind" and a "data" object';
+  return rec;
+}
+
 /**
- * Parse a results file; stops at the first line that is not a complete JSON record. With `kinds`, lines
- * of other kinds are skipped unparsed (a run's per-item records are most of its bytes).
+ * Parse a results file. A line that is not a record is skipped and reported in `unreadable`; the bytes after the last
+ * newline are a torn append (killed mid-write). With `kinds`, lines of other kinds are skipped unparsed (a run's
+ * per-item records are most of its bytes).
  */
 export function readResultsFile(file: string, kinds?: ReadonlySet<string>): ReadResults {
-  if (!existsSync(file)) return { records: [], validBytes: 0, tornBytes: 0 };
+  if (!existsSync(file)) return { records: [], validBytes: 0, tornBytes: 0, unreadable: [] };
   const buf = readFileSync(file);
   const records: ResultLine[] = [];
+  const unreadable: UnreadableLine[] = [];
   let start = 0;
-  let validBytes = 0;
+  let line = 0;
   while (start < buf.length) {
     const nl = buf.indexOf(0x0a, start);
     if (nl < 0) break; // no newline: the last append was cut short
-    if (kinds) {
-      const kind = kindAt(buf, start, nl);
-      if (kind !== null && !kinds.has(kind)) {
-        start = nl + 1;
-        validBytes = start;
-        continue;
-      }
-    }
-    const line = buf.subarray(start, nl).toString('utf8');
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(line);
-    } catch {
-      break;
-    }
-    const rec = parsed as ResultLine;
-    if (!rec || typeof rec.key !== 'string' || typeof rec.kind !== 'string') break;
-    if (!kinds || kinds.has(rec.kind)) records.push(rec);
+    line++;
+    const from = start;
     start = nl + 1;
-    validBytes = start;
+    if (kinds) {
+      const kind = kindAt(buf, from, nl);
+      if (kind !== null && !kinds.has(kind)) continue;
+    }
+    const text = buf.subarray(from, nl).toString('utf8');
+    if (!text.trim()) continue;
+    const rec = parseResultLine(text);
+    if (typeof rec === 'string') unreadable.push({ line, reason: rec });
+    else if (!kinds || kinds.has(rec.kind)) records.push(rec);
   }
-  return { records, validBytes, tornBytes: buf.length - validBytes };
+  return { records, validBytes: start, tornBytes: buf.length - start, unreadable };
 }
 
 export class ResultsLog {
@@ -96,6 +113,18 @@ export class ResultsLog {
     fsyncSync(this.fd);
     this.keys.add(key);
     return rec;
+  }
+
+  /** Many records in one write and one fsync (an imported bundle): `at` kept from each record. */
+  appendBatch(records: readonly { key: string; kind: string; at?: string; data: Record<string, unknown> }[]): void {
+    if (!records.length) return;
+    const now = new Date().toISOString();
+    const bytes = Buffer.from(records.map((r) => JSON.stringify({ key: r.key, kind: r.kind, at: r.at ?? now, data: r.data }) + '\n').join(''), 'utf8');
+    const end = fstatSync(this.fd).size;
+    let written = 0;
+    while (written < bytes.length) written += writeSync(this.fd, bytes, written, bytes.length - written, end + written);
+    fsyncSync(this.fd);
+    for (const r of records) this.keys.add(r.key);
   }
 
   close(): void {

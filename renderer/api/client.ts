@@ -29,6 +29,8 @@ export type Client = AcbenchApi & {
   pickModelFolder(input: Record<string, never>): Promise<{ path: string | null }>;
   /** PDF of the page as the print stylesheet lays it out: Electron's print-to-PDF with a save dialog, or the browser's print dialog. Resolves when done. */
   printPage(): Promise<void>;
+  /** the desktop app only: save an API key in the OS keychain (Electron safeStorage); resolves to its keychain: reference */
+  saveSecret?: (key: string) => Promise<string>;
 };
 export type ConnectionState = 'connecting' | 'open' | 'closed';
 
@@ -77,6 +79,8 @@ export function electronClient(bridge: Bridge): Client {
     return { path: ((await pickFolder({})) as string | null) ?? null };
   };
   client.onRunProgress = (listener: (e: RunProgress) => void) => bridge.onRunProgress?.(listener) ?? (() => {});
+  const saveSecret = method(bridge, 'saveSecret');
+  if (saveSecret) client.saveSecret = async (key: string) => String(await saveSecret(key));
   client.printPage = async () => {
     const printToPdf = method(bridge, 'printToPdf');
     if (printToPdf) await printToPdf({});
@@ -215,7 +219,7 @@ export async function allRunRecords(runId: string, opts: { kinds?: ResultRecord[
   while (records.length < first.total) {
     const next = await api().getRunResults({ runId, offset: records.length, limit: pageSize, kinds });
     if (!next.records.length) break;
-    records.push(...next.records);
+    for (const r of next.records) records.push(r);
   }
-  return { run: first.run, records };
+  return { run: first.run, records, unreadable: first.unreadable ?? [] };
 }

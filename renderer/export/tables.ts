@@ -1,4 +1,7 @@
 // Tables to CSV (RFC 4180), LaTeX (booktabs) and Markdown (GFM). Pure string functions.
+import { csvText, latexEscape } from '../../main/api/tables.js';
+
+export { latexEscape };
 
 export type Cell = string | number | null | undefined;
 export interface Column {
@@ -18,32 +21,10 @@ export function formatCell(value: Cell, digits = 2): string {
   return value;
 }
 
-function csvField(value: Cell, digits: number): string {
-  if (typeof value === 'number') return formatCell(value, digits);
-  let text = formatCell(value, digits);
-  // A text cell starting with = + - @ would run as a formula in a spreadsheet: prefix a quote.
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 export function toCsv(table: Table, digits = 2): string {
-  const lines = [table.columns.map((c) => csvField(c.label, digits)), ...table.rows.map((r) => r.map((v) => csvField(v, digits)))];
-  return lines.map((l) => l.join(',')).join('\r\n') + '\r\n';
+  // the one CSV writer (main/api/tables.ts, pure): numbers with fixed decimals here, empty when not finite
+  return csvText([table.columns.map((c) => c.label), ...table.rows], (n) => formatCell(n, digits));
 }
-
-const LATEX_SPECIALS: Record<string, string> = {
-  '\\': '\\textbackslash{}',
-  '&': '\\&',
-  '%': '\\%',
-  $: '\\$',
-  '#': '\\#',
-  _: '\\_',
-  '{': '\\{',
-  '}': '\\}',
-  '~': '\\textasciitilde{}',
-  '^': '\\textasciicircum{}',
-};
-export const latexEscape = (text: string): string => text.replace(/[\\&%$#_{}~^]/g, (ch) => LATEX_SPECIALS[ch]);
 
 export function toLatex(table: Table, digits = 2): string {
   const spec = table.columns.map((c) => (c.align === 'right' ? 'r' : c.align === 'center' ? 'c' : 'l')).join('');

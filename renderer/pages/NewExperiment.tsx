@@ -185,6 +185,8 @@ export function NewExperimentPage() {
   const [submitting, setSubmitting] = useState(false);
   const [submitError, setSubmitError] = useState<string | null>(null);
   const [pickNote, setPickNote] = useState<string | null>(null);
+  /** a key typed here goes straight to the OS keychain (desktop app); the spec keeps only its keychain: reference */
+  const [keyDraft, setKeyDraft] = useState('');
   // the service's look at this exact spec: estimate, and what would refuse it here (model widths, files, suites)
   const [preflight, setPreflight] = useState<{ spec: ExperimentSpec; text: string; fits: boolean; problems: FieldErrors } | null>(null);
   const [allowOverMemory, setAllowOverMemory] = useState(false);
@@ -194,6 +196,11 @@ export function NewExperimentPage() {
     api()
       .listTasks({})
       .then((list) => list.length && setTasks(list))
+      .catch(() => {});
+    // a sentence-similarity model chosen in Settings fills an empty field (the spec then carries it, so results say which)
+    api()
+      .engineStatus({})
+      .then((s) => s.settings.similarityModel && setForm((f) => (f.benchmarks?.similarityModel ? f : { ...f, benchmarks: { ...f.benchmarks, similarityModel: s.settings.similarityModel } })))
       .catch(() => {});
   }, []);
   const validation = useMemo(() => validateForm(form), [form]);
@@ -355,8 +362,28 @@ export function NewExperimentPage() {
               <Field id="field-endpoint-model" label="Served model name" error={errors['model.model']}>
                 <input id="field-endpoint-model" data-testid="field-endpoint-model" type="text" value={model.model} aria-invalid={errors['model.model'] ? true : undefined} onChange={(e) => set({ model: { ...model, model: e.target.value } })} />
               </Field>
-              <Field id="field-endpoint-key" label="API key (optional)">
-                <input id="field-endpoint-key" data-testid="field-endpoint-key" type="password" autoComplete="off" value={model.apiKey ?? ''} onChange={(e) => set({ model: { ...model, apiKey: e.target.value || undefined } })} />
+              <Field id="field-endpoint-key" label="API key (optional)" help="never stored in the experiment: env:NAME reads an environment variable of the service, file:PATH a file holding the key" error={errors['model.apiKeyRef']}>
+                <input id="field-endpoint-key" data-testid="field-endpoint-key" type="text" autoComplete="off" placeholder="env:OPENAI_API_KEY" value={model.apiKeyRef ?? ''} aria-invalid={errors['model.apiKeyRef'] ? true : undefined} onChange={(e) => set({ model: { ...model, apiKeyRef: e.target.value || undefined } })} />
+                {api().saveSecret ? (
+                  <div className="inline">
+                    <input type="password" autoComplete="off" aria-label="API key to save in the system keychain" data-testid="field-endpoint-secret" value={keyDraft} onChange={(e) => setKeyDraft(e.target.value)} />
+                    <button
+                      type="button"
+                      disabled={!keyDraft}
+                      onClick={() =>
+                        void api()
+                          .saveSecret!(keyDraft)
+                          .then((ref) => {
+                            setKeyDraft('');
+                            set({ model: { ...model, apiKeyRef: ref } });
+                          })
+                          .catch((e: unknown) => setSubmitError(describeError(e)))
+                      }
+                    >
+                      Save in keychain
+                    </button>
+                  </div>
+                ) : null}
               </Field>
             </div>
           ) : null}
@@ -453,6 +480,9 @@ export function NewExperimentPage() {
           ) : null}
           <Field id="field-suite" label="Benchmark data" help="“builtin” = the suites shipped with the app; or the path of an imported folder with the same layout" error={errors['benchmarks.suite']}>
             <input id="field-suite" data-testid="field-suite" type="text" value={benchmarks.suite} onChange={(e) => set({ benchmarks: { ...benchmarks, suite: e.target.value } })} />
+          </Field>
+          <Field id="field-similarity" label="Sentence-similarity model (optional)" help="a sentence-transformers folder on disk (the references use all-mpnet-base-v2) for T-Eval plan/reason and WorfBench node matching; empty: a lexical similarity stands in, and the results say so" error={errors['benchmarks.similarityModel']}>
+            <input id="field-similarity" data-testid="field-similarity" type="text" placeholder="none: lexical similarity" value={benchmarks.similarityModel ?? ''} onChange={(e) => set({ benchmarks: { ...benchmarks, similarityModel: e.target.value.trim() ? e.target.value : undefined } })} />
           </Field>
           <Field id="field-limit" label="Sample limit per task (optional)" help="evaluate only the first N items of each task — for quick checks" error={errors['benchmarks.limit']}>
             <NumberInput id="field-limit" value={benchmarks.limit} min={1} onChange={(v) => set({ benchmarks: { ...benchmarks, limit: Number.isNaN(v) ? undefined : v } })} error={errors['benchmarks.limit']} described />

@@ -43,9 +43,12 @@ export function ResultsPage({ args }: { args: string[] }) {
     // the dashboards read scores, statistics and memory; per-item records load when the drill-down opens
     const load = () =>
       allRunRecords(selectedRun, { kinds: [...DASHBOARD_KINDS] })
-        .then(({ records }) => {
+        .then(({ records, unreadable }) => {
           if (!alive) return;
-          setRunView({ runId: selectedRun, view: adaptRecords(records) });
+          const view = adaptRecords(records);
+          // a damaged line is skipped by the service, the records after it kept: say so
+          if (unreadable.length) view.warnings = [...view.warnings, `${unreadable.length} unreadable line${unreadable.length === 1 ? '' : 's'} of results.jsonl skipped (line ${unreadable.slice(0, 5).map((u) => u.line).join(', ')}${unreadable.length > 5 ? ', …' : ''})`];
+          setRunView({ runId: selectedRun, view });
           setItemsState((prev) => (prev.runId === selectedRun && prev.state === 'done' ? { runId: selectedRun, state: 'idle' } : prev));
         })
         .catch((e: unknown) => alive && setLoadError(describeError(e)));

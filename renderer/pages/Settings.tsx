@@ -36,26 +36,51 @@ function EngineCard() {
       {!status && !error ? <Loading what="the generation engines" minHeight={120} /> : null}
       {status ? (
         <>
-          <div className="form-row">
-            <label htmlFor="engine-choice">Engine</label>
-            <select id="engine-choice" value={status.settings.engine} disabled={saving} onChange={(e) => save({ ...status.settings, engine: e.target.value as EngineSettings['engine'] })}>
-              {(Object.keys(ENGINE_LABELS) as EngineSettings['engine'][]).map((k) => (
-                <option key={k} value={k}>
-                  {ENGINE_LABELS[k]}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="form-row">
-            <label htmlFor="gpu-choice">GPU</label>
-            <select id="gpu-choice" value={status.settings.gpu} disabled={saving} onChange={(e) => save({ ...status.settings, gpu: e.target.value as EngineSettings['gpu'] })}>
-              {(Object.keys(GPU_LABELS) as EngineSettings['gpu'][]).map((k) => (
-                <option key={k} value={k}>
-                  {GPU_LABELS[k]}
-                </option>
-              ))}
-            </select>
-          </div>
+          <dl className="info">
+            <dt>
+              <label htmlFor="engine-choice">Engine</label>
+            </dt>
+            <dd>
+              <select id="engine-choice" value={status.settings.engine} disabled={saving} onChange={(e) => save({ ...status.settings, engine: e.target.value as EngineSettings['engine'] })}>
+                {(Object.keys(ENGINE_LABELS) as EngineSettings['engine'][]).map((k) => (
+                  <option key={k} value={k}>
+                    {ENGINE_LABELS[k]}
+                  </option>
+                ))}
+              </select>
+            </dd>
+            <dt>
+              <label htmlFor="gpu-choice">GPU</label>
+            </dt>
+            <dd>
+              <select id="gpu-choice" value={status.settings.gpu} disabled={saving} onChange={(e) => save({ ...status.settings, gpu: e.target.value as EngineSettings['gpu'] })}>
+                {(Object.keys(GPU_LABELS) as EngineSettings['gpu'][]).map((k) => (
+                  <option key={k} value={k}>
+                    {GPU_LABELS[k]}
+                  </option>
+                ))}
+              </select>
+            </dd>
+            <dt>
+              <label htmlFor="similarity-default">Sentence-similarity model</label>
+            </dt>
+            <dd>
+              <input
+                id="similarity-default"
+                type="text"
+                size={60}
+                placeholder="none: lexical similarity (labelled in results)"
+                defaultValue={status.settings.similarityModel ?? ''}
+                disabled={saving}
+                onBlur={(e) => {
+                  const v = e.target.value.trim();
+                  if (v !== (status.settings.similarityModel ?? '')) save({ ...status.settings, similarityModel: v || undefined });
+                }}
+              />
+              <br />
+              <small>A sentence-transformers folder (all-mpnet-base-v2, as T-Eval and WorfBench use) that new experiments start with.</small>
+            </dd>
+          </dl>
           {status.overriddenBy.length ? (
             <p className="notice" data-testid="engine-override">
               Overridden by the environment: {status.overriddenBy.join(', ')} — runs use engine <strong>{status.effective.engine}</strong>, GPU <strong>{status.effective.gpu}</strong>.

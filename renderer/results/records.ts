@@ -6,14 +6,22 @@ import { BASE, emptyRunView, type RunView, type TaskScore } from './types.js';
 
 type Data = Record<string, unknown>;
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
+/**
+ * Text from a record as plain text: Plotly renders markup in labels (<a href>, <b>, …) and fills %{…} in hover
+ * templates, so an imported bundle could plant a link in a chart. Tags and template fields are removed here, where every
+ * record string enters the dashboards.
+ */
+export function plainLabel(text: string): string {
+  return text.replace(/<[^>]*>?/g, '').replace(/%\{/g, '%\u200b{');
+}
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? plainLabel(v) || undefined : undefined);
 const numArray = (v: unknown): number[] | undefined => (Array.isArray(v) && v.every((x) => typeof x === 'number' && Number.isFinite(x)) ? (v as number[]) : undefined);
 
 /** The configuration label a record belongs to; "base" for the uncompressed model. */
 export function configOf(d: Data): string {
   const c = d.config;
-  if (typeof c === 'string' && c) return c === 'none' ? BASE : c;
-  if (c && typeof c === 'object' && typeof (c as Data).label === 'string') return (c as Data).label as string;
+  if (typeof c === 'string' && c) return c === 'none' ? BASE : plainLabel(c);
+  if (c && typeof c === 'object' && typeof (c as Data).label === 'string') return plainLabel((c as Data).label as string);
   return BASE;
 }
 
@@ -57,7 +65,8 @@ function collectEngine(view: RunView, config: string, v: unknown): void {
   const e = v as Data;
   const name = str(e.name);
   if (!name) return;
-  view.engines.push({ config, engine: name === 'tfjs' ? `reference decoder (${str(e.version) ?? 'tfjs'})` : `${name}${str(e.version) ? ` (${str(e.version)})` : ''}`, device: str(e.device) ?? 'unknown', ...(str(e.weights) ? { weights: str(e.weights) } : {}), ...(str(e.reason) ? { reason: str(e.reason) } : {}) });
+  const layers = num(e.totalLayers) !== undefined && num(e.offloadedLayers) !== undefined ? `${e.offloadedLayers as number}/${e.totalLayers as number} layers offloaded` : undefined;
+  view.engines.push({ config, engine: name === 'tfjs' ? `reference decoder (${str(e.version) ?? 'tfjs'})` : `${name}${str(e.version) ? ` (${str(e.version)})` : ''}`, device: str(e.device) ?? 'unknown', ...(layers ? { layers } : {}), ...(str(e.weights) ? { weights: str(e.weights) } : {}), ...(str(e.reason) ? { reason: str(e.reason) } : {}) });
 }
 
 export function adaptRecords(records: readonly ResultRecord[]): RunView {
@@ -128,11 +137,11 @@ export function adaptRecords(records: readonly ResultRecord[]): RunView {
         const memoryBytes = num(d.memoryBytes);
         configs.set(label, {
           ...prev,
-          ...(str(d.method) ? { method: d.method as string } : {}),
+          ...(str(d.method) ? { method: str(d.method) } : {}),
           ...(num(d.bits) !== undefined ? { bits: d.bits as number } : {}),
           ...(num(d.groupSize) !== undefined ? { groupSize: d.groupSize as number } : {}),
           ...(num(d.sparsity) !== undefined ? { sparsity: d.sparsity as number } : {}),
-          ...(str(d.pattern) ? { pattern: d.pattern as string } : {}),
+          ...(str(d.pattern) ? { pattern: str(d.pattern) } : {}),
           ...(memoryBytes !== undefined ? { memoryBytes } : {}),
           ...(num(d.params) !== undefined ? { params: d.params as number } : {}),
           ...(num(d.seconds) !== undefined ? { seconds: d.seconds as number } : {}),

@@ -107,7 +107,7 @@ export interface RunView {
   /** where the run's scores depart from the reference scorers: label, meaning, tasks it touches */
   deviations: { label: string; note: string; tasks: string[] }[];
   /** which engine generated each configuration's answers, on what device, and why when not llama.cpp */
-  engines: { config: string; engine: string; device: string; weights?: string; reason?: string }[];
+  engines: { config: string; engine: string; device: string; layers?: string; weights?: string; reason?: string }[];
 }
 
 export const emptyRunView = (): RunView => ({

@@ -28,6 +28,13 @@ export function fakeModel(name: string, vocab: number, rowLogits: RowLogits, hid
     });
     return matrix(ids.length, hiddenSize, h);
   };
+  const idsOf = new WeakMap<Matrix, readonly number[]>(); // the hidden states a finalHidden() gave, back to their tokens
+  const logitsOf = (ids: readonly number[], rows: number): Matrix => {
+    const first = ids.length - rows;
+    const data = new Float32Array(rows * vocab);
+    for (let r = 0; r < rows; r++) data.set(rowLogits(ids, first + r), r * vocab);
+    return matrix(rows, vocab, data);
+  };
   return {
     dir: `/fake/${name}`,
     config,
@@ -37,13 +44,21 @@ export function fakeModel(name: string, vocab: number, rowLogits: RowLogits, hid
     embed: unsupported,
     head: unsupported,
     forward(ids: number[], opts?: ForwardOptions): ForwardResult {
-      const rows = opts?.allLogits ? ids.length : 1;
-      const first = ids.length - rows;
-      const data = new Float32Array(rows * vocab);
-      for (let r = 0; r < rows; r++) data.set(rowLogits(ids, first + r), r * vocab);
       const hidden = new Map<number, Matrix>();
       for (const layer of opts?.hiddenLayers ?? []) hidden.set(layer, hiddenOf(ids));
-      return { logits: matrix(rows, vocab, data), hidden };
+      return { logits: logitsOf(ids, opts?.allLogits ? ids.length : 1), hidden };
+    },
+    async finalHidden(sequences: number[][]): Promise<Matrix[]> {
+      return sequences.map((ids) => {
+        const h = hiddenOf(ids);
+        idsOf.set(h, ids);
+        return h;
+      });
+    },
+    headLogits(normed: Matrix): Matrix {
+      const ids = idsOf.get(normed);
+      if (!ids) throw new Error('headLogits: expected hidden states from finalHidden()');
+      return logitsOf(ids, ids.length);
     },
     generate: unsupported,
     generateBatch: unsupported,

@@ -135,16 +135,17 @@ describe('preflight and bundles', () => {
     writeFileSync(join(dir, 'config.json'), JSON.stringify({ architectures: ['LlamaForCausalLM'], hidden_size: 4096, intermediate_size: 11008, num_hidden_layers: 32, num_attention_heads: 32, num_key_value_heads: 32, vocab_size: 32000, tie_word_embeddings: false }));
     const spec = ExperimentSpec.parse({ ...minimalSpec, compressions: [{ method: 'gptq', bits: 4 }] });
     expect(spec.model.kind).toBe('local');
+    // Llama-2-7B shapes, 6,738.4 M parameters, float32 would take 26 GB: compression and statistics go layer at a time.
+    // Compression: embedding 131.1 M × 2 B + two copies of one 202.4 M-parameter layer × 4 B + 128·512·4096 activations × 4 B × 2
+    // + two Hessians 11008² × 8 B = 5.56 GiB. Statistics (16 probe sequences of 128 tokens): twice (that embedding and layer + the head
+    // 131.1 M × 4 B + 16·128·4096 × 4 B of probe hidden states) + two sequences' logits 2·128·32000 × 4 B = 4.57 GiB.
     const p = estimate({ spec, modelDir: dir, backend: 'tfjs-wasm', threads: 2, availableBytes: 16 * 2 ** 30, evalItems: 10 });
-    // Llama-2-7B shapes, 6,738.4 M parameters. The statistics hold base and compressed resident: 2 × ((6738.4 − 2·131.1) M × 4 B
-    // + 131.1 M × 4 B head + 131.1 M × 2 B embedding) = 49.72 GiB. Compression goes layer at a time: embedding 0.26 GB + two copies
-    // of one 202.4 M-parameter layer 1.62 GB + 128·512·4096 activations × 4 B × 2 = 2.15 GB + 2 Hessians 11008² × 8 B = 1.94 GB = 5.56 GiB
-    expect(p.fits).toBe(false);
-    expect(p.memoryBytes / 2 ** 30).toBeCloseTo(49.72, 1);
-    expect(p.reason).toMatch(/Needs about 49\.72 GiB in the statistics stage but only 16\.00 GiB is free .*compression 5\.56 GiB, statistics 49\.72 GiB.*turn them off/);
-    const noStats = estimate({ spec: { ...spec, analysis: { ...spec.analysis, enabled: false } }, modelDir: dir, backend: 'tfjs-wasm', threads: 2, availableBytes: 16 * 2 ** 30, evalItems: 10 });
-    expect(noStats.fits).toBe(true); // without the statistics a 7B study fits in 16 GiB: compression goes layer at a time
-    expect(noStats.reason).toMatch(/5\.56 GiB \(compression\).*layer at a time/);
+    expect(p.fits).toBe(true);
+    expect(p.memoryBytes / 2 ** 30).toBeCloseTo(5.56, 1);
+    expect(p.reason).toMatch(/5\.56 GiB \(compression\).*compression and statistics go layer at a time/);
+    const tight = estimate({ spec, modelDir: dir, backend: 'tfjs-wasm', threads: 2, availableBytes: 4 * 2 ** 30, evalItems: 10 });
+    expect(tight.fits).toBe(false);
+    expect(tight.reason).toMatch(/Needs about 5\.56 GiB in the compression stage but only 4\.00 GiB is free .*compression 5\.56 GiB, statistics 4\.57 GiB.*Lower the calibration samples/);
     const big = estimate({ spec, modelDir: dir, backend: 'tfjs-wasm', threads: 2, availableBytes: 2 ** 40, evalItems: 10 });
     expect(big.fits).toBe(true);
   });

@@ -1,9 +1,9 @@
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createTask } from '../../main/bench/catalog.js';
 import { BenchCancelledError } from '../../main/bench/errors.js';
-import { GenerationCache, readResults, runTask, type Progress } from '../../main/bench/runner.js';
+import { GenerationCache, readResults, readResultsReport, runTask, type Progress } from '../../main/bench/runner.js';
 import { LexicalSimilarity } from '../../main/bench/similarity.js';
 import { builtinSuiteDir, compareResultFiles, runBenchmarks } from '../../main/bench/suite.js';
 import type { EpisodeTask, SingleTurnTask, TaskItem } from '../../main/bench/types.js';
@@ -77,6 +77,22 @@ describe('runner', () => {
     expect(g2.prompts).toEqual(['stone', 'ab', 'river']);
     expect(recs.map((r) => r.id)).toEqual(['q0', 'q1', 'q2', 'q3', 'q4', 'q5']);
     expect(new Set(readResults(file).map((r) => r.key)).size).toBe(6);
+  });
+
+  it('a damaged line in the middle of a results file is skipped and reported; the records after it are kept and only its item is redone', async () => {
+    const dir = tempDir('run-');
+    const file = join(dir, 'r.jsonl');
+    await runTask({ task: toy as never, items, generator: reverser(), resultsFile: file });
+    const lines = readFileSync(file, 'utf8').split('\n');
+    lines[2] = '{"key": "toy::q2", "scores": ##'; // a damaged block
+    writeFileSync(file, lines.join('\n'));
+    const report = readResultsReport(file);
+    expect(report.records.map((r) => r.id)).toEqual(['q0', 'q1', 'q3', 'q4', 'q5']);
+    expect(report.unreadable.map((u) => u.line)).toEqual([3]);
+    const g = reverser();
+    const recs = await runTask({ task: toy as never, items, generator: g, resultsFile: file });
+    expect(g.calls).toBe(1);
+    expect(recs.map((r) => r.id)).toEqual(['q0', 'q1', 'q2', 'q3', 'q4', 'q5']);
   });
 
   it('caches generations by (generator, prompt, settings) across result files', async () => {

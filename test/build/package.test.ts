@@ -9,6 +9,8 @@ import { repoRoot } from '../helpers/bundle.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const require = createRequire(import.meta.url);
+/** Where Electron binaries keep their fuse wire (@electron/fuses): the sentinel, a version byte, a length byte, one '0'/'1' per fuse. */
+const FUSE_SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
 
 describe('packaging', () => {
   it('puts the built main, preload and renderer into app.asar and nothing that should not ship', () => {
@@ -16,7 +18,8 @@ describe('packaging', () => {
     const work = tempDir('acbench-pack-');
     const electronDist = join(work, 'electron-dist');
     mkdirSync(electronDist);
-    writeFileSync(join(electronDist, 'electron'), '#!/bin/sh\necho placeholder\n');
+    // the placeholder carries Electron's fuse wire (sentinel, version 1, 8 fuses, all on) so electron-builder can flip it
+    writeFileSync(join(electronDist, 'electron'), Buffer.concat([Buffer.from('#!/bin/sh\necho placeholder\n# '), Buffer.from(FUSE_SENTINEL), Buffer.from([1, 8]), Buffer.from('11111111'), Buffer.from('\n')]));
     chmodSync(join(electronDist, 'electron'), 0o755);
     const out = join(work, 'out');
     const cli = require.resolve('electron-builder/cli.js');
@@ -37,6 +40,18 @@ describe('packaging', () => {
       expect(files.some((f) => f.startsWith(`/node_modules/${devOnly}/`)), `${devOnly} must not ship`).toBe(false);
     // llama.cpp's native builds load from outside the archive (a .node file cannot be dlopen-ed from app.asar)
     expect(files.some((f) => f.startsWith('/node_modules/node-llama-cpp/dist/'))).toBe(true);
+    // the fuses: no ELECTRON_RUN_AS_NODE, NODE_OPTIONS or --inspect; asar integrity checked, the app loaded only from app.asar
+    const binary = readFileSync(join(out, 'linux-unpacked', 'acbench-studio'));
+    const wire = binary.subarray(binary.indexOf(FUSE_SENTINEL) + FUSE_SENTINEL.length + 2, binary.indexOf(FUSE_SENTINEL) + FUSE_SENTINEL.length + 10).toString('latin1');
+    const fuse = (i: number) => (wire[i] === '1' ? 'on' : 'off');
+    expect({ runAsNode: fuse(0), cookieEncryption: fuse(1), nodeOptions: fuse(2), nodeCliInspect: fuse(3), asarIntegrity: fuse(4), onlyLoadAppFromAsar: fuse(5) }).toEqual({
+      runAsNode: 'off',
+      cookieEncryption: 'on',
+      nodeOptions: 'off',
+      nodeCliInspect: 'off',
+      asarIntegrity: 'on',
+      onlyLoadAppFromAsar: 'on',
+    });
     const unpacked = join(out, 'linux-unpacked', 'resources', 'app.asar.unpacked', 'node_modules', '@node-llama-cpp', `linux-${process.arch}`, 'bins');
     expect(existsSync(unpacked), unpacked).toBe(true);
     expect(execFileSync('find', [unpacked, '-name', '*.node'], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).length).toBeGreaterThan(0);

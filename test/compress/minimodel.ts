@@ -135,6 +135,12 @@ export class MiniModel implements CausalLM {
   generate(): never {
     throw new Error('not needed');
   }
+  finalHidden(): never {
+    throw new Error('not needed');
+  }
+  headLogits(): never {
+    throw new Error('not needed');
+  }
   generateBatch(): never {
     throw new Error('not needed');
   }

@@ -48,7 +48,7 @@ describe('experiment pipeline', () => {
     for (const s of scores) expect((s.data.deviations as { label: string; note: string }[]).map((d) => d.label)).toEqual([s.data.task === 'niah' ? 'niah-greedy' : 'lexical-sim', 'builtin-synthetic-suite']);
     expect(kinds('analysis').filter((r) => r.key.startsWith('analysis:'))).toHaveLength(2);
     expect(Object.keys(summary.headline).some((k) => k.startsWith('RTN-W4/'))).toBe(true);
-    expect(existsSync(join(home, 'runs', run.id, 'models', 'RTN-W4', 'config.json'))).toBe(true);
+    expect(existsSync(join(home, 'runs', run.id, 'models', 'c0', 'config.json'))).toBe(true); // named by the run's id for the configuration, not its label
     expect(kinds('item').filter((r) => r.data.config === 'base')).toHaveLength(6);
     expect(summary.itemsDone).toBe(summary.itemsTotal);
 

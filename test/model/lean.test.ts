@@ -89,3 +89,32 @@ describe('one loader for every command', () => {
     }
   });
 });
+
+describe('statistics layer at a time', () => {
+  it('a streamed pair gives the same statistics as a resident one (each layer uploaded once for all sequences)', async () => {
+    const { analyzePair } = await import('../../main/analysis/index.js');
+    const { compressModel, writeCompressedModel } = await import('../../main/compress/index.js');
+    const base = tempDir();
+    const model = createRandomModel(shape, 14);
+    await model.save(base);
+    const outcome = await compressModel(model, { method: 'rtn', bits: 4, groupSize: 32 }, undefined);
+    const comp = tempDir();
+    await writeCompressedModel(model, outcome, comp, 'fake');
+    model.dispose();
+    const run = async (residency: 'resident' | 'streamed') => {
+      const [b, c] = [await loadModel(base, { residency }), await loadModel(comp, { residency })];
+      const r = await analyzePair(b, c, { sequences: 3, seqlen: 24, text: 'The quick brown fox jumps over the lazy dog. '.repeat(40) });
+      const layersResident = (b as DecoderModel).layers.filter((l) => l.resident).length;
+      b.dispose();
+      c.dispose();
+      return { r, layersResident };
+    };
+    const resident = await run('resident');
+    const streamed = await run('streamed');
+    expect(resident.layersResident).toBe(3);
+    expect(streamed.layersResident).toBe(0); // every layer freed after the sequences passed it
+    const { seconds: _a, ...a } = resident.r;
+    const { seconds: _b, ...b } = streamed.r;
+    expect(JSON.stringify(b)).toBe(JSON.stringify(a));
+  });
+});

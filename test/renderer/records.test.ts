@@ -42,13 +42,13 @@ describe('adaptRecords', () => {
   });
   it("names each configuration's engine and device from its score records, with the reason when not llama.cpp", () => {
     const w = adaptRecords([
-      rec('score', { task: 't-eval', config: 'base', score: 0.5, engine: { name: 'llama.cpp', version: 'node-llama-cpp 3.21.1', device: 'cpu', gpu: null, weights: 'GGUF BF16' } }),
+      rec('score', { task: 't-eval', config: 'base', score: 0.5, engine: { name: 'llama.cpp', version: 'node-llama-cpp 3.21.1', device: 'cpu', gpu: null, offloadedLayers: 0, totalLayers: 25, weights: 'GGUF BF16' } }),
       rec('score', { task: 'niah', config: 'base', score: 0.5, engine: { name: 'llama.cpp', version: 'node-llama-cpp 3.21.1', device: 'cpu' } }),
       rec('score', { task: 't-eval', config: 'SQ-W8A8', score: 0.4, engine: { name: 'tfjs', version: 'tfjs-wasm', device: 'cpu', reason: '8-bit activations' } }),
       rec('score', { task: 't-eval', config: 'RTN-W4', score: 0.4 }),
     ]);
     expect(w.engines).toEqual([
-      { config: 'base', engine: 'llama.cpp (node-llama-cpp 3.21.1)', device: 'cpu', weights: 'GGUF BF16' },
+      { config: 'base', engine: 'llama.cpp (node-llama-cpp 3.21.1)', device: 'cpu', layers: '0/25 layers offloaded', weights: 'GGUF BF16' },
       { config: 'SQ-W8A8', engine: 'reference decoder (tfjs-wasm)', device: 'cpu', reason: '8-bit activations' },
     ]);
     expect(v.engines).toEqual([]);
@@ -107,5 +107,17 @@ describe('pairItems', () => {
     expect(pairs.filter((p) => p.improvement).map((p) => p.id)).toEqual(['2']);
     expect(countRegressions(pairs)).toEqual({ regressions: 1, improvements: 1, compared: 3 });
     expect(pairs.find((p) => p.id === '4')?.compressed).toBeUndefined();
+  });
+});
+
+describe('labels from records reach Plotly as plain text (issue 20, item 7)', () => {
+  it('strips markup and hover-template fields from configuration, task and capability names', async () => {
+    const { adaptRecords, plainLabel } = await import('../../renderer/results/records.js');
+    const planted = '<a href="https://evil.example">RTN</a>-W4 %{x}';
+    const view = adaptRecords([{ key: 'score:x:t', kind: 'score', at: 't', data: { config: planted, task: '<b onmouseover=1>t-eval</b>', capability: 'action', score: 0.5 } }]);
+    expect(view.scores[0].config).toBe('RTN-W4 %\u200b{x}');
+    expect(view.scores[0].task).toBe('t-eval');
+    expect(plainLabel('a <b')).toBe('a ');
+    expect(JSON.stringify(view)).not.toMatch(/<a |href|<b/);
   });
 });

@@ -37,10 +37,19 @@ describe('results log (JSONL)', () => {
     expect(lines.map((l) => JSON.parse(l).data.v)).toEqual([1, 2]);
   });
 
-  it('stops at a line that is not a record', () => {
+  it('skips and reports a damaged line in the middle, keeping every record after it, and a reopened log keeps them too', () => {
     const file = join(tempDir(), 'results.jsonl');
-    writeFileSync(file, '{"key":"a","kind":"item","at":"t","data":{}}\n{"nokey":1}\n{"key":"c","kind":"item","at":"t","data":{}}\n');
-    expect(readResultsFile(file).records.map((r) => r.key)).toEqual(['a']);
+    writeFileSync(file, '{"key":"a","kind":"item","at":"t","data":{}}\n{"nokey":1}\n{"key":"b","kind":"item","at":"t","data":{}}\n\u0000\u0000garbage\n{"key":"c","kind":"score","at":"t","data":{}}\n');
+    const read = readResultsFile(file);
+    expect(read.records.map((r) => r.key)).toEqual(['a', 'b', 'c']);
+    expect(read.unreadable.map((u) => u.line)).toEqual([2, 4]);
+    expect(read.unreadable[1].reason).toMatch(/expected a JSON record, found unreadable text/);
+    expect(readResultsFile(file, new Set(['score'])).records.map((r) => r.key)).toEqual(['c']);
+    const log = new ResultsLog(file); // a resume: nothing after the damaged lines is cut
+    expect(['a', 'b', 'c'].every((k) => log.has(k))).toBe(true);
+    log.append('d', 'item', {});
+    log.close();
+    expect(readResultsFile(file).records.map((r) => r.key)).toEqual(['a', 'b', 'c', 'd']);
   });
 
   it('loses no finished item when the writer is killed with SIGKILL mid-stream', async () => {

@@ -31,21 +31,29 @@ export function defaultKeyPhrases(needle: string): string[] {
   return [...new Set((needle.toLowerCase().match(/[\p{L}\p{N}']+/gu) ?? []).filter((w) => !STOP.has(w)))];
 }
 
+/** A needle or question is a sentence; contexts are built up to a million tokens; a grid is at most this many values a side. */
+const MAX_NEEDLE_CHARS = 10_000;
+const MAX_CONTEXT_TOKENS = 2 ** 20;
+const MAX_GRID = 1000;
+
 export async function loadNiahConfig(file: string): Promise<NiahConfig> {
   const r = RecordReader.of(file, 'whole file', await readJsonFile(file));
-  const needle = r.string('needle');
+  const needle = r.string('needle', MAX_NEEDLE_CHARS);
   const lengths = r.array('context_lengths');
   const depths = r.array('document_depth_percents');
-  const nums = (xs: unknown[], field: string) => xs.map((x, i) => {
-    if (typeof x !== 'number' || !Number.isFinite(x) || x < 0) throw new BenchDataError(file, 'whole file', `${field}[${i}]`, 'a non-negative number', JSON.stringify(x));
-    return x;
-  });
+  const nums = (xs: unknown[], field: string, max: number) => {
+    if (xs.length > MAX_GRID) throw new BenchDataError(file, 'whole file', field, `at most ${MAX_GRID} values`, `${xs.length}`);
+    return xs.map((x, i) => {
+      if (typeof x !== 'number' || !Number.isFinite(x) || x < 0 || x > max) throw new BenchDataError(file, 'whole file', `${field}[${i}]`, `a number from 0 to ${max}`, JSON.stringify(x));
+      return x;
+    });
+  };
   return {
     needle,
-    retrievalQuestion: r.string('retrieval_question'),
+    retrievalQuestion: r.string('retrieval_question', MAX_NEEDLE_CHARS),
     keyPhrases: r.has('key_phrases') ? r.stringArray('key_phrases') : defaultKeyPhrases(needle),
-    contextLengths: nums(lengths, 'context_lengths'),
-    depthPercents: nums(depths, 'document_depth_percents'),
+    contextLengths: nums(lengths, 'context_lengths', MAX_CONTEXT_TOKENS),
+    depthPercents: nums(depths, 'document_depth_percents', 100),
     buffer: r.has('final_context_length_buffer') ? r.number('final_context_length_buffer') : 64,
   };
 }

@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { freemem } from 'node:os';
 import { join } from 'node:path';
-import { CODES_FILE_PREFIX, COMPRESSION_METADATA_FILE, applyRuntime, linearPrefix, residentBytesOf, writeCodesFile, type ModelConfig, dequantizeLinear, packedQuantizationOf, readHeader, readRuntime, type CausalLM, type LinearName } from '../../model/index.js';
+import { CODES_FILE_PREFIX, COMPRESSION_METADATA_FILE, applyRuntime, linearPrefix, residencyFor, writeCodesFile, type ModelConfig, dequantizeLinear, packedQuantizationOf, readHeader, readRuntime, type CausalLM, type LinearName } from '../../model/index.js';
 import type { ResolvedConfig } from '../config.js';
 import { compressModel, type CompressionOutcome, type CompressRunOptions } from '../driver.js';
 import type { CompressionConfig } from '../config.js';
@@ -171,18 +171,9 @@ export function readQuantizedLinears(dir: string): Map<string, { rows: number; c
 
 export { readSafetensors, typedOf };
 
-/** Float32 weights our engine holds at most at once before compression goes layer at a time (two 4 GiB wasm heaps, less headroom). */
-export const RESIDENT_LIMIT_BYTES = 6 * 2 ** 30;
-
-/**
- * Layer at a time when the model's float32 weights would not fit comfortably (more than half the free memory or the
- * engine's limit), or when ACBENCH_STREAMED=1 asks for it.
- */
+/** Layer at a time when the model's float32 weights would not fit comfortably (the model room's rule). */
 export function shouldStream(c: ModelConfig, freeBytes = freemem(), env: NodeJS.ProcessEnv = process.env): boolean {
-  if (env.ACBENCH_STREAMED === '1') return true;
-  if (env.ACBENCH_STREAMED === '0') return false;
-  const bytes = residentBytesOf(c);
-  return bytes > RESIDENT_LIMIT_BYTES || bytes > freeBytes / 2;
+  return residencyFor(c, freeBytes, env) === 'streamed';
 }
 
 export interface CompressToFolderOptions extends CompressRunOptions {

@@ -73,6 +73,7 @@ function RecordNotes({ source }: { source: Source }) {
             {v.engines.map((e) => (
               <li key={e.config}>
                 <strong>{e.config}</strong>: {e.engine} on {e.device}
+                {e.layers ? ` (${e.layers})` : ''}
                 {e.weights ? `, ${e.weights}` : ''}
                 {e.reason ? ` — ${e.reason}` : ''}
               </li>
