@@ -27,15 +27,15 @@ if (ifStale && existsSync(stamp)) {
 }
 
 const t0 = Date.now();
-// Node entry points of main/: each becomes dist/main/<name>.js (ESM, dependencies stay in node_modules).
+// Node entry points (main/app/, and the tensor room's worker): each becomes dist/main/<name>.js (ESM, dependencies stay in node_modules).
 export const mainEntries = {
-  cli: 'main/cli.ts',
-  bench: 'main/bench-cli.ts',
-  datasets: 'main/datasets-cli.ts',
-  'train-tiny': 'main/train-cli.ts',
+  cli: 'main/app/cli.ts',
+  bench: 'main/app/bench-cli.ts',
+  datasets: 'main/app/datasets-cli.ts',
+  'train-tiny': 'main/app/train-cli.ts',
   'tensor-worker': 'main/tensor/worker.ts',
-  'service-host': 'main/service-host.ts',
-  'run-worker': 'main/jobs/run-worker.ts',
+  'service-host': 'main/app/service-host.ts',
+  'run-worker': 'main/app/run-worker.ts',
 };
 const entryPoints = Object.fromEntries(Object.entries(mainEntries).filter(([, p]) => existsSync(join(root, p))));
 await esbuild({

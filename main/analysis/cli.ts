@@ -1,17 +1,11 @@
 // `acbench analyze`: paired statistics of a base model and its compressed copy, as a table or JSON.
 import { parseArgs } from 'node:util';
+import { UsageError, type CliCommand } from '../base/index.js';
 import { AnalysisOptionError } from './errors.js';
 import { type PairAnalysis, analyzePair, DEFAULT_KS } from './pair.js';
 
 export const ANALYZE_USAGE =
   'acbench analyze --base DIR --compressed DIR [--text FILE] [--sequences N] [--seqlen L] [--ks 1,3,5,10,20] [--json]';
-
-class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
 
 function positiveInt(name: string, value: string | undefined, fallback: number, min = 1): number {
   if (value === undefined) return fallback;
@@ -129,7 +123,7 @@ export async function runAnalyzeCommand(argv: string[]): Promise<number> {
   }
 }
 
-export const cliCommands: { name: string; summary: string; usage: string; run(argv: string[]): Promise<number> }[] = [
+export const cliCommands: CliCommand[] = [
   {
     name: 'analyze',
     summary: 'eRank / Diff-eRank, top-k ranking consistency, energy, perplexity and KL of a compressed model against its base',

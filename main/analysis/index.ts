@@ -33,3 +33,4 @@ export {
   analysisHeadline,
 } from './pair.js';
 export { ANALYZE_USAGE, formatAnalysis, runAnalyzeCommand, cliCommands } from './cli.js';
+export { benchAnalysis, formatAnalysisBench, type AnalysisBenchRow } from './bench.js';

@@ -1,28 +1,18 @@
 // The probe set: held-out text tokenized once and cut into consecutive sequences of equal length.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { bundledPath } from '../base/index.js';
 import type { Tokenizer } from '../model/index.js';
 import { AnalysisOptionError, ProbeTooShortError } from './errors.js';
 
 export const BUILTIN_PROBE_RELATIVE = join('resources', 'probe', 'probe.txt');
 
-/** Finds resources/probe/probe.txt above this module (source tree or bundled dist/main) or in Electron's resources. */
+/** resources/probe/probe.txt bundled with the app (main/base finds it, packaged or not). */
 export function builtinProbePath(): string {
-  const candidates: string[] = [];
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    candidates.push(join(dir, BUILTIN_PROBE_RELATIVE));
-    const parent = dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
-  }
-  const resourcesPath = (process as NodeJS.Process & { resourcesPath?: string }).resourcesPath;
-  if (resourcesPath) candidates.push(join(resourcesPath, 'probe', 'probe.txt'), join(resourcesPath, BUILTIN_PROBE_RELATIVE));
-  const found = candidates.find((p) => existsSync(p));
-  if (!found) throw new Error(`built-in probe text not found: expected ${BUILTIN_PROBE_RELATIVE} in the application folder, looked in ${candidates.length} places`);
-  return found;
+  const path = bundledPath(BUILTIN_PROBE_RELATIVE);
+  if (!existsSync(path)) throw new Error(`built-in probe text not found: expected ${BUILTIN_PROBE_RELATIVE} in the application folder, found nothing at ${path}`);
+  return path;
 }
 
 export interface ProbeText {

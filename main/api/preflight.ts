@@ -7,6 +7,7 @@ import { parameterCountOf, parseEncoderConfig, readConfig, residentBytesOf, stre
 import { CalibrationError, shouldStream, dividingGroupSizes, modelShapeProblems, needsCalibration, readCalibrationTexts, resolveConfig } from '../compress/index.js';
 import { BenchInputError, resolveSuiteDir, resolveTaskIds } from '../bench/index.js';
 import { contextTokensFor, kvPlan } from '../engines/index.js';
+import { builtinModelDir } from '../base/index.js';
 
 /** The config of a model folder, or null when it has none that parses (the load stage will say why). */
 export function readModelConfig(dir: string): ModelConfig | null {
@@ -79,10 +80,10 @@ export function sentenceEncoderProblem(dir: string): string | null {
 }
 
 /** Where an experiment's base model lives; a remote endpoint has no folder. */
-export function resolveModelDir(spec: Pick<ExperimentSpec, 'model'>, appRoot: string): string | null {
+export function resolveModelDir(spec: Pick<ExperimentSpec, 'model'>, builtinDir: (id: string) => string = builtinModelDir): string | null {
   switch (spec.model.kind) {
     case 'builtin':
-      return join(appRoot, 'resources', 'models', spec.model.id);
+      return builtinDir(spec.model.id);
     case 'local':
       return spec.model.path;
     case 'endpoint':

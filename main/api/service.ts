@@ -104,8 +104,8 @@ export interface ServiceOptions {
   shell: AppInfo['shell'];
   executor: Executor;
   electronVersion?: string | null;
-  /** the app folder (resources/ lives there) */
-  appRoot?: string;
+  /** the folder of a built-in model (default: resources/models/<id> bundled with the app, as main/base finds it) */
+  builtinModelDir?: (id: string) => string;
   /** the benchmark tasks this build can run */
   tasks?: () => Promise<TaskInfo[]>;
   /** reads a key saved in the OS keychain (the desktop app: Electron safeStorage in the main process) */
@@ -234,7 +234,7 @@ export class AcbenchService {
       // the spec as stored may predate a rule: every rule the stages apply is checked here, before anything runs
       const parsed = ExperimentSpec.safeParse(exp.spec);
       if (!parsed.success) throw new ServiceError('invalid_input', `experiment ${exp.id} cannot run: ${describeZodError(parsed.error, exp.spec)}`);
-      const problems = specProblems(parsed.data, resolveModelDir(parsed.data, this.opts.appRoot ?? process.cwd()));
+      const problems = specProblems(parsed.data, resolveModelDir(parsed.data, this.opts.builtinModelDir));
       if (problems.length) throw new ServiceError('invalid_input', problems.map((p) => `${p.path}: ${p.message}`).join('; '));
       if (!allowOverMemory) {
         const check = await this.preflight(parsed.data);
@@ -290,7 +290,7 @@ export class AcbenchService {
     const chosen = tasks.filter((t) => spec.benchmarks.tasks.includes(t.id));
     const evalItems = chosen.reduce((n, t) => n + (spec.benchmarks.limit ? Math.min(spec.benchmarks.limit, t.items) : t.items), 0);
     const report = getEngine().report;
-    const modelDir = resolveModelDir(spec, this.opts.appRoot ?? process.cwd());
+    const modelDir = resolveModelDir(spec, this.opts.builtinModelDir);
     return { ...estimate({ spec, modelDir, backend: report.name, threads: report.threads, availableBytes: freemem(), evalItems, engine: this.effectiveEngine().engine }), problems: specProblems(spec, modelDir) };
   }
 

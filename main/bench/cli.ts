@@ -2,6 +2,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { CliCommand } from '../base/index.js';
 import { resolveTaskIds, TASKS } from './catalog.js';
 import { BenchCancelledError, BenchDataError, BenchInputError, EndpointError } from './errors.js';
 import { resolveSecretRef } from './secrets.js';
@@ -190,7 +191,7 @@ export async function runScore(argv: string[]): Promise<number> {
   }
 }
 
-export const cliCommands: { name: string; summary: string; usage: string; run(argv: string[]): Promise<number> }[] = [
+export const cliCommands: CliCommand[] = [
   { name: 'eval', summary: 'run the agentic benchmark suites on a model or an OpenAI-compatible endpoint', usage: EVAL_USAGE, run: runEval },
   { name: 'score', summary: 'score predictions produced elsewhere against a benchmark file', usage: SCORE_USAGE, run: runScore },
 ];

@@ -1,7 +1,7 @@
 // Regenerate the built-in suites in datasets/ deterministically (the lead wires `npm run datasets`).
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
+import { appFolder } from '../base/index.js';
 import { TASKS } from './catalog.js';
 import { BUILTIN_SEED, generateSuiteFiles } from './generators/index.js';
 
@@ -26,18 +26,11 @@ export function builtinDatasetFiles(seed = BUILTIN_SEED): Record<string, string>
   return { ...files, 'manifest.json': JSON.stringify(manifest, null, 2) + '\n' };
 }
 
-/** The repository's datasets/ folder: next to the package.json found above this module. */
+/** The repository's datasets/ folder (the sources, main/ beside it: a packaged app's suites are not regenerated). */
 export function repositoryDatasetsDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 8; i++) {
-    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'main'))) return join(dir, 'datasets');
-    const up = dirname(dir);
-    if (up === dir) break;
-    dir = up;
-  }
-  const cwd = process.cwd();
-  if (existsSync(join(cwd, 'package.json')) && existsSync(join(cwd, 'main'))) return join(cwd, 'datasets');
-  throw new Error('generate-datasets: expected the repository root (package.json and main/) above this module, found none');
+  const root = appFolder();
+  if (!existsSync(join(root, 'main'))) throw new Error(`generate-datasets: expected the repository (package.json and main/) at ${root}, found an installed app`);
+  return join(root, 'datasets');
 }
 
 /** Write the suite under outDir (default: the repository's datasets/), replacing the benchmark folders. */

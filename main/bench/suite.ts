@@ -1,7 +1,7 @@
 // Running a study: resolve the suite folder, build tasks, run them, aggregate per task and capability.
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
+import { bundledPath } from '../base/index.js';
 import { createTask, resolveTaskIds, TASKS, type TaskInfo } from './catalog.js';
 import { BenchInputError } from './errors.js';
 import type { TextGenerator } from './generator.js';
@@ -10,18 +10,12 @@ import { LexicalSimilarity, type TextSimilarity } from './similarity.js';
 import { capabilityScores, compareRuns, type CapabilityScore, type Comparison, type PairedTask } from './stats.js';
 import type { TaskItem, TaskScore } from './types.js';
 
-/** The repository's datasets/ folder: ACBENCH_DATASETS, or found by walking up from this module. */
+/** The built-in suites: ACBENCH_DATASETS, else the datasets/ folder bundled with the app (main/base finds it, packaged or not). */
 export function builtinSuiteDir(): string {
   if (process.env.ACBENCH_DATASETS) return resolve(process.env.ACBENCH_DATASETS);
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 8; i++) {
-    if (existsSync(join(dir, 'datasets', 'manifest.json'))) return join(dir, 'datasets');
-    const up = dirname(dir);
-    if (up === dir) break;
-    dir = up;
-  }
-  if (existsSync(join(process.cwd(), 'datasets', 'manifest.json'))) return join(process.cwd(), 'datasets');
-  throw new BenchInputError('built-in suite', 'a datasets/ folder with manifest.json above the application or in the working folder (or ACBENCH_DATASETS)', 'none');
+  const dir = bundledPath('datasets');
+  if (!existsSync(join(dir, 'manifest.json'))) throw new BenchInputError('built-in suite', 'a datasets/ folder with manifest.json in the application folder (or ACBENCH_DATASETS)', `none at ${dir}`);
+  return dir;
 }
 
 export function resolveSuiteDir(suite: string): string {

@@ -3,8 +3,8 @@
 // generator (the GPTQ recipe); the sha256 of the exact token ids identifies the set in every report.
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { dirname, extname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { extname, join } from 'node:path';
+import { bundledPath } from '../base/index.js';
 import { FILE_LIMITS, readUserText, UserFileError, type Tokenizer } from '../model/index.js';
 import { CalibrationError } from './errors.js';
 import { seededRandom } from './rng.js';
@@ -30,15 +30,11 @@ export interface CalibrationSet {
   hash: string;
 }
 
-/** resources/calibration/calibration.txt, found from the source tree or the built dist/ tree. */
+/** resources/calibration/calibration.txt bundled with the app (main/base finds it, packaged or not). */
 export function builtinCalibrationPath(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    const p = join(dir, 'resources', 'calibration', 'calibration.txt');
-    if (existsSync(p)) return p;
-    dir = dirname(dir);
-  }
-  throw new CalibrationError('builtin', 'resources/calibration/calibration.txt next to the application', 'no such file');
+  const path = bundledPath('resources', 'calibration', 'calibration.txt');
+  if (!existsSync(path)) throw new CalibrationError('builtin', 'resources/calibration/calibration.txt next to the application', 'no such file');
+  return path;
 }
 
 /** The documents of a source: one per file, per JSONL line, or the whole text file. */

@@ -1,5 +1,6 @@
 // Argument parsing of `acbench compress` (no model import, so it is testable on its own).
 import { parseArgs } from 'node:util';
+import { UsageError } from '../base/index.js';
 import type { CompressionConfig, CompressionTuning, CompressionMethodName, SparsityPatternName } from './config.js';
 import { METHODS } from './methods/index.js';
 import type { ExportFormat } from './export/write.js';
@@ -9,13 +10,6 @@ export const USAGE =
   '[--act-order] [--sym] [--asym] [--damp D] [--sparsity 0.5] [--pattern unstructured|2:4|4:8] [--alpha A] [--fp8 tensor|channel] ' +
   '[--kv-bits 4|8|16] [--kv-group-size G] [--block-size 128] [--static-groups] [--calib FILE|DIR|builtin] [--samples N] [--seqlen L] [--seed S] --out DIR [--format fake|gptq|awq] [--json]\n' +
   '  --first-layers N instead of --out: compress only the first N layers and write nothing (a measurement: time and peak memory per layer)';
-
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
 
 function num(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;

@@ -4,7 +4,8 @@ import { compressModel } from './driver.js';
 import type { CalibrationSet } from './calibration.js';
 import { resolveConfig, validateAgainstModel } from './config.js';
 import { needsCalibration } from './steps.js';
-import { USAGE, UsageError, parseCompressArgs } from './cli-args.js';
+import { UsageError, type CliCommand } from '../base/index.js';
+import { USAGE, parseCompressArgs } from './cli-args.js';
 import { loadCalibration } from './calibration.js';
 import { CalibrationError, CompressionCancelledError, CompressionConfigError, CompressionShapeError, ExportFormatError } from './errors.js';
 import { checkExportFormat, compressToFolder, shouldStream } from './export/write.js';
@@ -127,6 +128,6 @@ function describe(c: { method: string; bits: number; groupSize: number; sym: boo
   }
 }
 
-export const cliCommands: { name: string; summary: string; usage: string; run(argv: string[]): Promise<number> }[] = [
+export const cliCommands: CliCommand[] = [
   { name: 'compress', summary: 'quantize or prune a model (RTN, GPTQ, AWQ, SmoothQuant, FP8, magnitude, Wanda, SparseGPT) and save it', usage: USAGE, run: runCompress },
 ];

@@ -3,17 +3,12 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { UsageError, type CliCommand } from '../base/index.js';
 import { BpeTokenizer } from '../model/index.js';
 import { convertToGguf, GGUF_TARGETS, type GgufTarget } from './llamacpp/convert.js';
 import { ENGINE_CHOICES, openGeneration, preferencesFromEnv, type EngineChoice } from './generation.js';
 import { GPU_CHOICES, type GpuChoice } from './llamacpp/runtime.js';
 
-export class EngineUsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'EngineUsageError';
-  }
-}
 
 const GENERATE_USAGE = 'acbench generate --model DIR --prompt TEXT [--chat] [--max-new-tokens N] [--ignore-eos] [--engine auto|llamacpp|tfjs] [--gpu auto|cuda|vulkan|metal|off] [--json]';
 const EXPORT_USAGE = 'acbench export --model DIR --format gguf [--type auto|f32|f16|bf16|q8_0|q4_0|q4_1] --out FILE [--json]';
@@ -27,12 +22,12 @@ async function generate(argv: string[], home: string): Promise<number> {
     },
     strict: true,
   });
-  if (!values.model) throw new EngineUsageError('--model: expected a model folder, found nothing');
-  if (values.prompt === undefined) throw new EngineUsageError('--prompt: expected the prompt text, found nothing');
+  if (!values.model) throw new UsageError('--model: expected a model folder, found nothing');
+  if (values.prompt === undefined) throw new UsageError('--prompt: expected the prompt text, found nothing');
   const maxNewTokens = Number(values['max-new-tokens']);
-  if (!Number.isInteger(maxNewTokens) || maxNewTokens < 0) throw new EngineUsageError(`--max-new-tokens: expected a whole number ≥ 0, found ${values['max-new-tokens']}`);
-  if (values.engine !== undefined && !ENGINE_CHOICES.includes(values.engine as EngineChoice)) throw new EngineUsageError(`--engine: expected one of ${ENGINE_CHOICES.join(', ')}, found ${JSON.stringify(values.engine)}`);
-  if (values.gpu !== undefined && !GPU_CHOICES.includes(values.gpu as GpuChoice)) throw new EngineUsageError(`--gpu: expected one of ${GPU_CHOICES.join(', ')}, found ${JSON.stringify(values.gpu)}`);
+  if (!Number.isInteger(maxNewTokens) || maxNewTokens < 0) throw new UsageError(`--max-new-tokens: expected a whole number ≥ 0, found ${values['max-new-tokens']}`);
+  if (values.engine !== undefined && !ENGINE_CHOICES.includes(values.engine as EngineChoice)) throw new UsageError(`--engine: expected one of ${ENGINE_CHOICES.join(', ')}, found ${JSON.stringify(values.engine)}`);
+  if (values.gpu !== undefined && !GPU_CHOICES.includes(values.gpu as GpuChoice)) throw new UsageError(`--gpu: expected one of ${GPU_CHOICES.join(', ')}, found ${JSON.stringify(values.gpu)}`);
   const prefs = preferencesFromEnv({ ...(values.engine ? { engine: values.engine as EngineChoice } : {}), ...(values.gpu ? { gpu: values.gpu as GpuChoice } : {}) }, values.engine || values.gpu ? { ...process.env, ACBENCH_GENERATION: values.engine ?? process.env.ACBENCH_GENERATION, ACBENCH_GPU: values.gpu ?? process.env.ACBENCH_GPU } : process.env);
   const t0 = performance.now();
   const dir = resolve(values.model);
@@ -43,7 +38,7 @@ async function generate(argv: string[], home: string): Promise<number> {
   const gen = await openGeneration(dir, prefs, { home, tokenizer: tok, contextTokens: Math.ceil((ids.length + maxNewTokens) / 256) * 256, onMessage: (m) => !values.json && process.stderr.write(`${m}\n`) });
   const loadS = (performance.now() - t0) / 1000;
   try {
-    if (ids.length + maxNewTokens > gen.contextWindow) throw new EngineUsageError(`--prompt: ${ids.length} tokens and ${maxNewTokens} new tokens exceed the ${gen.contextWindow}-token context`);
+    if (ids.length + maxNewTokens > gen.contextWindow) throw new UsageError(`--prompt: ${ids.length} tokens and ${maxNewTokens} new tokens exceed the ${gen.contextWindow}-token context`);
     const [result] = await gen.tokens.generateBatch([ids], { maxNewTokens, ignoreEos: values['ignore-eos'], onToken: values.json ? undefined : (_id, piece) => process.stdout.write(piece) });
     const s = result.stats;
     const e = gen.tokens.engine;
@@ -70,12 +65,12 @@ async function generate(argv: string[], home: string): Promise<number> {
 
 async function exportModel(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { model: { type: 'string' }, format: { type: 'string', default: 'gguf' }, type: { type: 'string', default: 'auto' }, out: { type: 'string' }, json: { type: 'boolean', default: false } }, strict: true });
-  if (!values.model) throw new EngineUsageError('--model: expected a model folder, found nothing');
-  if (values.format !== 'gguf') throw new EngineUsageError(`--format: expected gguf (GPTQ and AWQ folders come from acbench compress --format), found ${JSON.stringify(values.format)}`);
-  if (!GGUF_TARGETS.includes(values.type as GgufTarget)) throw new EngineUsageError(`--type: expected one of ${GGUF_TARGETS.join(', ')}, found ${JSON.stringify(values.type)}`);
-  if (!values.out) throw new EngineUsageError('--out: expected the GGUF file to write, found nothing');
+  if (!values.model) throw new UsageError('--model: expected a model folder, found nothing');
+  if (values.format !== 'gguf') throw new UsageError(`--format: expected gguf (GPTQ and AWQ folders come from acbench compress --format), found ${JSON.stringify(values.format)}`);
+  if (!GGUF_TARGETS.includes(values.type as GgufTarget)) throw new UsageError(`--type: expected one of ${GGUF_TARGETS.join(', ')}, found ${JSON.stringify(values.type)}`);
+  if (!values.out) throw new UsageError('--out: expected the GGUF file to write, found nothing');
   const out = resolve(values.out);
-  if (!existsSync(dirname(out))) throw new EngineUsageError(`--out: expected a file in an existing folder, found no folder ${dirname(out)}`);
+  if (!existsSync(dirname(out))) throw new UsageError(`--out: expected a file in an existing folder, found no folder ${dirname(out)}`);
   const conv = convertToGguf(resolve(values.model), out, { target: values.type as GgufTarget });
   const types = new Map<string, number>();
   for (const t of conv.tensors) types.set(t.type, (types.get(t.type) ?? 0) + 1);
@@ -89,7 +84,7 @@ async function exportModel(argv: string[]): Promise<number> {
 }
 
 /** The room's subcommands; `home` is the data folder (converted GGUF files are cached there). */
-export const cliCommands = (home: () => string) => [
+export const cliCommands = (home: () => string): CliCommand[] => [
   { name: 'generate', summary: 'greedy text from a local model (llama.cpp where it represents the model, else our decoder)', usage: GENERATE_USAGE, run: (argv: string[]) => generate(argv, home()) },
   { name: 'export', summary: 'a model folder as a GGUF file for llama.cpp, LM Studio or Ollama', usage: EXPORT_USAGE, run: exportModel },
 ];

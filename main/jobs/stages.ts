@@ -1,7 +1,7 @@
 // The real stages of an experiment run: load → calibrate → compress → evaluate → analyse.
 // Each unit of work is one keyed record in the run's results.jsonl, so a resumed run skips it.
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { configLabel, describeZodError, ExperimentSpec } from '../api/contract.js';
 import { BpeTokenizer, Checkpoint, loadModel, residencyFor, type CausalLM } from '../model/index.js';
@@ -9,6 +9,7 @@ import { modelFolderHash } from '../engines/index.js';
 import { compressToFolder, loadCalibration, needsCalibration, shouldStream, type CalibrationSet } from '../compress/index.js';
 import { analyzePair, analysisHeadline, type PairAnalysis } from '../analysis/index.js';
 import { runDir } from '../store/index.js';
+import { builtinModelDir } from '../base/index.js';
 import { inProcessExecutor, type Executor, type RunRequest, type StagePlanner } from './queue.js';
 import { workerExecutor, type RunSpawner } from './worker-executor.js';
 import type { Stage, StageContext } from './pipeline.js';
@@ -16,10 +17,6 @@ import { evaluateStage } from './evaluate.js';
 import { compressedModelId, type ModelUnderTest } from './models.js';
 import { analysisViews, compressionViews } from './views.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-/** the app root, from dist/main/*.js or main/jobs/*.ts */
-export const appRoot = existsSync(join(here, '..', '..', 'package.json')) ? join(here, '..', '..') : join(here, '..');
-export const builtinModelDir = (id: string) => join(appRoot, 'resources', 'models', id);
 
 export class PipelineSpecError extends Error {
   constructor(message: string) {
@@ -155,7 +152,8 @@ export const planStages: StagePlanner = (req, emitHeadline) => {
 
 /** The run worker when the built file is there (dist/main/run-worker.js), else in this process. */
 export function defaultExecutor(spawn?: RunSpawner): Executor {
-  const built = join(here, 'run-worker.js');
+  // the run's entry (main/app/run-worker.ts) is bundled beside this code in dist/main/; from the sources, runs stay in this process
+  const built = fileURLToPath(new URL('./run-worker.js', import.meta.url));
   return existsSync(built) ? workerExecutor(built, undefined, spawn) : inProcessExecutor(planStages);
 }
 

@@ -10,7 +10,7 @@ export { UserFileError, FILE_LIMITS, expectRegularFile, readUserFile, readUserTe
 export { BudgetExceededError, BUDGETS, withinBudget } from './budget.js';
 export { DecoderModel, argmax, SHARD_BYTES, type Residency } from './decoder.js';
 export { Checkpoint, linearPrefix, linearShape, widen, writeCodesFile, CODES_FILE_PREFIX, type FloatDtype, type StoredValues } from './checkpoint.js';
-export { cliCommands, ModelUsageError } from './cli.js';
+export { cliCommands } from './cli.js';
 export { benchModel, benchPrefixReuse, BENCH_SHAPES } from './bench.js';
 export { applyRuntime, describeRuntime, readRuntime, roundHalfEven, quantizeRowsAbsmax, perTokenActivationTransform, perTokenProjectionOutputTransform, quantizeKv, kvQuantTransform, COMPRESSION_METADATA_FILE, NO_RUNTIME, RuntimeMetadataError, type RuntimeTransforms } from './runtime.js';
 export { decoderGenerator } from './generation.js';

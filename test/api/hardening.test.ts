@@ -5,7 +5,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { exportRecords, toCsv } from '../../main/api/export.js';
 import { toCsv as rendererCsv } from '../../renderer/export/tables.js';
-import { REQUEST_TIMEOUT_MS, startWebShell, type WebShell } from '../../main/server.js';
+import { REQUEST_TIMEOUT_MS, startWebShell, type WebShell } from '../../main/app/index.js';
 import type { AppInfo, Experiment, ResultRecord, RunSummary } from '../../main/api/contract.js';
 import { openTestService } from '../helpers/service.js';
 import { tempDir } from '../helpers/tmp.js';

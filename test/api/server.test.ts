@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { request } from 'node:http';
 import WebSocket from 'ws';
-import { startWebShell, type WebShell } from '../../main/server.js';
+import { startWebShell, type WebShell } from '../../main/app/index.js';
 import { openTestService, minimalSpec } from '../helpers/service.js';
 import { tempDir } from '../helpers/tmp.js';
 

@@ -42,7 +42,7 @@ describe('service', () => {
 
   it('refuses to start a run whose model folder is missing, saying where it looked', async () => {
     // an app folder without resources/models: a build that does not bundle acb-tiny
-    const service = await AcbenchService.open({ home: tempDir(), shell: 'cli', executor: inProcessExecutor(() => fakeStages()), appRoot: tempDir() });
+    const service = await AcbenchService.open({ home: tempDir(), shell: 'cli', executor: inProcessExecutor(() => fakeStages()), builtinModelDir: (id) => join(tempDir(), 'resources', 'models', id) });
     const builtin = (await service.dispatch('createExperiment', { spec: { name: 'b', model: { kind: 'builtin', id: 'acb-tiny' } } })) as Experiment;
     await expectError(service.dispatch('startRun', { experimentId: builtin.id }), 'invalid_input', /built-in model acb-tiny bundled with this build .*found none: choose a local model folder/);
     const local = (await service.dispatch('createExperiment', { spec: { name: 'l', model: { kind: 'local', path: '/nowhere/model' } } })) as Experiment;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseCompressArgs, UsageError } from '../../main/compress/cli-args.js';
+import { UsageError } from '../../main/base/index.js';
+import { parseCompressArgs } from '../../main/compress/cli-args.js';
 import { resolveConfig } from '../../main/compress/config.js';
 import { checkExportFormat } from '../../main/compress/export/write.js';
 

@@ -5,6 +5,7 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
+import { appFolder } from '../../base/index.js';
 import { CTRL, CTRL_INTS, ERROR_BYTES, WORKER_PROTOCOL, type FromWorker, type PortMessage, type ProductJob, type WorkerData } from './protocol.js';
 
 export class WorkerFailedError extends Error {
@@ -24,7 +25,7 @@ export function findWorkerFile(): { path?: string; why?: string } {
     return existsSync(path) ? { path } : { why: `the worker bundle ${path} is missing` };
   }
   // running from source (tests): use the built worker only if it is newer than the sources it was built from
-  const root = join(dirname(here), '..', '..', '..');
+  const root = appFolder();
   const path = join(root, 'dist', 'main', 'tensor-worker.js');
   if (!existsSync(path)) return { why: 'dist/main/tensor-worker.js is not built (npm run build)' };
   const built = statSync(path).mtimeMs;

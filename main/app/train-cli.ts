@@ -7,8 +7,8 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { BUILTIN_SEED, CausalLMGenerator, runBenchmarks } from './bench/index.js';
-import { loadModel, seededRandom } from './model/index.js';
+import { BUILTIN_SEED, CausalLMGenerator, runBenchmarks } from '../bench/index.js';
+import { loadModel, seededRandom } from '../model/index.js';
 import {
   BpeEncoder,
   DEFAULT_OPTIM,
@@ -39,8 +39,9 @@ import {
   type Pool,
   type TrainingExample,
   type TinyConfig,
-} from './train/index.js';
-import { prepareEngine } from './tensor/index.js';
+} from '../train/index.js';
+import { prepareEngine } from '../tensor/index.js';
+import { UsageError } from '../base/index.js';
 
 /** Model sizes, measured by `main/train/bench.ts` (`npm run bench training`). */
 const SIZES: Record<string, Omit<TinyConfig, 'vocabSize'>> = TINY_SIZES;
@@ -294,8 +295,6 @@ const STANDARD_NOTES = [
   "The gripper and tyreworld PDDL generators do not depend on the seed: training uses six problems per domain and drops the ones equal to an evaluation problem.",
   "Loss is on answer tokens only (prompt tokens masked), so the model's perplexity on ordinary prose is above its vocabulary size; it is a model of the benchmarks' answer formats, not of English. The paired statistics (KL, top-k consistency, ΔE, Diff-eRank) still compare base and compressed copies on identical tokens.",
 ];
-
-class UsageError extends Error {}
 
 function savePool(file: string, pool: CachedPool): void {
   writeFileSync(file, JSON.stringify({ bySource: [...pool.bySource], goldCheck: pool.goldCheck, dropped: pool.dropped, dagger: pool.dagger }));

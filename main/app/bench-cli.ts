@@ -1,11 +1,11 @@
 // `npm run bench`: speed and memory tables of every room, measured in one run so ratios compare.
 import { cpus, totalmem } from 'node:os';
-import { benchTensor, getEngine, prepareEngine } from './tensor/index.js';
-import { benchCompress } from './compress/index.js';
-import { benchBenchmarks } from './bench/index.js';
-import { benchAnalysis, formatAnalysisBench } from './analysis/bench.js';
-import { benchModel, benchPrefixReuse } from './model/index.js';
-import { benchTraining, trainBenchTable } from './train/index.js';
+import { benchTensor, getEngine, prepareEngine } from '../tensor/index.js';
+import { benchCompress } from '../compress/index.js';
+import { benchBenchmarks } from '../bench/index.js';
+import { benchAnalysis, formatAnalysisBench } from '../analysis/index.js';
+import { benchModel, benchPrefixReuse } from '../model/index.js';
+import { benchTraining, trainBenchTable } from '../train/index.js';
 
 const only = new Set(process.argv.slice(2));
 const want = (name: string) => only.size === 0 || only.has(name);

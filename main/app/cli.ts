@@ -2,29 +2,20 @@
 import { parseArgs } from 'node:util';
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { appFolder, UsageError, type CliCommand } from '../base/index.js';
 import { createService } from './host.js';
 import { startWebShell } from './server.js';
-import { roomCommands, type CliCommand } from './commands.js';
-import { prepareEngine } from './tensor/index.js';
-import { readUserJson, UserFileError } from './model/index.js';
-import { ExperimentSpec, describeZodError, type Experiment, type ResultRecord, type RunProgress, type RunSummary } from './api/contract.js';
-import { PRESETS } from './api/presets.js';
-import { writeReport } from './api/report.js';
+import { roomCommands } from './commands.js';
+import { prepareEngine } from '../tensor/index.js';
+import { readUserJson, UserFileError } from '../model/index.js';
+import { ExperimentSpec, describeZodError, type Experiment, type ResultRecord, type RunProgress, type RunSummary } from '../api/contract.js';
+import { PRESETS } from '../api/presets.js';
+import { writeReport } from '../api/report.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-/** the app root: dist/main/cli.js → ../.. ; main/cli.ts (tests) → .. */
-export const appRoot = existsSync(join(here, '..', '..', 'package.json')) && here.endsWith(join('dist', 'main')) ? resolve(here, '..', '..') : resolve(here, '..');
-const rendererDir = join(appRoot, 'dist', 'renderer');
-
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
+const rendererDir = () => join(appFolder(), 'dist', 'renderer');
 
 function openBrowser(url: string): void {
   const [cmd, args] = process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '', url]] : ['xdg-open', [url]];
@@ -42,7 +33,7 @@ async function serve(argv: string[], shell: 'web' = 'web'): Promise<number> {
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port: expected a whole number 0–65535, found ${values.port}`);
   const service = await createService(shell);
-  const shellServer = await startWebShell({ service, staticDir: rendererDir, port });
+  const shellServer = await startWebShell({ service, staticDir: rendererDir(), port });
   console.log(`ACBench Studio listening on ${shellServer.url}`);
   if (!values['no-open']) openBrowser(shellServer.url);
   const stop = async () => {
@@ -57,7 +48,7 @@ async function serve(argv: string[], shell: 'web' = 'web'): Promise<number> {
 /** The path of the Electron binary, or why there is none. */
 export function electronBinary(): { path: string } | { missing: string } {
   try {
-    const require = createRequire(join(appRoot, 'package.json'));
+    const require = createRequire(join(appFolder(), 'package.json'));
     const path = require('electron') as unknown;
     if (typeof path === 'string' && existsSync(path)) return { path };
     return { missing: 'the electron package is installed but its binary was not downloaded' };
@@ -69,7 +60,7 @@ export function electronBinary(): { path: string } | { missing: string } {
 async function start(argv: string[]): Promise<number> {
   const electron = electronBinary();
   if ('path' in electron) {
-    const child = spawn(electron.path, [appRoot, ...argv], { stdio: 'inherit' });
+    const child = spawn(electron.path, [appFolder(), ...argv], { stdio: 'inherit' });
     return new Promise((r) => child.on('exit', (code) => r(code ?? 0)));
   }
   console.log(`Electron is not available here (${electron.missing}); starting the web shell instead — same UI, in your browser.`);

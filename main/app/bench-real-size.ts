@@ -7,15 +7,14 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { BpeTokenizer, Checkpoint, RELEASE_SHAPES, writeReleaseCheckpoint } from './model/index.js';
-import { barePrefillTokensPerS, llamaThreads } from './engines/index.js';
+import { BpeTokenizer, Checkpoint, RELEASE_SHAPES, writeReleaseCheckpoint } from '../model/index.js';
+import { barePrefillTokensPerS, llamaThreads } from '../engines/index.js';
+import { appFolder } from '../base/index.js';
 
 const run = promisify(execFile);
-const here = dirname(fileURLToPath(import.meta.url));
-const cli = resolve(here, 'cli.js');
+const cli = join(appFolder(), 'dist', 'main', 'cli.js');
 
 const GiB = 2 ** 30;
 const fmt = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : '—');

@@ -1,13 +1,13 @@
 // Builds the service host: data folder, tensor engine, history and the run executor.
 import { mkdirSync } from 'node:fs';
-import { AcbenchService } from './api/service.js';
-import type { AppInfo } from './api/contract.js';
-import { dataHome } from './store/index.js';
-import { prepareEngine } from './tensor/index.js';
-import { appRoot, defaultExecutor } from './jobs/stages.js';
-import type { RunSpawner } from './jobs/index.js';
-import { listBuiltinTasks, TASK_ALIASES } from './bench/index.js';
-import type { TaskInfo } from './api/contract.js';
+import { AcbenchService } from '../api/service.js';
+import type { AppInfo } from '../api/contract.js';
+import { dataHome } from '../store/index.js';
+import { prepareEngine } from '../tensor/index.js';
+import { defaultExecutor } from '../jobs/stages.js';
+import type { RunSpawner } from '../jobs/index.js';
+import { listBuiltinTasks, TASK_ALIASES } from '../bench/index.js';
+import type { TaskInfo } from '../api/contract.js';
 
 /** Built-in runnable tasks with their item counts (from datasets/manifest.json). */
 export function builtinTasks(): TaskInfo[] {
@@ -30,5 +30,5 @@ export async function createService(shell: AppInfo['shell'], opts: { home?: stri
   const home = opts.home ?? dataHome();
   mkdirSync(home, { recursive: true });
   await prepareEngine();
-  return AcbenchService.open({ home, shell, executor: defaultExecutor(opts.spawn), electronVersion: opts.electronVersion ?? null, appRoot, tasks: async () => builtinTasks(), keychain: opts.keychain });
+  return AcbenchService.open({ home, shell, executor: defaultExecutor(opts.spawn), electronVersion: opts.electronVersion ?? null, tasks: async () => builtinTasks(), keychain: opts.keychain });
 }
