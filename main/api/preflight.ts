@@ -2,12 +2,12 @@
 // config.json and rough throughput figures of the active backend. Memory blocks a run unless overridden.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ExperimentSpec, Preflight } from './contract.js';
+import type { Preflight } from './contract.js';
+import type { ExperimentSpec } from '../spec/index.js';
 import { parameterCountOf, parseEncoderConfig, readConfig, residentBytesOf, streamedBytesOf, type ModelConfig } from '../model/index.js';
 import { CalibrationError, shouldStream, dividingGroupSizes, modelShapeProblems, needsCalibration, readCalibrationTexts, resolveConfig } from '../compress/index.js';
 import { BenchInputError, resolveSuiteDir, resolveTaskIds } from '../bench/index.js';
 import { contextTokensFor, kvPlan } from '../engines/index.js';
-import { builtinModelDir } from '../base/index.js';
 
 /** The config of a model folder, or null when it has none that parses (the load stage will say why). */
 export function readModelConfig(dir: string): ModelConfig | null {
@@ -77,18 +77,6 @@ export function sentenceEncoderProblem(dir: string): string | null {
     return (e as Error).message;
   }
   return null;
-}
-
-/** Where an experiment's base model lives; a remote endpoint has no folder. */
-export function resolveModelDir(spec: Pick<ExperimentSpec, 'model'>, builtinDir: (id: string) => string = builtinModelDir): string | null {
-  switch (spec.model.kind) {
-    case 'builtin':
-      return builtinDir(spec.model.id);
-    case 'local':
-      return spec.model.path;
-    case 'endpoint':
-      return null;
-  }
 }
 
 /** Sustained FLOP/s we plan with per backend (measured on the project's 2-core machines; GPU a guess). */

@@ -8,9 +8,6 @@ import { join } from 'node:path';
 import type { z } from 'zod';
 import {
   calls,
-  describeZodError,
-  ExperimentSpec,
-  StoredExperimentSpec,
   type AppInfo,
   EngineSettings as EngineSettingsSchema,
   type EngineSettings,
@@ -30,10 +27,12 @@ import {
   type RunSummary,
 } from './contract.js';
 import { DASHBOARD_KINDS, ResultRecord as ResultRecordSchema } from './contract.js';
+import { describeZodError, ExperimentSpec, itemsUnderLimit, modelFolder } from '../spec/index.js';
+import { builtinModelDir } from '../base/index.js';
 
 const RECORD_KINDS = new Set<string>(ResultRecordSchema.shape.kind.options);
 import { historyFile, openHistory, readResultsFile, resultsFile, runDir, ResultsLog, type HistoryData, type StoredRun, type UnreadableLine } from '../store/index.js';
-import { estimate, resolveModelDir, specProblems } from './preflight.js';
+import { estimate, specProblems } from './preflight.js';
 import { RunQueue, type Executor, type RunRequest } from '../jobs/index.js';
 import { getEngine } from '../tensor/index.js';
 import { llamaCppStatus, preferencesFromEnv, releaseRun } from '../engines/index.js';
@@ -194,12 +193,7 @@ export class AcbenchService {
     },
     listExperiments: async () => this.listReadable(),
     getExperiment: async ({ id }) => this.toExperiment(id),
-    createExperiment: async ({ spec }) => {
-      const id = newId('exp');
-      this.db.data.experiments.push({ id, name: spec.name, createdAt: new Date().toISOString(), spec, specHash: specHash(spec), tags: spec.tags, notes: spec.notes });
-      await this.db.write();
-      return this.toExperiment(id);
-    },
+    createExperiment: async ({ spec }) => this.createExperiment(spec),
     updateExperiment: async ({ id, name, tags, notes, spec }) => {
       const exp = this.findExperiment(id);
       if (spec) {
@@ -234,7 +228,7 @@ export class AcbenchService {
       // the spec as stored may predate a rule: every rule the stages apply is checked here, before anything runs
       const parsed = ExperimentSpec.safeParse(exp.spec);
       if (!parsed.success) throw new ServiceError('invalid_input', `experiment ${exp.id} cannot run: ${describeZodError(parsed.error, exp.spec)}`);
-      const problems = specProblems(parsed.data, resolveModelDir(parsed.data, this.opts.builtinModelDir));
+      const problems = specProblems(parsed.data, modelFolder(parsed.data.model, this.opts.builtinModelDir ?? builtinModelDir));
       if (problems.length) throw new ServiceError('invalid_input', problems.map((p) => `${p.path}: ${p.message}`).join('; '));
       if (!allowOverMemory) {
         const check = await this.preflight(parsed.data);
@@ -263,7 +257,7 @@ export class AcbenchService {
         this.db.data.runs.push(run);
       }
       await this.db.write();
-      const req: RunRequest = { runId: run.id, experimentId: exp.id, spec: exp.spec, specHash: exp.specHash, home: this.opts.home, resultsFile: resultsFile(this.opts.home, run.id), engine: this.effectiveEngine(), apiKey };
+      const req: RunRequest = { runId: run.id, experimentId: exp.id, spec: parsed.data, specHash: exp.specHash, home: this.opts.home, resultsFile: resultsFile(this.opts.home, run.id), engine: this.effectiveEngine(), apiKey };
       this.queue.enqueue(req);
       return this.toRunSummary(run);
     },
@@ -285,12 +279,20 @@ export class AcbenchService {
     },
   };
 
+  /** A new experiment of a spec parsed where it entered (a call's input, the CLI's spec file). */
+  async createExperiment(spec: ExperimentSpec): Promise<Experiment> {
+    const id = newId('exp');
+    this.db.data.experiments.push({ id, name: spec.name, createdAt: new Date().toISOString(), spec, specHash: specHash(spec), tags: spec.tags, notes: spec.notes });
+    await this.db.write();
+    return this.toExperiment(id);
+  }
+
   async preflight(spec: ExperimentSpec): Promise<Preflight> {
     const tasks = this.opts.tasks ? await this.opts.tasks() : [];
     const chosen = tasks.filter((t) => spec.benchmarks.tasks.includes(t.id));
-    const evalItems = chosen.reduce((n, t) => n + (spec.benchmarks.limit ? Math.min(spec.benchmarks.limit, t.items) : t.items), 0);
+    const evalItems = chosen.reduce((n, t) => n + itemsUnderLimit(t.items, spec.benchmarks.limit), 0);
     const report = getEngine().report;
-    const modelDir = resolveModelDir(spec, this.opts.builtinModelDir);
+    const modelDir = modelFolder(spec.model, this.opts.builtinModelDir ?? builtinModelDir);
     return { ...estimate({ spec, modelDir, backend: report.name, threads: report.threads, availableBytes: freemem(), evalItems, engine: this.effectiveEngine().engine }), problems: specProblems(spec, modelDir) };
   }
 

@@ -11,8 +11,8 @@ import { startWebShell } from './server.js';
 import { roomCommands } from './commands.js';
 import { prepareEngine } from '../tensor/index.js';
 import { readUserJson, UserFileError } from '../model/index.js';
-import { ExperimentSpec, describeZodError, type Experiment, type ResultRecord, type RunProgress, type RunSummary } from '../api/contract.js';
-import { PRESETS } from '../api/presets.js';
+import type { ResultRecord, RunProgress, RunSummary } from '../api/contract.js';
+import { ExperimentSpec, describeZodError, PRESETS } from '../spec/index.js';
 import { writeReport } from '../api/report.js';
 
 const rendererDir = () => join(appFolder(), 'dist', 'renderer');
@@ -119,7 +119,7 @@ async function runStudy(argv: string[]): Promise<number> {
     spec.benchmarks.similarityModel = dir;
   }
   const service = await createService('cli');
-  const exp = (await service.dispatch('createExperiment', { spec })) as Experiment;
+  const exp = await service.createExperiment(spec); // parsed above, where the file was read
   const started = Date.now();
   let lastLine = 0;
   service.events.on('runProgress', (p: RunProgress) => {

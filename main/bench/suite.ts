@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { bundledPath } from '../base/index.js';
+import { itemsUnderLimit } from '../spec/index.js';
 import { createTask, resolveTaskIds, TASKS, type TaskInfo } from './catalog.js';
 import { BenchInputError } from './errors.js';
 import type { TextGenerator } from './generator.js';
@@ -139,7 +140,7 @@ export async function runBenchmarks(opts: RunBenchmarksOptions): Promise<Benchma
     const task = createTask(ids[k], ctx);
     let items: TaskItem[] = await task.load(dir);
     dataDeviations.push(...(task.deviations?.() ?? []));
-    if (opts.limit !== undefined) items = items.slice(0, Math.max(1, opts.limit));
+    items = items.slice(0, itemsUnderLimit(items.length, opts.limit));
     const records: ResultRecord[] = await runTask({
       task, items, generator: opts.generator, resultsFile: opts.resultsFile, cache, batchSize: opts.batchSize, signal: opts.signal,
       onProgress: (p) => opts.onProgress?.({ ...p, taskIndex: k, taskCount: ids.length }),

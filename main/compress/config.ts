@@ -1,29 +1,11 @@
-// Compression configuration: the shape of CompressionConfig in main/api/contract.ts (structurally), every knob resolved
-// to a value (each method's defaults come from its module under methods/), and validation before any work starts.
+// Compression configuration: the spec's CompressionConfig with every knob resolved to a value (each method's defaults
+// come from its module under methods/), and validation before any work starts.
 import type { ModelConfig } from '../model/index.js';
+import type { CompressionConfig, CompressionMethod as CompressionMethodName, SparsityPattern as SparsityPatternName } from '../spec/index.js';
 import { CompressionConfigError, CompressionShapeError } from './errors.js';
-import { compressionConfigProblems, modelShapeProblems, patternNM } from './rules.js';
-import { COMMON_DEFAULTS, COMPRESSION_METHODS } from './methods/index.js';
+import { COMMON_DEFAULTS, COMPRESSION_METHODS, compressionConfigProblems, modelShapeProblems, patternNM } from './methods/index.js';
 
-export type CompressionMethodName = 'none' | 'rtn' | 'gptq' | 'awq' | 'smoothquant' | 'fp8' | 'magnitude' | 'wanda' | 'sparsegpt';
-export type SparsityPatternName = 'unstructured' | '2:4' | '4:8';
-
-/** Same fields as the contract's CompressionConfig (kept structural: compress does not import api). */
-export interface CompressionConfig {
-  method: CompressionMethodName;
-  label?: string;
-  bits?: number;
-  /** −1 or 0 = one group per row (per-channel) */
-  groupSize?: number;
-  actOrder?: boolean;
-  sym?: boolean;
-  damp?: number;
-  sparsity?: number;
-  pattern?: SparsityPatternName;
-  alpha?: number;
-  fp8Granularity?: 'tensor' | 'channel';
-  kvBits?: 4 | 8 | 16;
-}
+export type { CompressionConfig, CompressionMethodName, SparsityPatternName };
 
 /** Knobs beyond the contract (command line / tests / bench). */
 export interface CompressionTuning {

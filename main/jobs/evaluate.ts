@@ -2,7 +2,7 @@
 // resumable JSONL per model (runs/<runId>/eval/<model id>.jsonl); this stage mirrors finished items and
 // task scores into the run's results log in the shapes the dashboards read (renderer/results/README.md).
 import { join } from 'node:path';
-import type { ExperimentSpec } from '../api/contract.js';
+import { itemsUnderLimit, type ExperimentSpec } from '../spec/index.js';
 import {
   CausalLMGenerator,
   DEVIATION_NOTES,
@@ -188,7 +188,7 @@ async function loadItems(spec: ExperimentSpec, taskIds: string[], tasks: Map<str
   for (const id of taskIds) {
     const items = await tasks.get(id)!.load(dir);
     byTask.set(id, new Map(items.map((it) => [it.id, it])));
-    total += spec.benchmarks.limit !== undefined ? Math.min(items.length, Math.max(1, spec.benchmarks.limit)) : items.length;
+    total += itemsUnderLimit(items.length, spec.benchmarks.limit);
   }
   return { total, byTask };
 }

@@ -3,4 +3,4 @@ export * from './progress.js';
 export * from './pipeline.js';
 export * from './queue.js';
 export * from './worker-executor.js';
-export { planStages, defaultExecutor, PipelineSpecError, baseModelDir } from './stages.js';
+export { planStages, defaultExecutor, PipelineSpecError } from './stages.js';

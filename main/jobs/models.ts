@@ -1,10 +1,10 @@
 // The models a run evaluates.
-import type { CompressionConfig } from '../api/contract.js';
+import type { CompressionConfig } from '../spec/index.js';
 
 export interface ModelUnderTest {
   /** what the run's files are named by: "base", or "c<i>" for the spec's i-th configuration (never the user's label) */
   id: string;
-  /** display text: results, charts and record keys (unique after normalisation, "base" reserved: the contract's rule) */
+  /** display text: results, charts and record keys (unique after normalisation, "base" reserved: the spec's rule) */
   label: string;
   /** null for the base model */
   config: CompressionConfig | null;

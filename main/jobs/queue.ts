@@ -2,12 +2,14 @@
 // Cancel works at any moment: a queued run is dropped, a running one is asked to stop and, if its
 // executor does not stop within the grace period, it is terminated — finished items are already on disk.
 import { ResultsLog } from '../store/index.js';
+import type { ExperimentSpec } from '../spec/index.js';
 import { CancelledError, runPipeline, type PipelineProgress, type Stage } from './pipeline.js';
 
 export interface RunRequest {
   runId: string;
   experimentId: string;
-  spec: unknown;
+  /** parsed with the spec's rules when the run was started */
+  spec: ExperimentSpec;
   specHash: string;
   home: string;
   resultsFile: string;

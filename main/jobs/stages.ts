@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { configLabel, describeZodError, ExperimentSpec } from '../api/contract.js';
+import { configLabel, modelFolder } from '../spec/index.js';
 import { BpeTokenizer, Checkpoint, loadModel, residencyFor, type CausalLM } from '../model/index.js';
 import { modelFolderHash } from '../engines/index.js';
 import { compressToFolder, loadCalibration, needsCalibration, shouldStream, type CalibrationSet } from '../compress/index.js';
@@ -25,25 +25,11 @@ export class PipelineSpecError extends Error {
   }
 }
 
-/** Where the base model lives; endpoints have no folder. */
-export function baseModelDir(spec: ExperimentSpec): string | null {
-  switch (spec.model.kind) {
-    case 'builtin':
-      return builtinModelDir(spec.model.id);
-    case 'local':
-      return spec.model.path;
-    case 'endpoint':
-      return null;
-  }
-}
 
 
 export const planStages: StagePlanner = (req, emitHeadline) => {
-  // the contract's rules (each configuration's, and those between the parts): the form and the service apply the same
-  const parsed = ExperimentSpec.safeParse(req.spec);
-  if (!parsed.success) throw new PipelineSpecError(describeZodError(parsed.error, req.spec));
-  const spec = parsed.data;
-  const baseDir = baseModelDir(spec);
+  const spec = req.spec; // parsed where it entered: startRun read it from the history with the spec's rules
+  const baseDir = modelFolder(spec.model, builtinModelDir);
   const compressions = spec.compressions.map((config, index) => ({ config, index })).filter(({ config }) => config.method !== 'none');
   if (baseDir && !existsSync(join(baseDir, 'config.json')))
     throw new PipelineSpecError(`expected a Hugging Face model folder with config.json at ${baseDir}, found ${existsSync(baseDir) ? 'no config.json' : 'no such folder'}`);

@@ -2,7 +2,7 @@
 export interface IssueLike {
   path: PropertyKey[];
   message: string;
-  /** a rule's own account of what it found (the contract's refinements set it) */
+  /** a rule's own account of what it found (the spec's refinements set it) */
   params?: { found?: unknown };
 }
 

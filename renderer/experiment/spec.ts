@@ -1,6 +1,7 @@
 // The New-experiment form's model: tasks, capability grouping, the "Demo study" preset, labels for
-// compression configurations, and the mapping from form state to the contract's ExperimentSpec.
-import { configLabel, DEMO_COMPRESSIONS, DEMO_GROUP_SIZE, DEMO_STUDY, ExperimentSpec, GROUPED_QUANT_METHODS, methodName, PRUNING_METHODS, type CompressionConfig, type ExperimentSpecInput, type Capability } from '../../main/api/contract.js';
+// compression configurations, and the mapping from form state to the spec room's ExperimentSpec.
+import { configLabel, DEMO_COMPRESSIONS, DEMO_GROUP_SIZE, DEMO_STUDY, ExperimentSpec, GROUPED_QUANT_METHODS, methodName, PRUNING_METHODS, type CompressionConfig, type ExperimentSpecInput } from '../../main/spec/index.js';
+import type { Capability } from '../../main/api/contract.js';
 import { describeIssues } from './issues.js';
 
 export interface TaskInfo {
@@ -70,7 +71,7 @@ export function defaultConfig(method: CompressionConfig['method'], model: FormSt
   }
 }
 
-/** The study's grid at a size this machine runs (the contract's DEMO_COMPRESSIONS, shared with `acbench run builtin:demo`). */
+/** The study's grid at a size this machine runs (the spec room's DEMO_COMPRESSIONS, shared with `acbench run builtin:demo`). */
 export function demoStudyCompressions(): CompressionConfig[] {
   return structuredClone(DEMO_COMPRESSIONS);
 }
@@ -85,7 +86,7 @@ export function demoStudyForm(): FormState {
 
 export type FieldErrors = Record<string, string>;
 
-/** Validate with the contract's schema (every rule the service and the compress stage apply); errors keyed by dotted path ("compressions.2.bits"). */
+/** Validate with the spec's schema (every rule the service and the compress stage apply); errors keyed by dotted path ("compressions.2.bits"). */
 export function validateForm(form: FormState): { ok: true; spec: ExperimentSpec } | { ok: false; errors: FieldErrors } {
   const withLabels = { ...form, compressions: (form.compressions ?? []).map((c) => ({ ...c, label: configLabel(c) })) };
   const parsed = ExperimentSpec.safeParse(withLabels);

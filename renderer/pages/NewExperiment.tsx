@@ -1,7 +1,7 @@
 // New experiment: model source, compression configurations, calibration, benchmarks, analysis.
 // Every rule runs as the form changes: the contract's ExperimentSpec schema, then the service's preflight problems, each at its field.
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
-import { CompressionMethod, type CompressionConfig, type ExperimentSpec } from '../../main/api/contract.js';
+import { CompressionMethod, type CompressionConfig, type ExperimentSpec } from '../../main/spec/index.js';
 import { api, describeError, NotAvailableYetError } from '../api/client.js';
 import { CAPABILITIES, configLabel, defaultConfig, demoStudyForm, methodName, PRUNE_METHODS, QUANT_METHODS, selectedTasks, TASKS, validateForm, type FieldErrors, type FormState, type TaskInfo } from '../experiment/spec.js';
 import { navigate } from '../router.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { callNames, calls, describeZodError, ExperimentSpec } from '../../main/api/contract.js';
+import { callNames, calls } from '../../main/api/contract.js';
+import { describeZodError, ExperimentSpec } from '../../main/spec/index.js';
 import { PRELOAD_CALLS } from '../../electron/preload-calls.js';
 
 describe('contract', () => {

@@ -4,7 +4,8 @@ import { readResultsFile } from '../../main/store/index.js';
 import { join } from 'node:path';
 import { AcbenchService, ServiceError, specHash, canonicalJson } from '../../main/api/service.js';
 import { inProcessExecutor } from '../../main/jobs/index.js';
-import { ExperimentSpec, type Experiment, type RunProgress } from '../../main/api/contract.js';
+import type { Experiment, RunProgress } from '../../main/api/contract.js';
+import { ExperimentSpec } from '../../main/spec/index.js';
 import { openTestService, minimalSpec, fakeStages } from '../helpers/service.js';
 import { tempDir } from '../helpers/tmp.js';
 

@@ -1,9 +1,10 @@
-// One set of rules, refused in the same words by the form (the contract's schema), the service and the compress stage.
+// One set of rules, refused in the same words by the form (the spec's schema), the service and the compress stage.
 import { describe, expect, it } from 'vitest';
-import { CompressionConfig, ExperimentSpec } from '../../main/api/contract.js';
+import { CompressionConfig, ExperimentSpec } from '../../main/spec/index.js';
 import { compressionConfigProblems, resolveConfig } from '../../main/compress/index.js';
 import { CompressionConfigError } from '../../main/compress/errors.js';
-import { planStages } from '../../main/jobs/stages.js';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { validateForm, demoStudyForm } from '../../renderer/experiment/spec.js';
 import { AcbenchService, ServiceError } from '../../main/api/service.js';
 import { openTestService, minimalSpec } from '../helpers/service.js';
@@ -62,9 +63,16 @@ describe('compression rules', () => {
     expect(ok.success).toBe(true);
   });
 
-  it('the run planner refuses the same spec before any stage runs, with the contract\'s words', () => {
-    const req = { runId: 'r', experimentId: 'e', specHash: 'h', home: tempDir(), resultsFile: '/dev/null', spec: { ...minimalSpec, compressions: [{ method: 'awq', bits: 4, sym: true }] } };
-    expect(() => planStages(req, () => {})).toThrow(/compressions\.0\.sym: false for awq \(zero-point quantization\) \(found true\)/);
+  it('a stored spec from before a rule is refused when its run starts, in the same words, before any stage runs', async () => {
+    const home = tempDir();
+    const exp = (await (await openTestService(home)).dispatch('createExperiment', { spec: minimalSpec })) as { id: string };
+    // the history as an older version wrote it: a configuration a later rule refuses
+    const file = join(home, 'history.json');
+    const history = JSON.parse(readFileSync(file, 'utf8'));
+    history.experiments[0].spec.compressions = [{ method: 'awq', bits: 4, sym: true }];
+    writeFileSync(file, JSON.stringify(history));
+    const refused = await (await openTestService(home)).dispatch('startRun', { experimentId: exp.id }).then(() => null, (e: unknown) => e);
+    expect((refused as ServiceError).message).toMatch(/cannot run: compressions\.0\.sym: false for awq \(zero-point quantization\) \(found true\)/);
   });
 
   it('the service refuses to create such an experiment, and preflight finds what only this machine knows', async () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AcbenchService, ServiceError } from '../../main/api/service.js';
-import { ExperimentSpec, experimentSpecProblems, labelKey } from '../../main/api/contract.js';
+import { ExperimentSpec, experimentSpecProblems, labelKey } from '../../main/spec/index.js';
 import { runToEnd } from '../helpers/service.js';
 import { inProcessExecutor } from '../../main/jobs/index.js';
 import { planStages } from '../../main/jobs/stages.js';

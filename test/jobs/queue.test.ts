@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { inProcessExecutor, ProgressMeter, RunQueue, type ExecEvent, type FinalStatus, type RunRequest, type Stage, type StageContext } from '../../main/jobs/index.js';
 import { readResultsFile } from '../../main/store/index.js';
+import { ExperimentSpec } from '../../main/spec/index.js';
 import { tempDir } from '../helpers/tmp.js';
 
 /** A stage of n items; each item waits `delayMs` (a real await, so cancel can land between items). */
@@ -25,7 +26,7 @@ function countingStage(name: Stage['name'], n: number, delayMs: number, ran: str
 }
 
 function request(dir: string, runId = 'run-1'): RunRequest {
-  return { runId, experimentId: 'exp-1', spec: {}, specHash: 'h', home: dir, resultsFile: join(dir, 'runs', runId, 'results.jsonl') };
+  return { runId, experimentId: 'exp-1', spec: ExperimentSpec.parse({ name: 'q', model: { kind: 'builtin', id: 'acb-tiny' } }), specHash: 'h', home: dir, resultsFile: join(dir, 'runs', runId, 'results.jsonl') };
 }
 
 function harness(plan: (ran: string[]) => Stage[]) {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { readResultsFile, resultsFile, runDir } from '../../main/store/index.js';
 import { workerExecutor, type RunRequest } from '../../main/jobs/index.js';
 import { specHash } from '../../main/api/service.js';
-import { ExperimentSpec } from '../../main/api/contract.js';
+import { ExperimentSpec } from '../../main/spec/index.js';
 import { createRandomModel, seededRandom } from '../../main/model/index.js';
 import { bundleForChild } from '../helpers/bundle.js';
 import { tempDir } from '../helpers/tmp.js';

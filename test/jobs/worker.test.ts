@@ -2,12 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { workerExecutor, type ExecEvent, type RunRequest } from '../../main/jobs/index.js';
 import { readResultsFile } from '../../main/store/index.js';
+import { ExperimentSpec } from '../../main/spec/index.js';
 import { bundleForChild } from '../helpers/bundle.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const workerFile = bundleForChild('test/fixtures/fake-run-worker.ts');
 
-function req(dir: string, spec: { items: number; delayMs: number; spinMs: number; crashAfter?: number }): RunRequest {
+/** The fake worker's items, delays and crash point travel in the spec's notes (its planner reads them there). */
+function req(dir: string, fake: { items: number; delayMs: number; spinMs: number; crashAfter?: number }): RunRequest {
+  const spec = ExperimentSpec.parse({ name: 'w', model: { kind: 'builtin', id: 'acb-tiny' }, notes: JSON.stringify(fake) });
   return { runId: 'run-w', experimentId: 'exp-w', spec, specHash: 'h', home: dir, resultsFile: join(dir, 'results.jsonl') };
 }
 

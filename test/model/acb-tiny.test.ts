@@ -3,7 +3,7 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEMO_COMPRESSIONS, DEMO_STUDY } from '../../main/api/presets.js';
+import { DEMO_COMPRESSIONS, DEMO_STUDY } from '../../main/spec/index.js';
 import { CausalLMGenerator, resolveTaskIds, runBenchmarks, TASKS } from '../../main/bench/index.js';
 import { loadModel, type CausalLM } from '../../main/model/index.js';
 import { repoRoot } from '../helpers/bundle.js';

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ExperimentSpec } from '../../main/api/contract.js';
-import { PRESETS } from '../../main/api/presets.js';
+import { ExperimentSpec, PRESETS } from '../../main/spec/index.js';
 import { capabilityOfTask, configLabel, defaultConfig, demoStudyCompressions, demoStudyForm, selectedTasks, TASKS, validateForm } from '../../renderer/experiment/spec.js';
 import { builtinTasks } from '../../main/app/index.js';
 import { expectedPhrase } from '../../renderer/experiment/issues.js';

@@ -1,7 +1,8 @@
 // A compression method as the form, the service and the driver see it: its family, the options it reads, what it refuses
 // and in which words, its defaults, and what its weights cost in storage. Pure (no imports but types): the renderer bundles
-// the rules through the contract. What a method does to a layer (its statistics and its step) sits with its algorithm.
-import type { CompressionMethodName, ResolvedConfig } from '../config.js';
+// the rules through the spec room. What a method does to a layer (its statistics and its step) sits with its algorithm.
+import type { CompressionMethod as CompressionMethodName } from '../../spec/index.js';
+import type { ResolvedConfig } from '../config.js';
 import type { CompressionReport } from '../report.js';
 
 /** Options only some methods read (bits, groupSize, sym, damp and kvBits are read by all; sparsity and pattern by pruners). */

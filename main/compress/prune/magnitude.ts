@@ -3,7 +3,7 @@
 // N smallest of every aligned group of M inputs in each row. No calibration, no weight update.
 import type { Matrix } from '../../tensor/index.js';
 import { matrix } from '../../tensor/index.js';
-import { patternNM } from '../rules.js';
+import { patternNM } from '../methods/index.js';
 import { weightMse, type LayerStep } from '../step.js';
 import { markNM, markSmallest } from './mask.js';
 

@@ -6,7 +6,7 @@
 import type { Engine, Matrix } from '../../tensor/index.js';
 import { matrix } from '../../tensor/index.js';
 import { HESSIANS, obsColumns, prepareInverse, transposeColumns, untransposeColumns, type HessianAccumulator, type SolverTimings } from '../hessian.js';
-import { patternNM } from '../rules.js';
+import { patternNM } from '../methods/index.js';
 import { INPUT_OF, statisticOf, trueSequentialGroups, type LayerStep } from '../step.js';
 import { type QuantParams, type QuantRecord, fitMinMax, newQuantRecord, quantCode, dequant, setGroupParams } from '../quant/minmax.js';
 import { markSmallest } from './mask.js';

@@ -2,7 +2,7 @@
 // Unstructured: per output row zero the ⌊d_col·p⌋ lowest S; N:M: per row, the N lowest of each aligned
 // group of M inputs. No weight update.
 import type { Matrix } from '../../tensor/index.js';
-import { patternNM } from '../rules.js';
+import { patternNM } from '../methods/index.js';
 import { INPUT_OF, statisticOf, type LayerStep } from '../step.js';
 import { type PruneOptions, pruneByScore } from './magnitude.js';
 

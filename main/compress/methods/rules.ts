@@ -1,11 +1,10 @@
-// Which compression configurations can work, as pure functions with no runtime imports: the contract's schema (and so the
+// Which compression configurations can work, as pure functions with no runtime imports: the spec's schema (and so the
 // New-experiment form), the service and the compress stage refuse the same configurations with the same words. The
-// rules every method shares are here; each method's own (its options, its limits on bits and sym) are in its module
-// under methods/, and this file asks the registry.
-import type { CompressionConfig, ResolvedConfig, SparsityPatternName } from './config.js';
-import { COMPRESSION_METHODS, GROUPED_QUANT_METHODS, METHODS, PRUNING_METHODS, isPruning, methodsReading, type MethodOption } from './methods/index.js';
-
-export { METHODS, GROUPED_QUANT_METHODS, PRUNING_METHODS, isPruning };
+// rules every method shares are here; each method's own (its options, its limits on bits and sym) are in its module,
+// and this file asks the registry.
+import type { CompressionConfig, SparsityPattern } from '../../spec/index.js';
+import type { ResolvedConfig } from '../config.js';
+import { COMPRESSION_METHODS, METHODS, PRUNING_METHODS, isPruning, methodsReading, type MethodOption } from './registry.js';
 
 /** One reason a configuration cannot run: the field at fault, what it should be, what it is. */
 export interface ConfigProblem {
@@ -15,7 +14,7 @@ export interface ConfigProblem {
 }
 
 /** N:M pattern → (n zeros, m group) or null for unstructured. */
-export function patternNM(p: SparsityPatternName): { n: number; m: number } | null {
+export function patternNM(p: SparsityPattern): { n: number; m: number } | null {
   if (p === 'unstructured') return null;
   const [n, m] = p.split(':').map(Number);
   return { n, m };
