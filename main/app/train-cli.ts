@@ -263,6 +263,7 @@ async function evaluateAndCard(out: string, evalDir: string, log: (s: string) =>
   if (!existsSync(infoFile)) throw new UsageError(`--eval-only: expected ${infoFile} written by a finished training run, found none`);
   const info = JSON.parse(readFileSync(infoFile, 'utf8')) as CardInfo;
   const model = await loadModel(out);
+  evalDir = join(evalDir, model.hash.slice(0, 12)); // one folder per model: a resumed evaluation never mixes two models' items
   mkdirSync(evalDir, { recursive: true });
   const te = Date.now();
   let last = 0;

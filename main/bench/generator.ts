@@ -48,6 +48,19 @@ export function truncateMiddle(ids: number[], maxTokens: number): number[] {
   return [...ids.slice(0, half), ...ids.slice(ids.length - (maxTokens - half))];
 }
 
+/**
+ * How a prompt and its answer share a context of `window` tokens. The whole answer budget is kept when it fits; else the
+ * answer gets what the prompt leaves; a prompt is cut (in the middle) only when it would leave less than a quarter of the
+ * window (or the whole budget, if smaller) for the answer. Answers stop early far more often than prompts can spare their
+ * middle: a 1,024-token WorfBench budget in a 1,152-token window must not cut every prompt to 128 tokens.
+ */
+export function answerBudget(promptTokens: number, maxNewTokens: number, window: number): { promptTokens: number; maxNewTokens: number } {
+  if (promptTokens + maxNewTokens <= window) return { promptTokens, maxNewTokens };
+  const reserve = Math.max(1, Math.min(maxNewTokens, Math.ceil(window / 4)));
+  if (promptTokens + reserve <= window) return { promptTokens, maxNewTokens: window - promptTokens };
+  return { promptTokens: Math.max(1, window - reserve), maxNewTokens: reserve };
+}
+
 /** A local model for generation: our tokenizer, a token-level engine (our decoder or llama.cpp), an identity, a window. */
 export interface LocalGeneration {
   tokenizer: Tokenizer;
@@ -84,16 +97,23 @@ export class CausalLMGenerator implements TextGenerator {
   countTokens(text: string): number {
     return this.tokenizer.encode(text, { addSpecialTokens: false }).length;
   }
-  private ids(prompt: Prompt, maxNewTokens: number): number[] {
+  private ids(prompt: Prompt, maxNewTokens: number): { ids: number[]; maxNewTokens: number } {
     const tok = this.tokenizer;
     const ids = prompt.kind === 'chat' ? tok.encode(tok.applyChatTemplate(prompt.turns), { addSpecialTokens: false }) : tok.encode(prompt.text, { addSpecialTokens: true });
-    return truncateMiddle(ids, Math.max(1, this.contextWindow - maxNewTokens));
+    const budget = answerBudget(ids.length, maxNewTokens, this.contextWindow);
+    return { ids: truncateMiddle(ids, budget.promptTokens), maxNewTokens: budget.maxNewTokens };
   }
   private async run(prompts: Prompt[], opts: GenerateCallOptions): Promise<string[]> {
     if (opts.signal?.aborted) throw new BenchCancelledError();
-    const ids = prompts.map((p) => this.ids(p, opts.maxNewTokens));
-    const results = await this.tokens.generateBatch(ids, { maxNewTokens: opts.maxNewTokens, stop: opts.stop, signal: opts.signal, reusePrefix: true });
-    return results.map((r) => cutAtStop(r.text, opts.stop));
+    const inputs = prompts.map((p) => this.ids(p, opts.maxNewTokens));
+    // prompts batch together by answer budget (most keep the task's own)
+    const texts: string[] = new Array(prompts.length);
+    for (const budget of new Set(inputs.map((x) => x.maxNewTokens))) {
+      const idx = inputs.flatMap((x, i) => (x.maxNewTokens === budget ? [i] : []));
+      const results = await this.tokens.generateBatch(idx.map((i) => inputs[i].ids), { maxNewTokens: budget, stop: opts.stop, signal: opts.signal, reusePrefix: true });
+      idx.forEach((i, j) => (texts[i] = cutAtStop(results[j].text, opts.stop)));
+    }
+    return texts;
   }
   async chat(turns: ChatTurn[], opts: GenerateCallOptions): Promise<string> {
     return (await this.run([{ kind: 'chat', turns }], opts))[0];

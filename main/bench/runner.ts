@@ -2,7 +2,7 @@
 // resumes by skipping items already there, reports progress, and stops on an AbortSignal.
 import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, truncateSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { BenchCancelledError } from './errors.js';
+import { BenchCancelledError, BenchInputError } from './errors.js';
 import { generateFor, type TextGenerator } from './generator.js';
 import type { EngineInfo } from '../model/types.js';
 import type { BenchTask, EpisodeStep, EpisodeTask, GenerationSettings, ItemScores, Prompt, SingleTurnTask, TaskItem } from './types.js';
@@ -165,7 +165,11 @@ export async function runTask(opts: RunTaskOptions): Promise<ResultRecord[]> {
   const { task, items, generator, resultsFile, signal, onProgress } = opts;
   const cache = opts.cache ?? new GenerationCache();
   repairTornTail(resultsFile);
-  const existing = new Map(readResults(resultsFile).filter((r) => r.task === task.id).map((r) => [r.key, r]));
+  const earlier = readResults(resultsFile).filter((r) => r.task === task.id);
+  // a results file resumes only the generator that wrote it: another model's (or engine's) items would pass for this one's
+  const foreign = earlier.find((r) => r.generator !== generator.id);
+  if (foreign) throw new BenchInputError(resultsFile, `finished items of ${generator.id} to resume`, `items of ${foreign.generator} (another model or engine): write to another folder, or delete the file to start over`);
+  const existing = new Map(earlier.map((r) => [r.key, r]));
   const todo = items.filter((it) => !existing.has(recordKey(task.id, it.id)));
   const total = items.length;
   let done = total - todo.length;

@@ -37,12 +37,19 @@ describe('CausalLM generator', () => {
     expect(await g.complete('xyz', { maxNewTokens: 2 })).toBe('^XYZ\nrest');
     expect(g.countTokens('abcd')).toBe(4);
   });
-  it('prompts longer than the window minus the output budget are cut in the middle', async () => {
+  it('a prompt is cut in the middle only when it would leave less than a quarter of the window for the answer', async () => {
     const { model, seen } = fakeModel(20);
     const g = new CausalLMGenerator(model);
     await g.complete('abcdefghijklmnopqrstuvwxyz', { maxNewTokens: 10 });
-    // window 20 − 10 new tokens = 10 prompt tokens: first 5 ("^abcd") and last 5 ("vwxyz")
-    expect(String.fromCharCode(...seen[0].ids)).toBe('^abcdvwxyz');
+    // window 20, 27 prompt tokens: the answer keeps ⌈20/4⌉ = 5, the prompt 15 — first 7 ("^abcdef") and last 8 ("stuvwxyz")
+    expect(String.fromCharCode(...seen[0].ids)).toBe('^abcdefstuvwxyz');
+    expect(seen[0].opts.maxNewTokens).toBe(5);
+    await g.complete('abcdefghijkl', { maxNewTokens: 10 });
+    // 13 prompt tokens + 10 > 20, but 13 + 5 fits: the prompt stays whole, the answer gets the 7 tokens left
+    expect(String.fromCharCode(...seen[1].ids)).toBe('^abcdefghijkl');
+    expect(seen[1].opts.maxNewTokens).toBe(7);
+    await g.complete('abc', { maxNewTokens: 10 });
+    expect(seen[2].opts.maxNewTokens).toBe(10); // fits: the task's own budget
   });
   it('generateMany batches through generateBatch', async () => {
     const { model, seen } = fakeModel(100);

@@ -95,6 +95,16 @@ describe('runner', () => {
     expect(recs.map((r) => r.id)).toEqual(['q0', 'q1', 'q2', 'q3', 'q4', 'q5']);
   });
 
+  it("refuses to resume a results file another model or engine wrote, instead of passing its items for this one's", async () => {
+    const file = join(tempDir('run-'), 'r.jsonl');
+    await runTask({ task: toy as never, items: items.slice(0, 3), generator: reverser('model:aaa@llama.cpp/F32'), resultsFile: file });
+    const other = reverser('model:bbb@llama.cpp/F32');
+    await expect(runTask({ task: toy as never, items, generator: other, resultsFile: file })).rejects.toThrow(/expected finished items of model:bbb@llama\.cpp\/F32 to resume, found items of model:aaa@llama\.cpp\/F32/);
+    expect(readResults(file)).toHaveLength(3); // nothing written by the refused run
+    const same = await runTask({ task: toy as never, items, generator: reverser('model:aaa@llama.cpp/F32'), resultsFile: file });
+    expect(same).toHaveLength(6); // the same generator resumes
+  });
+
   it('caches generations by (generator, prompt, settings) across result files', async () => {
     const dir = tempDir('run-');
     const cache = new GenerationCache(join(dir, 'cache.jsonl'));
