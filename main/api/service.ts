@@ -27,13 +27,12 @@ import {
   type RunSummary,
 } from './contract.js';
 import { DASHBOARD_KINDS, ResultRecord as ResultRecordSchema } from './contract.js';
-import { describeZodError, ExperimentSpec, itemsUnderLimit, modelFolder } from '../spec/index.js';
+import { describeZodError, ExperimentSpec } from '../spec/index.js';
 import { builtinModelDir } from '../base/index.js';
 
 const RECORD_KINDS = new Set<string>(ResultRecordSchema.shape.kind.options);
 import { historyFile, openHistory, readResultsFile, resultsFile, runDir, ResultsLog, type HistoryData, type StoredRun, type UnreadableLine } from '../store/index.js';
-import { estimate, specProblems } from './preflight.js';
-import { RunQueue, type Executor, type RunRequest } from '../jobs/index.js';
+import { planRun, resumeRefusal, RunQueue, startRefusal, type Executor, type RunRequest } from '../jobs/index.js';
 import { getEngine } from '../tensor/index.js';
 import { llamaCppStatus, preferencesFromEnv, releaseRun } from '../engines/index.js';
 import type { Low } from 'lowdb';
@@ -228,12 +227,8 @@ export class AcbenchService {
       // the spec as stored may predate a rule: every rule the stages apply is checked here, before anything runs
       const parsed = ExperimentSpec.safeParse(exp.spec);
       if (!parsed.success) throw new ServiceError('invalid_input', `experiment ${exp.id} cannot run: ${describeZodError(parsed.error, exp.spec)}`);
-      const problems = specProblems(parsed.data, modelFolder(parsed.data.model, this.opts.builtinModelDir ?? builtinModelDir));
-      if (problems.length) throw new ServiceError('invalid_input', problems.map((p) => `${p.path}: ${p.message}`).join('; '));
-      if (!allowOverMemory) {
-        const check = await this.preflight(parsed.data);
-        if (!check.fits) throw new ServiceError('unsupported', `${check.reason} (start with the memory override to run anyway)`);
-      }
+      const refusal = startRefusal(await this.preflight(parsed.data), allowOverMemory === true);
+      if (refusal) throw new ServiceError(refusal.code, refusal.message);
       // the endpoint's key is read now and handed to the run, never stored with it
       let apiKey: string | undefined;
       if (parsed.data.model.kind === 'endpoint' && parsed.data.model.apiKeyRef)
@@ -246,11 +241,8 @@ export class AcbenchService {
       let run: StoredRun;
       if (resumeRunId) {
         run = this.findRun(resumeRunId);
-        if (run.experimentId !== exp.id) throw new ServiceError('invalid_input', `run ${resumeRunId} belongs to experiment ${run.experimentId}, not ${exp.id}`);
-        if (this.queue.isActive(run.id)) throw new ServiceError('conflict', `run ${run.id} is already ${run.status}`);
-        if (run.status === 'done') throw new ServiceError('conflict', `run ${run.id} already finished; start a new run instead`);
-        if (run.specHash !== exp.specHash)
-          throw new ServiceError('conflict', `run ${run.id} was started with spec ${run.specHash.slice(0, 12)}, but the experiment's spec is now ${exp.specHash.slice(0, 12)}; start a new run`);
+        const refused = resumeRefusal(run, exp, this.queue.isActive(run.id));
+        if (refused) throw new ServiceError(refused.code, refused.message);
         Object.assign(run, { status: 'queued', error: undefined, finishedAt: undefined });
       } else {
         run = { id: newId('run'), experimentId: exp.id, status: 'queued', specHash: exp.specHash, createdAt: new Date().toISOString(), itemsDone: 0, itemsTotal: 0, headline: {} };
@@ -289,11 +281,8 @@ export class AcbenchService {
 
   async preflight(spec: ExperimentSpec): Promise<Preflight> {
     const tasks = this.opts.tasks ? await this.opts.tasks() : [];
-    const chosen = tasks.filter((t) => spec.benchmarks.tasks.includes(t.id));
-    const evalItems = chosen.reduce((n, t) => n + itemsUnderLimit(t.items, spec.benchmarks.limit), 0);
     const report = getEngine().report;
-    const modelDir = modelFolder(spec.model, this.opts.builtinModelDir ?? builtinModelDir);
-    return { ...estimate({ spec, modelDir, backend: report.name, threads: report.threads, availableBytes: freemem(), evalItems, engine: this.effectiveEngine().engine }), problems: specProblems(spec, modelDir) };
+    return planRun(spec, { backend: report.name, threads: report.threads, availableBytes: freemem(), engine: this.effectiveEngine().engine, tasks, builtinModelDir: this.opts.builtinModelDir ?? builtinModelDir });
   }
 
   private async importBundle(fileName: string, content: string): Promise<Experiment> {

@@ -11,9 +11,9 @@ import { startWebShell } from './server.js';
 import { roomCommands } from './commands.js';
 import { prepareEngine } from '../tensor/index.js';
 import { readUserJson, UserFileError } from '../model/index.js';
-import type { ResultRecord, RunProgress, RunSummary } from '../api/contract.js';
+import type { ResultRecord, RunProgress, RunSummary } from '../api/index.js';
 import { ExperimentSpec, describeZodError, PRESETS } from '../spec/index.js';
-import { writeReport } from '../api/report.js';
+import { writeReport } from '../api/index.js';
 
 const rendererDir = () => join(appFolder(), 'dist', 'renderer');
 

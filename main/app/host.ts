@@ -1,13 +1,13 @@
 // Builds the service host: data folder, tensor engine, history and the run executor.
 import { mkdirSync } from 'node:fs';
-import { AcbenchService } from '../api/service.js';
-import type { AppInfo } from '../api/contract.js';
+import { AcbenchService } from '../api/index.js';
+import type { AppInfo } from '../api/index.js';
 import { dataHome } from '../store/index.js';
 import { prepareEngine } from '../tensor/index.js';
-import { defaultExecutor } from '../jobs/stages.js';
+import { defaultExecutor } from '../jobs/index.js';
 import type { RunSpawner } from '../jobs/index.js';
 import { listBuiltinTasks, TASK_ALIASES } from '../bench/index.js';
-import type { TaskInfo } from '../api/contract.js';
+import type { TaskInfo } from '../api/index.js';
 
 /** Built-in runnable tasks with their item counts (from datasets/manifest.json). */
 export function builtinTasks(): TaskInfo[] {

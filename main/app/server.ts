@@ -5,8 +5,8 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { AcbenchService, ServiceError } from '../api/service.js';
-import { CONTENT_SECURITY_POLICY, type ApiError, type RunProgress } from '../api/contract.js';
+import { AcbenchService, ServiceError } from '../api/index.js';
+import { CONTENT_SECURITY_POLICY, type ApiError, type RunProgress } from '../api/index.js';
 
 const MAX_BODY_BYTES = 1 << 20;
 /** calls that carry a file's content may send more */

@@ -3,7 +3,7 @@
 // process can do are asked of it over the same port: start a run's utility process (forking needs ELECTRON_RUN_AS_NODE,
 // which the app's fuses turn off) and read a key from the OS keychain (safeStorage lives in the main process).
 import { createService } from './host.js';
-import { ServiceError } from '../api/service.js';
+import { ServiceError } from '../api/index.js';
 import type { RunProcess, WorkerMessage } from '../jobs/index.js';
 
 interface ParentPort {

@@ -1,9 +1,8 @@
 // One run at a time (two cores are shared by every stage); queued runs wait their turn.
 // Cancel works at any moment: a queued run is dropped, a running one is asked to stop and, if its
 // executor does not stop within the grace period, it is terminated — finished items are already on disk.
-import { ResultsLog } from '../store/index.js';
 import type { ExperimentSpec } from '../spec/index.js';
-import { CancelledError, runPipeline, type PipelineProgress, type Stage } from './pipeline.js';
+import type { PipelineProgress, Stage } from './pipeline.js';
 
 export interface RunRequest {
   runId: string;
@@ -38,27 +37,6 @@ export interface QueueCallbacks {
 
 /** Builds the stages of a run; `emitHeadline` publishes headline scores as they become known. */
 export type StagePlanner = (req: RunRequest, emitHeadline: (h: Record<string, number>) => void) => Stage[] | Promise<Stage[]>;
-
-/** Runs the pipeline in this process (tests, CLI). Stages must check ctx.signal between items. */
-export function inProcessExecutor(plan: StagePlanner): Executor {
-  return (req, onEvent) => {
-    const controller = new AbortController();
-    const result = (async () => {
-      const log = new ResultsLog(req.resultsFile);
-      try {
-        const stages = await plan(req, (headline) => onEvent({ type: 'headline', headline }));
-        await runPipeline(stages, log, { signal: controller.signal, onProgress: (progress) => onEvent({ type: 'progress', progress }) });
-        return { status: 'done' as const };
-      } catch (error) {
-        if (error instanceof CancelledError || controller.signal.aborted) return { status: 'cancelled' as const };
-        return { status: 'failed' as const, error: (error as Error).message };
-      } finally {
-        log.close();
-      }
-    })();
-    return { cancel: () => controller.abort(), result };
-  };
-}
 
 export class RunQueue {
   private readonly waiting: RunRequest[] = [];

@@ -69,8 +69,10 @@ export function streamedBytesOf(c: ModelConfig, embedBytesPerValue = 4): number 
   return c.vocabSize * c.hiddenSize * embedBytesPerValue + 2 * layer;
 }
 
-export async function loadModel(dir: string, opts: LoadOptions = {}): Promise<CausalLM> {
-  const ckpt = Checkpoint.open(dir);
+/** A model from its folder, or from a checkpoint already opened (its config.json and shard headers read once). */
+export async function loadModel(source: string | Checkpoint, opts: LoadOptions = {}): Promise<CausalLM> {
+  const ckpt = typeof source === 'string' ? Checkpoint.open(source) : source;
+  const dir = ckpt.dir;
   const c = ckpt.config;
   const embedDtype = ckpt.floatDtype('model.embed_tokens.weight') ?? 'F32';
   const needed = opts.residency === 'streamed' ? streamedBytesOf(c, embedDtype === 'F32' ? 4 : 2) : residentBytesOf(c, embedDtype === 'F32' ? 4 : 2);

@@ -127,7 +127,7 @@ describe('service', () => {
 
 describe('preflight and bundles', () => {
   it('estimates parameters, memory and fit from config.json', async () => {
-    const { estimate } = await import('../../main/api/preflight.js');
+    const { estimate } = await import('../../main/jobs/index.js');
     const { parameterCountOf, parseConfig } = await import('../../main/model/index.js');
     // hand count: embed 100×8, per layer q,o 2·8·8 + k,v 2·8·(2·4) + mlp 3·8·16 + norms 2·8, final norm 8
     const tiny = parseConfig({ architectures: ['LlamaForCausalLM'], hidden_size: 8, intermediate_size: 16, num_hidden_layers: 1, num_attention_heads: 2, vocab_size: 100, tie_word_embeddings: true });

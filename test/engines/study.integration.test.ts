@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AcbenchService } from '../../main/api/service.js';
 import { inProcessExecutor } from '../../main/jobs/index.js';
-import { planStages } from '../../main/jobs/stages.js';
+import { planStages } from '../../main/jobs/index.js';
 import { llamaCppBinding } from '../../main/engines/index.js';
 import { RELEASE_SHAPES, writeReleaseCheckpoint } from '../../main/model/index.js';
 import { prepareEngine } from '../../main/tensor/index.js';

@@ -6,7 +6,7 @@ import { AcbenchService, ServiceError } from '../../main/api/service.js';
 import { ExperimentSpec, experimentSpecProblems, labelKey } from '../../main/spec/index.js';
 import { runToEnd } from '../helpers/service.js';
 import { inProcessExecutor } from '../../main/jobs/index.js';
-import { planStages } from '../../main/jobs/stages.js';
+import { planStages } from '../../main/jobs/index.js';
 import { createRandomModel } from '../../main/model/index.js';
 import { tempDir } from '../helpers/tmp.js';
 

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { AcbenchService } from '../../main/api/service.js';
 import { inProcessExecutor } from '../../main/jobs/index.js';
-import { planStages } from '../../main/jobs/stages.js';
+import { planStages } from '../../main/jobs/index.js';
 import { createRandomModel } from '../../main/model/index.js';
 import type { Experiment, ResultRecord } from '../../main/api/contract.js';
 import { tempDir } from '../helpers/tmp.js';

@@ -1,13 +1,26 @@
-// Pre-flight estimate of an experiment's peak memory and wall time on this machine, from the model's
-// config.json and rough throughput figures of the active backend. Memory blocks a run unless overridden.
+// A run's plan, made before anything runs: every check startRun applies (the model folder, each configuration against
+// the model's widths, the calibration text, the benchmark selection, memory, a resumed run's state) and the pre-flight
+// estimate of peak memory and wall time on this machine, from the model's config.json (read once per plan) and rough
+// throughput figures of the active backend. Memory blocks a run unless overridden.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Preflight } from './contract.js';
-import type { ExperimentSpec } from '../spec/index.js';
+import { itemsUnderLimit, modelFolder, type ExperimentSpec } from '../spec/index.js';
 import { parameterCountOf, parseEncoderConfig, readConfig, residentBytesOf, streamedBytesOf, type ModelConfig } from '../model/index.js';
 import { CalibrationError, shouldStream, dividingGroupSizes, modelShapeProblems, needsCalibration, readCalibrationTexts, resolveConfig } from '../compress/index.js';
 import { BenchInputError, resolveSuiteDir, resolveTaskIds } from '../bench/index.js';
 import { contextTokensFor, kvPlan } from '../engines/index.js';
+
+/** What the pre-flight says about a spec here (the contract's Preflight). */
+export interface Preflight {
+  memoryBytes: number;
+  availableBytes: number;
+  seconds: number;
+  backend: string;
+  fits: boolean;
+  reason: string;
+  /** what would refuse this spec once it runs, one entry per field */
+  problems: { path: string; message: string }[];
+}
 
 /** The config of a model folder, or null when it has none that parses (the load stage will say why). */
 export function readModelConfig(dir: string): ModelConfig | null {
@@ -25,7 +38,7 @@ export type SpecProblems = Preflight['problems'];
  * What would refuse a spec once its run starts, found here and now: the model folder, each configuration against the
  * model's widths (the compress stage's own rule), the calibration text and the benchmark selection. One entry per field.
  */
-export function specProblems(spec: ExperimentSpec, modelDir: string | null): SpecProblems {
+export function specProblems(spec: ExperimentSpec, modelDir: string | null, config: ModelConfig | null = modelDir ? readModelConfig(modelDir) : null): SpecProblems {
   const out: SpecProblems = [];
   const where = spec.model.kind === 'local' ? 'model.path' : 'model';
   if (modelDir && !existsSync(join(modelDir, 'config.json')))
@@ -36,7 +49,6 @@ export function specProblems(spec: ExperimentSpec, modelDir: string | null): Spe
           ? `expected the built-in model ${spec.model.id} bundled with this build (at ${modelDir}); found none: choose a local model folder`
           : `expected a Hugging Face model folder with config.json at ${modelDir}; found ${existsSync(modelDir) ? 'no config.json' : 'no such folder'}`,
     });
-  const config = modelDir ? readModelConfig(modelDir) : null;
   if (modelDir && existsSync(join(modelDir, 'config.json')) && !config) out.push({ path: where, message: `expected a config.json of a Llama, Qwen2 or Mistral model in ${modelDir}; found one that does not parse` });
   if (config)
     spec.compressions.forEach((c, i) => {
@@ -93,6 +105,8 @@ export interface PreflightInput {
   evalItems: number;
   /** the generation engine runs will use (Settings with the environment's overrides) */
   engine?: 'auto' | 'llamacpp' | 'tfjs';
+  /** the model folder's config, when the caller has read it already */
+  config?: ModelConfig | null;
 }
 
 export function estimate(input: PreflightInput): Omit<Preflight, 'problems'> {
@@ -103,7 +117,7 @@ export function estimate(input: PreflightInput): Omit<Preflight, 'problems'> {
     const seconds = items * models * 2; // a remote endpoint: about 2 s per item, the server's own speed decides
     return { memoryBytes: 0, availableBytes: input.availableBytes, seconds, backend: 'remote endpoint', fits: true, reason: 'The model runs on the endpoint; only results are kept here.' };
   }
-  const shape = readModelConfig(input.modelDir);
+  const shape = input.config !== undefined ? input.config : readModelConfig(input.modelDir);
   // no estimate without a config: the load stage will say what is wrong with the folder
   if (!shape) return { memoryBytes: 0, availableBytes: input.availableBytes, seconds: 0, backend, fits: true, reason: `No estimate: expected a readable config.json in ${input.modelDir}, found none.` };
   const params = parameterCountOf(shape);
@@ -137,4 +151,40 @@ export function estimate(input: PreflightInput): Omit<Preflight, 'problems'> {
     ? `${(params / 1e6).toFixed(1)}M parameters; peak ≈ ${gib(memoryBytes)} (${peakStage}) of ${gib(input.availableBytes)} free${streamed && compressions.length ? '; compression and statistics go layer at a time' : ''}. Time is a rough plan (${items} items × ${models} models); the run monitor's ETA is measured.`
     : `Needs about ${gib(memoryBytes)} in the ${peakStage} stage but only ${gib(input.availableBytes)} is free (${(params / 1e6).toFixed(1)}M parameters; ${stages.filter(([, b]) => b > 0).map(([n, b]) => `${n} ${gib(b)}`).join(', ')}).${peakStage === 'statistics' ? ' The statistics hold the base and a compressed model (each a layer at a time, with its head in float32): lower the probe sequences, turn them off for this model, or close other programs.' : ' Lower the calibration samples, close other programs, or start with the memory override.'}`;
   return { memoryBytes, availableBytes: input.availableBytes, seconds, backend, fits, reason };
+}
+
+/** What a plan knows of the machine it runs on. */
+export interface Machine {
+  backend: string;
+  threads: number;
+  availableBytes: number;
+  engine?: 'auto' | 'llamacpp' | 'tfjs';
+  /** the suite's tasks and how many items each has */
+  tasks: { id: string; items: number }[];
+  builtinModelDir: (id: string) => string;
+}
+
+/** The pre-flight of a parsed spec on this machine: its problems and its estimate, from one read of config.json. */
+export function planRun(spec: ExperimentSpec, machine: Machine): Preflight {
+  const modelDir = modelFolder(spec.model, machine.builtinModelDir);
+  const config = modelDir ? readModelConfig(modelDir) : null;
+  const evalItems = machine.tasks.filter((t) => spec.benchmarks.tasks.includes(t.id)).reduce((n, t) => n + itemsUnderLimit(t.items, spec.benchmarks.limit), 0);
+  const { backend, threads, availableBytes, engine } = machine;
+  return { ...estimate({ spec, modelDir, backend, threads, availableBytes, evalItems, engine, config }), problems: specProblems(spec, modelDir, config) };
+}
+
+/** Why a run may not start now (its problems, then memory unless overridden): the refusal's code and words, or null. */
+export function startRefusal(plan: Preflight, allowOverMemory: boolean): { code: 'invalid_input' | 'unsupported'; message: string } | null {
+  if (plan.problems.length) return { code: 'invalid_input', message: plan.problems.map((p) => `${p.path}: ${p.message}`).join('; ') };
+  if (!allowOverMemory && !plan.fits) return { code: 'unsupported', message: `${plan.reason} (start with the memory override to run anyway)` };
+  return null;
+}
+
+/** Why a run may not be resumed under an experiment's spec now, or null. */
+export function resumeRefusal(run: { id: string; experimentId: string; status: string; specHash: string }, experiment: { id: string; specHash: string }, active: boolean): { code: 'invalid_input' | 'conflict'; message: string } | null {
+  if (run.experimentId !== experiment.id) return { code: 'invalid_input', message: `run ${run.id} belongs to experiment ${run.experimentId}, not ${experiment.id}` };
+  if (active) return { code: 'conflict', message: `run ${run.id} is already ${run.status}` };
+  if (run.status === 'done') return { code: 'conflict', message: `run ${run.id} already finished; start a new run instead` };
+  if (run.specHash !== experiment.specHash) return { code: 'conflict', message: `run ${run.id} was started with spec ${run.specHash.slice(0, 12)}, but the experiment's spec is now ${experiment.specHash.slice(0, 12)}; start a new run` };
+  return null;
 }

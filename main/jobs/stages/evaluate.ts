@@ -2,7 +2,7 @@
 // resumable JSONL per model (runs/<runId>/eval/<model id>.jsonl); this stage mirrors finished items and
 // task scores into the run's results log in the shapes the dashboards read (renderer/results/README.md).
 import { join } from 'node:path';
-import { itemsUnderLimit, type ExperimentSpec } from '../spec/index.js';
+import { itemsUnderLimit, type ExperimentSpec } from '../../spec/index.js';
 import {
   CausalLMGenerator,
   DEVIATION_NOTES,
@@ -24,12 +24,12 @@ import {
   type TaskItem,
   type TextGenerator,
   type TextSimilarity,
-} from '../bench/index.js';
-import { runDir } from '../store/index.js';
-import type { Stage, StageContext } from './pipeline.js';
-import type { RunRequest } from './queue.js';
-import { type ModelUnderTest } from './models.js';
-import { openGeneration, preferencesFromEnv } from '../engines/index.js';
+} from '../../bench/index.js';
+import { runDir } from '../../store/index.js';
+import type { Stage, StageContext } from '../pipeline.js';
+import type { ModelUnderTest } from '../models.js';
+import type { RunState } from './run.js';
+import { openGeneration, preferencesFromEnv } from '../../engines/index.js';
 
 /** Prompts generated side by side: the runner's batch, and llama.cpp's sequences. */
 const BENCH_BATCH = 4;
@@ -60,7 +60,8 @@ function itemsOf(records: BenchRecord[], suite: ReadonlyMap<string, TaskItem> | 
   return records.map((r) => suite?.get(r.id) ?? { id: r.id, group: r.group });
 }
 
-export function evaluateStage(spec: ExperimentSpec, models: ModelUnderTest[], req: RunRequest, emitHeadline: (h: Record<string, number>) => void): Stage {
+export function evaluateStage(run: RunState): Stage {
+  const { spec, models, req, emitHeadline } = run;
   const taskIds = resolveTaskIds(spec.benchmarks.tasks);
   const evalDir = join(runDir(req.home, req.runId), 'eval');
   // T-Eval / WorfBench similarity (the spec's sentence-transformers folder, else the labelled lexical fallback) and the

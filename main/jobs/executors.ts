@@ -5,8 +5,42 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { ResultsLog } from '../store/index.js';
 import { prepareEngine } from '../tensor/index.js';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { CancelledError, runPipeline } from './pipeline.js';
 import type { Executor, ExecEvent, FinalStatus, RunRequest, StagePlanner } from './queue.js';
+import { planStages } from './stages/index.js';
+
+/** One run from plan to its last stage, wherever it runs: its final status, a failure's message. */
+async function executeRun(plan: StagePlanner, req: RunRequest, signal: AbortSignal, onEvent: (e: ExecEvent) => void, prepare?: () => Promise<unknown>): Promise<{ status: FinalStatus; error?: string }> {
+  const log = new ResultsLog(req.resultsFile);
+  try {
+    await prepare?.();
+    const stages = await plan(req, (headline) => onEvent({ type: 'headline', headline }));
+    await runPipeline(stages, log, { signal, onProgress: (progress) => onEvent({ type: 'progress', progress }) });
+    return { status: 'done' };
+  } catch (error) {
+    if (error instanceof CancelledError || signal.aborted) return { status: 'cancelled' };
+    return { status: 'failed', error: (error as Error).message };
+  } finally {
+    log.close();
+  }
+}
+
+/** Runs the pipeline in this process (tests, CLI). Stages must check ctx.signal between items. */
+export function inProcessExecutor(plan: StagePlanner): Executor {
+  return (req, onEvent) => {
+    const controller = new AbortController();
+    return { cancel: () => controller.abort(), result: executeRun(plan, req, controller.signal, onEvent) };
+  };
+}
+
+/** The run worker when the built file is there (dist/main/run-worker.js), else in this process. */
+export function defaultExecutor(spawn?: RunSpawner): Executor {
+  // the run's entry (main/app/run-worker.ts) is bundled beside this code in dist/main/; from the sources, runs stay in this process
+  const built = fileURLToPath(new URL('./run-worker.js', import.meta.url));
+  return existsSync(built) ? workerExecutor(built, undefined, spawn) : inProcessExecutor(planStages);
+}
 
 export type WorkerMessage = { type: 'event'; event: ExecEvent } | { type: 'finished'; status: FinalStatus; error?: string };
 export type ParentMessage = { type: 'run'; req: RunRequest } | { type: 'cancel' };
@@ -98,18 +132,8 @@ export async function serveRunInWorker(plan: StagePlanner): Promise<void> {
     }),
   );
   process.on('disconnect', () => controller.abort()); // the service went away: stop at the next item
-  const log = new ResultsLog(req.resultsFile);
-  let final: WorkerMessage;
-  try {
-    await prepareEngine(); // the process's own tensor backend
-    const stages = await plan(req, (headline) => void send({ type: 'event', event: { type: 'headline', headline } }));
-    await runPipeline(stages, log, { signal: controller.signal, onProgress: (progress) => void send({ type: 'event', event: { type: 'progress', progress } }) });
-    final = { type: 'finished', status: 'done' };
-  } catch (error) {
-    final = error instanceof CancelledError || controller.signal.aborted ? { type: 'finished', status: 'cancelled' } : { type: 'finished', status: 'failed', error: (error as Error).message };
-  } finally {
-    log.close();
-  }
+  // the process's own tensor backend first
+  const final: WorkerMessage = { type: 'finished', ...(await executeRun(plan, req, controller.signal, (event) => void send({ type: 'event', event }), prepareEngine)) };
   if (parent.connected()) await send(final);
   process.exit(0); // native engines' threads and handles go with the process
 }
