@@ -3,12 +3,13 @@
 // WebSocket) parse every input with these schemas; the renderer imports this file for types and schemas only.
 import { z } from 'zod';
 import { ExperimentSpec, StoredExperimentSpec } from '../spec/index.js';
+import { CAPABILITY_ORDER } from '../results/index.js';
 
 // --- building blocks -----------------------------------------------------------------------------
 
 export const Id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'an id of letters, digits, "_" or "-" (1–64 characters)');
 
-export const Capability = z.enum(['action', 'workflow', 'long-context', 'real-world']);
+export const Capability = z.enum(CAPABILITY_ORDER);
 export type Capability = z.infer<typeof Capability>;
 
 export const RunStatus = z.enum(['queued', 'running', 'done', 'failed', 'cancelled', 'interrupted']);

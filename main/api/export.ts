@@ -1,47 +1,27 @@
 // Run exports: raw JSONL, tables of the run's scores (CSV / Markdown / LaTeX), and a bundle with the
 // spec and a reproducibility card that `importBundle` (later) and other tools can read back.
 import type { AppInfo, Experiment, ResultRecord, RunSummary } from './contract.js';
-import { csvText, latexEscape } from './tables.js';
+import { latexEscape, toCsv as csvOf, toLatex as latexOf, toMarkdown as markdownOf, type Column } from '../results/index.js';
 
 export { latexEscape };
 
 export type Cell = string | number | boolean | null;
+/** A table of the service's exports and reports: numbers as they are, headers as plain labels. */
 export interface Table {
   columns: string[];
   rows: Cell[][];
 }
 
-/** CSV through the one writer (tables.ts): RFC 4180 quoting, formula-looking text cells prefixed with '. */
-export function toCsv(t: Table): string {
-  return csvText([t.columns, ...t.rows]);
+/** Its columns for the one set of writers (main/results): in LaTeX, a column of numbers (and blanks) is right-aligned. */
+function columnsOf(t: Table, alignNumbers: boolean): Column[] {
+  return t.columns.map((label, j) => (alignNumbers && t.rows.length > 0 && t.rows.every((r) => typeof r[j] === 'number' || r[j] === null) ? { label, align: 'right' } : { label }));
 }
 
-export function toMarkdown(t: Table): string {
-  const cell = (c: Cell) => (c === null ? '' : String(c)).replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-  const lines = [`| ${t.columns.map(cell).join(' | ')} |`, `| ${t.columns.map(() => '---').join(' | ')} |`];
-  for (const r of t.rows) lines.push(`| ${r.map(cell).join(' | ')} |`);
-  return lines.join('\n') + '\n';
-}
-
-/** booktabs table; numbers right-aligned, text left-aligned. */
-export function toLatex(t: Table, caption?: string): string {
-  const numeric = t.columns.map((_, j) => t.rows.length > 0 && t.rows.every((r) => typeof r[j] === 'number' || r[j] === null));
-  const cell = (c: Cell) => (c === null ? '--' : typeof c === 'number' ? String(c) : latexEscape(String(c)));
-  const lines = [
-    '\\begin{table}[t]',
-    '\\centering',
-    ...(caption ? [`\\caption{${latexEscape(caption)}}`] : []),
-    `\\begin{tabular}{${numeric.map((n) => (n ? 'r' : 'l')).join('')}}`,
-    '\\toprule',
-    `${t.columns.map((c) => latexEscape(c)).join(' & ')} \\\\`,
-    '\\midrule',
-    ...t.rows.map((r) => `${r.map(cell).join(' & ')} \\\\`),
-    '\\bottomrule',
-    '\\end{tabular}',
-    '\\end{table}',
-  ];
-  return lines.join('\n') + '\n';
-}
+/** RFC 4180 quoting, formula-looking text cells prefixed with '. */
+export const toCsv = (t: Table): string => csvOf({ columns: columnsOf(t, false), rows: t.rows });
+export const toMarkdown = (t: Table): string => markdownOf({ columns: columnsOf(t, false), rows: t.rows });
+/** booktabs; an empty cell shows "--". */
+export const toLatex = (t: Table, caption?: string): string => latexOf({ columns: columnsOf(t, true), rows: t.rows, caption }, { emptyLatex: '--' });
 
 /** Score records as a table: one row per record, one column per scalar field seen. */
 export function scoreTable(records: ResultRecord[]): Table {

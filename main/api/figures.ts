@@ -1,18 +1,17 @@
 // Publication figures written without a browser (CLI reports): grouped bar charts with 95% CI
 // error bars as SVG, rasterised to PNG at a chosen DPI. Okabe–Ito palette, journal-sized text.
 import { Resvg } from '@resvg/resvg-js';
+import { colourFor, colourRound, seriesIndex } from '../results/index.js';
 
-export const OKABE_ITO = ['#E69F00', '#56B4E9', '#009E73', '#F0E442', '#0072B2', '#D55E00', '#CC79A7', '#000000'];
-
-/** Hatches that tell series apart once the eight colours repeat: series i gets hatch ⌊i / 8⌋ (0 = plain). */
+/** Hatches that tell series apart once the colours repeat: compressed series i gets hatch ⌊i / 7⌋ (0 = plain; the base is black). */
 const HATCHES = ['', '<line x1="0" y1="4" x2="4" y2="0"/>', '<line x1="0" y1="0" x2="4" y2="4"/>', '<line x1="0" y1="4" x2="4" y2="0"/><line x1="0" y1="0" x2="4" y2="4"/>'];
 const hatchDefs = () =>
   `<defs>${HATCHES.slice(1).map((lines, k) => `<pattern id="hatch${k + 1}" patternUnits="userSpaceOnUse" width="4" height="4"><g stroke="#ffffff" stroke-width="0.9">${lines}</g></pattern>`).join('')}</defs>`;
-/** A filled box in series si's colour, with its hatch over it when the colours have cycled. */
-function seriesBox(si: number, x: number, y: number, w: number, h: number, extra = '', title = ''): string {
-  const hatch = Math.floor(si / OKABE_ITO.length) % HATCHES.length;
+/** A filled box in the colour of a configuration (series `si` among the compressed ones), with its hatch over it when the colours have cycled. */
+function seriesBox(name: string, si: number, x: number, y: number, w: number, h: number, extra = '', title = ''): string {
+  const hatch = name === 'base' ? 0 : colourRound(si) % HATCHES.length;
   const at = `x="${x.toFixed(2)}" y="${y.toFixed(2)}" width="${w.toFixed(2)}" height="${h.toFixed(2)}"`;
-  const box = `<rect ${extra}${at} fill="${OKABE_ITO[si % OKABE_ITO.length]}">${title}</rect>`;
+  const box = `<rect ${extra}${at} fill="${colourFor(name, si)}">${title}</rect>`;
   return hatch ? `${box}<rect class="hatch" ${at} fill="url(#hatch${hatch})"/>` : box;
 }
 
@@ -85,6 +84,7 @@ export function groupedBarSvg(spec: GroupedBarSpec): string {
   }
   parts.push(`<line x1="${margin.left}" x2="${(margin.left + plotW).toFixed(1)}" y1="${y(0).toFixed(1)}" y2="${y(0).toFixed(1)}" stroke="#000000" stroke-width="0.7"/>`);
   parts.push(`<text transform="translate(10 ${(margin.top + plotH / 2).toFixed(1)}) rotate(-90)" text-anchor="middle">${esc(spec.yLabel)}</text>`);
+  const index = seriesIndex(spec.series.map((s) => s.name));
   spec.categories.forEach((cat, ci) => {
     const gx = margin.left + ci * groupW + groupW * 0.1;
     spec.series.forEach((s, si) => {
@@ -93,7 +93,7 @@ export function groupedBarSvg(spec: GroupedBarSpec): string {
       const x = gx + si * barW;
       const top = Math.min(y(v), y(0));
       const h = Math.abs(y(v) - y(0));
-      parts.push(seriesBox(si, x, top, barW * 0.92, h, 'class="bar" ', `<title>${esc(`${s.name} · ${cat}: ${v}`)}</title>`));
+      parts.push(seriesBox(s.name, index.get(s.name) ?? 0, x, top, barW * 0.92, h, 'class="bar" ', `<title>${esc(`${s.name} · ${cat}: ${v}`)}</title>`));
       const ci95 = s.ci?.[ci];
       if (ci95) {
         const cx = x + barW * 0.46;
@@ -107,7 +107,7 @@ export function groupedBarSvg(spec: GroupedBarSpec): string {
   spec.series.forEach((s, si) => {
     const lx = margin.left + (si % 4) * colW;
     const ly = legendY + Math.floor(si / 4) * 10;
-    parts.push(seriesBox(si, lx, ly - 6, 7, 7));
+    parts.push(seriesBox(s.name, index.get(s.name) ?? 0, lx, ly - 6, 7, 7));
     parts.push(`<text x="${(lx + 10).toFixed(1)}" y="${ly.toFixed(1)}">${esc(s.name)}</text>`);
   });
   parts.push('</svg>');

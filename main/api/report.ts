@@ -5,8 +5,7 @@ import { join } from 'node:path';
 import type { ResultRecord } from './contract.js';
 import { toCsv, toLatex, toMarkdown, type Cell, type Table } from './export.js';
 import { groupedBarSvg, svgToPng } from './figures.js';
-
-export const CAPABILITY_ORDER = ['action', 'workflow', 'long-context', 'real-world'] as const;
+import { CAPABILITY_ORDER, capabilityScores as scoresByCapability } from '../results/index.js';
 
 interface CapabilityDrop {
   capability: string;
@@ -67,17 +66,9 @@ export function summarise(records: ResultRecord[]): StudySummary {
       memoryBytes.set(String(d.config), d.memoryBytes);
     }
   }
-  const capabilityScores = new Map<string, Map<string, number>>();
-  for (const [config, tasks] of taskScores) {
-    const caps = new Map<string, number[]>();
-    for (const [task, score] of tasks) {
-      const cap = taskCapability.get(task)!;
-      if (!caps.has(cap)) caps.set(cap, []);
-      caps.get(cap)!.push(score);
-    }
-    // capability score = unweighted mean of its tasks' headline scores
-    capabilityScores.set(config, new Map([...caps].map(([c, s]) => [c, s.reduce((a, b) => a + b, 0) / s.length])));
-  }
+  const capabilityScores = new Map<string, Map<string, number>>(configs.filter((c) => taskScores.has(c)).map((c) => [c, new Map()]));
+  const scored = [...taskScores].flatMap(([config, tasks]) => [...tasks].map(([task, score]) => ({ config, capability: taskCapability.get(task)!, score })));
+  for (const g of scoresByCapability(scored)) capabilityScores.get(g.config)!.set(g.capability, g.score);
   return { configs, capabilityScores, taskScores, drops, statistics, memoryBytes, notForPublication, deviations };
 }
 

@@ -2,6 +2,7 @@
 import type { Capability, ItemScores, TaskItem, TaskScore } from './types.js';
 import { CAPABILITIES } from './types.js';
 import { Rng } from './util.js';
+import { capabilityScores as scoresByCapability } from '../results/index.js';
 
 export interface CapabilityScore {
   capability: Capability;
@@ -12,13 +13,8 @@ export interface CapabilityScore {
 
 /** Capability score = unweighted mean of the headline scores of the capability's tasks that ran. */
 export function capabilityScores(tasks: readonly TaskScore[]): CapabilityScore[] {
-  const out: CapabilityScore[] = [];
-  for (const c of CAPABILITIES) {
-    const ts = tasks.filter((t) => t.capability === c);
-    if (ts.length === 0) continue;
-    out.push({ capability: c, score: ts.reduce((a, t) => a + t.score, 0) / ts.length, tasks: ts.map((t) => t.task) });
-  }
-  return out;
+  const byCapability = scoresByCapability(tasks.map((t) => ({ ...t, config: '' })));
+  return CAPABILITIES.flatMap((c) => byCapability.filter((g) => g.capability === c).map((g) => ({ capability: c, score: g.score, tasks: g.tasks.map((t) => t.task) })));
 }
 
 export interface PairedTask {

@@ -5,9 +5,11 @@ import type { TextSimilarity } from './similarity.js';
 
 export type { ChatTurn };
 
-/** The study's four capabilities (Table 1), named as in the service contract. */
-export type Capability = 'action' | 'workflow' | 'long-context' | 'real-world';
-export const CAPABILITIES: readonly Capability[] = ['action', 'workflow', 'long-context', 'real-world'];
+import { CAPABILITY_ORDER, type Capability } from '../results/index.js';
+
+/** The study's four capabilities (Table 1), in the results core's order. */
+export type { Capability };
+export const CAPABILITIES: readonly Capability[] = CAPABILITY_ORDER;
 
 export type BenchmarkName = 'teval' | 'worfbench' | 'longbench' | 'longgenbench' | 'niah' | 'agentboard';
 export const BENCHMARKS: readonly BenchmarkName[] = ['teval', 'worfbench', 'longbench', 'longgenbench', 'niah', 'agentboard'];

@@ -1,7 +1,7 @@
 // The New-experiment form's model: tasks, capability grouping, the "Demo study" preset, labels for
 // compression configurations, and the mapping from form state to the spec room's ExperimentSpec.
 import { configLabel, DEMO_COMPRESSIONS, DEMO_GROUP_SIZE, DEMO_STUDY, ExperimentSpec, GROUPED_QUANT_METHODS, methodName, PRUNING_METHODS, type CompressionConfig, type ExperimentSpecInput } from '../../main/spec/index.js';
-import type { Capability } from '../../main/api/contract.js';
+import type { Capability } from '../../main/results/index.js';
 import { describeIssues } from './issues.js';
 
 export interface TaskInfo {
@@ -30,14 +30,7 @@ export const TASKS: readonly TaskInfo[] = [
   { id: 'agentboard-tool', name: 'AgentBoard · Tool', capability: 'real-world', help: 'multi-turn tool query and tool operation environments; progress rate' },
 ];
 
-export const CAPABILITIES: readonly { id: Capability; name: string; help: string }[] = [
-  { id: 'action', name: 'Action execution', help: 'calling tools correctly (T-Eval)' },
-  { id: 'workflow', name: 'Workflow generation', help: 'decomposing a task into steps (WorfBench)' },
-  { id: 'long-context', name: 'Long-context understanding', help: 'reading and generating over long inputs (LongBench, LongGenBench, NIAH)' },
-  { id: 'real-world', name: 'Real-world application', help: 'multi-turn agent environments (AgentBoard)' },
-];
-
-export const capabilityName = (id: string): string => CAPABILITIES.find((c) => c.id === id)?.name ?? id;
+export { CAPABILITIES, capabilityName } from '../../main/results/index.js';
 
 export function capabilityOfTask(task: string): Capability | undefined {
   const base = task.split('/')[0];

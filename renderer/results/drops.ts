@@ -1,5 +1,8 @@
 // Per-capability scores and drops versus the base model, computed over the tasks both share.
+import { capabilityRank, capabilityScores as scoresByCapability, mean } from '../../main/results/index.js';
 import { BASE, type PairedDrop, type TaskScore } from './types.js';
+
+export { CAPABILITY_ORDER } from '../../main/results/index.js';
 
 export interface CapabilityRow {
   config: string;
@@ -19,13 +22,6 @@ export interface CapabilityRow {
   tasks: string[];
 }
 
-export const CAPABILITY_ORDER = ['action', 'workflow', 'long-context', 'real-world'];
-const capabilityRank = (c: string) => {
-  const i = CAPABILITY_ORDER.indexOf(c);
-  return i < 0 ? CAPABILITY_ORDER.length : i;
-};
-
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 /** half the width of a 95% interval */
 const halfWidth = (ci: [number, number]) => (ci[1] - ci[0]) / 2;
 const taskKey = (s: TaskScore) => [s.task, s.subtask ?? '', s.format ?? ''].join('\u0000');
@@ -77,15 +73,7 @@ export function capabilityDrops(scores: readonly TaskScore[], base: string = BAS
 
 /** Mean task-level score per capability and configuration (the radar's values), over all its tasks. */
 export function capabilityScores(scores: readonly TaskScore[]): { config: string; capability: string; score: number; tasks: number }[] {
-  const groups = new Map<string, { config: string; capability: string; values: number[] }>();
-  for (const s of scores) {
-    if (s.level !== 'task') continue;
-    const key = `${s.config}\u0000${s.capability}`;
-    const g = groups.get(key) ?? { config: s.config, capability: s.capability, values: [] };
-    g.values.push(s.score);
-    groups.set(key, g);
-  }
-  return [...groups.values()].map((g) => ({ config: g.config, capability: g.capability, score: mean(g.values), tasks: g.values.length }));
+  return scoresByCapability(scores.filter((s) => s.level === 'task')).map((g) => ({ config: g.config, capability: g.capability, score: g.score, tasks: g.tasks.length }));
 }
 
 /** The configurations in first-seen order, base first. */

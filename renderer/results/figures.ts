@@ -1,29 +1,23 @@
 // Plotly figures (SVG traces only: bar, scatter, heatmap — Plotly's cartesian bundle) and exportable tables,
 // built from the view model by pure functions.
-import { capabilityName } from '../experiment/spec.js';
+import { CAPABILITY_ORDER, capabilityName, colourFor, colourRound, seriesIndex } from '../../main/results/index.js';
 import type { Table } from '../export/tables.js';
 import type { CapabilityRow } from './drops.js';
-import { CAPABILITY_ORDER, configOrder } from './drops.js';
+import { configOrder } from './drops.js';
 import type { Recommendation } from './recommend.js';
 import { byteUnit, formatBytes } from './memory.js';
 import { previewTicks } from './preview.js';
 import { BASE, type EnergyHistogram, type ErankValue, type NiahCell, type TaskScore, type TopkPoint } from './types.js';
 
-/** Okabe & Ito (2008), colour-blind safe; black is kept for the base model. */
-export const OKABE_ITO = ['#E69F00', '#56B4E9', '#009E73', '#0072B2', '#D55E00', '#CC79A7', '#F0E442', '#000000'] as const;
-export const BASE_COLOUR = '#000000';
+// the one palette (main/results): the CLI's figures colour each configuration the same
+export { OKABE_ITO, BASE_COLOUR, colourFor, seriesIndex } from '../../main/results/index.js';
 export const FONT_FAMILY = 'Helvetica, Arial, "Liberation Sans", sans-serif';
 
-export const colourFor = (config: string, index: number): string => (config === BASE ? BASE_COLOUR : OKABE_ITO[((index % 7) + 7) % 7]);
 /** After the seven colours are used up, bars get a fill pattern and lines a dash style, so no two series look alike. */
 const BAR_PATTERNS = ['', '.', 'x', '+', '-'];
 const LINE_DASHES = ['solid', 'dot', 'dash', 'dashdot', 'longdash'];
-/** Series index among the non-base configurations (base keeps black), so colours match across charts. */
-export function seriesIndex(configs: readonly string[]): Map<string, number> {
-  return new Map(configs.filter((c) => c !== BASE).map((c, i) => [c, i]));
-}
-export const patternFor = (index: number): string => BAR_PATTERNS[Math.floor(Math.max(0, index) / 7) % BAR_PATTERNS.length];
-export const dashFor = (config: string, index: number): string => (config === BASE ? 'solid' : LINE_DASHES[Math.floor(Math.max(0, index) / 7) % LINE_DASHES.length]);
+export const patternFor = (index: number): string => BAR_PATTERNS[colourRound(index) % BAR_PATTERNS.length];
+export const dashFor = (config: string, index: number): string => (config === BASE ? 'solid' : LINE_DASHES[colourRound(index) % LINE_DASHES.length]);
 
 export type Trace = Record<string, unknown> & { type: 'bar' | 'scatter' | 'heatmap' };
 export interface Figure {
@@ -52,7 +46,7 @@ export const capabilityTick = (c: string): string => capabilityName(c).replace('
 
 /** Grouped bars of Δ (points) per capability and configuration, with 95% CI whiskers where known. */
 export function dropBarsFigure(rows: readonly CapabilityRow[], overlay: readonly CapabilityRow[] = [], overlayName = 'Paper'): Figure {
-  const capabilities = CAPABILITY_ORDER.filter((c) => rows.some((r) => r.capability === c) || overlay.some((r) => r.capability === c));
+  const capabilities: string[] = CAPABILITY_ORDER.filter((c) => rows.some((r) => r.capability === c) || overlay.some((r) => r.capability === c));
   const extra = [...new Set([...rows, ...overlay].map((r) => r.capability))].filter((c) => !capabilities.includes(c));
   const caps = [...capabilities, ...extra];
   const x = caps.map(capabilityTick);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { groupedBarSvg, niceTicks, svgToPng } from '../../main/api/figures.js';
+import { BASE_COLOUR, OKABE_ITO } from '../../main/results/index.js';
 import { toCsv, toLatex, toMarkdown, latexEscape } from '../../main/api/export.js';
 
 describe('figures', () => {
@@ -24,11 +25,13 @@ describe('figures', () => {
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg" width="518.7pt"')).toBe(true); // 183 mm
   });
 
-  it('hatches the series whose colour repeats (the ninth onwards), bars and legend alike', () => {
+  it('hatches the series whose colour repeats (the eighth onwards: seven colours, black is the base\'s), bars and legend alike', () => {
     const series = Array.from({ length: 10 }, (_, i) => ({ name: `C${i}`, values: [i + 1] }));
     const svg = groupedBarSvg({ title: 't', yLabel: 'y', categories: ['a'], series });
-    // bars and legend boxes of series 8 and 9 carry hatch 1; the first eight are plain
-    expect(svg.match(/class="hatch"[^>]*fill="url\(#hatch1\)"/g)).toHaveLength(4);
+    // bars and legend boxes of series 7, 8 and 9 carry hatch 1; the first seven are plain, each in its own colour
+    expect(svg.match(/class="hatch"[^>]*fill="url\(#hatch1\)"/g)).toHaveLength(6);
+    expect(svg).toContain(`fill="${OKABE_ITO[0]}"`);
+    expect(svg).not.toContain(`fill="${BASE_COLOUR}"`);
     expect(svg).toContain('<pattern id="hatch1"');
     const { png } = svgToPng(svg, 72);
     expect(png.subarray(1, 4).toString()).toBe('PNG');
