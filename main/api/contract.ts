@@ -3,7 +3,7 @@
 // WebSocket) parse every input with these schemas; the renderer imports this file for types and schemas only.
 import { z } from 'zod';
 import { ExperimentSpec, StoredExperimentSpec } from '../spec/index.js';
-import { CAPABILITY_ORDER } from '../results/index.js';
+import { CAPABILITY_ORDER, RECORD_KINDS } from '../results/index.js';
 
 // --- building blocks -----------------------------------------------------------------------------
 
@@ -47,7 +47,8 @@ export type Experiment = z.infer<typeof Experiment>;
 /** One line of a run's results.jsonl. `key` identifies the unit of work so a resumed run skips it. */
 export const ResultRecord = z.object({
   key: z.string(),
-  kind: z.enum(['item', 'stage', 'score', 'analysis', 'compression', 'log']),
+  /** its data's shape by kind: main/results/records.ts */
+  kind: z.enum(RECORD_KINDS),
   at: z.string(),
   data: z.record(z.string(), z.unknown()),
 });

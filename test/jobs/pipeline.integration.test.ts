@@ -1,5 +1,6 @@
 // The whole experiment pipeline on a random small model: load → calibrate → compress → evaluate → analyse.
 import { describe, expect, it } from 'vitest';
+import { recordProblem } from '../../main/results/index.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { AcbenchService } from '../../main/api/service.js';
@@ -42,6 +43,8 @@ describe('experiment pipeline', () => {
     const groups = (task: string) => kinds('score').filter((r) => r.data.task === task && r.data.config === 'base' && r.data.subtask && r.data.subtask !== 'cell').map((r) => r.data.subtask as string);
     expect(groups('niah')).toEqual(expect.arrayContaining([expect.stringMatching(/^len\d+$/), expect.stringMatching(/^depth\d+$/)]));
     for (const r of kinds('score')) expect(JSON.stringify(r.data)).not.toMatch(/undefined|NaN/);
+    // every record the stages write has its kind's shape (the results core's schemas, which the dashboards read)
+    expect(records.map((r) => recordProblem(r.kind, r.data)).filter((p) => p !== null)).toEqual([]);
     for (const s of scores) expect(s.data.score as number).toBeGreaterThanOrEqual(0);
     // each task score names where it departs from the reference scorer, with the meaning shown in the UI
     // (NIAH compares no sentences, so its own deviation is greedy decoding where the study samples)
