@@ -34,6 +34,8 @@ export function StudioProvider({ children }: { children: ReactNode }) {
   }, []);
 
   useEffect(() => {
+    // reload sets state only once the service has answered (after its await), never synchronously here
+    // eslint-disable-next-line react-hooks/set-state-in-effect
     void reload();
     const offConn = api().connection(setConnection);
     const off = api().onRunProgress((event) => {

@@ -1,4 +1,5 @@
 // Typed errors a user can cause: each message says what was expected and what was found.
+import { ExpectedFoundError } from '../base/index.js';
 
 /** A benchmark file that cannot be read as its format: names the file, the line or record, and the field. */
 export class BenchDataError extends Error {
@@ -15,15 +16,8 @@ export class BenchDataError extends Error {
 }
 
 /** A bad request from the caller: unknown task, bad suite folder, bad option. */
-export class BenchInputError extends Error {
-  constructor(
-    readonly what: string,
-    readonly expected: string,
-    readonly found: string,
-  ) {
-    super(`${what}: expected ${expected}, found ${found}`);
-    this.name = 'BenchInputError';
-  }
+export class BenchInputError extends ExpectedFoundError {
+  override name = 'BenchInputError';
 }
 
 /** An OpenAI-compatible endpoint answered with an error the runner cannot retry. */

@@ -1,7 +1,7 @@
 // Text generators the runner drives: the embedded CausalLM, or any OpenAI-compatible endpoint.
 // The runner knows only this interface, never a model's internals.
-import { decoderGenerator } from '../model/generation.js';
-import type { CausalLM, ChatTurn, EngineInfo, TokenGenerator, Tokenizer } from '../model/types.js';
+import { decoderGenerator } from '../model/index.js';
+import type { CausalLM, ChatTurn, EngineInfo, TokenGenerator, Tokenizer } from '../model/index.js';
 import { BenchCancelledError, EndpointError } from './errors.js';
 import type { GenerationSettings, Prompt } from './types.js';
 import { sha256 } from './util.js';

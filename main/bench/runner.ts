@@ -4,7 +4,7 @@ import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, 
 import { dirname } from 'node:path';
 import { BenchCancelledError, BenchInputError } from './errors.js';
 import { generateFor, type TextGenerator } from './generator.js';
-import type { EngineInfo } from '../model/types.js';
+import type { EngineInfo } from '../model/index.js';
 import type { BenchTask, EpisodeStep, EpisodeTask, GenerationSettings, ItemScores, Prompt, SingleTurnTask, TaskItem } from './types.js';
 import { isRecord, sha256, stableStringify } from './util.js';
 

@@ -1,6 +1,6 @@
 // The task framework: every benchmark is a module with load → prompt → parse → score → aggregate;
 // multi-turn environments add reset/step and run an agent loop.
-import type { ChatTurn } from '../model/types.js';
+import type { ChatTurn } from '../model/index.js';
 import type { TextSimilarity } from './similarity.js';
 
 export type { ChatTurn };

@@ -1,4 +1,5 @@
 // Typed errors a user can cause: each message says what was expected and what was found.
+import { ExpectedFoundError } from '../base/index.js';
 
 /** A compression configuration that cannot work (bad bits, pattern with a method that has none, …). */
 export class CompressionConfigError extends Error {
@@ -45,13 +46,6 @@ export class CompressionCancelledError extends Error {
 }
 
 /** An exported file that does not match what its reader expects. */
-export class ExportFormatError extends Error {
-  constructor(
-    readonly what: string,
-    readonly expected: string,
-    readonly found: string,
-  ) {
-    super(`${what}: expected ${expected}, found ${found}`);
-    this.name = 'ExportFormatError';
-  }
+export class ExportFormatError extends ExpectedFoundError {
+  override name = 'ExportFormatError';
 }

@@ -339,7 +339,9 @@ export class SentenceEncoder {
 
   /** Token ids of one text as sentence-transformers feeds them: strip, optional lowercase, tokenizer with truncation. */
   tokenize(text: string): number[] {
-    let t = text.replace(/^[\p{White_Space}\x1c-\x1f]+|[\p{White_Space}\x1c-\x1f]+$/gu, ''); // Python str.strip()
+    // Python's str.strip() also strips the separators \x1c–\x1f, so the class names those control characters on purpose
+    // eslint-disable-next-line no-control-regex
+    let t = text.replace(/^[\p{White_Space}\x1c-\x1f]+|[\p{White_Space}\x1c-\x1f]+$/gu, '');
     if (this.doLowerCase) t = t.toLowerCase();
     return this.tokenizer.encode(t, this.maxSeqLength);
   }

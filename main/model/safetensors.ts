@@ -182,35 +182,23 @@ export interface TensorToWrite {
   data: ArrayBufferView;
 }
 
-/** Write tensors (sorted by name) with an 8-byte-aligned data section. */
+/** Write tensors (sorted by name) with an 8-byte-aligned data section; every size is checked before the file is opened. */
 export function writeSafetensors(file: string, tensors: Map<string, TensorToWrite>, metadata: Record<string, string> = {}): void {
   const names = [...tensors.keys()].sort();
-  const header: Record<string, unknown> = Object.keys(metadata).length ? { __metadata__: metadata } : {};
-  let offset = 0;
   for (const name of names) {
     const t = tensors.get(name)!;
     const size = t.shape.reduce((a, b) => a * b, 1) * DTYPE_BYTES[t.dtype];
     if (size !== t.data.byteLength) throw new SafetensorsError(file, name, `expected ${size} bytes for ${t.dtype} ${JSON.stringify(t.shape)}, found ${t.data.byteLength}`);
-    header[name] = { dtype: t.dtype, shape: t.shape, data_offsets: [offset, offset + size] };
-    offset += size;
   }
-  let json = Buffer.from(JSON.stringify(header), 'utf8');
-  const pad = (8 - (json.length % 8)) % 8;
-  if (pad) json = Buffer.concat([json, Buffer.alloc(pad, 0x20)]);
   // streamed: header, then each tensor's bytes straight from its array (no whole-file buffer)
-  const lenBuf = Buffer.alloc(8);
-  lenBuf.writeBigUInt64LE(BigInt(json.length), 0);
-  const fd = openSync(file, 'w');
-  try {
-    writeAll(fd, lenBuf);
-    writeAll(fd, json);
-    for (const name of names) {
-      const d = tensors.get(name)!.data;
-      writeAll(fd, new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
-    }
-  } finally {
-    closeSync(fd);
-  }
+  writeSafetensorsStreamed(
+    file,
+    names.map((name) => {
+      const t = tensors.get(name)!;
+      return { name, dtype: t.dtype, shape: t.shape, bytes: () => t.data };
+    }),
+    metadata,
+  );
 }
 
 /** A tensor whose bytes are produced when the writer reaches it, so a file is written one tensor at a time. */

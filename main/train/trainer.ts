@@ -83,11 +83,10 @@ export function train(o: TrainOptions): TrainResult {
   const t0 = Date.now();
   const startStep = state.step;
   const startSeconds = state.seconds;
-  let windowTokens = 0, windowStart = Date.now(), windowLoss = 0, windowTargets = 0, windowCorrect = 0, windowSteps = 0;
+  let windowTokens = 0, windowStart = Date.now(), windowLoss = 0, windowTargets = 0, windowCorrect = 0;
   let bySource: Record<string, { loss: number; tokens: number }> = {};
   const sourceEvery = o.sourceLossEvery ?? 50;
   const logEvery = o.logEvery ?? 10;
-  let finished = state.step >= o.steps;
   while (state.step < o.steps) {
     const plan = buildBatch(o.mixture, o.seed, state.cursor, o.batchTokens, o.config.maxSeq, o.encoder, o.specialIds, o.promptLoss);
     const r = lossAndGrad(o.config, params, plan.batch, o.products, { attentionBlock: o.attentionBlock });
@@ -102,7 +101,6 @@ export function train(o: TrainOptions): TrainResult {
     windowLoss += r.answerLoss * r.answerTokens;
     windowTargets += r.answerTokens;
     windowCorrect += r.correct;
-    windowSteps++;
     plan.segmentSources.forEach((src, k) => {
       const b = (bySource[src] ??= { loss: 0, tokens: 0 });
       b.loss += r.segmentLoss[k];
@@ -119,7 +117,7 @@ export function train(o: TrainOptions): TrainResult {
         `step ${state.step}/${o.steps}  answer loss ${loss.toFixed(4)}  acc ${((100 * windowCorrect) / Math.max(windowTargets, 1)).toFixed(1)}%  lr ${lr.toExponential(2)}  ${Math.round(tps)} tok/s  ` +
           `elapsed ${fmtTime(state.seconds)}  ETA ${fmtTime(perStep * (o.steps - state.step))}`,
       );
-      windowTokens = windowLoss = windowTargets = windowCorrect = windowSteps = 0;
+      windowTokens = windowLoss = windowTargets = windowCorrect = 0;
       windowStart = Date.now();
     }
     if (state.step % sourceEvery === 0 || state.step === o.steps) {
@@ -133,7 +131,7 @@ export function train(o: TrainOptions): TrainResult {
       break;
     }
   }
-  finished = state.step >= o.steps;
+  const finished = state.step >= o.steps;
   return { params, state, finished, parameterCount: nParams };
 }
 

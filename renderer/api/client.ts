@@ -124,7 +124,7 @@ function webClient(): Client {
       throw new ApiCallError('internal', `The service cannot be reached (calling ${name}). Is “acbench serve” still running?`, name);
     }
     const text = await response.text();
-    let body: unknown = null;
+    let body: unknown;
     try {
       body = text ? JSON.parse(text) : null;
     } catch {

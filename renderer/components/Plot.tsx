@@ -112,7 +112,8 @@ export function ChartCard(props: { title: string; build: () => Figure; deps: rea
 }
 
 function ChartBody({ title, build, deps, testId, height, note }: { title: string; build: () => Figure; deps: readonly unknown[]; testId?: string; height?: number; note?: string }) {
-  // eslint-disable-next-line react-hooks/exhaustive-deps
+  // the caller names what its figure depends on (deps is the chart's own list, passed through)
+  // eslint-disable-next-line react-hooks/exhaustive-deps, react-hooks/use-memo
   const figure = useMemo(build, deps);
   const [preset, setPreset] = useState<string>('single');
   const [dpi, setDpi] = useState(300);

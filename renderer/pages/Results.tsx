@@ -1,6 +1,6 @@
 // Results dashboards for one run (or one of the paper's reference experiments), with the paper overlay: this page picks
 // the source and loads its records; the dashboard and each of its tabs are in pages/results/.
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { allRunRecords, describeError } from '../api/client.js';
 import { DASHBOARD_KINDS } from '../../main/api/contract.js';
 import { Empty, ErrorBox, Loading } from '../components/States.js';
@@ -24,7 +24,8 @@ export function ResultsPage({ args }: { args: string[] }) {
   const { paper, paperError } = usePaper();
   const [runView, setRunView] = useState<{ runId: string; view: RunView } | null>(null);
   const [itemsState, setItemsState] = useState<{ runId: string | null; state: 'idle' | 'loading' | 'done' }>({ runId: null, state: 'idle' });
-  const [loadError, setLoadError] = useState<string | null>(null);
+  // an error belongs to the (run, status) it was read under: choosing another run, or the run finishing, clears it
+  const [loadError, setLoadError] = useState<{ epoch: string; message: string } | null>(null);
   const [overlayId, setOverlayId] = useState<string>('');
   const papers = useMemo(() => (paper ? paperExperiments(paper) : []), [paper]);
   const isPaper = args[0] === 'paper';
@@ -35,11 +36,12 @@ export function ResultsPage({ args }: { args: string[] }) {
   const firstLook = !isPaper && !selectedRun && experiments !== null ? papers[0] : undefined;
   // re-read when the run's status changes (e.g. a running run finishes)
   const selectedStatus = runs.find((x) => x.r.id === selectedRun)?.r.status;
+  const epoch = `${selectedRun}\u0000${selectedStatus}`;
+  const shownLoadError = loadError?.epoch === epoch ? loadError.message : null;
 
   useEffect(() => {
     if (!selectedRun || isPaper) return;
     let alive = true;
-    setLoadError(null);
     // the dashboards read scores, statistics and memory; per-item records load when the drill-down opens
     const load = () =>
       allRunRecords(selectedRun, { kinds: [...DASHBOARD_KINDS] })
@@ -51,7 +53,7 @@ export function ResultsPage({ args }: { args: string[] }) {
           setRunView({ runId: selectedRun, view });
           setItemsState((prev) => (prev.runId === selectedRun && prev.state === 'done' ? { runId: selectedRun, state: 'idle' } : prev));
         })
-        .catch((e: unknown) => alive && setLoadError(describeError(e)));
+        .catch((e: unknown) => alive && setLoadError({ epoch, message: describeError(e) }));
     void load();
     // a running run's dashboard fills in as items finish
     const timer = selectedStatus === 'running' ? setInterval(() => void load(), 10_000) : null;
@@ -59,10 +61,10 @@ export function ResultsPage({ args }: { args: string[] }) {
       alive = false;
       if (timer) clearInterval(timer);
     };
-  }, [selectedRun, isPaper, selectedStatus]);
+  }, [selectedRun, isPaper, selectedStatus, epoch]);
 
-  const requestItems = useMemo(
-    () => () => {
+  const requestItems = useCallback(
+    () => {
       if (!selectedRun || isPaper) return;
       setItemsState({ runId: selectedRun, state: 'loading' });
       allRunRecords(selectedRun, { kinds: ['item'] })
@@ -73,10 +75,10 @@ export function ResultsPage({ args }: { args: string[] }) {
         })
         .catch((e: unknown) => {
           setItemsState({ runId: selectedRun, state: 'done' });
-          setLoadError(describeError(e));
+          setLoadError({ epoch, message: describeError(e) });
         });
     },
-    [selectedRun, isPaper],
+    [selectedRun, isPaper, epoch],
   );
   const items = useMemo(() => ({ state: itemsState.runId === selectedRun ? itemsState.state : ('idle' as const), request: requestItems }), [itemsState, selectedRun, requestItems]);
 
@@ -151,8 +153,8 @@ export function ResultsPage({ args }: { args: string[] }) {
         </>
       ) : experimentsError ? (
         <ErrorBox message={experimentsError} onRetry={() => void reload()} />
-      ) : loadError ? (
-        <ErrorBox title="The results could not be read" message={loadError} />
+      ) : shownLoadError ? (
+        <ErrorBox title="The results could not be read" message={shownLoadError} />
       ) : isPaper && paper ? (
         <ErrorBox title="Not found" message={`The paper has no experiment “${args[1]}”.`} />
       ) : !experiments || (isPaper && !paper) || (selectedRun && !runView) ? (

@@ -110,13 +110,12 @@ function EngineCard() {
 export function SettingsPage() {
   const [info, setInfo] = useState<AppInfo | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const load = useCallback(() => {
+  const fetchInfo = useCallback(() => api().info({}).then(setInfo, (e: unknown) => setError(describeError(e))), []);
+  useEffect(() => void fetchInfo(), [fetchInfo]);
+  const load = () => {
     setError(null);
-    api()
-      .info({})
-      .then(setInfo, (e: unknown) => setError(describeError(e)));
-  }, []);
-  useEffect(load, [load]);
+    void fetchInfo();
+  };
   return (
     <div className="page">
       <h1>Settings</h1>

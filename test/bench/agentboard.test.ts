@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { attachPddl, createAgentBoardTask, loadAgentBoardJsonl, loadAgentPrompts, loadLoggedEpisodes, scoreEpisode, type AgentBoardItem } from '../../main/bench/agentboard/agentboard.js';
 import { actionText, parseDomain, parseProblem, StripsWorld } from '../../main/bench/agentboard/pddl.js';
-import { INVALID_ACTION, parsePddlAction, PddlEnvironment, renderGoal, UNPARSED_ACTION } from '../../main/bench/agentboard/pddl-env.js';
+import { INVALID_ACTION, PddlEnvironment, renderGoal, UNPARSED_ACTION } from '../../main/bench/agentboard/pddl-env.js';
 import { parseToolCall, ToolEnvironment, toolOutputText, type TodoWorld } from '../../main/bench/agentboard/tools.js';
 import { BenchDataError } from '../../main/bench/errors.js';
 import { generateAgentBoard } from '../../main/bench/generators/agentboard.js';

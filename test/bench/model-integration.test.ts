@@ -1,6 +1,5 @@
 // The bench room on the real embedded runtime: a tiny random model from the model room, through
 // CausalLMGenerator, on a few built-in items (chat template, byte-level tokenizer, generation).
-import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CausalLMGenerator } from '../../main/bench/generator.js';

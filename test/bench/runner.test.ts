@@ -158,7 +158,7 @@ describe('runner', () => {
     const dir = tempDir('cmp-');
     // the base "model" completes the unfinished function from its def line and the siblings' pattern; the compressed one answers nothing
     const good = new ScriptedGenerator('good', (p) => {
-      const m = [...p.matchAll(/def compute_(\w+)\((\w+)\):  # accumulates (\w+)\n/g)].pop();
+      const m = [...p.matchAll(/def compute_(\w+)\((\w+)\): {2}# accumulates (\w+)\n/g)].pop();
       if (!m) return '';
       const each = /for (\w+) in /.exec(p)?.[1] ?? '';
       const body = [`    ${m[1]} = 0`, `    for ${each} in ${m[2]}:`, `        ${m[1]} += ${m[3]}(${each})`, `    return ${m[1]}`];

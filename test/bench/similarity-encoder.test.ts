@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EncoderSimilarity, LexicalSimilarity, cliCommands, cosine, scoreFile, selectSimilarity } from '../../main/bench/index.js';
+import { EncoderSimilarity, LexicalSimilarity, cosine, scoreFile, selectSimilarity } from '../../main/bench/index.js';
 import { SentenceEncoder } from '../../main/model/index.js';
 import { writeEncoderFolder, type Spec } from '../model/encoder-fixture.js';
 import { haveSamples, runBenchCommand, samplesDir } from './helpers.js';

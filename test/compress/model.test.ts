@@ -99,7 +99,10 @@ describe('compress → save → load → generate (real runtime)', () => {
       const prompt = model.tokenizer.encode('The plan has three steps', { addSpecialTokens: false });
       const a = model.forward(prompt).logits.data, b = loaded.forward(prompt).logits.data;
       let worst = 0, scale = 0;
-      for (let k = 0; k < a.length; k++) (worst = Math.max(worst, Math.abs(a[k] - b[k]))), (scale = Math.max(scale, Math.abs(a[k])));
+      for (let k = 0; k < a.length; k++) {
+        worst = Math.max(worst, Math.abs(a[k] - b[k]));
+        scale = Math.max(scale, Math.abs(a[k]));
+      }
       expect(worst / scale).toBeLessThan(5e-3); // only the fp16 storage of embeddings and norms differs
       expect(loaded.generate(prompt, { maxNewTokens: 4, ignoreEos: true }).tokens).toHaveLength(4);
       model.dispose();

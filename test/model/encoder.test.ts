@@ -113,7 +113,7 @@ function referenceEmbedding(w: Weights, s: Spec, ids: number[]): number[] {
   // MPNet bias: rp = key − query, bucket as modeling_mpnet.py (float64 logs here)
   const bucket = (rp: number) => {
     let n = -rp;
-    let ret = n < 0 ? 16 : 0;
+    const ret = n < 0 ? 16 : 0;
     n = Math.abs(n);
     return ret + (n < 8 ? n : Math.min(15, 8 + Math.floor((Math.log(n / 8) / Math.log(16)) * 8)));
   };

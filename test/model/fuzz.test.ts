@@ -1,7 +1,7 @@
 // Issue 20, item 3: fuzz families of malformed model files (safetensors, config.json, tokenizer files, quantization
 // config). Every case is refused with a typed error naming the file, or accepted with finite, in-range values; none hangs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   BpeTokenizer,

@@ -10,7 +10,6 @@ import {
   TfjsEngine,
   type AttentionShape,
   type Engine,
-  type Matrix,
 } from '../../main/tensor/index.js';
 import { attention64, maxAbsDiff, random, randomValues, relErr } from './helpers.js';
 

@@ -1,5 +1,4 @@
 // Checkpoint layouts as named tensors + config JSON (spec §9). Pure: the file writing is in write.ts.
-import type { LinearName } from '../../model/index.js';
 import type { ResolvedConfig } from '../config.js';
 import type { QuantRecord } from '../quant/minmax.js';
 import { packAwq, packGptq } from './pack.js';

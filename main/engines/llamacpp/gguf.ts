@@ -117,7 +117,11 @@ function writeValue(h: HeaderBytes, v: GgufValue): void {
       h.u32(VT[v.of]);
       h.u64(v.value.length);
       if (v.of === 'string') for (const s of v.value as readonly string[]) h.string(s);
-      else for (let i = 0; i < v.value.length; i++) (v.of === 'i32' ? h.i32(v.value[i] as number) : h.f32(v.value[i] as number));
+      else
+        for (let i = 0; i < v.value.length; i++) {
+          if (v.of === 'i32') h.i32(v.value[i] as number);
+          else h.f32(v.value[i] as number);
+        }
     }
   }
 }

@@ -91,12 +91,11 @@ export class LlamaCppModel implements TokenGenerator {
   }
 
   static async open(ggufFile: string, tokenizer: Tokenizer, model: { eosTokenIds: number[]; vocabSize: number }, opts: LlamaCppModelOptions): Promise<LlamaCppModel> {
-    let gpu = opts.gpu ?? 'auto';
+    const gpu = opts.gpu ?? 'auto';
     let llama = await llamaRuntime(gpu);
     let device = await runtimeDevice(llama);
     if (gpu === 'auto' && llama.gpu !== false && !device.gpu) {
       // a GPU build whose devices llama.cpp skips (no driver, a CPU-type device): the CPU build runs the same maths
-      gpu = 'off';
       llama = await llamaRuntime('off');
       device = await runtimeDevice(llama);
     }

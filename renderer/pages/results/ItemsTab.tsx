@@ -19,7 +19,7 @@ export function ItemsTab({ source, items, choices, choose }: { source: Source; i
   const configs = v.configs.map((c) => c.label).filter((c) => c !== BASE);
   const chosen = choices.itemConfig || configs[0] || '';
   const { regressionsOnly } = choices;
-  const pairs = useMemo(() => pairItems(v.items, chosen), [v, chosen]);
+  const pairs = useMemo(() => pairItems(v.items, chosen), [v.items, chosen]);
   const counts = countRegressions(pairs);
   const shownPairs = regressionsOnly ? pairs.filter((p) => p.regression) : pairs;
   if (!v.items.length)
