@@ -33,7 +33,7 @@ module.exports = {
     ...roomRules,
     {
       name: 'room-door',
-      comment: "another room comes in through its door (index.ts); compress/methods is the pure door the spec room bundles",
+      comment: 'another room comes in through its door (index.ts); compress/methods is the pure door the spec room bundles',
       severity: 'error',
       from: { path: '^main/([^/]+)/' },
       to: { path: '^main/[^/]+/', pathNot: ['^main/$1/', '^main/[^/]+/index\\.ts$', '^main/compress/methods/index\\.ts$'] },

@@ -12,8 +12,24 @@ if (!existsSync(CHROMIUM)) {
   console.log(`bench:ui skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
   process.exit(0);
 }
-const CONFIGS = Number(process.env.BENCH_UI_CONFIGS ?? 100), ITEMS = 50, COLD_REPEATS = 3, WARM_REPEATS = 3;
-const TASKS = ['t-eval', 'worfbench', 'longbench-single-doc', 'longbench-multi-doc', 'longbench-summarization', 'longbench-few-shot', 'longbench-synthetic', 'longbench-code', 'longgenbench-gsm8k', 'niah', 'agentboard-pddl', 'agentboard-tool-query'];
+const CONFIGS = Number(process.env.BENCH_UI_CONFIGS ?? 100),
+  ITEMS = 50,
+  COLD_REPEATS = 3,
+  WARM_REPEATS = 3;
+const TASKS = [
+  't-eval',
+  'worfbench',
+  'longbench-single-doc',
+  'longbench-multi-doc',
+  'longbench-summarization',
+  'longbench-few-shot',
+  'longbench-synthetic',
+  'longbench-code',
+  'longgenbench-gsm8k',
+  'niah',
+  'agentboard-pddl',
+  'agentboard-tool-query',
+];
 const capability = (t) => (t === 't-eval' ? 'action' : t === 'worfbench' ? 'workflow' : t.startsWith('agentboard') ? 'real-world' : 'long-context');
 
 function writeHome(home) {
@@ -25,12 +41,31 @@ function writeHome(home) {
     lines.push({ key: `m${c}`, kind: 'compression', at, data: { config, memoryBytes: 1e9 / (1 + (c % 4)) } });
     for (const task of TASKS) {
       lines.push({ key: `score:${config}:${task}`, kind: 'score', at, data: { task, config, capability: capability(task), score: 0.5 + ((c * 7) % 10) / 40, ci95: [0.4, 0.7] } });
-      for (let i = 0; i < ITEMS; i++) lines.push({ key: `item:${config}:${task}:${i}`, kind: 'item', at, data: { task, config, id: String(i), score: (i + c) % 3 ? 1 : 0, prompt: 'p'.repeat(200), output: 'o'.repeat(80) } });
+      for (let i = 0; i < ITEMS; i++)
+        lines.push({ key: `item:${config}:${task}:${i}`, kind: 'item', at, data: { task, config, id: String(i), score: (i + c) % 3 ? 1 : 0, prompt: 'p'.repeat(200), output: 'o'.repeat(80) } });
     }
   }
   writeFileSync(join(home, 'runs', 'run-big', 'results.jsonl'), lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
-  const spec = { name: 'big', model: { kind: 'local', path: '/x' }, compressions: [], calibration: { source: 'builtin', samples: 128, seqlen: 512, seed: 0 }, benchmarks: { suite: 'builtin', tasks: [] }, analysis: { enabled: true, sequences: 16, seqlen: 128 }, seed: 0, tags: [], notes: '' };
-  writeFileSync(join(home, 'history.json'), JSON.stringify({ schemaVersion: 2, settings: {}, experiments: [{ id: 'exp-big', name: 'big', createdAt: at, spec, specHash: 'h', tags: [], notes: '' }], runs: [{ id: 'run-big', experimentId: 'exp-big', status: 'done', specHash: 'h', createdAt: at, itemsDone: 0, itemsTotal: 0, headline: {} }] }));
+  const spec = {
+    name: 'big',
+    model: { kind: 'local', path: '/x' },
+    compressions: [],
+    calibration: { source: 'builtin', samples: 128, seqlen: 512, seed: 0 },
+    benchmarks: { suite: 'builtin', tasks: [] },
+    analysis: { enabled: true, sequences: 16, seqlen: 128 },
+    seed: 0,
+    tags: [],
+    notes: '',
+  };
+  writeFileSync(
+    join(home, 'history.json'),
+    JSON.stringify({
+      schemaVersion: 2,
+      settings: {},
+      experiments: [{ id: 'exp-big', name: 'big', createdAt: at, spec, specHash: 'h', tags: [], notes: '' }],
+      runs: [{ id: 'run-big', experimentId: 'exp-big', status: 'done', specHash: 'h', createdAt: at, itemsDone: 0, itemsTotal: 0, headline: {} }],
+    }),
+  );
   return lines.length;
 }
 
@@ -121,5 +156,7 @@ try {
 }
 const fmt = (v) => (v === undefined ? '—' : String(v));
 console.log(`## Results dashboard (web shell, Chromium headless; ${records.toLocaleString('en-US')} records: ${CONFIGS} configurations × ${TASKS.length} tasks × ${ITEMS} items)\n`);
-console.log('| open | drop chart shown (ms) | radar shown (ms) | drop chart interactive (ms) | all charts drawn (ms) | results answered (ms) | Plotly loaded (ms) |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+console.log(
+  '| open | drop chart shown (ms) | radar shown (ms) | drop chart interactive (ms) | all charts drawn (ms) | results answered (ms) | Plotly loaded (ms) |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+);
 for (const r of rows) console.log(`| ${r.what} | ${fmt(r.shown)} | ${fmt(r.radar)} | ${r.total} | ${r.all} (${r.charts}) | ${fmt(r.results)} | ${fmt(r.plotly)} |`);

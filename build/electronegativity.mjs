@@ -28,11 +28,20 @@ try {
   }
   if (bin) execFileSync(process.execPath, [bin, ...args], { stdio: 'ignore' });
   else execFileSync('npx', ['--yes', `@doyensec/electronegativity@${VERSION}`, ...args], { stdio: 'ignore' });
-  const rows = readFileSync(out, 'utf8').trim().split('\n').slice(1).map((l) => l.match(/("[^"]*"|[^,]+)/g).map((c) => c.replace(/^"|"$/g, '')));
+  const rows = readFileSync(out, 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.match(/("[^"]*"|[^,]+)/g).map((c) => c.replace(/^"|"$/g, '')));
   const findings = rows.map(([id, severity, confidence, file, location]) => ({ id, severity, confidence, file, location }));
-  for (const f of findings) console.log(`${f.severity.padEnd(13)} ${f.confidence.padEnd(9)} ${f.id.padEnd(28)} ${f.file}:${f.location}${ALLOWED.has(f.id) ? '  (reviewed: the sandboxed preload exposes one method per contract call)' : ''}`);
+  for (const f of findings)
+    console.log(
+      `${f.severity.padEnd(13)} ${f.confidence.padEnd(9)} ${f.id.padEnd(28)} ${f.file}:${f.location}${ALLOWED.has(f.id) ? '  (reviewed: the sandboxed preload exposes one method per contract call)' : ''}`,
+    );
   const failing = findings.filter((f) => (f.severity === 'MEDIUM' || f.severity === 'HIGH' || f.severity === 'CRITICAL') && !ALLOWED.has(f.id));
-  console.log(`electronegativity ${VERSION} (Electron ${electronVersion}, ${OFFLINE_EXCLUDED} skipped offline): ${findings.length} finding(s), ${failing.length} MEDIUM or above besides the preload review`);
+  console.log(
+    `electronegativity ${VERSION} (Electron ${electronVersion}, ${OFFLINE_EXCLUDED} skipped offline): ${findings.length} finding(s), ${failing.length} MEDIUM or above besides the preload review`,
+  );
   process.exitCode = failing.length ? 1 : 0;
 } finally {
   rmSync(work, { recursive: true, force: true });

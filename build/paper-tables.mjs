@@ -132,7 +132,7 @@ export function convertPaperTables(sourceDir = defaultSourceDir) {
     const prev = owner.get(key);
     if (!prev) owner.set(key, r.compression);
     else if (prev !== r.compression) {
-      const rank = (p) => (PRINTED_PRIORITY.indexOf(p) + 1 || 99);
+      const rank = (p) => PRINTED_PRIORITY.indexOf(p) + 1 || 99;
       if (rank(r.compression) < rank(prev)) owner.set(key, r.compression);
     }
   }
@@ -170,7 +170,16 @@ export function convertPaperTables(sourceDir = defaultSourceDir) {
     tables: [...new Set(cells.filter((c) => c.model === name).map((c) => c.table))],
   }));
   const configs = Object.fromEntries(
-    [...new Map(Object.values(CONFIGS).map((c) => [c.label, c])).values()].map((c) => [c.label, { method: c.method, ...(c.bits ? { bits: c.bits } : {}), ...(c.groupSize ? { groupSize: c.groupSize } : {}), ...(c.sparsity ? { sparsity: c.sparsity } : {}), ...(c.pattern ? { pattern: c.pattern } : {}) }]),
+    [...new Map(Object.values(CONFIGS).map((c) => [c.label, c])).values()].map((c) => [
+      c.label,
+      {
+        method: c.method,
+        ...(c.bits ? { bits: c.bits } : {}),
+        ...(c.groupSize ? { groupSize: c.groupSize } : {}),
+        ...(c.sparsity ? { sparsity: c.sparsity } : {}),
+        ...(c.pattern ? { pattern: c.pattern } : {}),
+      },
+    ]),
   );
   return {
     schemaVersion: 1,

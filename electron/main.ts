@@ -44,7 +44,21 @@ function readSecret(id: string): string {
 }
 
 // --- the service host and the runs it asks for ---------------------------------------------------------------------
-type HostMessage = { id?: number; ok?: boolean; value?: unknown; error?: unknown; event?: string; data?: unknown; spawnRun?: number; file?: string; toRun?: number; message?: unknown; killRun?: number; secretRequest?: number; keyId?: string };
+type HostMessage = {
+  id?: number;
+  ok?: boolean;
+  value?: unknown;
+  error?: unknown;
+  event?: string;
+  data?: unknown;
+  spawnRun?: number;
+  file?: string;
+  toRun?: number;
+  message?: unknown;
+  killRun?: number;
+  secretRequest?: number;
+  keyId?: string;
+};
 
 export function onHostMessage(child: UtilityProcess, message: HostMessage): void {
   if (message.event === 'runProgress') return void window?.webContents.send('acbench:runProgress', message.data);

@@ -50,7 +50,14 @@ function Shell() {
   }, [route.page]);
   return (
     <div className="app">
-      <a href="#main" className="skip-link" onClick={(e) => { e.preventDefault(); main.current?.focus(); }}>
+      <a
+        href="#main"
+        className="skip-link"
+        onClick={(e) => {
+          e.preventDefault();
+          main.current?.focus();
+        }}
+      >
         Skip to content
       </a>
       <nav className="sidebar no-print" aria-label="Main">

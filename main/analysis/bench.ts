@@ -64,6 +64,11 @@ export function benchAnalysis(opts: { seqlen?: number; vocab?: number; hidden?: 
 export function formatAnalysisBench(rows: AnalysisBenchRow[], backend: string): string {
   const lines = [`analysis statistics, one sequence (backend ${backend})`, `${'step'.padEnd(46)} ${'shape'.padEnd(16)} seconds`];
   for (const r of rows) lines.push(`${r.step.padEnd(46)} ${r.shape.padEnd(16)} ${r.seconds.toFixed(3).padStart(7)}`);
-  lines.push(`${'total per sequence (statistics only, no forward passes)'.padEnd(63)} ${rows.reduce((a, r) => a + r.seconds, 0).toFixed(3).padStart(7)}`);
+  lines.push(
+    `${'total per sequence (statistics only, no forward passes)'.padEnd(63)} ${rows
+      .reduce((a, r) => a + r.seconds, 0)
+      .toFixed(3)
+      .padStart(7)}`,
+  );
   return lines.join('\n');
 }

@@ -4,8 +4,7 @@ import { UsageError, type CliCommand } from '../base/index.js';
 import { AnalysisOptionError } from './errors.js';
 import { type PairAnalysis, analyzePair, DEFAULT_KS } from './pair.js';
 
-export const ANALYZE_USAGE =
-  'acbench analyze --base DIR --compressed DIR [--text FILE] [--sequences N] [--seqlen L] [--ks 1,3,5,10,20] [--json]';
+export const ANALYZE_USAGE = 'acbench analyze --base DIR --compressed DIR [--text FILE] [--sequences N] [--seqlen L] [--ks 1,3,5,10,20] [--json]';
 
 function positiveInt(name: string, value: string | undefined, fallback: number, min = 1): number {
   if (value === undefined) return fallback;
@@ -29,12 +28,14 @@ export function formatAnalysis(a: PairAnalysis): string {
   lines.push(`backend:     ${c.backend}; ${a.seconds.toFixed(1)} s`);
   lines.push('');
   lines.push('eRank (data set)          base   compressed   Diff-eRank (base − compressed)   [exp of the mean entropy over sequences]');
-  for (const [label, e] of [['final hidden states', a.erank.hidden], ['logits', a.erank.logits]] as const)
+  for (const [label, e] of [
+    ['final hidden states', a.erank.hidden],
+    ['logits', a.erank.logits],
+  ] as const)
     lines.push(`  ${label.padEnd(20)} ${fmt(e.base.mean, 3).padStart(8)} ${fmt(e.compressed.mean, 3).padStart(12)}   ${fmt(e.diff.mean, 3).padStart(8)}`);
   lines.push('');
-  lines.push('top-k consistency     Jaccard   Kendall τ-b   Spearman ρ   (τ, ρ on the base model\'s top-k ids)');
-  for (const t of a.topK)
-    lines.push(`  k = ${String(t.k).padEnd(15)} ${fmt(t.jaccard.mean).padStart(8)} ${fmt(t.kendallTau.mean).padStart(13)} ${fmt(t.spearmanRho.mean).padStart(12)}`);
+  lines.push("top-k consistency     Jaccard   Kendall τ-b   Spearman ρ   (τ, ρ on the base model's top-k ids)");
+  for (const t of a.topK) lines.push(`  k = ${String(t.k).padEnd(15)} ${fmt(t.jaccard.mean).padStart(8)} ${fmt(t.kendallTau.mean).padStart(13)} ${fmt(t.spearmanRho.mean).padStart(12)}`);
   lines.push('');
   lines.push(`energy (T = ${a.energy.temperature})      base   compressed   mean ΔE   max ΔE`);
   lines.push(

@@ -74,8 +74,7 @@ export function eRankSpectrum(z: Matrix, engine: Engine, form: ERankForm = 'auto
   const size = product.rows;
   const a = new Float64Array(size * size);
   // symmetrise while converting: float32 products may differ in the last bit across the diagonal
-  for (let i = 0; i < size; i++)
-    for (let j = 0; j < size; j++) a[i * size + j] = (product.data[i * size + j] + product.data[j * size + i]) / (2 * n);
+  for (let i = 0; i < size; i++) for (let j = 0; j < size; j++) a[i * size + j] = (product.data[i * size + j] + product.data[j * size + i]) / (2 * n);
   return engine.symmetricEigenvalues(matrix64(size, size, a));
 }
 

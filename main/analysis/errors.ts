@@ -10,7 +10,10 @@ export class ERankUndefinedError extends Error {
 
 /** The probe text does not yield even one sequence of the requested length. */
 export class ProbeTooShortError extends Error {
-  constructor(readonly neededTokens: number, readonly foundTokens: number) {
+  constructor(
+    readonly neededTokens: number,
+    readonly foundTokens: number,
+  ) {
     super(`probe text too short: expected at least ${neededTokens} tokens for one sequence, found ${foundTokens}`);
     this.name = 'ProbeTooShortError';
   }

@@ -15,9 +15,9 @@ export const CONVENTIONS =
   'Diff-eRank = eRank(base) − eRank(compressed): positive when compression lowers the effective rank. ' +
   'eRank follows Diff-eRank (centre rows over tokens, L2-normalise rows, spectrum of ZᵀZ/N normalised by its trace, ' +
   'drop σ < 1e-10, exp of the entropy); for logits and wide hidden states the Gram form Z·Zᵀ/N is used (same non-zero spectrum). ' +
-  'Over the probe sequences, as Diff-eRank\'s diff_erank_dataset.py: eRank = exp(mean entropy over sequences), not the mean of ' +
+  "Over the probe sequences, as Diff-eRank's diff_erank_dataset.py: eRank = exp(mean entropy over sequences), not the mean of " +
   'per-sequence eRanks, and Diff-eRank = eRank(base) − eRank(compressed) of those data-set values (over the sequences where both are defined). ' +
-  'Top-k: the base model\'s k highest-logit ids per position; Kendall τ-b (ties corrected) and Spearman ρ (average ranks) compare ' +
+  "Top-k: the base model's k highest-logit ids per position; Kendall τ-b (ties corrected) and Spearman ρ (average ranks) compare " +
   'base vs compressed logits on those ids; Jaccard compares the two top-k id sets. For k = 1, τ and ρ are undefined (null) and ' +
   'Jaccard is 1 when the argmax agrees, else 0. Means skip undefined (null) values; eRank is null for a sequence whose rows are all equal. ' +
   'Energy E = −T·logsumexp(logits/T) per position (lower = more confident); ΔE = |E_base − E_compressed|. ' +
@@ -213,8 +213,7 @@ function lastHidden(model: CausalLM, out: { hidden: Map<number, Matrix> }, which
 function validateOptions(opts: AnalyzePairOptions, ks: readonly number[], positions: readonly number[], bins: number, temperature: number): void {
   if (!Number.isInteger(opts.sequences) || opts.sequences < 1) throw new AnalysisOptionError(`sequences: expected a positive integer, found ${opts.sequences}`);
   if (!Number.isInteger(opts.seqlen) || opts.seqlen < 2) throw new AnalysisOptionError(`seqlen: expected an integer ≥ 2, found ${opts.seqlen}`);
-  if (ks.length === 0 || ks.some((k) => !Number.isInteger(k) || k < 1))
-    throw new AnalysisOptionError(`ks: expected positive integers, found [${ks.join(', ')}]`);
+  if (ks.length === 0 || ks.some((k) => !Number.isInteger(k) || k < 1)) throw new AnalysisOptionError(`ks: expected positive integers, found [${ks.join(', ')}]`);
   if (positions.some((p) => !Number.isInteger(p) || p < 0 || p >= opts.seqlen))
     throw new AnalysisOptionError(`energyPositions: expected integers in [0, ${opts.seqlen}), found [${positions.join(', ')}]`);
   if (!Number.isInteger(bins) || bins < 1) throw new AnalysisOptionError(`histogramBins: expected a positive integer, found ${bins}`);
@@ -233,8 +232,7 @@ export async function analyzePair(base: CausalLM, compressed: CausalLM, opts: An
   const temperature = opts.temperature ?? 1;
   const energyPositions = [...(opts.energyPositions ?? defaultEnergyPositions(opts.seqlen))];
   validateOptions(opts, ks, energyPositions, bins, temperature);
-  if (base.config.vocabSize !== compressed.config.vocabSize)
-    throw new ModelPairMismatchError('vocabulary size', base.config.vocabSize, compressed.config.vocabSize);
+  if (base.config.vocabSize !== compressed.config.vocabSize) throw new ModelPairMismatchError('vocabulary size', base.config.vocabSize, compressed.config.vocabSize);
   opts.signal?.throwIfAborted();
 
   const probe = opts.text === undefined ? loadBuiltinProbe() : { source: opts.textSource ?? 'inline', text: opts.text };

@@ -195,10 +195,7 @@ export const calls = {
       unreadable: z.array(z.object({ line: z.number().int(), reason: z.string() })).default([]),
     }),
   ),
-  exportRun: call(
-    z.object({ runId: Id, format: ExportFormat }).strict(),
-    z.object({ fileName: z.string(), mimeType: z.string(), content: z.string() }),
-  ),
+  exportRun: call(z.object({ runId: Id, format: ExportFormat }).strict(), z.object({ fileName: z.string(), mimeType: z.string(), content: z.string() })),
 } as const;
 
 export type CallName = keyof typeof calls;

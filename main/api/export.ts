@@ -27,8 +27,7 @@ export const toLatex = (t: Table, caption?: string): string => latexOf({ columns
 export function scoreTable(records: ResultRecord[]): Table {
   const scores = records.filter((r) => r.kind === 'score');
   const columns: string[] = [];
-  for (const r of scores)
-    for (const [k, v] of Object.entries(r.data)) if (isScalar(v) && !columns.includes(k)) columns.push(k);
+  for (const r of scores) for (const [k, v] of Object.entries(r.data)) if (isScalar(v) && !columns.includes(k)) columns.push(k);
   return { columns, rows: scores.map((r) => columns.map((c) => (isScalar(r.data[c]) ? (r.data[c] as Cell) : null))) };
 }
 

@@ -6,7 +6,9 @@ import { colourFor, colourRound, seriesIndex } from '../results/index.js';
 /** Hatches that tell series apart once the colours repeat: compressed series i gets hatch ⌊i / 7⌋ (0 = plain; the base is black). */
 const HATCHES = ['', '<line x1="0" y1="4" x2="4" y2="0"/>', '<line x1="0" y1="0" x2="4" y2="4"/>', '<line x1="0" y1="4" x2="4" y2="0"/><line x1="0" y1="0" x2="4" y2="4"/>'];
 const hatchDefs = () =>
-  `<defs>${HATCHES.slice(1).map((lines, k) => `<pattern id="hatch${k + 1}" patternUnits="userSpaceOnUse" width="4" height="4"><g stroke="#ffffff" stroke-width="0.9">${lines}</g></pattern>`).join('')}</defs>`;
+  `<defs>${HATCHES.slice(1)
+    .map((lines, k) => `<pattern id="hatch${k + 1}" patternUnits="userSpaceOnUse" width="4" height="4"><g stroke="#ffffff" stroke-width="0.9">${lines}</g></pattern>`)
+    .join('')}</defs>`;
 /** A filled box in the colour of a configuration (series `si` among the compressed ones), with its hatch over it when the colours have cycled. */
 function seriesBox(name: string, si: number, x: number, y: number, w: number, h: number, extra = '', title = ''): string {
   const hatch = name === 'base' ? 0 : colourRound(si) % HATCHES.length;
@@ -97,7 +99,9 @@ export function groupedBarSvg(spec: GroupedBarSpec): string {
       const ci95 = s.ci?.[ci];
       if (ci95) {
         const cx = x + barW * 0.46;
-        parts.push(`<path d="M${cx.toFixed(2)} ${y(ci95[0]).toFixed(2)}V${y(ci95[1]).toFixed(2)}M${(cx - 1.5).toFixed(2)} ${y(ci95[0]).toFixed(2)}h3M${(cx - 1.5).toFixed(2)} ${y(ci95[1]).toFixed(2)}h3" stroke="#000000" stroke-width="0.5" fill="none"/>`);
+        parts.push(
+          `<path d="M${cx.toFixed(2)} ${y(ci95[0]).toFixed(2)}V${y(ci95[1]).toFixed(2)}M${(cx - 1.5).toFixed(2)} ${y(ci95[0]).toFixed(2)}h3M${(cx - 1.5).toFixed(2)} ${y(ci95[1]).toFixed(2)}h3" stroke="#000000" stroke-width="0.5" fill="none"/>`,
+        );
       }
     });
     parts.push(`<text x="${(margin.left + (ci + 0.5) * groupW).toFixed(1)}" y="${(margin.top + plotH + 10).toFixed(1)}" text-anchor="middle">${esc(cat)}</text>`);

@@ -54,12 +54,26 @@ export function summarise(records: ResultRecord[]): StudySummary {
       taskScores.get(config)!.set(String(d.task), d.score * 100);
       taskCapability.set(String(d.task), String(d.capability));
       if (d.notForPublication) notForPublication = true;
-      if (Array.isArray(d.deviations)) for (const x of d.deviations as { label?: unknown; note?: unknown }[]) if (typeof x?.label === 'string') deviations.set(x.label, typeof x.note === 'string' ? x.note : x.label);
+      if (Array.isArray(d.deviations))
+        for (const x of d.deviations as { label?: unknown; note?: unknown }[]) if (typeof x?.label === 'string') deviations.set(x.label, typeof x.note === 'string' ? x.note : x.label);
     } else if (r.kind === 'analysis' && d.metric === 'drops') {
       drops.set(String(d.config), (d.capabilities as CapabilityDrop[]) ?? []);
     } else if (r.kind === 'analysis' && d.metric === 'pair') {
-      const a = d as unknown as { perplexity: { base: number; compressed: number }; kl: { mean: number }; energy: { delta: { mean: number } }; erank: { hidden: { diff: { mean: number | null } }; logits: { diff: { mean: number | null } } }; topK: { k: number; jaccard: { mean: number }; kendallTau: { mean: number | null }; spearmanRho: { mean: number | null } }[] };
-      const row: Record<string, number | null> = { 'PPL base': a.perplexity.base, 'PPL': a.perplexity.compressed, 'KL': a.kl.mean, 'ΔE': a.energy.delta.mean, 'Diff-eRank (hidden)': a.erank.hidden.diff.mean, 'Diff-eRank (logits)': a.erank.logits.diff.mean };
+      const a = d as unknown as {
+        perplexity: { base: number; compressed: number };
+        kl: { mean: number };
+        energy: { delta: { mean: number } };
+        erank: { hidden: { diff: { mean: number | null } }; logits: { diff: { mean: number | null } } };
+        topK: { k: number; jaccard: { mean: number }; kendallTau: { mean: number | null }; spearmanRho: { mean: number | null } }[];
+      };
+      const row: Record<string, number | null> = {
+        'PPL base': a.perplexity.base,
+        PPL: a.perplexity.compressed,
+        KL: a.kl.mean,
+        ΔE: a.energy.delta.mean,
+        'Diff-eRank (hidden)': a.erank.hidden.diff.mean,
+        'Diff-eRank (logits)': a.erank.logits.diff.mean,
+      };
       for (const t of a.topK) if (t.k === 3 || t.k === 10) Object.assign(row, { [`Jaccard@${t.k}`]: t.jaccard.mean, [`τ@${t.k}`]: t.kendallTau.mean, [`ρ@${t.k}`]: t.spearmanRho.mean });
       statistics.set(String(d.label), row);
     } else if (r.kind === 'compression' && typeof d.memoryBytes === 'number') {
@@ -144,7 +158,12 @@ export function writeReport(records: ResultRecord[], dir: string, title: string)
   if (caps.length)
     figures.push([
       'capability-scores',
-      groupedBarSvg({ title: `${title}: score per capability`, yLabel: 'score (×100)', categories: [...caps], series: s.configs.map((c) => ({ name: c, values: caps.map((cap) => s.capabilityScores.get(c)?.get(cap) ?? null) })) }),
+      groupedBarSvg({
+        title: `${title}: score per capability`,
+        yLabel: 'score (×100)',
+        categories: [...caps],
+        series: s.configs.map((c) => ({ name: c, values: caps.map((cap) => s.capabilityScores.get(c)?.get(cap) ?? null) })),
+      }),
     ]);
   for (const [name, svg] of figures) {
     write(`figures/${name}.svg`, svg);
@@ -152,6 +171,9 @@ export function writeReport(records: ResultRecord[], dir: string, title: string)
   }
   const deviations = [...s.deviations].map(([label, text]) => `> - \`${label}\`: ${text}`).join('\n');
   const note = `${s.notForPublication ? '\n> Not for publication: a sample limit was set, so each task ran only its first items.\n' : ''}${deviations ? `\n> Where these scores depart from the reference scorers:\n${deviations}\n` : ''}`;
-  write('README.md', `# ${title}\n${note}\n## Per capability\n\n${toMarkdown(tables[0][1])}\n## Per task\n\n${toMarkdown(tables[1][1])}\n${s.statistics.size ? `## Statistics\n\n${toMarkdown(tables[2][1])}` : ''}`);
+  write(
+    'README.md',
+    `# ${title}\n${note}\n## Per capability\n\n${toMarkdown(tables[0][1])}\n## Per task\n\n${toMarkdown(tables[1][1])}\n${s.statistics.size ? `## Statistics\n\n${toMarkdown(tables[2][1])}` : ''}`,
+  );
   return { dir, files };
 }

@@ -133,7 +133,18 @@ export class AcbenchService {
         }
         const p = event.progress;
         this.updateRunQuiet(runId, { itemsDone: p.done, itemsTotal: p.total });
-        this.emitProgress(runId, { status: 'running', stage: p.stage, stageDone: p.stageDone, stageTotal: p.stageTotal, done: p.done, total: p.total, itemsPerS: p.itemsPerS, etaS: p.etaS, stageEtaS: p.stageEtaS, message: p.message });
+        this.emitProgress(runId, {
+          status: 'running',
+          stage: p.stage,
+          stageDone: p.stageDone,
+          stageTotal: p.stageTotal,
+          done: p.done,
+          total: p.total,
+          itemsPerS: p.itemsPerS,
+          etaS: p.etaS,
+          stageEtaS: p.stageEtaS,
+          message: p.message,
+        });
       },
       onFinish: (runId, status, error) => {
         this.updateRun(runId, { status, finishedAt: new Date().toISOString(), error });
@@ -158,7 +169,9 @@ export class AcbenchService {
     const { db, notice } = await openHistory(historyFile(opts.home));
     const moved = moveKeysOutOfHistory(db.data, opts.home);
     if (moved.length) await db.write();
-    const movedNotice = moved.length ? `API keys kept in clear in the history (${moved.length} experiment${moved.length === 1 ? '' : 's'}) were moved to ${join(opts.home, 'secrets')} (readable by you only); their specs now refer to those files.` : null;
+    const movedNotice = moved.length
+      ? `API keys kept in clear in the history (${moved.length} experiment${moved.length === 1 ? '' : 's'}) were moved to ${join(opts.home, 'secrets')} (readable by you only); their specs now refer to those files.`
+      : null;
     const service = new AcbenchService(opts, db, [notice, movedNotice].filter(Boolean).join(' ') || null);
     // A run still marked running or queued belonged to a process that died: it can be resumed.
     let changed = false;
@@ -249,7 +262,16 @@ export class AcbenchService {
         this.db.data.runs.push(run);
       }
       await this.db.write();
-      const req: RunRequest = { runId: run.id, experimentId: exp.id, spec: parsed.data, specHash: exp.specHash, home: this.opts.home, resultsFile: resultsFile(this.opts.home, run.id), engine: this.effectiveEngine(), apiKey };
+      const req: RunRequest = {
+        runId: run.id,
+        experimentId: exp.id,
+        spec: parsed.data,
+        specHash: exp.specHash,
+        home: this.opts.home,
+        resultsFile: resultsFile(this.opts.home, run.id),
+        engine: this.effectiveEngine(),
+        apiKey,
+      };
       this.queue.enqueue(req);
       return this.toRunSummary(run);
     },
@@ -282,7 +304,14 @@ export class AcbenchService {
   async preflight(spec: ExperimentSpec): Promise<Preflight> {
     const tasks = this.opts.tasks ? await this.opts.tasks() : [];
     const report = getEngine().report;
-    return planRun(spec, { backend: report.name, threads: report.threads, availableBytes: freemem(), engine: this.effectiveEngine().engine, tasks, builtinModelDir: this.opts.builtinModelDir ?? builtinModelDir });
+    return planRun(spec, {
+      backend: report.name,
+      threads: report.threads,
+      availableBytes: freemem(),
+      engine: this.effectiveEngine().engine,
+      tasks,
+      builtinModelDir: this.opts.builtinModelDir ?? builtinModelDir,
+    });
   }
 
   private async importBundle(fileName: string, content: string): Promise<Experiment> {
@@ -296,11 +325,19 @@ export class AcbenchService {
     const envelope = RunBundle.omit({ records: true }).safeParse(raw);
     if (!envelope.success) throw new ServiceError('invalid_input', `${fileName}: not an ACBench run bundle: ${describeZodError(envelope.error, raw)}`);
     const rawRecords = (raw as { records?: unknown }).records;
-    if (!Array.isArray(rawRecords) || rawRecords.length > MAX_BUNDLE_RECORDS) throw new ServiceError('invalid_input', `${fileName}: not an ACBench run bundle: records: expected a list of at most ${MAX_BUNDLE_RECORDS} result records, found ${Array.isArray(rawRecords) ? rawRecords.length : typeof rawRecords}`);
+    if (!Array.isArray(rawRecords) || rawRecords.length > MAX_BUNDLE_RECORDS)
+      throw new ServiceError(
+        'invalid_input',
+        `${fileName}: not an ACBench run bundle: records: expected a list of at most ${MAX_BUNDLE_RECORDS} result records, found ${Array.isArray(rawRecords) ? rawRecords.length : typeof rawRecords}`,
+      );
     const records: ResultRecord[] = [];
     for (let i = 0; i < rawRecords.length; i += IMPORT_BATCH) {
       const batch = RunBundle.shape.records.safeParse(rawRecords.slice(i, i + IMPORT_BATCH));
-      if (!batch.success) throw new ServiceError('invalid_input', `${fileName}: not an ACBench run bundle: ${describeZodError(batch.error, rawRecords.slice(i, i + IMPORT_BATCH)).replace(/^(\d+)/, (n) => `records.${i + Number(n)}`)}`);
+      if (!batch.success)
+        throw new ServiceError(
+          'invalid_input',
+          `${fileName}: not an ACBench run bundle: ${describeZodError(batch.error, rawRecords.slice(i, i + IMPORT_BATCH)).replace(/^(\d+)/, (n) => `records.${i + Number(n)}`)}`,
+        );
       for (const r of batch.data) records.push(r);
       await new Promise((r) => setImmediate(r));
     }
@@ -378,7 +415,15 @@ export class AcbenchService {
       gpu: report.name === 'tfjs-node-gpu' ? 'CUDA (tfjs-node-gpu)' : null,
       memoryBytes: totalmem(),
       dataDir: this.opts.home,
-      historyNotice: [this.historyNotice, this.unreadableExperiments.length ? `${this.unreadableExperiments.length} experiment${this.unreadableExperiments.length === 1 ? '' : 's'} in history.json could not be read and ${this.unreadableExperiments.length === 1 ? 'is' : 'are'} not listed (the file keeps ${this.unreadableExperiments.length === 1 ? 'it' : 'them'}): ${this.unreadableExperiments.join('; ')}` : null].filter(Boolean).join(' ') || null,
+      historyNotice:
+        [
+          this.historyNotice,
+          this.unreadableExperiments.length
+            ? `${this.unreadableExperiments.length} experiment${this.unreadableExperiments.length === 1 ? '' : 's'} in history.json could not be read and ${this.unreadableExperiments.length === 1 ? 'is' : 'are'} not listed (the file keeps ${this.unreadableExperiments.length === 1 ? 'it' : 'them'}): ${this.unreadableExperiments.join('; ')}`
+            : null,
+        ]
+          .filter(Boolean)
+          .join(' ') || null,
     };
   }
 
@@ -390,7 +435,10 @@ export class AcbenchService {
 
   /** Parse the dashboard records of the latest finished runs ahead of the first request (web shell and Electron host at start-up). */
   warmDashboards(runs = 2): void {
-    const latest = [...this.db.data.runs].filter((r) => r.status === 'done').sort((a, b) => b.createdAt.localeCompare(a.createdAt)).slice(0, runs);
+    const latest = [...this.db.data.runs]
+      .filter((r) => r.status === 'done')
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+      .slice(0, runs);
     for (const r of latest) {
       try {
         this.readRecords(r.id, DASHBOARD_KINDS);
@@ -455,7 +503,10 @@ export class AcbenchService {
 
   private toExperiment(id: string): Experiment {
     const exp = this.findExperiment(id);
-    const candidate = this.experimentOf(exp, this.db.data.runs.filter((r) => r.experimentId === id));
+    const candidate = this.experimentOf(
+      exp,
+      this.db.data.runs.filter((r) => r.experimentId === id),
+    );
     const parsed = ExperimentSchema.safeParse(candidate);
     if (!parsed.success) throw new ServiceError('internal', `experiment ${id} in history.json cannot be read: ${describeZodError(parsed.error, candidate)}`);
     return parsed.data;
@@ -464,7 +515,15 @@ export class AcbenchService {
   /** A stored experiment in the contract's shape (not yet checked). */
   private experimentOf(exp: HistoryData['experiments'][number], runs: StoredRun[]): unknown {
     const spec = exp.spec && typeof exp.spec === 'object' ? exp.spec : {};
-    return { id: exp.id, name: exp.name, createdAt: exp.createdAt, spec: { ...spec, name: exp.name, tags: exp.tags, notes: exp.notes }, specHash: exp.specHash, runs: runs.map((r) => this.toRunSummary(r)), readOnly: false };
+    return {
+      id: exp.id,
+      name: exp.name,
+      createdAt: exp.createdAt,
+      spec: { ...spec, name: exp.name, tags: exp.tags, notes: exp.notes },
+      specHash: exp.specHash,
+      runs: runs.map((r) => this.toRunSummary(r)),
+      readOnly: false,
+    };
   }
 
   /** Every experiment that reads back; one that does not is left out of the list and named in the history notice. */

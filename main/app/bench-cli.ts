@@ -12,7 +12,9 @@ const want = (name: string) => only.size === 0 || only.has(name);
 
 await prepareEngine();
 const engine = getEngine();
-console.log(`# ACBench Studio benchmarks\n\n${cpus()[0]?.model ?? 'cpu'} × ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.versions.node}, engine ${engine.report.name} (${engine.report.reason})\n`);
+console.log(
+  `# ACBench Studio benchmarks\n\n${cpus()[0]?.model ?? 'cpu'} × ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.versions.node}, engine ${engine.report.name} (${engine.report.reason})\n`,
+);
 if (want('tensor')) console.log(`## Tensor engines\n\n${await benchTensor()}\n`);
 if (want('model')) console.log(`## Model runtime\n\n${await benchModel()}\n\n${await benchPrefixReuse()}\n`);
 if (want('training')) console.log(`## Training (acb-tiny, one forward + backward + AdamW step)\n\n${trainBenchTable(await benchTraining())}\n`);

@@ -72,10 +72,25 @@ async function generateIn(dir: string, engine: 'llamacpp' | 'tfjs', prompt: stri
       maxBuffer: 64 * 2 ** 20,
       timeout: 3 * 3600 * 1000,
     });
-    const j = JSON.parse(stdout.trim().split('\n').pop()!) as { engine: { name: string; device: string; weights?: string }; max_rss_bytes: number; stats: { load_s: number; prefill_tokens_per_s: number; decode_tokens_per_s: number } };
-    return { engine: `${j.engine.name}${j.engine.weights ? ` (${j.engine.weights})` : ''}`, device: j.engine.device, loadS: j.stats.load_s, prefill: j.stats.prefill_tokens_per_s, decode: j.stats.decode_tokens_per_s, rssBytes: j.max_rss_bytes };
+    const j = JSON.parse(stdout.trim().split('\n').pop()!) as {
+      engine: { name: string; device: string; weights?: string };
+      max_rss_bytes: number;
+      stats: { load_s: number; prefill_tokens_per_s: number; decode_tokens_per_s: number };
+    };
+    return {
+      engine: `${j.engine.name}${j.engine.weights ? ` (${j.engine.weights})` : ''}`,
+      device: j.engine.device,
+      loadS: j.stats.load_s,
+      prefill: j.stats.prefill_tokens_per_s,
+      decode: j.stats.decode_tokens_per_s,
+      rssBytes: j.max_rss_bytes,
+    };
   } catch (e) {
-    const msg = String((e as { stderr?: string }).stderr ?? (e as Error).message).trim().split('\n').pop() ?? '';
+    const msg =
+      String((e as { stderr?: string }).stderr ?? (e as Error).message)
+        .trim()
+        .split('\n')
+        .pop() ?? '';
     return { engine, device: '—', loadS: NaN, prefill: NaN, decode: NaN, rssBytes: NaN, note: msg.slice(0, 160) };
   }
 }
@@ -107,7 +122,9 @@ export async function benchRealSize(): Promise<string> {
     for (const engine of ['llamacpp', 'tfjs'] as const) {
       process.stderr.write(`generate: ${key} on ${engine}\n`);
       const r = await generateIn(c.dir, engine, prompt, home);
-      out.push(`| ${RELEASE_SHAPES[key].name}-shaped | ${r.engine} | ${r.device} | ${fmt(r.loadS)} | ${fmt(r.prefill)} | ${fmt(r.decode, 2)} | ${fmt(r.rssBytes / GiB, 2)} GiB | ${fmt(r.rssBytes / c.bytes, 2)}× | ${r.note ?? ''} |`);
+      out.push(
+        `| ${RELEASE_SHAPES[key].name}-shaped | ${r.engine} | ${r.device} | ${fmt(r.loadS)} | ${fmt(r.prefill)} | ${fmt(r.decode, 2)} | ${fmt(r.rssBytes / GiB, 2)} GiB | ${fmt(r.rssBytes / c.bytes, 2)}× | ${r.note ?? ''} |`,
+      );
       if (engine === 'llamacpp' && Number.isFinite(r.prefill)) {
         const bare = await bareLlamaPrefill(home, c.dir, prompt);
         out.push(`| ${RELEASE_SHAPES[key].name}-shaped | node-llama-cpp alone (same GGUF, threads) | cpu | — | ${fmt(bare)} | — | — | — | ours ÷ bare = ${fmt(r.prefill / bare, 2)} |`);
@@ -120,10 +137,17 @@ export async function benchRealSize(): Promise<string> {
     const t0 = performance.now();
     const tasks = 't-eval,worfbench,longbench-code,niah,agentboard-tool-query';
     try {
-      const { stdout } = await run(process.execPath, [cli, 'eval', '--model', small.dir, '--tasks', tasks, '--limit', '2', '--out', join(home, 'eval-0.5b'), '--json'], { env: { ...process.env, ACBENCH_HOME: home }, maxBuffer: 64 * 2 ** 20, timeout: 6 * 3600 * 1000 });
+      const { stdout } = await run(process.execPath, [cli, 'eval', '--model', small.dir, '--tasks', tasks, '--limit', '2', '--out', join(home, 'eval-0.5b'), '--json'], {
+        env: { ...process.env, ACBENCH_HOME: home },
+        maxBuffer: 64 * 2 ** 20,
+        timeout: 6 * 3600 * 1000,
+      });
       const items = (JSON.parse(stdout) as { tasks: { n: number }[] }).tasks.reduce((n, t) => n + t.n, 0);
       const s = (performance.now() - t0) / 1000;
-      out.push('', `Evaluation, 0.5B-shaped on llama.cpp: ${items} items of ${tasks} (2 each) in ${fmt(s, 0)} s = ${fmt(items / s, 3)} items/s (random weights generate to the token limit, so this is the slow end).`);
+      out.push(
+        '',
+        `Evaluation, 0.5B-shaped on llama.cpp: ${items} items of ${tasks} (2 each) in ${fmt(s, 0)} s = ${fmt(items / s, 3)} items/s (random weights generate to the token limit, so this is the slow end).`,
+      );
     } catch (e) {
       out.push('', `Evaluation on the 0.5B shape failed: ${String((e as Error).message).split('\n')[0]}`);
     }
@@ -132,11 +156,30 @@ export async function benchRealSize(): Promise<string> {
   if (big) {
     process.stderr.write('compress: GPTQ-W4 g128 on the first 7B-shaped layer, 128 × 512 calibration tokens\n');
     try {
-      const { stdout } = await run(process.execPath, [cli, 'compress', '--model', big.dir, '--method', 'gptq', '--bits', '4', '--group-size', '128', '--sym', '--samples', '128', '--seqlen', '512', '--first-layers', '1', '--json'], { maxBuffer: 64 * 2 ** 20, timeout: 6 * 3600 * 1000 });
-      const j = JSON.parse(stdout) as { layers: { done: number; of: number }; seconds: { perLayer: number[]; capture: number; calibrate: number }; extrapolated: { wholeModelSeconds: number }; maxRssBytes: number; streamed: boolean };
-      out.push('', `GPTQ-W4 (g128, sym), Qwen2.5-7B-shaped, 128 × 512 calibration tokens: calibration ${fmt(j.seconds.calibrate, 0)} s, capture ${fmt(j.seconds.capture, 0)} s, layer 1 of ${j.layers.of}: ${fmt(j.seconds.perLayer[0], 0)} s; peak RSS ${fmt(j.maxRssBytes / GiB, 2)} GiB (${j.streamed ? 'layer at a time' : 'resident'}); whole model ≈ ${fmt(j.extrapolated.wholeModelSeconds / 3600, 1)} h (extrapolated from one layer).`);
+      const { stdout } = await run(
+        process.execPath,
+        [cli, 'compress', '--model', big.dir, '--method', 'gptq', '--bits', '4', '--group-size', '128', '--sym', '--samples', '128', '--seqlen', '512', '--first-layers', '1', '--json'],
+        { maxBuffer: 64 * 2 ** 20, timeout: 6 * 3600 * 1000 },
+      );
+      const j = JSON.parse(stdout) as {
+        layers: { done: number; of: number };
+        seconds: { perLayer: number[]; capture: number; calibrate: number };
+        extrapolated: { wholeModelSeconds: number };
+        maxRssBytes: number;
+        streamed: boolean;
+      };
+      out.push(
+        '',
+        `GPTQ-W4 (g128, sym), Qwen2.5-7B-shaped, 128 × 512 calibration tokens: calibration ${fmt(j.seconds.calibrate, 0)} s, capture ${fmt(j.seconds.capture, 0)} s, layer 1 of ${j.layers.of}: ${fmt(j.seconds.perLayer[0], 0)} s; peak RSS ${fmt(j.maxRssBytes / GiB, 2)} GiB (${j.streamed ? 'layer at a time' : 'resident'}); whole model ≈ ${fmt(j.extrapolated.wholeModelSeconds / 3600, 1)} h (extrapolated from one layer).`,
+      );
     } catch (e) {
-      out.push('', `GPTQ on the 7B shape failed: ${String((e as { stderr?: string }).stderr ?? (e as Error).message).trim().split('\n').pop()}`);
+      out.push(
+        '',
+        `GPTQ on the 7B shape failed: ${String((e as { stderr?: string }).stderr ?? (e as Error).message)
+          .trim()
+          .split('\n')
+          .pop()}`,
+      );
     }
   }
   const mid = ckpts.get('qwen2.5-1.5b');
@@ -144,9 +187,16 @@ export async function benchRealSize(): Promise<string> {
     process.stderr.write('compress: the whole 1.5B-shaped model, GPTQ-W4 g128, 128 × 512 calibration tokens\n');
     const t0 = performance.now();
     const outDir = join(home, 'gptq-1.5b');
-    const { stdout } = await run(process.execPath, [cli, 'compress', '--model', mid.dir, '--method', 'gptq', '--bits', '4', '--group-size', '128', '--sym', '--samples', '128', '--seqlen', '512', '--out', outDir, '--json'], { maxBuffer: 64 * 2 ** 20, timeout: 24 * 3600 * 1000 });
+    const { stdout } = await run(
+      process.execPath,
+      [cli, 'compress', '--model', mid.dir, '--method', 'gptq', '--bits', '4', '--group-size', '128', '--sym', '--samples', '128', '--seqlen', '512', '--out', outDir, '--json'],
+      { maxBuffer: 64 * 2 ** 20, timeout: 24 * 3600 * 1000 },
+    );
     const j = JSON.parse(stdout) as { maxRssBytes: number; report: { seconds: { total: number } } };
-    out.push('', `GPTQ-W4 (g128, sym), whole Qwen2.5-1.5B-shaped model, 128 × 512 calibration tokens: ${fmt((performance.now() - t0) / 3600000, 2)} h wall (compression ${fmt(j.report.seconds.total / 3600, 2)} h), peak RSS ${fmt(j.maxRssBytes / GiB, 2)} GiB; written to ${outDir}.`);
+    out.push(
+      '',
+      `GPTQ-W4 (g128, sym), whole Qwen2.5-1.5B-shaped model, 128 × 512 calibration tokens: ${fmt((performance.now() - t0) / 3600000, 2)} h wall (compression ${fmt(j.report.seconds.total / 3600, 2)} h), peak RSS ${fmt(j.maxRssBytes / GiB, 2)} GiB; written to ${outDir}.`,
+    );
   }
   return out.join('\n');
 }

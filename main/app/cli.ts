@@ -92,7 +92,18 @@ async function info(argv: string[]): Promise<number> {
 }
 
 async function runStudy(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { out: { type: 'string' }, json: { type: 'boolean', default: false }, limit: { type: 'string' }, 'allow-over-memory': { type: 'boolean', default: false }, 'similarity-model': { type: 'string' } }, strict: true });
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      out: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      limit: { type: 'string' },
+      'allow-over-memory': { type: 'boolean', default: false },
+      'similarity-model': { type: 'string' },
+    },
+    strict: true,
+  });
   const target = positionals[0];
   if (!target) throw new UsageError(`expected a preset (${Object.keys(PRESETS).join(', ')}) or an experiment spec JSON file, found nothing`);
   let input: unknown;
@@ -115,7 +126,10 @@ async function runStudy(argv: string[]): Promise<number> {
   }
   if (values['similarity-model'] !== undefined) {
     const dir = resolve(values['similarity-model']);
-    if (!existsSync(join(dir, 'modules.json'))) throw new UsageError(`--similarity-model: expected a sentence-transformers folder with modules.json (e.g. all-mpnet-base-v2), found ${existsSync(dir) ? 'no modules.json in' : 'nothing at'} ${dir}`);
+    if (!existsSync(join(dir, 'modules.json')))
+      throw new UsageError(
+        `--similarity-model: expected a sentence-transformers folder with modules.json (e.g. all-mpnet-base-v2), found ${existsSync(dir) ? 'no modules.json in' : 'nothing at'} ${dir}`,
+      );
     spec.benchmarks.similarityModel = dir;
   }
   const service = await createService('cli');
@@ -156,7 +170,12 @@ function formatSeconds(s: number): string {
 }
 
 const builtin: CliCommand[] = [
-  { name: 'run', summary: 'run a whole study (a preset such as builtin:demo, or a spec file) and write its report', usage: 'acbench run builtin:demo|SPEC.json [--out DIR] [--limit N] [--allow-over-memory] [--similarity-model DIR] [--json]', run: runStudy },
+  {
+    name: 'run',
+    summary: 'run a whole study (a preset such as builtin:demo, or a spec file) and write its report',
+    usage: 'acbench run builtin:demo|SPEC.json [--out DIR] [--limit N] [--allow-over-memory] [--similarity-model DIR] [--json]',
+    run: runStudy,
+  },
   { name: 'serve', summary: 'start the web shell on 127.0.0.1', usage: 'acbench serve [--port N] [--no-open]', run: (argv) => serve(argv) },
   { name: 'start', summary: 'open the app (Electron where installed, else the web shell)', usage: 'acbench start', run: start },
   { name: 'info', summary: 'versions, tensor backend, hardware, data folder', usage: 'acbench info [--json]', run: info },

@@ -26,7 +26,10 @@ export function builtinTasks(): TaskInfo[] {
     }));
 }
 
-export async function createService(shell: AppInfo['shell'], opts: { home?: string; electronVersion?: string | null; spawn?: RunSpawner; keychain?: (id: string) => Promise<string> } = {}): Promise<AcbenchService> {
+export async function createService(
+  shell: AppInfo['shell'],
+  opts: { home?: string; electronVersion?: string | null; spawn?: RunSpawner; keychain?: (id: string) => Promise<string> } = {},
+): Promise<AcbenchService> {
   const home = opts.home ?? dataHome();
   mkdirSync(home, { recursive: true });
   await prepareEngine();

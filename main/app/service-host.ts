@@ -49,7 +49,20 @@ const service = await createService('electron', { electronVersion: process.versi
 service.events.on('runProgress', (data) => port.postMessage({ event: 'runProgress', data }));
 setImmediate(() => service.warmDashboards()); // the latest run's dashboard parsed while the window loads
 port.on('message', async ({ data }) => {
-  const m = data as { id?: number; name?: string; input?: unknown; fromRun?: number; message?: WorkerMessage; runExit?: number; code?: number | null; signal?: string | null; runError?: number; error?: string; secretReply?: number; value?: string };
+  const m = data as {
+    id?: number;
+    name?: string;
+    input?: unknown;
+    fromRun?: number;
+    message?: WorkerMessage;
+    runExit?: number;
+    code?: number | null;
+    signal?: string | null;
+    runError?: number;
+    error?: string;
+    secretReply?: number;
+    value?: string;
+  };
   if (m.fromRun !== undefined) return runs.get(m.fromRun)?.message(m.message!);
   if (m.runExit !== undefined) {
     runs.get(m.runExit)?.exit(m.code ?? null, m.signal ?? null);

@@ -88,7 +88,9 @@ async function main(): Promise<number> {
     allowPositionals: false,
   });
   if (values.help) {
-    console.log('usage: train-tiny [--out DIR] [--steps N] [--seed S] [--resume] [--size tiny|small|base] [--vocab N] [--batch-tokens N] [--lr X] [--checkpoint-every N] [--checkpoint-dir DIR] [--max-minutes M] [--pool-suites N] [--niah-per-suite N] [--pddl-variants N] [--init MODEL_DIR] [--mix source=w,...] [--dagger-episodes N] [--check] [--skip-eval] [--eval-only]');
+    console.log(
+      'usage: train-tiny [--out DIR] [--steps N] [--seed S] [--resume] [--size tiny|small|base] [--vocab N] [--batch-tokens N] [--lr X] [--checkpoint-every N] [--checkpoint-dir DIR] [--max-minutes M] [--pool-suites N] [--niah-per-suite N] [--pddl-variants N] [--init MODEL_DIR] [--mix source=w,...] [--dagger-episodes N] [--check] [--skip-eval] [--eval-only]',
+    );
     return 0;
   }
   const int = (name: string, v: string | undefined): number => {
@@ -138,7 +140,11 @@ async function main(): Promise<number> {
     for (const dir of built.suiteDirs.slice(0, 4)) for (const f of ['essay_1.txt', 'essay_2.txt', 'essay_3.txt']) corpus.push(readFileSync(join(dir, 'niah', 'haystack', f), 'utf8'));
     const tb = Date.now();
     bpe = initBpe ?? trainBpe(corpus, int('vocab', values.vocab));
-    log(initBpe ? `tokenizer: ${bpe.vocab.size + 3} tokens, kept from ${initDir}` : `tokenizer: ${bpe.vocab.size + 3} tokens (${bpe.merges.length} merges) learned in ${((Date.now() - tb) / 1000).toFixed(1)} s`);
+    log(
+      initBpe
+        ? `tokenizer: ${bpe.vocab.size + 3} tokens, kept from ${initDir}`
+        : `tokenizer: ${bpe.vocab.size + 3} tokens (${bpe.merges.length} merges) learned in ${((Date.now() - tb) / 1000).toFixed(1)} s`,
+    );
     const enc = new BpeEncoder(bpe);
     const niah = await buildNiahPool(seed, built.suiteDirs, int('niah-per-suite', values['niah-per-suite']), (t) => enc.encode(t).length);
     built.bySource.set('niah', niah.examples);
@@ -166,14 +172,26 @@ async function main(): Promise<number> {
   const encoder = new BpeEncoder(bpe);
 
   for (const [src, exs] of pool.bySource) log(`pool: ${src}: ${exs.length} examples`);
-  log(`gold self-check (1 = full marks): ${Object.entries(pool.goldCheck).map(([t, v]) => `${t} ${v.toFixed(3)}`).join(', ')}`);
-  if (Object.keys(pool.dropped).length) log(`dropped: ${Object.entries(pool.dropped).map(([t, v]) => `${t} ${v}`).join(', ')}`);
+  log(
+    `gold self-check (1 = full marks): ${Object.entries(pool.goldCheck)
+      .map(([t, v]) => `${t} ${v.toFixed(3)}`)
+      .join(', ')}`,
+  );
+  if (Object.keys(pool.dropped).length)
+    log(
+      `dropped: ${Object.entries(pool.dropped)
+        .map(([t, v]) => `${t} ${v}`)
+        .join(', ')}`,
+    );
   if (values.check) {
     const r = seeded(5);
     let mean = 0;
     for (const m of MIXTURE) {
       const exs = pool.bySource.get(m.source) ?? [];
-      const lens = exs.slice(0, 200).map((ex) => tokenizeExample(ex, encoder, ids).ids.length).sort((a, b) => a - b);
+      const lens = exs
+        .slice(0, 200)
+        .map((ex) => tokenizeExample(ex, encoder, ids).ids.length)
+        .sort((a, b) => a - b);
       const avg = lens.reduce((a, b) => a + b, 0) / Math.max(1, lens.length);
       mean += m.weight * avg;
       log(`tokens per example, ${m.source}: mean ${avg.toFixed(0)}, median ${lens[lens.length >> 1]}, max ${lens[lens.length - 1]}`);
@@ -190,13 +208,21 @@ async function main(): Promise<number> {
   const config: TinyConfig = initInfo ? initInfo.config : { ...size, vocabSize: encoder.vocabSize };
   if (config.vocabSize !== encoder.vocabSize) throw new UsageError(`--init: expected a tokenizer of ${config.vocabSize} tokens as its config says, found ${encoder.vocabSize}`);
   const procedural = Object.entries(PROCEDURAL_SOURCES).map(([source, p]) => ({ source, weight: mixWeights?.[source] ?? 0, origin: p.origin }));
-  const withVariants = (m: { source: string; origin: string }) => (variants && (m.source === 'agentboard-pddl' || m.source === DAGGER) ? `${m.origin}; plus ${variants} random-walk variants per domain and suite (initial state moved, goal read off a later state; gripper: balls placed in rooms)` : m.origin);
-  const mixtureInfo = [...MIXTURE.filter((m) => pool.bySource.get(m.source)?.length).map((m) => ({ ...m, origin: withVariants(m), weight: mixWeights?.[m.source] ?? (mixWeights ? 0 : m.weight) })), ...procedural].filter((m) => m.weight > 0);
+  const withVariants = (m: { source: string; origin: string }) =>
+    variants && (m.source === 'agentboard-pddl' || m.source === DAGGER)
+      ? `${m.origin}; plus ${variants} random-walk variants per domain and suite (initial state moved, goal read off a later state; gripper: balls placed in rooms)`
+      : m.origin;
+  const mixtureInfo = [
+    ...MIXTURE.filter((m) => pool.bySource.get(m.source)?.length).map((m) => ({ ...m, origin: withVariants(m), weight: mixWeights?.[m.source] ?? (mixWeights ? 0 : m.weight) })),
+    ...procedural,
+  ].filter((m) => m.weight > 0);
   const mixture: MixtureEntry[] = mixtureInfo.map((m) => ({ source: PROCEDURAL_SOURCES[m.source]?.make() ?? poolSource(m.source, pool.bySource.get(m.source)!), weight: m.weight }));
   const optim = { ...DEFAULT_OPTIM, lr: Number(values.lr), warmupSteps: int('warmup-steps', values['warmup-steps']), totalSteps: steps };
   const batchTokens = int('batch-tokens', values['batch-tokens']);
   if (initDir) log(`continuing from ${initDir} (${initInfo!.state.step} steps, ${(initInfo!.state.seconds / 60).toFixed(1)} min so far)`);
-  log(`model: ${values.size} ${config.layers}×${config.hidden}, ${parameterCount(config).toLocaleString('en-US')} parameters, vocab ${config.vocabSize}, context ${config.maxSeq}; ${steps} steps × ${batchTokens} tokens`);
+  log(
+    `model: ${values.size} ${config.layers}×${config.hidden}, ${parameterCount(config).toLocaleString('en-US')} parameters, vocab ${config.vocabSize}, context ${config.maxSeq}; ${steps} steps × ${batchTokens} tokens`,
+  );
   if (values.resume && !hasCheckpoint(ckDir)) log(`no checkpoint in ${ckDir}: starting from ${initDir ? `the weights of ${initDir}` : 'scratch'}`);
 
   const result = train({
@@ -250,7 +276,10 @@ async function main(): Promise<number> {
 
   // the runtime loads it like any Hugging Face model
   const model = await loadModel(out);
-  const g = model.generate(model.tokenizer.encode(model.tokenizer.applyChatTemplate([{ role: 'user', content: 'What is the secret ingredient in the Pellmont harbour soup?' }]), { addSpecialTokens: false }), { maxNewTokens: 24 });
+  const g = model.generate(
+    model.tokenizer.encode(model.tokenizer.applyChatTemplate([{ role: 'user', content: 'What is the secret ingredient in the Pellmont harbour soup?' }]), { addSpecialTokens: false }),
+    { maxNewTokens: 24 },
+  );
   log(`loaded back with the runtime: greedy sample ${JSON.stringify(g.text)}`);
   model.dispose();
   if (result.finished && !values['skip-eval']) await evaluateAndCard(out, join(ckDir, 'eval'), log);
@@ -279,7 +308,12 @@ async function evaluateAndCard(out: string, evalDir: string, log: (s: string) =>
         log(`eval [${p.taskIndex + 1}/${p.taskCount}] ${p.task} ${p.done}/${p.total}`);
       },
     });
-    info.scores = { tasks: result.tasks.map((t) => ({ task: t.task, metric: t.metric, score: t.score, n: t.n, groups: t.groups })), capabilities: result.capabilities.map((c) => ({ capability: c.capability, score: c.score })), deviations: result.deviations, seconds: (Date.now() - te) / 1000 };
+    info.scores = {
+      tasks: result.tasks.map((t) => ({ task: t.task, metric: t.metric, score: t.score, n: t.n, groups: t.groups })),
+      capabilities: result.capabilities.map((c) => ({ capability: c.capability, score: c.score })),
+      deviations: result.deviations,
+      seconds: (Date.now() - te) / 1000,
+    };
     writeFileSync(join(evalDir, 'summary.json'), JSON.stringify(result, null, 2) + '\n');
     writeFileSync(infoFile, JSON.stringify(info, null, 1) + '\n');
     writeFileSync(join(out, 'README.md'), modelCard(info));
@@ -293,7 +327,7 @@ async function evaluateAndCard(out: string, evalDir: string, log: (s: string) =>
 /** Notes every card carries; a continued stage adds the earlier stages' other notes after them. */
 const STANDARD_NOTES = [
   'The NIAH generator uses one fixed needle for every seed, so NIAH training examples use random needles and questions of three forms over the generated haystacks; the evaluation needle never appears in training.',
-  "The gripper and tyreworld PDDL generators do not depend on the seed: training uses six problems per domain and drops the ones equal to an evaluation problem.",
+  'The gripper and tyreworld PDDL generators do not depend on the seed: training uses six problems per domain and drops the ones equal to an evaluation problem.',
   "Loss is on answer tokens only (prompt tokens masked), so the model's perplexity on ordinary prose is above its vocabulary size; it is a model of the benchmarks' answer formats, not of English. The paired statistics (KL, top-k consistency, ΔE, Diff-eRank) still compare base and compressed copies on identical tokens.",
 ];
 
@@ -304,7 +338,8 @@ function savePool(file: string, pool: CachedPool): void {
 /** The finished model's training record, which a second stage continues. */
 function readInitInfo(dir: string): CardInfo {
   const file = join(dir, TRAINING_JSON);
-  if (!existsSync(file) || !existsSync(join(dir, 'model.safetensors')) || !existsSync(join(dir, 'tokenizer.json'))) throw new UsageError(`--init: expected a folder written by train:tiny (${TRAINING_JSON}, model.safetensors, tokenizer.json), found ${dir} without them`);
+  if (!existsSync(file) || !existsSync(join(dir, 'model.safetensors')) || !existsSync(join(dir, 'tokenizer.json')))
+    throw new UsageError(`--init: expected a folder written by train:tiny (${TRAINING_JSON}, model.safetensors, tokenizer.json), found ${dir} without them`);
   return JSON.parse(readFileSync(file, 'utf8')) as CardInfo;
 }
 
@@ -320,8 +355,15 @@ function reproducibleCommand(argv: readonly string[], previousStages: number): s
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--resume') continue;
-    if (a === '--out' || a === '--checkpoint-dir' || a === '--max-minutes') { i++; continue; }
-    if (a === '--init') { out.push('--init', `STAGE${previousStages}`); i++; continue; }
+    if (a === '--out' || a === '--checkpoint-dir' || a === '--max-minutes') {
+      i++;
+      continue;
+    }
+    if (a === '--init') {
+      out.push('--init', `STAGE${previousStages}`);
+      i++;
+      continue;
+    }
     out.push(a);
   }
   return [...out, '--out', previousStages ? `STAGE${previousStages + 1}` : 'STAGE1'].join(' ');
@@ -348,4 +390,3 @@ main().then(
     process.exit(e instanceof UsageError ? 2 : 1);
   },
 );
-

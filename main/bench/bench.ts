@@ -39,12 +39,16 @@ export async function benchBenchmarks(): Promise<void> {
     const r = await runBenchmarks({ generator: g, tasks: [t.id], resultsFile: join(dir, 'results.jsonl'), cacheFile: join(dir, `${t.id}.cache.jsonl`) });
     const ms = performance.now() - s;
     const calls = g.calls - before.calls;
-    rows.push(`${t.id.padEnd(28)} ${String(r.tasks[0].n).padStart(5)} ${String(calls).padStart(6)} ${String(Math.round((g.promptChars - before.chars) / 4 / Math.max(1, calls))).padStart(9)} ${String(Math.round(g.maxPromptChars / 4)).padStart(9)} ${String(g.newTokenBudget - before.budget).padStart(9)} ${ms.toFixed(0).padStart(8)}`);
+    rows.push(
+      `${t.id.padEnd(28)} ${String(r.tasks[0].n).padStart(5)} ${String(calls).padStart(6)} ${String(Math.round((g.promptChars - before.chars) / 4 / Math.max(1, calls))).padStart(9)} ${String(Math.round(g.maxPromptChars / 4)).padStart(9)} ${String(g.newTokenBudget - before.budget).padStart(9)} ${ms.toFixed(0).padStart(8)}`,
+    );
     before = { calls: g.calls, chars: g.promptChars, budget: g.newTokenBudget, max: 0 };
   }
   const total = performance.now() - t0;
   process.stdout.write(`bench room: built-in study against an instant generator (≈ tokens = chars/4)\n`);
-  process.stdout.write(`${'task'.padEnd(28)} ${'items'.padStart(5)} ${'calls'.padStart(6)} ${'≈prompt'.padStart(9)} ${'≈max'.padStart(9)} ${'new≤'.padStart(9)} ${'ms'.padStart(8)}\n${rows.join('\n')}\n`);
+  process.stdout.write(
+    `${'task'.padEnd(28)} ${'items'.padStart(5)} ${'calls'.padStart(6)} ${'≈prompt'.padStart(9)} ${'≈max'.padStart(9)} ${'new≤'.padStart(9)} ${'ms'.padStart(8)}\n${rows.join('\n')}\n`,
+  );
   process.stdout.write(`total: ${g.calls} generation calls, ≤ ${g.newTokenBudget} new tokens, framework time ${(total / 1000).toFixed(1)} s\n`);
   rmSync(dir, { recursive: true, force: true });
 }

@@ -35,8 +35,24 @@ export const TASKS: TaskInfo[] = [
   { id: 'agentboard-pddl', benchmark: 'agentboard', capability: 'real-world', title: 'AgentBoard PDDL: gripper, blockworld, barman, tyreworld', metric: 'progress rate', runnable: true },
   { id: 'agentboard-tool-query', benchmark: 'agentboard', capability: 'real-world', title: 'AgentBoard Tool-query (offline tools)', metric: 'progress rate', runnable: true },
   { id: 'agentboard-tool-operation', benchmark: 'agentboard', capability: 'real-world', title: 'AgentBoard Tool-operation (offline tools)', metric: 'progress rate', runnable: true },
-  { id: 'agentboard-jericho', benchmark: 'agentboard', capability: 'real-world', title: 'AgentBoard Jericho', metric: 'progress rate', runnable: false, note: 'needs the Z-machine engine: import logged episodes with `acbench score --benchmark agentboard`' },
-  { id: 'agentboard-scienceworld', benchmark: 'agentboard', capability: 'real-world', title: 'AgentBoard ScienceWorld', metric: 'progress rate', runnable: false, note: 'needs the Java simulator: import logged episodes with `acbench score --benchmark agentboard`' },
+  {
+    id: 'agentboard-jericho',
+    benchmark: 'agentboard',
+    capability: 'real-world',
+    title: 'AgentBoard Jericho',
+    metric: 'progress rate',
+    runnable: false,
+    note: 'needs the Z-machine engine: import logged episodes with `acbench score --benchmark agentboard`',
+  },
+  {
+    id: 'agentboard-scienceworld',
+    benchmark: 'agentboard',
+    capability: 'real-world',
+    title: 'AgentBoard ScienceWorld',
+    metric: 'progress rate',
+    runnable: false,
+    note: 'needs the Java simulator: import logged episodes with `acbench score --benchmark agentboard`',
+  },
 ];
 
 /** Group names accepted by --tasks, expanding to task ids. */
@@ -74,14 +90,22 @@ export function resolveTaskIds(list: readonly string[]): string[] {
 
 export function createTask(id: string, ctx: TaskContext): BenchTask {
   switch (id) {
-    case 't-eval': return createTEvalTask(ctx) as unknown as BenchTask;
-    case 'worfbench': return createWorfBenchTask(ctx) as unknown as BenchTask;
-    case 'longgenbench-gsm8k': return createLongGenTask('gsm8k') as unknown as BenchTask;
-    case 'longgenbench-mmlu': return createLongGenTask('mmlu') as unknown as BenchTask;
-    case 'niah': return createNiahTask(ctx) as unknown as BenchTask;
-    case 'agentboard-pddl': return createAgentBoardTask('pddl') as unknown as BenchTask;
-    case 'agentboard-tool-query': return createAgentBoardTask('tool-query') as unknown as BenchTask;
-    case 'agentboard-tool-operation': return createAgentBoardTask('tool-operation') as unknown as BenchTask;
+    case 't-eval':
+      return createTEvalTask(ctx) as unknown as BenchTask;
+    case 'worfbench':
+      return createWorfBenchTask(ctx) as unknown as BenchTask;
+    case 'longgenbench-gsm8k':
+      return createLongGenTask('gsm8k') as unknown as BenchTask;
+    case 'longgenbench-mmlu':
+      return createLongGenTask('mmlu') as unknown as BenchTask;
+    case 'niah':
+      return createNiahTask(ctx) as unknown as BenchTask;
+    case 'agentboard-pddl':
+      return createAgentBoardTask('pddl') as unknown as BenchTask;
+    case 'agentboard-tool-query':
+      return createAgentBoardTask('tool-query') as unknown as BenchTask;
+    case 'agentboard-tool-operation':
+      return createAgentBoardTask('tool-operation') as unknown as BenchTask;
     default:
       if (id.startsWith('longbench-')) return createLongBenchTask(id.slice('longbench-'.length) as LongBenchCategory) as unknown as BenchTask;
       throw new BenchInputError('task', 'a known task id', JSON.stringify(id));

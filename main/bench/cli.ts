@@ -21,7 +21,9 @@ const EVAL_USAGE = `acbench eval (--model DIR | --endpoint URL [--endpoint-model
   --similarity-model: a sentence-transformers folder (all-mpnet-base-v2, as T-Eval and WorfBench use) for their
   sentence similarity; without it a lexical similarity stands in (deviation lexical-sim).
   Rerunning the same command resumes: finished items are skipped.
-  Tasks: ${TASKS.filter((t) => t.runnable).map((t) => t.id).join(', ')}`;
+  Tasks: ${TASKS.filter((t) => t.runnable)
+    .map((t) => t.id)
+    .join(', ')}`;
 
 const SCORE_USAGE = `acbench score --benchmark teval|worfbench|longbench|longgenbench|niah|agentboard --data FILE --predictions FILE [--json]
              [--similarity-model DIR]   (a sentence-transformers folder for T-Eval / WorfBench similarity; default lexical)
@@ -99,9 +101,17 @@ export async function runEval(argv: string[]): Promise<number> {
     const { values } = parseArgs({
       args: argv,
       options: {
-        model: { type: 'string' }, endpoint: { type: 'string' }, 'endpoint-model': { type: 'string' }, 'api-key-ref': { type: 'string' },
-        suite: { type: 'string', default: 'builtin' }, tasks: { type: 'string', default: '' }, limit: { type: 'string' }, out: { type: 'string' },
-        json: { type: 'boolean', default: false }, timeout: { type: 'string' }, help: { type: 'boolean', default: false },
+        model: { type: 'string' },
+        endpoint: { type: 'string' },
+        'endpoint-model': { type: 'string' },
+        'api-key-ref': { type: 'string' },
+        suite: { type: 'string', default: 'builtin' },
+        tasks: { type: 'string', default: '' },
+        limit: { type: 'string' },
+        out: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        timeout: { type: 'string' },
+        help: { type: 'boolean', default: false },
         'similarity-model': { type: 'string' },
       },
       strict: true,
@@ -116,7 +126,10 @@ export async function runEval(argv: string[]): Promise<number> {
       limit = Number(values.limit);
       if (!Number.isInteger(limit) || limit < 1) throw new BenchInputError('--limit', 'a positive integer', JSON.stringify(values.limit));
     }
-    const tasks = values.tasks.split(',').map((t) => t.trim()).filter(Boolean);
+    const tasks = values.tasks
+      .split(',')
+      .map((t) => t.trim())
+      .filter(Boolean);
     resolveTaskIds(tasks); // a wrong task name fails here, before a model loads or a folder is made
     const similarity = await similarityFrom(values['similarity-model']);
     let generator: TextGenerator;
@@ -136,7 +149,14 @@ export async function runEval(argv: string[]): Promise<number> {
     process.once('SIGINT', onSigint);
     let last = 0;
     const result = await runBenchmarks({
-      generator, suite: values.suite, tasks, limit, resultsFile: join(out, 'results.jsonl'), cacheFile: join(out, 'cache.jsonl'), signal: ac.signal, similarity,
+      generator,
+      suite: values.suite,
+      tasks,
+      limit,
+      resultsFile: join(out, 'results.jsonl'),
+      cacheFile: join(out, 'cache.jsonl'),
+      signal: ac.signal,
+      similarity,
       onProgress: (p) => {
         const now = Date.now();
         if (now - last < 1000 && p.done !== p.total) return;
@@ -167,7 +187,14 @@ export async function runScore(argv: string[]): Promise<number> {
   try {
     const { values } = parseArgs({
       args: argv,
-      options: { benchmark: { type: 'string' }, data: { type: 'string' }, predictions: { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', default: false }, 'similarity-model': { type: 'string' } },
+      options: {
+        benchmark: { type: 'string' },
+        data: { type: 'string' },
+        predictions: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+        'similarity-model': { type: 'string' },
+      },
       strict: true,
     });
     if (values.help) {

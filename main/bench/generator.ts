@@ -110,7 +110,10 @@ export class CausalLMGenerator implements TextGenerator {
     const texts: string[] = new Array(prompts.length);
     for (const budget of new Set(inputs.map((x) => x.maxNewTokens))) {
       const idx = inputs.flatMap((x, i) => (x.maxNewTokens === budget ? [i] : []));
-      const results = await this.tokens.generateBatch(idx.map((i) => inputs[i].ids), { maxNewTokens: budget, stop: opts.stop, signal: opts.signal, reusePrefix: true });
+      const results = await this.tokens.generateBatch(
+        idx.map((i) => inputs[i].ids),
+        { maxNewTokens: budget, stop: opts.stop, signal: opts.signal, reusePrefix: true },
+      );
       idx.forEach((i, j) => (texts[i] = cutAtStop(results[j].text, opts.stop)));
     }
     return texts;

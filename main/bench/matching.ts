@@ -24,19 +24,20 @@ export function maxWeightMatching(weights: readonly (readonly number[])[]): [num
     }
   };
   let maxweight = 0;
-  for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) {
-    const w = weights[i][j];
-    if (!(w > 0)) continue;
-    const u = i;
-    const v = n + j;
-    addNode(u);
-    addNode(v);
-    adj.get(u)!.push(v);
-    adj.get(v)!.push(u);
-    wt.set(key(u, v), w);
-    wt.set(key(v, u), w);
-    if (w > maxweight) maxweight = w;
-  }
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < m; j++) {
+      const w = weights[i][j];
+      if (!(w > 0)) continue;
+      const u = i;
+      const v = n + j;
+      addNode(u);
+      addNode(v);
+      adj.get(u)!.push(v);
+      adj.get(v)!.push(u);
+      wt.set(key(u, v), w);
+      wt.set(key(v, u), w);
+      if (w > maxweight) maxweight = w;
+    }
   if (gnodes.length === 0) return [];
   const mate = new Map<number, number>();
   const label = new Map<number, number>();
@@ -81,7 +82,10 @@ export function maxWeightMatching(weights: readonly (readonly number[])[]): [num
     return base;
   };
   const augmentMatching = (v: number, w: number): void => {
-    for (let [s, j] of [[v, w], [w, v]]) {
+    for (let [s, j] of [
+      [v, w],
+      [w, v],
+    ]) {
       for (;;) {
         mate.set(s, j);
         const le = labeledge.get(s);
@@ -210,10 +214,11 @@ export function networkxTopologicalSorts(nodeCount: number, edges: readonly (rea
   const nodes: number[] = Array.from({ length: nodeCount }, (_, i) => i);
   const succ = new Map<number, number[]>(nodes.map((v) => [v, []]));
   for (const [u, v] of edges) {
-    for (const x of [u, v]) if (!succ.has(x)) {
-      succ.set(x, []);
-      nodes.push(x);
-    }
+    for (const x of [u, v])
+      if (!succ.has(x)) {
+        succ.set(x, []);
+        nodes.push(x);
+      }
     if (!succ.get(u)!.includes(v)) succ.get(u)!.push(v);
   }
   const count = new Map<number, number>(nodes.map((v) => [v, 0]));

@@ -132,10 +132,13 @@ export function pyEquals(a: PyValue, b: PyValue): boolean {
   }
   if (!(a instanceof PyDict) || !(b instanceof PyDict)) return false;
   const bd = b;
-  return a.size === bd.size && a.keys.every((k, i) => {
-    const j = bd.indexOf(k);
-    return j >= 0 && pyEquals(a.values[i], bd.values[j]);
-  });
+  return (
+    a.size === bd.size &&
+    a.keys.every((k, i) => {
+      const j = bd.indexOf(k);
+      return j >= 0 && pyEquals(a.values[i], bd.values[j]);
+    })
+  );
 }
 
 function seqEquals(a: readonly PyValue[], b: readonly PyValue[]): boolean {
@@ -248,8 +251,7 @@ export function literalEval(text: string): PyValue | undefined {
       else if (c === '\\' && (s[i + 1] === '\n' || s[i + 1] === '\r')) {
         i += s[i + 1] === '\r' && s[i + 2] === '\n' ? 3 : 2;
         if (i >= s.length) fail(); // a continuation needs a next line
-      }
-      else if ((c === '\n' || c === '\r') && depth > 0) i++;
+      } else if ((c === '\n' || c === '\r') && depth > 0) i++;
       else return;
     }
   };
@@ -542,7 +544,14 @@ export function jsonLoads(text: string): PyValue | undefined {
         fail();
       }
     }
-    for (const [word, v] of [['true', true], ['false', false], ['null', null], ['NaN', new PyFloat(NaN)], ['Infinity', new PyFloat(Infinity)], ['-Infinity', new PyFloat(-Infinity)]] as [string, PyValue][]) {
+    for (const [word, v] of [
+      ['true', true],
+      ['false', false],
+      ['null', null],
+      ['NaN', new PyFloat(NaN)],
+      ['Infinity', new PyFloat(Infinity)],
+      ['-Infinity', new PyFloat(-Infinity)],
+    ] as [string, PyValue][]) {
       if (text.startsWith(word, i)) {
         i += word.length;
         return v;

@@ -148,7 +148,13 @@ async function cachedGenerate(g: TextGenerator, cache: GenerationCache, prompts:
   if (missing.length) {
     if (signal?.aborted) throw new BenchCancelledError();
     const opts = { ...settings, signal };
-    const texts = g.generateMany && missing.length > 1 ? await g.generateMany(missing.map((i) => prompts[i]), opts) : await Promise.all(missing.map((i) => generateFor(g, prompts[i], opts)));
+    const texts =
+      g.generateMany && missing.length > 1
+        ? await g.generateMany(
+            missing.map((i) => prompts[i]),
+            opts,
+          )
+        : await Promise.all(missing.map((i) => generateFor(g, prompts[i], opts)));
     missing.forEach((i, j) => {
       cache.set(keys[i], texts[j]);
       out[i] = { text: texts[j], cached: false };
@@ -168,7 +174,12 @@ export async function runTask(opts: RunTaskOptions): Promise<ResultRecord[]> {
   const earlier = readResults(resultsFile).filter((r) => r.task === task.id);
   // a results file resumes only the generator that wrote it: another model's (or engine's) items would pass for this one's
   const foreign = earlier.find((r) => r.generator !== generator.id);
-  if (foreign) throw new BenchInputError(resultsFile, `finished items of ${generator.id} to resume`, `items of ${foreign.generator} (another model or engine): write to another folder, or delete the file to start over`);
+  if (foreign)
+    throw new BenchInputError(
+      resultsFile,
+      `finished items of ${generator.id} to resume`,
+      `items of ${foreign.generator} (another model or engine): write to another folder, or delete the file to start over`,
+    );
   const existing = new Map(earlier.map((r) => [r.key, r]));
   const todo = items.filter((it) => !existing.has(recordKey(task.id, it.id)));
   const total = items.length;
@@ -205,7 +216,20 @@ export async function runTask(opts: RunTaskOptions): Promise<ResultRecord[]> {
       batch.forEach((it, j) => {
         const parsed = t.parse(outs[j].text, it);
         const scores = t.score(it, parsed);
-        finish({ key: recordKey(t.id, it.id), task: t.id, id: it.id, group: it.group, generator: generator.id, ...(generator.engine ? { engine: generator.engine } : {}), settings, prompt: prompts[j], output: outs[j].text, parsed, scores, timing: { ms, finishedAt: new Date().toISOString(), cached: outs[j].cached } });
+        finish({
+          key: recordKey(t.id, it.id),
+          task: t.id,
+          id: it.id,
+          group: it.group,
+          generator: generator.id,
+          ...(generator.engine ? { engine: generator.engine } : {}),
+          settings,
+          prompt: prompts[j],
+          output: outs[j].text,
+          parsed,
+          scores,
+          timing: { ms, finishedAt: new Date().toISOString(), cached: outs[j].cached },
+        });
       });
       i += batch.length;
     }
@@ -235,14 +259,31 @@ interface EpisodeState {
  * The agent loop for several episodes at once: at most task.maxSteps actions each; every step's
  * generation is cached, so a resumed episode replays. `onDone` gets each record as its episode ends.
  */
-export async function runEpisodes(task: EpisodeTask<TaskItem>, items: TaskItem[], generator: TextGenerator, cache: GenerationCache, signal: AbortSignal | undefined, onDone: (r: ResultRecord) => void): Promise<void> {
+export async function runEpisodes(
+  task: EpisodeTask<TaskItem>,
+  items: TaskItem[],
+  generator: TextGenerator,
+  cache: GenerationCache,
+  signal: AbortSignal | undefined,
+  onDone: (r: ResultRecord) => void,
+): Promise<void> {
   const states: EpisodeState[] = items.map((item) => ({ item, env: task.reset(item), history: [], allCached: true, done: false, t0: Date.now() }));
   const close = (st: EpisodeState) => {
     st.done = true;
     const { item, history } = st;
     onDone({
-      key: recordKey(task.id, item.id), task: task.id, id: item.id, group: item.group, generator: generator.id, ...(generator.engine ? { engine: generator.engine } : {}), settings: task.settings(item),
-      prompt: st.firstPrompt!, output: history.map((h) => h.output).join('\n'), parsed: history.map((h) => h.action), steps: history, scores: task.score(item, history),
+      key: recordKey(task.id, item.id),
+      task: task.id,
+      id: item.id,
+      group: item.group,
+      generator: generator.id,
+      ...(generator.engine ? { engine: generator.engine } : {}),
+      settings: task.settings(item),
+      prompt: st.firstPrompt!,
+      output: history.map((h) => h.output).join('\n'),
+      parsed: history.map((h) => h.action),
+      steps: history,
+      scores: task.score(item, history),
       timing: { ms: Date.now() - st.t0, finishedAt: new Date().toISOString(), cached: st.allCached },
     });
   };

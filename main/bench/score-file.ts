@@ -66,7 +66,17 @@ export async function scoreFile(benchmark: string, dataFile: string, predictions
       const preds = await loadPredictions(predictionsFile);
       const { found, missing, unmatched } = pair(items, preds);
       const all = items.map((it) => ({ it, scores: scoreTEval(it, found.find(([x]) => x === it)?.[1] ?? '', similarity) }));
-      return { benchmark: 'teval', score: aggregateTEval(all.map((a) => a.scores), items), items: all.map((a) => ({ id: a.it.id, scores: a.scores })), missing, unmatched, deviations: simDev };
+      return {
+        benchmark: 'teval',
+        score: aggregateTEval(
+          all.map((a) => a.scores),
+          items,
+        ),
+        items: all.map((a) => ({ id: a.it.id, scores: a.scores })),
+        missing,
+        unmatched,
+        deviations: simDev,
+      };
     }
     case 'worfbench': {
       const items = await loadWorfBenchFile(dataFile, basename(dirname(dataFile)));
@@ -74,7 +84,17 @@ export async function scoreFile(benchmark: string, dataFile: string, predictions
       const { found, missing, unmatched } = pair(items, preds);
       const map = new Map(found);
       const all = items.map((it) => ({ it, scores: scoreWorkflow(map.get(it) ?? '', it.gold, similarity) }));
-      return { benchmark: 'worfbench', score: aggregateWorf(all.map((a) => a.scores), items), items: all.map((a) => ({ id: a.it.id, scores: a.scores })), missing, unmatched, deviations: simDev };
+      return {
+        benchmark: 'worfbench',
+        score: aggregateWorf(
+          all.map((a) => a.scores),
+          items,
+        ),
+        items: all.map((a) => ({ id: a.it.id, scores: a.scores })),
+        missing,
+        unmatched,
+        deviations: simDev,
+      };
     }
     case 'longbench': {
       const items = await loadLongBenchJsonl(dataFile, basename(dataFile).replace(/\.jsonl$/, ''));
@@ -83,7 +103,18 @@ export async function scoreFile(benchmark: string, dataFile: string, predictions
       const map = new Map(found);
       const all = items.map((it) => ({ it, scores: scoreLongBench(it, map.get(it) ?? '') }));
       const zh = items.some((it) => ZH_DATASETS.has(it.dataset)) ? ['zh-char-tokens'] : [];
-      return { benchmark: 'longbench', score: aggregateLongBench('longbench', all.map((a) => a.scores), items), items: all.map((a) => ({ id: a.it.id, scores: a.scores })), missing, unmatched, deviations: zh };
+      return {
+        benchmark: 'longbench',
+        score: aggregateLongBench(
+          'longbench',
+          all.map((a) => a.scores),
+          items,
+        ),
+        items: all.map((a) => ({ id: a.it.id, scores: a.scores })),
+        missing,
+        unmatched,
+        deviations: zh,
+      };
     }
     case 'longgenbench': {
       const items = await loadLongGenFile(dataFile);
@@ -92,14 +123,27 @@ export async function scoreFile(benchmark: string, dataFile: string, predictions
       const map = new Map(found);
       const all = items.map((it) => ({ it, scores: scoreLongGen(it, map.get(it) ?? '') }));
       const style = items[0]?.style ?? 'gsm8k';
-      return { benchmark: 'longgenbench', score: aggregateLongGen(`longgenbench-${style}`, all.map((a) => a.scores), items), items: all.map((a) => ({ id: a.it.id, scores: a.scores })), missing, unmatched, deviations: [] };
+      return {
+        benchmark: 'longgenbench',
+        score: aggregateLongGen(
+          `longgenbench-${style}`,
+          all.map((a) => a.scores),
+          items,
+        ),
+        items: all.map((a) => ({ id: a.it.id, scores: a.scores })),
+        missing,
+        unmatched,
+        deviations: [],
+      };
     }
     case 'niah': {
       const config = await loadNiahConfig(dataFile);
       let rows: { item: NiahItem; response: string; needle: string }[];
       if (statSync(predictionsFile).isDirectory()) {
         // the harness's own results JSONs: each cell's response is rescored against the needle it names
-        const files = readdirSync(predictionsFile).filter((f) => f.endsWith('.json')).sort();
+        const files = readdirSync(predictionsFile)
+          .filter((f) => f.endsWith('.json'))
+          .sort();
         rows = [];
         for (const f of files) {
           const r = await loadNiahResult(join(predictionsFile, f));
@@ -114,7 +158,17 @@ export async function scoreFile(benchmark: string, dataFile: string, predictions
         });
       }
       const scored = rows.map((r) => ({ id: r.item.id, scores: scoreNiah(r.needle, config.keyPhrases, r.response) }));
-      return { benchmark: 'niah', score: aggregateNiah(scored.map((i) => i.scores), rows.map((r) => r.item)), items: scored, missing: [], unmatched: [], deviations: [] };
+      return {
+        benchmark: 'niah',
+        score: aggregateNiah(
+          scored.map((i) => i.scores),
+          rows.map((r) => r.item),
+        ),
+        items: scored,
+        missing: [],
+        unmatched: [],
+        deviations: [],
+      };
     }
     case 'agentboard': {
       const episodes = await loadLoggedEpisodes(predictionsFile);
@@ -131,7 +185,18 @@ export async function scoreFile(benchmark: string, dataFile: string, predictions
         if (!e) missing.push(it.id);
         return { id: it.id, scores: scoreEpisode(e?.progress ?? []) };
       });
-      return { benchmark: 'agentboard', score: aggregateAgentBoard('agentboard', all.map((a) => a.scores), items), items: all, missing, unmatched: [], deviations: [] };
+      return {
+        benchmark: 'agentboard',
+        score: aggregateAgentBoard(
+          'agentboard',
+          all.map((a) => a.scores),
+          items,
+        ),
+        items: all,
+        missing,
+        unmatched: [],
+        deviations: [],
+      };
     }
     default:
       throw new BenchInputError('--benchmark', 'teval, worfbench, longbench, longgenbench, niah or agentboard', JSON.stringify(benchmark));

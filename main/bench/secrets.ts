@@ -31,7 +31,12 @@ export async function resolveSecretRef(ref: string, opts: { env?: NodeJS.Process
     return key;
   }
   if (ref.startsWith('keychain:')) {
-    if (!opts.keychain) throw new BenchInputError('model.apiKeyRef', 'a key saved in this app (keychain: references are read by the desktop app; in the web shell or CLI use env:NAME or file:PATH)', JSON.stringify(ref));
+    if (!opts.keychain)
+      throw new BenchInputError(
+        'model.apiKeyRef',
+        'a key saved in this app (keychain: references are read by the desktop app; in the web shell or CLI use env:NAME or file:PATH)',
+        JSON.stringify(ref),
+      );
     return opts.keychain(ref.slice('keychain:'.length));
   }
   throw new BenchInputError('model.apiKeyRef', 'env:NAME, file:PATH or keychain:ID', JSON.stringify(ref.slice(0, 40)));

@@ -80,8 +80,14 @@ export function compareRuns(tasks: readonly PairedTask[], opts: { iterations?: n
       const n = t.items.length;
       const idx = Array.from({ length: n }, () => rng.int(0, n - 1));
       const items = idx.map((i) => t.items[i]);
-      const b = t.headline(idx.map((i) => t.base[i]), items);
-      const c = t.headline(idx.map((i) => t.compressed[i]), items);
+      const b = t.headline(
+        idx.map((i) => t.base[i]),
+        items,
+      );
+      const c = t.headline(
+        idx.map((i) => t.compressed[i]),
+        items,
+      );
       bootAbs[k].push(b - c);
       const r = rel(b, c);
       if (r !== undefined) bootRel[k].push(r);
@@ -102,15 +108,31 @@ export function compareRuns(tasks: readonly PairedTask[], opts: { iterations?: n
     }
   }
   const taskDrops = tasks.map((t, k) => ({
-    task: t.task, capability: t.capability, base: point[k].b, compressed: point[k].c, absolute: point[k].b - point[k].c,
-    relative: rel(point[k].b, point[k].c), absoluteCi95: ci(bootAbs[k]), relativeCi95: bootRel[k].length ? ci(bootRel[k]) : undefined, n: t.items.length,
+    task: t.task,
+    capability: t.capability,
+    base: point[k].b,
+    compressed: point[k].c,
+    absolute: point[k].b - point[k].c,
+    relative: rel(point[k].b, point[k].c),
+    absoluteCi95: ci(bootAbs[k]),
+    relativeCi95: bootRel[k].length ? ci(bootRel[k]) : undefined,
+    n: t.items.length,
   }));
   const capabilities = CAPABILITIES.filter((c) => capBoot.has(c)).map((cap) => {
     const ks = tasks.map((t, k) => (t.capability === cap ? k : -1)).filter((k) => k >= 0);
     const b = ks.reduce((a, k) => a + point[k].b, 0) / ks.length;
     const c = ks.reduce((a, k) => a + point[k].c, 0) / ks.length;
     const e = capBoot.get(cap)!;
-    return { capability: cap, base: b, compressed: c, absolute: b - c, relative: rel(b, c), absoluteCi95: ci(e.abs), relativeCi95: e.rel.length ? ci(e.rel) : undefined, n: ks.reduce((a, k) => a + tasks[k].items.length, 0) };
+    return {
+      capability: cap,
+      base: b,
+      compressed: c,
+      absolute: b - c,
+      relative: rel(b, c),
+      absoluteCi95: ci(e.abs),
+      relativeCi95: e.rel.length ? ci(e.rel) : undefined,
+      n: ks.reduce((a, k) => a + tasks[k].items.length, 0),
+    };
   });
   return { tasks: taskDrops, capabilities, iterations, seed };
 }

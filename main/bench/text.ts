@@ -73,7 +73,10 @@ function lcsWords(x: readonly string[], y: readonly string[]): string[] {
 
 /** The `rouge` package's sentence split: pieces between "." that are non-empty, inner whitespace collapsed. */
 function rougeSentences(text: string): string[] {
-  return text.split('.').filter((p) => p.length > 0).map((p) => p.split(/\s+/).filter(Boolean).join(' '));
+  return text
+    .split('.')
+    .filter((p) => p.length > 0)
+    .map((p) => p.split(/\s+/).filter(Boolean).join(' '));
 }
 
 /**

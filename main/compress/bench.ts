@@ -117,7 +117,9 @@ export async function benchCompress(o: BenchCompressOptions = {}): Promise<strin
       continue;
     }
     for (const r of benchLayer(engine, d, sequences, seqlen, budgetS)) {
-      lines.push(`| ${r.method} | ${d}×${d} | ${r.hessianS.toFixed(2)}${r.hessianExtrapolated ? ' (extrapolated)' : ''} | ${r.inverseS.toFixed(2)} | ${r.updateS.toFixed(2)} | ${r.gflops.toFixed(2)} | ${((r.gflops / mm) * 100).toFixed(0)} % | ${r.solverGflops.toFixed(2)} | ${r.note} |`);
+      lines.push(
+        `| ${r.method} | ${d}×${d} | ${r.hessianS.toFixed(2)}${r.hessianExtrapolated ? ' (extrapolated)' : ''} | ${r.inverseS.toFixed(2)} | ${r.updateS.toFixed(2)} | ${r.gflops.toFixed(2)} | ${((r.gflops / mm) * 100).toFixed(0)} % | ${r.solverGflops.toFixed(2)} | ${r.note} |`,
+      );
       last = r;
     }
   }
@@ -126,8 +128,20 @@ export async function benchCompress(o: BenchCompressOptions = {}): Promise<strin
   const rand = seededRandom(7);
   const samples = Array.from({ length: SMALL_SAMPLES }, () => Array.from({ length: SMALL_SEQLEN }, () => Math.floor(rand() * SMALL.vocabSize)));
   const cal = { source: 'random', samples, seqlen: SMALL_SEQLEN, seed: 7, corpusTokens: SMALL_SAMPLES * SMALL_SEQLEN, hash: hashTokenIds(samples) };
-  lines.push(`Whole model (hidden ${SMALL.hiddenSize}, intermediate ${SMALL.intermediateSize}, ${SMALL.numLayers} layers; ${SMALL_SAMPLES} × ${SMALL_SEQLEN} tokens; AWQ searches on 256 tokens):`, '', '| method | seconds | statistics s | compress s |', '| --- | --- | --- | --- |');
-  for (const c of [{ method: 'rtn', groupSize: 128 }, { method: 'gptq', groupSize: 128 }, { method: 'sparsegpt' }, { method: 'wanda' }, { method: 'awq', groupSize: 128 }, { method: 'smoothquant' }] as const) {
+  lines.push(
+    `Whole model (hidden ${SMALL.hiddenSize}, intermediate ${SMALL.intermediateSize}, ${SMALL.numLayers} layers; ${SMALL_SAMPLES} × ${SMALL_SEQLEN} tokens; AWQ searches on 256 tokens):`,
+    '',
+    '| method | seconds | statistics s | compress s |',
+    '| --- | --- | --- | --- |',
+  );
+  for (const c of [
+    { method: 'rtn', groupSize: 128 },
+    { method: 'gptq', groupSize: 128 },
+    { method: 'sparsegpt' },
+    { method: 'wanda' },
+    { method: 'awq', groupSize: 128 },
+    { method: 'smoothquant' },
+  ] as const) {
     try {
       const m = createRandomModel(SMALL, 1, engine);
       const { report } = await compressModel(m, c, cal, { engine, tuning: { awqSearchTokens: 256 } });

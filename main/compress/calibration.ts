@@ -51,7 +51,9 @@ export function readCalibrationTexts(source: string): string[] {
     }
   };
   if (statSync(path).isDirectory()) {
-    const files = readdirSync(path).filter((f) => f.endsWith('.txt')).sort();
+    const files = readdirSync(path)
+      .filter((f) => f.endsWith('.txt'))
+      .sort();
     if (files.length === 0) throw new CalibrationError(source, 'a folder with at least one .txt file', `${readdirSync(path).length} entries, none .txt`);
     return files.map((f) => read(join(path, f))).filter((t) => t.trim().length > 0);
   }

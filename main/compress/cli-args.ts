@@ -18,7 +18,16 @@ function num(name: string, v: string | undefined): number | undefined {
   return n;
 }
 
-export function parseCompressArgs(argv: string[]): { model: string; out: string; firstLayers?: number; format: ExportFormat; json: boolean; config: CompressionConfig; tuning: CompressionTuning; calib: { source: string; samples: number; seqlen: number; seed: number } } {
+export function parseCompressArgs(argv: string[]): {
+  model: string;
+  out: string;
+  firstLayers?: number;
+  format: ExportFormat;
+  json: boolean;
+  config: CompressionConfig;
+  tuning: CompressionTuning;
+  calib: { source: string; samples: number; seqlen: number; seed: number };
+} {
   const { values } = parseArgs({
     args: argv,
     strict: true,
@@ -87,4 +96,3 @@ export function parseCompressArgs(argv: string[]): { model: string; out: string;
     calib: { source: values.calib ?? 'builtin', samples: num('samples', values.samples) ?? 128, seqlen: num('seqlen', values.seqlen) ?? 512, seed: num('seed', values.seed) ?? 0 },
   };
 }
-

@@ -100,7 +100,10 @@ async function measureFirstLayers(model: CausalLM, a: ReturnType<typeof parseCom
     method: r.method,
     layers: { done: perLayer.length, of: total },
     seconds: { calibrate: tCal, capture: r.seconds.capture, perLayer, statistics: r.seconds.statistics, compress: r.seconds.compress },
-    extrapolated: { wholeModelSeconds: r.seconds.capture + mean * total, note: `${perLayer.length} of ${total} layers measured; the whole model is extrapolated as capture + ${total} × the mean layer` },
+    extrapolated: {
+      wholeModelSeconds: r.seconds.capture + mean * total,
+      note: `${perLayer.length} of ${total} layers measured; the whole model is extrapolated as capture + ${total} × the mean layer`,
+    },
     maxRssBytes: process.resourceUsage().maxRSS * 1024,
     streamed,
   };

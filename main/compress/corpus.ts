@@ -3,16 +3,83 @@
 // the generated text ships as resources/calibration/calibration.txt (regenerate with writeCorpus()).
 import { seededRandom } from './rng.js';
 
-const people = ['the analyst', 'our team', 'the operator', 'a new engineer', 'the reviewer', 'Maria', 'Kenji', 'the planner', 'the assistant', 'the support desk', 'Ada', 'the auditor', 'Omar', 'the research group', 'a customer'];
-const tools = ['the calendar tool', 'a search function', 'the spreadsheet', 'the weather service', 'the file browser', 'a shell command', 'the database query', 'the translation service', 'the map lookup', 'a unit converter', 'the email client', 'the code interpreter', 'a web form', 'the ticket tracker', 'the billing API'];
-const documents = ['the quarterly report', 'a meeting summary', 'the design note', 'an invoice', 'the user manual', 'a travel itinerary', 'the release checklist', 'a contract draft', 'the onboarding guide', 'an incident review', 'the budget sheet', 'a lab notebook', 'the project charter'];
+const people = [
+  'the analyst',
+  'our team',
+  'the operator',
+  'a new engineer',
+  'the reviewer',
+  'Maria',
+  'Kenji',
+  'the planner',
+  'the assistant',
+  'the support desk',
+  'Ada',
+  'the auditor',
+  'Omar',
+  'the research group',
+  'a customer',
+];
+const tools = [
+  'the calendar tool',
+  'a search function',
+  'the spreadsheet',
+  'the weather service',
+  'the file browser',
+  'a shell command',
+  'the database query',
+  'the translation service',
+  'the map lookup',
+  'a unit converter',
+  'the email client',
+  'the code interpreter',
+  'a web form',
+  'the ticket tracker',
+  'the billing API',
+];
+const documents = [
+  'the quarterly report',
+  'a meeting summary',
+  'the design note',
+  'an invoice',
+  'the user manual',
+  'a travel itinerary',
+  'the release checklist',
+  'a contract draft',
+  'the onboarding guide',
+  'an incident review',
+  'the budget sheet',
+  'a lab notebook',
+  'the project charter',
+];
 const verbs = ['checked', 'updated', 'summarised', 'compared', 'archived', 'reviewed', 'rewrote', 'scheduled', 'measured', 'estimated', 'validated', 'merged', 'translated', 'planned', 'recorded'];
 const adjectives = ['careful', 'short', 'detailed', 'late', 'urgent', 'routine', 'complicated', 'tidy', 'incomplete', 'final', 'revised', 'shared', 'private', 'noisy', 'clear'];
 const places = ['Lisbon', 'the north office', 'Osaka', 'the warehouse', 'Nairobi', 'the lab', 'Toronto', 'the library', 'Santiago', 'the data centre', 'Helsinki', 'the harbour'];
 const units = ['kilometres', 'hours', 'euros', 'megabytes', 'litres', 'tickets', 'pages', 'percent', 'minutes', 'dollars', 'requests'];
 const connectives = ['Then', 'After that', 'Meanwhile', 'Before lunch', 'On Monday', 'Later', 'In the end', 'First', 'Next', 'Because of the delay', 'As a result', 'Finally'];
-const steps = ['open the file', 'read the first section', 'call the search function with the exact title', 'write the totals into a table', 'ask for confirmation', 'convert the amounts to euros', 'sort the rows by date', 'send a short reply', 'check the arguments against the schema', 'retry with a smaller page size', 'save a copy before editing', 'list the missing fields'];
-const questions = ['How many {u} were used in {p}?', 'Which tool should be called first?', 'What is the total after tax?', 'Who approved {d}?', 'When is the next review?', 'Why did the request fail?', 'Where is the latest version stored?'];
+const steps = [
+  'open the file',
+  'read the first section',
+  'call the search function with the exact title',
+  'write the totals into a table',
+  'ask for confirmation',
+  'convert the amounts to euros',
+  'sort the rows by date',
+  'send a short reply',
+  'check the arguments against the schema',
+  'retry with a smaller page size',
+  'save a copy before editing',
+  'list the missing fields',
+];
+const questions = [
+  'How many {u} were used in {p}?',
+  'Which tool should be called first?',
+  'What is the total after tax?',
+  'Who approved {d}?',
+  'When is the next review?',
+  'Why did the request fail?',
+  'Where is the latest version stored?',
+];
 
 function pick<T>(rand: () => number, xs: readonly T[]): T {
   return xs[Math.floor(rand() * xs.length)];

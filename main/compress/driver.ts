@@ -64,8 +64,7 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
 export async function compressModel(model: CausalLM, config: CompressionConfig, calibration: CalibrationSet | undefined, opts: CompressRunOptions = {}): Promise<CompressionOutcome> {
   const cfg = resolveConfig(config, opts.tuning);
   validateAgainstModel(cfg, model.config);
-  if (needsCalibration(cfg.method) && (!calibration || calibration.samples.length === 0))
-    throw new CalibrationError('(none)', `a calibration set for method ${cfg.method}`, 'none');
+  if (needsCalibration(cfg.method) && (!calibration || calibration.samples.length === 0)) throw new CalibrationError('(none)', `a calibration set for method ${cfg.method}`, 'none');
   if (calibration && needsCalibration(cfg.method) && calibration.seqlen > model.config.maxPositionEmbeddings)
     throw new CalibrationError(calibration.source, `seqlen ≤ the model's max_position_embeddings (${model.config.maxPositionEmbeddings})`, String(calibration.seqlen));
   const engine = opts.engine ?? getEngine();
@@ -140,12 +139,17 @@ export async function compressModel(model: CausalLM, config: CompressionConfig, 
         await checkCancel(`layer ${li} statistics`);
         progress('statistics', li, `${where}: ${label} for ${group.join(', ')}`);
         const keys = new Set(group.map((n) => INPUT_OF[n]));
-        pass(layer, (key, x, i) => {
-          if (!keys.has(key)) return;
-          let s = stats.get(key);
-          if (!s) stats.set(key, (s = create(x.cols, ctx)));
-          s.add(x, engine, i);
-        }, step.fullPrecisionOutputs === true, lastInput(group));
+        pass(
+          layer,
+          (key, x, i) => {
+            if (!keys.has(key)) return;
+            let s = stats.get(key);
+            if (!s) stats.set(key, (s = create(x.cols, ctx)));
+            s.add(x, engine, i);
+          },
+          step.fullPrecisionOutputs === true,
+          lastInput(group),
+        );
       }
       let prepared: Pick<LayerReport, 'awqRatios'> | undefined;
       if (step.prepare) {
@@ -168,7 +172,17 @@ export async function compressModel(model: CausalLM, config: CompressionConfig, 
         seconds.updates += r.timings?.updateS ?? 0;
         const secs = (performance.now() - ts) / 1000;
         seconds.compress += secs;
-        linears.push({ layer: li, name, rows: r.weight.rows, cols: r.weight.cols, loss: r.loss, lossKind: r.lossKind, sparsity: sparsityOf(r.weight.data), bitsPerWeight: effectiveBits(cfg, r.weight.rows, r.weight.cols), seconds: secs });
+        linears.push({
+          layer: li,
+          name,
+          rows: r.weight.rows,
+          cols: r.weight.cols,
+          loss: r.loss,
+          lossKind: r.lossKind,
+          sparsity: sparsityOf(r.weight.data),
+          bitsPerWeight: effectiveBits(cfg, r.weight.rows, r.weight.cols),
+          seconds: secs,
+        });
         done++;
       }
     }
@@ -212,14 +226,18 @@ export async function compressModel(model: CausalLM, config: CompressionConfig, 
   const report: CompressionReport = {
     method: cfg.method,
     config: cfg,
-    calibration: calibration && needsCalibration(cfg.method)
-      ? { source: calibration.source, samples: calibration.samples.length, seqlen: calibration.seqlen, seed: calibration.seed, hash: calibration.hash, corpusTokens: calibration.corpusTokens }
-      : null,
+    calibration:
+      calibration && needsCalibration(cfg.method)
+        ? { source: calibration.source, samples: calibration.samples.length, seqlen: calibration.seqlen, seed: calibration.seed, hash: calibration.hash, corpusTokens: calibration.corpusTokens }
+        : null,
     layers,
     linears,
     sparsity: { global: numelAll ? zeros / numelAll : 0, perLayer: layers.map((l) => l.sparsity) },
     effectiveBitsPerWeight: bits,
-    sizeBytes: modelSizes(model.config, linears.map((l) => ({ numel: l.rows * l.cols, bits: l.bitsPerWeight }))),
+    sizeBytes: modelSizes(
+      model.config,
+      linears.map((l) => ({ numel: l.rows * l.cols, bits: l.bitsPerWeight })),
+    ),
     seconds,
     kvCache: cfg.kvBits !== 16 ? { bits: cfg.kvBits, groupSize: cfg.kvGroupSize } : null,
     activations: activations ? { ...activations } : null,

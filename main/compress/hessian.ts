@@ -148,7 +148,16 @@ export interface ColumnRule {
  * `float32` rounds w − q, err and each product to float32 as torch does on float32 weights (GPTQ); without it they
  * stay double until stored (SparseGPT).
  */
-export function obsColumns(wt: Float32Array, u: Float32Array, rows: number, cols: number, blockSize: number, rule: ColumnRule, float32: boolean, engine: Engine): { qt: Float32Array; loss: number; flops: number } {
+export function obsColumns(
+  wt: Float32Array,
+  u: Float32Array,
+  rows: number,
+  cols: number,
+  blockSize: number,
+  rule: ColumnRule,
+  float32: boolean,
+  engine: Engine,
+): { qt: Float32Array; loss: number; flops: number } {
   const qt = new Float32Array(rows * cols);
   const err = new Float32Array(rows);
   let loss = 0;

@@ -2,7 +2,19 @@
 // F32/F16/BF16 weights, quantization codes as Q8_0/Q4_0/Q4_1 blocks); our decoder runs the rest (SmoothQuant's W8A8
 // activations, simulated KV-cache quantization, dynamic NTK rope) and is the reference.
 import { freemem } from 'node:os';
-import { BpeTokenizer, Checkpoint, decoderGenerator, parameterCountOf, describeRuntime, loadModel, readRuntime, type EngineInfo, type ModelConfig, type TokenGenerator, type Tokenizer } from '../model/index.js';
+import {
+  BpeTokenizer,
+  Checkpoint,
+  decoderGenerator,
+  parameterCountOf,
+  describeRuntime,
+  loadModel,
+  readRuntime,
+  type EngineInfo,
+  type ModelConfig,
+  type TokenGenerator,
+  type Tokenizer,
+} from '../model/index.js';
 import { cachedGguf, CLI_OWNER, folderHash, releaseGgufOwner } from './llamacpp/cache.js';
 import { llamaCppSupport } from './llamacpp/convert.js';
 import { GPU_CHOICES, LlamaCppModel, LlamaCppUnavailableError, llamaCppBinding, llamaCppVersion, llamaRuntime, runtimeDevice, type GpuChoice } from './llamacpp/runtime.js';
@@ -149,7 +161,14 @@ export async function openGeneration(dir: string, prefs: GenerationPreferences, 
       const entry = cachedGguf(opts.home, dir, target, opts.owner ?? CLI_OWNER, () => opts.onMessage?.(`converting ${dir} to GGUF for llama.cpp`));
       const contextSize = Math.min(opts.contextTokens ?? contextWindow, contextWindow);
       const { kvCache, sequences } = kvPlan(config, contextSize, Math.max(1, opts.sequences ?? 1), freemem());
-      const model = await LlamaCppModel.open(entry.file, tokenizer, config, { gpu: prefs.gpu, contextSize, sequences, kvCache, threads: llamaThreads(config), weights: `GGUF ${entry.conversion.mainType}${activationNote(entry.conversion.mainType)}` });
+      const model = await LlamaCppModel.open(entry.file, tokenizer, config, {
+        gpu: prefs.gpu,
+        contextSize,
+        sequences,
+        kvCache,
+        threads: llamaThreads(config),
+        weights: `GGUF ${entry.conversion.mainType}${activationNote(entry.conversion.mainType)}`,
+      });
       model.engine.reason = choice.reason;
       return { tokenizer, tokens: model, config, id: `model:${entry.hash}@llama.cpp/${entry.conversion.mainType}`, contextWindow, close: () => model.dispose() };
     } catch (e) {

@@ -12,7 +12,13 @@ import type { Executor, ExecEvent, FinalStatus, RunRequest, StagePlanner } from 
 import { planStages } from './stages/index.js';
 
 /** One run from plan to its last stage, wherever it runs: its final status, a failure's message. */
-async function executeRun(plan: StagePlanner, req: RunRequest, signal: AbortSignal, onEvent: (e: ExecEvent) => void, prepare?: () => Promise<unknown>): Promise<{ status: FinalStatus; error?: string }> {
+async function executeRun(
+  plan: StagePlanner,
+  req: RunRequest,
+  signal: AbortSignal,
+  onEvent: (e: ExecEvent) => void,
+  prepare?: () => Promise<unknown>,
+): Promise<{ status: FinalStatus; error?: string }> {
   const log = new ResultsLog(req.resultsFile);
   try {
     await prepare?.();
@@ -91,7 +97,11 @@ export function workerExecutor(workerFile: string, graceMs = 3000, spawn: RunSpa
       child.onError((error) => settle(cancelled ? { status: 'cancelled' } : { status: 'failed', error: error.message }));
       child.onExit((code, signal) => {
         exited = true;
-        settle(cancelled ? { status: 'cancelled' } : { status: 'failed', error: `the run's worker process stopped unexpectedly (${signal ? `signal ${signal}` : `exit code ${code}`}); finished items are kept and the run can be resumed` });
+        settle(
+          cancelled
+            ? { status: 'cancelled' }
+            : { status: 'failed', error: `the run's worker process stopped unexpectedly (${signal ? `signal ${signal}` : `exit code ${code}`}); finished items are kept and the run can be resumed` },
+        );
       });
     });
     child.send({ type: 'run', req });

@@ -75,7 +75,10 @@ export const stageDoneKey = (name: StageName) => `stage:${name}`;
 export async function runPipeline(stages: Stage[], log: ResultsLog, opts: PipelineOptions): Promise<void> {
   const now = opts.now ?? (() => Date.now());
   const totals = stages.map((s) => s.total);
-  const overall = new ProgressMeter(totals.reduce((a, b) => a + b, 0), now);
+  const overall = new ProgressMeter(
+    totals.reduce((a, b) => a + b, 0),
+    now,
+  );
   const byKey = new Map(log.recovered.records.map((r) => [r.key, r]));
   let lastEmit = -Infinity;
   const throttle = opts.throttleMs ?? 100;

@@ -49,7 +49,8 @@ export function specProblems(spec: ExperimentSpec, modelDir: string | null, conf
           ? `expected the built-in model ${spec.model.id} bundled with this build (at ${modelDir}); found none: choose a local model folder`
           : `expected a Hugging Face model folder with config.json at ${modelDir}; found ${existsSync(modelDir) ? 'no config.json' : 'no such folder'}`,
     });
-  if (modelDir && existsSync(join(modelDir, 'config.json')) && !config) out.push({ path: where, message: `expected a config.json of a Llama, Qwen2 or Mistral model in ${modelDir}; found one that does not parse` });
+  if (modelDir && existsSync(join(modelDir, 'config.json')) && !config)
+    out.push({ path: where, message: `expected a config.json of a Llama, Qwen2 or Mistral model in ${modelDir}; found one that does not parse` });
   if (config)
     spec.compressions.forEach((c, i) => {
       if (c.method === 'none') return;
@@ -69,7 +70,10 @@ export function specProblems(spec: ExperimentSpec, modelDir: string | null, conf
     const problem = sentenceEncoderProblem(sim);
     if (problem) out.push({ path: 'benchmarks.similarityModel', message: problem });
   }
-  for (const [path, check] of [['benchmarks.suite', () => resolveSuiteDir(spec.benchmarks.suite)], ['benchmarks.tasks', () => resolveTaskIds(spec.benchmarks.tasks)]] as const)
+  for (const [path, check] of [
+    ['benchmarks.suite', () => resolveSuiteDir(spec.benchmarks.suite)],
+    ['benchmarks.tasks', () => resolveTaskIds(spec.benchmarks.tasks)],
+  ] as const)
     try {
       check();
     } catch (e) {
@@ -81,7 +85,8 @@ export function specProblems(spec: ExperimentSpec, modelDir: string | null, conf
 
 /** Why a folder is not a sentence-transformers encoder we load (BERT/MiniLM or MPNet), or null; reads only its configs. */
 export function sentenceEncoderProblem(dir: string): string | null {
-  if (!existsSync(join(dir, 'config.json'))) return `expected a sentence-transformers folder (config.json, modules.json, *.safetensors, tokenizer.json) at ${dir}; found ${existsSync(dir) ? 'no config.json' : 'no such folder'}`;
+  if (!existsSync(join(dir, 'config.json')))
+    return `expected a sentence-transformers folder (config.json, modules.json, *.safetensors, tokenizer.json) at ${dir}; found ${existsSync(dir) ? 'no config.json' : 'no such folder'}`;
   if (!existsSync(join(dir, 'tokenizer.json'))) return `expected tokenizer.json in ${dir}; found none`;
   try {
     parseEncoderConfig(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as Record<string, unknown>, join(dir, 'config.json'));
@@ -119,7 +124,8 @@ export function estimate(input: PreflightInput): Omit<Preflight, 'problems'> {
   }
   const shape = input.config !== undefined ? input.config : readModelConfig(input.modelDir);
   // no estimate without a config: the load stage will say what is wrong with the folder
-  if (!shape) return { memoryBytes: 0, availableBytes: input.availableBytes, seconds: 0, backend, fits: true, reason: `No estimate: expected a readable config.json in ${input.modelDir}, found none.` };
+  if (!shape)
+    return { memoryBytes: 0, availableBytes: input.availableBytes, seconds: 0, backend, fits: true, reason: `No estimate: expected a readable config.json in ${input.modelDir}, found none.` };
   const params = parameterCountOf(shape);
   const gib = (b: number) => `${(b / 2 ** 30).toFixed(2)} GiB`;
   const compressions = spec.compressions.filter((c) => c.method !== 'none');
@@ -138,18 +144,27 @@ export function estimate(input: PreflightInput): Omit<Preflight, 'problems'> {
   const probeHidden = spec.analysis.sequences * spec.analysis.seqlen * shape.hiddenSize * 4;
   const logitsPair = 2 * spec.analysis.seqlen * shape.vocabSize * 4;
   const analysisBytes = spec.analysis.enabled && compressions.length ? 2 * (streamed ? streamedBytesOf(shape, 2) + head + probeHidden : residentBytesOf(shape, 2)) + logitsPair : 0;
-  const stages: [string, number][] = [['compression', compressBytes], ['evaluation', evalBytes], ['statistics', analysisBytes]];
+  const stages: [string, number][] = [
+    ['compression', compressBytes],
+    ['evaluation', evalBytes],
+    ['statistics', analysisBytes],
+  ];
   const [peakStage, memoryBytes] = stages.reduce((a, b) => (b[1] > a[1] ? b : a));
   const flops = PLANNING_FLOPS[backend] ?? PLANNING_FLOPS.js;
   const genFlops = onDecoder || input.engine === 'tfjs' ? flops : Math.max(flops, PLANNING_FLOPS['llama.cpp']);
-  const compressSeconds = compressions.length * (2 * params * calibTokens * 2) / flops; // ≈ two passes over the calibration set
+  const compressSeconds = (compressions.length * (2 * params * calibTokens * 2)) / flops; // ≈ two passes over the calibration set
   const evalSeconds = (models * items * TOKENS_PER_ITEM * 2 * params) / genFlops;
   const analysisSeconds = spec.analysis.enabled ? (compressions.length * 2 * spec.analysis.sequences * spec.analysis.seqlen * 2 * params) / flops : 0;
   const seconds = compressSeconds + evalSeconds + analysisSeconds;
   const fits = memoryBytes <= input.availableBytes;
   const reason = fits
     ? `${(params / 1e6).toFixed(1)}M parameters; peak ≈ ${gib(memoryBytes)} (${peakStage}) of ${gib(input.availableBytes)} free${streamed && compressions.length ? '; compression and statistics go layer at a time' : ''}. Time is a rough plan (${items} items × ${models} models); the run monitor's ETA is measured.`
-    : `Needs about ${gib(memoryBytes)} in the ${peakStage} stage but only ${gib(input.availableBytes)} is free (${(params / 1e6).toFixed(1)}M parameters; ${stages.filter(([, b]) => b > 0).map(([n, b]) => `${n} ${gib(b)}`).join(', ')}).${peakStage === 'statistics' ? ' The statistics hold the base and a compressed model (each a layer at a time, with its head in float32): lower the probe sequences, turn them off for this model, or close other programs.' : ' Lower the calibration samples, close other programs, or start with the memory override.'}`;
+    : `Needs about ${gib(memoryBytes)} in the ${peakStage} stage but only ${gib(input.availableBytes)} is free (${(params / 1e6).toFixed(1)}M parameters; ${stages
+        .filter(([, b]) => b > 0)
+        .map(([n, b]) => `${n} ${gib(b)}`)
+        .join(
+          ', ',
+        )}).${peakStage === 'statistics' ? ' The statistics hold the base and a compressed model (each a layer at a time, with its head in float32): lower the probe sequences, turn them off for this model, or close other programs.' : ' Lower the calibration samples, close other programs, or start with the memory override.'}`;
   return { memoryBytes, availableBytes: input.availableBytes, seconds, backend, fits, reason };
 }
 
@@ -181,10 +196,15 @@ export function startRefusal(plan: Preflight, allowOverMemory: boolean): { code:
 }
 
 /** Why a run may not be resumed under an experiment's spec now, or null. */
-export function resumeRefusal(run: { id: string; experimentId: string; status: string; specHash: string }, experiment: { id: string; specHash: string }, active: boolean): { code: 'invalid_input' | 'conflict'; message: string } | null {
+export function resumeRefusal(
+  run: { id: string; experimentId: string; status: string; specHash: string },
+  experiment: { id: string; specHash: string },
+  active: boolean,
+): { code: 'invalid_input' | 'conflict'; message: string } | null {
   if (run.experimentId !== experiment.id) return { code: 'invalid_input', message: `run ${run.id} belongs to experiment ${run.experimentId}, not ${experiment.id}` };
   if (active) return { code: 'conflict', message: `run ${run.id} is already ${run.status}` };
   if (run.status === 'done') return { code: 'conflict', message: `run ${run.id} already finished; start a new run instead` };
-  if (run.specHash !== experiment.specHash) return { code: 'conflict', message: `run ${run.id} was started with spec ${run.specHash.slice(0, 12)}, but the experiment's spec is now ${experiment.specHash.slice(0, 12)}; start a new run` };
+  if (run.specHash !== experiment.specHash)
+    return { code: 'conflict', message: `run ${run.id} was started with spec ${run.specHash.slice(0, 12)}, but the experiment's spec is now ${experiment.specHash.slice(0, 12)}; start a new run` };
   return null;
 }

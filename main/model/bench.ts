@@ -12,12 +12,37 @@ interface Shape {
 }
 
 export const BENCH_SHAPES: Shape[] = [
-  { name: 'small (hidden 128, 4 layers)', config: { architecture: 'LlamaForCausalLM', hiddenSize: 128, intermediateSize: 384, numLayers: 4, numHeads: 4, numKvHeads: 2, vocabSize: 2048, maxPositionEmbeddings: 4096 }, prompt: 128, decode: 32 },
-  { name: 'reference (Qwen2, hidden 512, 8 layers, vocab 2048)', config: { architecture: 'Qwen2ForCausalLM', hiddenSize: 512, intermediateSize: 1536, numLayers: 8, numHeads: 8, numKvHeads: 2, vocabSize: 2048, maxPositionEmbeddings: 4096 }, prompt: 128, decode: 32 },
+  {
+    name: 'small (hidden 128, 4 layers)',
+    config: { architecture: 'LlamaForCausalLM', hiddenSize: 128, intermediateSize: 384, numLayers: 4, numHeads: 4, numKvHeads: 2, vocabSize: 2048, maxPositionEmbeddings: 4096 },
+    prompt: 128,
+    decode: 32,
+  },
+  {
+    name: 'reference (Qwen2, hidden 512, 8 layers, vocab 2048)',
+    config: { architecture: 'Qwen2ForCausalLM', hiddenSize: 512, intermediateSize: 1536, numLayers: 8, numHeads: 8, numKvHeads: 2, vocabSize: 2048, maxPositionEmbeddings: 4096 },
+    prompt: 128,
+    decode: 32,
+  },
   // acb-tiny's shape and train:tiny's next size (--size small), on an agent-episode-length prompt: what a bigger built-in model would cost the demo
-  { name: 'acb-tiny shape (hidden 128, 2 layers, vocab 2920)', config: { architecture: 'LlamaForCausalLM', hiddenSize: 128, intermediateSize: 352, numLayers: 2, numHeads: 4, numKvHeads: 2, vocabSize: 2920, maxPositionEmbeddings: 1152 }, prompt: 600, decode: 32 },
-  { name: 'train:tiny --size small (hidden 192, 4 layers, vocab 2920)', config: { architecture: 'LlamaForCausalLM', hiddenSize: 192, intermediateSize: 512, numLayers: 4, numHeads: 6, numKvHeads: 2, vocabSize: 2920, maxPositionEmbeddings: 1152 }, prompt: 600, decode: 32 },
-  { name: '0.5B-shaped layer (hidden 896, 1 layer, vocab 2048)', config: { architecture: 'Qwen2ForCausalLM', hiddenSize: 896, intermediateSize: 4864, numLayers: 1, numHeads: 14, numKvHeads: 2, vocabSize: 2048, maxPositionEmbeddings: 4096 }, prompt: 128, decode: 16 },
+  {
+    name: 'acb-tiny shape (hidden 128, 2 layers, vocab 2920)',
+    config: { architecture: 'LlamaForCausalLM', hiddenSize: 128, intermediateSize: 352, numLayers: 2, numHeads: 4, numKvHeads: 2, vocabSize: 2920, maxPositionEmbeddings: 1152 },
+    prompt: 600,
+    decode: 32,
+  },
+  {
+    name: 'train:tiny --size small (hidden 192, 4 layers, vocab 2920)',
+    config: { architecture: 'LlamaForCausalLM', hiddenSize: 192, intermediateSize: 512, numLayers: 4, numHeads: 6, numKvHeads: 2, vocabSize: 2920, maxPositionEmbeddings: 1152 },
+    prompt: 600,
+    decode: 32,
+  },
+  {
+    name: '0.5B-shaped layer (hidden 896, 1 layer, vocab 2048)',
+    config: { architecture: 'Qwen2ForCausalLM', hiddenSize: 896, intermediateSize: 4864, numLayers: 1, numHeads: 14, numKvHeads: 2, vocabSize: 2048, maxPositionEmbeddings: 4096 },
+    prompt: 128,
+    decode: 16,
+  },
 ];
 
 export async function benchModel(shapes: Shape[] = BENCH_SHAPES): Promise<string> {
@@ -28,7 +53,9 @@ export async function benchModel(shapes: Shape[] = BENCH_SHAPES): Promise<string
     const prompt = Array.from({ length: s.prompt }, (_, i) => (i * 7) % 256);
     model.generate(prompt.slice(0, 8), { maxNewTokens: 2, ignoreEos: true }); // warm-up
     const r = model.generate(prompt, { maxNewTokens: s.decode, ignoreEos: true });
-    rows.push(`| ${s.name} | ${(parameterCountOf(model.config) / 1e6).toFixed(1)}M | ${r.stats.prefillTokensPerS.toFixed(1)} | ${r.stats.decodeTokensPerS.toFixed(1)} | ${(r.stats.peakMemoryBytes / 2 ** 20).toFixed(0)} | ${r.stats.backend} |`);
+    rows.push(
+      `| ${s.name} | ${(parameterCountOf(model.config) / 1e6).toFixed(1)}M | ${r.stats.prefillTokensPerS.toFixed(1)} | ${r.stats.decodeTokensPerS.toFixed(1)} | ${(r.stats.peakMemoryBytes / 2 ** 20).toFixed(0)} | ${r.stats.backend} |`,
+    );
     model.dispose();
   }
   return rows.join('\n');
@@ -55,7 +82,9 @@ export async function benchPrefixReuse(steps = 10, head = 600, perStep = 24): Pr
   run(false); // warm-up
   const fresh = run(false);
   const reused = run(true);
-  rows.push(`| ${steps} steps, ${head}-token instruction, +${perStep + 8} tokens per step | ${fresh.s.toFixed(2)} | ${reused.s.toFixed(2)} | ${(fresh.s / reused.s).toFixed(1)}× | ${JSON.stringify(fresh.out) === JSON.stringify(reused.out) ? 'yes' : 'NO'} |`);
+  rows.push(
+    `| ${steps} steps, ${head}-token instruction, +${perStep + 8} tokens per step | ${fresh.s.toFixed(2)} | ${reused.s.toFixed(2)} | ${(fresh.s / reused.s).toFixed(1)}× | ${JSON.stringify(fresh.out) === JSON.stringify(reused.out) ? 'yes' : 'NO'} |`,
+  );
   model.dispose();
   return rows.join('\n');
 }

@@ -8,7 +8,18 @@ import { join } from 'node:path';
 import { readConfig } from './config.js';
 import { widenHalf } from './dtype.js';
 import { dequantizeLinear, packedQuantizationOf, packedLinearCodes, type PackedQuantization, type QuantCodes } from './quantized.js';
-import { expectFinite, expectFiniteHalf, readHeader, readTensorF32, SafetensorsError, writeSafetensors, type Dtype, type SafetensorsHeader, type TensorInfo, type TensorToWrite } from './safetensors.js';
+import {
+  expectFinite,
+  expectFiniteHalf,
+  readHeader,
+  readTensorF32,
+  SafetensorsError,
+  writeSafetensors,
+  type Dtype,
+  type SafetensorsHeader,
+  type TensorInfo,
+  type TensorToWrite,
+} from './safetensors.js';
 import { LINEAR_NAMES, type LinearName, type ModelConfig } from './types.js';
 
 export class ModelLoadError extends Error {
@@ -64,13 +75,18 @@ function shardHeaders(dir: string): SafetensorsHeader[] {
       if (error instanceof UserFileError) throw new ModelLoadError(`${index}: expected JSON with a weight_map, found ${error.found}`);
       throw error;
     }
-    if (!map || typeof map !== 'object' || Array.isArray(map)) throw new ModelLoadError(`${index}: expected a "weight_map" object, found ${map === undefined ? 'none' : JSON.stringify(map)?.slice(0, 60)}`);
+    if (!map || typeof map !== 'object' || Array.isArray(map))
+      throw new ModelLoadError(`${index}: expected a "weight_map" object, found ${map === undefined ? 'none' : JSON.stringify(map)?.slice(0, 60)}`);
     const files = [...new Set(Object.values(map))];
-    for (const f of files) if (typeof f !== 'string' || f.includes('/') || f.includes('\\') || f.startsWith('.')) throw new ModelLoadError(`${index}: expected shard file names inside the folder, found ${JSON.stringify(f)}`);
+    for (const f of files)
+      if (typeof f !== 'string' || f.includes('/') || f.includes('\\') || f.startsWith('.'))
+        throw new ModelLoadError(`${index}: expected shard file names inside the folder, found ${JSON.stringify(f)}`);
     for (const f of files) if (!existsSync(join(dir, f))) throw new ModelLoadError(`${index}: expected shard ${f} in the folder, found no such file`);
     return files.map((f) => readHeader(join(dir, f)));
   }
-  const files = readdirSync(dir).filter((f) => f.endsWith('.safetensors') && !f.startsWith('acbench-')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.safetensors') && !f.startsWith('acbench-'))
+    .sort();
   if (!files.length) throw new ModelLoadError(`${dir}: expected model.safetensors (or a sharded index), found no .safetensors file`);
   return files.map((f) => readHeader(join(dir, f)));
 }
@@ -110,7 +126,9 @@ export class Checkpoint {
     this.headers = shardHeaders(dir);
     for (const h of this.headers) for (const name of h.tensors.keys()) this.where.set(name, h);
     this.packed = packedQuantizationOf(dir);
-    for (const f of readdirSync(dir).filter((f) => f.startsWith(CODES_FILE_PREFIX) && f.endsWith('.safetensors')).sort()) {
+    for (const f of readdirSync(dir)
+      .filter((f) => f.startsWith(CODES_FILE_PREFIX) && f.endsWith('.safetensors'))
+      .sort()) {
       const h = readHeader(join(dir, f));
       for (const name of h.tensors.keys()) if (name.endsWith('.codes')) this.codes.set(name.slice(0, -'.codes'.length), h);
     }
@@ -167,7 +185,8 @@ export class Checkpoint {
   readRows(name: string, r0: number, r1: number): StoredValues {
     const h = this.header(name);
     const info = h.tensors.get(name)!;
-    if (info.shape.length !== 2 || r0 < 0 || r1 > info.shape[0] || r0 > r1) throw new SafetensorsError(h.file, name, `expected rows ${r0}–${r1} of a 2-D tensor, found shape ${JSON.stringify(info.shape)}`);
+    if (info.shape.length !== 2 || r0 < 0 || r1 > info.shape[0] || r0 > r1)
+      throw new SafetensorsError(h.file, name, `expected rows ${r0}–${r1} of a 2-D tensor, found shape ${JSON.stringify(info.shape)}`);
     const cols = info.shape[1];
     if (info.dtype === 'F32' || info.dtype === 'F16' || info.dtype === 'BF16') {
       const size = info.dtype === 'F32' ? 4 : 2;
@@ -244,7 +263,8 @@ export class Checkpoint {
 function readCodes(h: SafetensorsHeader, prefix: string, [rows, cols]: [number, number]): QuantCodes {
   const info = (n: string, dtype: Dtype, shape: number[]) => {
     const t = h.tensors.get(`${prefix}.${n}`);
-    if (!t || t.dtype !== dtype || t.shape.join(',') !== shape.join(',')) throw new SafetensorsError(h.file, `${prefix}.${n}`, `expected ${dtype} ${JSON.stringify(shape)}, found ${t ? `${t.dtype} ${JSON.stringify(t.shape)}` : 'nothing'}`);
+    if (!t || t.dtype !== dtype || t.shape.join(',') !== shape.join(','))
+      throw new SafetensorsError(h.file, `${prefix}.${n}`, `expected ${dtype} ${JSON.stringify(shape)}, found ${t ? `${t.dtype} ${JSON.stringify(t.shape)}` : 'nothing'}`);
     const bytes = new Uint8Array(t.end - t.begin);
     readBytes(h.file, `${prefix}.${n}`, t, bytes);
     return bytes;

@@ -25,7 +25,8 @@ export function parseConfig(raw: Record<string, unknown>, file = 'config.json'):
   const int = (key: string, fallback?: number): number => {
     const v = raw[key] ?? fallback;
     // widths become array sizes: beyond 2^24 a forward pass cannot allocate them anyway
-    if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0 || v > 2 ** 24) throw new ModelConfigError(file, `expected "${key}" to be a positive integer (at most ${2 ** 24}), found ${JSON.stringify(v)}`);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0 || v > 2 ** 24)
+      throw new ModelConfigError(file, `expected "${key}" to be a positive integer (at most ${2 ** 24}), found ${JSON.stringify(v)}`);
     return v;
   };
   const hiddenSize = int('hidden_size');
@@ -33,7 +34,8 @@ export function parseConfig(raw: Record<string, unknown>, file = 'config.json'):
   const numKvHeads = int('num_key_value_heads', numHeads);
   if (numHeads % numKvHeads !== 0) throw new ModelConfigError(file, `expected num_attention_heads (${numHeads}) to be a multiple of num_key_value_heads (${numKvHeads})`);
   const headDim = raw.head_dim === undefined || raw.head_dim === null ? hiddenSize / numHeads : raw.head_dim;
-  if (typeof headDim !== 'number' || !Number.isInteger(headDim) || headDim <= 0 || headDim > 2 ** 16 || headDim % 2 !== 0) throw new ModelConfigError(file, `expected "head_dim" (or hidden_size / num_attention_heads) to be a positive even integer up to ${2 ** 16}, found ${JSON.stringify(headDim)}`);
+  if (typeof headDim !== 'number' || !Number.isInteger(headDim) || headDim <= 0 || headDim > 2 ** 16 || headDim % 2 !== 0)
+    throw new ModelConfigError(file, `expected "head_dim" (or hidden_size / num_attention_heads) to be a positive even integer up to ${2 ** 16}, found ${JSON.stringify(headDim)}`);
   // hyper-parameters a forward pass divides by or raises to: a bad one gives NaN logits, so it is refused here
   const positive = (key: string, value: unknown, fallback?: number): number => {
     const v = value ?? fallback;
@@ -51,7 +53,8 @@ export function parseConfig(raw: Record<string, unknown>, file = 'config.json'):
   if (!eosTokenIds.every((id) => Number.isInteger(id) && id >= 0)) throw new ModelConfigError(file, `expected "eos_token_id" to be a token id or a list of them, found ${JSON.stringify(eos)}`);
   const rs = raw.rope_scaling as Record<string, unknown> | null | undefined;
   let ropeScaling: RopeScaling | undefined;
-  if (rs !== undefined && rs !== null && (typeof rs !== 'object' || Array.isArray(rs))) throw new ModelConfigError(file, `expected "rope_scaling" to be an object or null, found ${JSON.stringify(rs)}`);
+  if (rs !== undefined && rs !== null && (typeof rs !== 'object' || Array.isArray(rs)))
+    throw new ModelConfigError(file, `expected "rope_scaling" to be an object or null, found ${JSON.stringify(rs)}`);
   if (rs) {
     const type = (rs.rope_type ?? rs.type) as string;
     if (type !== 'linear' && type !== 'dynamic' && type !== 'llama3' && type !== 'default')
@@ -70,7 +73,8 @@ export function parseConfig(raw: Record<string, unknown>, file = 'config.json'):
     }
   }
   const slidingRaw = architecture === 'MistralForCausalLM' || raw.use_sliding_window ? raw.sliding_window : undefined;
-  if (slidingRaw !== undefined && slidingRaw !== null && !(Number.isInteger(slidingRaw) && (slidingRaw as number) >= 0)) throw new ModelConfigError(file, `expected "sliding_window" to be a whole number of tokens or null, found ${JSON.stringify(slidingRaw)}`);
+  if (slidingRaw !== undefined && slidingRaw !== null && !(Number.isInteger(slidingRaw) && (slidingRaw as number) >= 0))
+    throw new ModelConfigError(file, `expected "sliding_window" to be a whole number of tokens or null, found ${JSON.stringify(slidingRaw)}`);
   const slidingWindow = slidingRaw as number | null | undefined;
   return {
     architecture,
@@ -124,7 +128,15 @@ export function configJson(c: ModelConfig): Record<string, unknown> {
     rms_norm_eps: c.rmsNormEps,
     rope_theta: c.ropeTheta,
     ...(c.ropeScaling
-      ? { rope_scaling: { rope_type: c.ropeScaling.type, factor: c.ropeScaling.factor, low_freq_factor: c.ropeScaling.lowFreqFactor, high_freq_factor: c.ropeScaling.highFreqFactor, original_max_position_embeddings: c.ropeScaling.originalMaxPositionEmbeddings } }
+      ? {
+          rope_scaling: {
+            rope_type: c.ropeScaling.type,
+            factor: c.ropeScaling.factor,
+            low_freq_factor: c.ropeScaling.lowFreqFactor,
+            high_freq_factor: c.ropeScaling.highFreqFactor,
+            original_max_position_embeddings: c.ropeScaling.originalMaxPositionEmbeddings,
+          },
+        }
       : {}),
     max_position_embeddings: c.maxPositionEmbeddings,
     tie_word_embeddings: c.tieWordEmbeddings,

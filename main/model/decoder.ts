@@ -221,11 +221,21 @@ class Layer implements DecoderLayer {
   spillEdited(file: string): void {
     const edited = LINEAR_NAMES.filter((n) => this.weights.linears[n].weight);
     if (!edited.length) return;
-    writeSafetensorsStreamed(file, edited.map((n) => ({ name: n, dtype: 'F32' as const, shape: [this.weights.linears[n].rows, this.weights.linears[n].cols], bytes: () => this.weights.linears[n].weight!.data })));
+    writeSafetensorsStreamed(
+      file,
+      edited.map((n) => ({ name: n, dtype: 'F32' as const, shape: [this.weights.linears[n].rows, this.weights.linears[n].cols], bytes: () => this.weights.linears[n].weight!.data })),
+    );
     const header = readHeader(file);
     for (const n of edited) {
       const s = this.weights.linears[n];
-      this.weights.linears[n] = { rows: s.rows, cols: s.cols, bias: s.bias, read: () => readTensorF32(header, n), stored: () => ({ dtype: 'F32', data: readTensorF32(header, n) }), storedDtype: 'F32' };
+      this.weights.linears[n] = {
+        rows: s.rows,
+        cols: s.cols,
+        bias: s.bias,
+        read: () => readTensorF32(header, n),
+        stored: () => ({ dtype: 'F32', data: readTensorF32(header, n) }),
+        storedDtype: 'F32',
+      };
     }
   }
 
@@ -505,7 +515,11 @@ export class DecoderModel implements CausalLM {
       };
     });
     let peak = process.memoryUsage().rss;
-    const prefillLogits = this.packedStep(prompts.map((p, b) => p.slice(states[b].shared)), states.map((s) => s.shared), states.map((s) => s.caches));
+    const prefillLogits = this.packedStep(
+      prompts.map((p, b) => p.slice(states[b].shared)),
+      states.map((s) => s.shared),
+      states.map((s) => s.caches),
+    );
     states.forEach((s, b) => (s.next = argmax(prefillLogits.subarray(b * this.config.vocabSize, (b + 1) * this.config.vocabSize))));
     const tPrefill = performance.now();
     const reusedTokens = states.reduce((n, s) => n + s.shared, 0);
@@ -534,7 +548,11 @@ export class DecoderModel implements CausalLM {
     while (states.some((s) => !s.finish)) {
       const active = states.filter((s) => !s.finish);
       const ids = active.map((s) => s.tokens[s.tokens.length - 1]);
-      const logits = this.packedStep(ids.map((id) => [id]), active.map((s) => s.position), active.map((s) => s.caches));
+      const logits = this.packedStep(
+        ids.map((id) => [id]),
+        active.map((s) => s.position),
+        active.map((s) => s.caches),
+      );
       decodeTokens += active.length;
       active.forEach((s, i) => {
         s.position++;
@@ -635,11 +653,15 @@ export class DecoderModel implements CausalLM {
     let total = 0;
     shards.forEach((shard, k) => (total += writeSafetensorsStreamed(join(dir, names[k]), shard, { format: 'pt' })));
     if (shards.length > 1)
-      writeFileSync(join(dir, 'model.safetensors.index.json'), JSON.stringify({ metadata: { total_size: total }, weight_map: Object.fromEntries(shards.flatMap((sh, k) => sh.map((t) => [t.name, names[k]]))) }, null, 2));
+      writeFileSync(
+        join(dir, 'model.safetensors.index.json'),
+        JSON.stringify({ metadata: { total_size: total }, weight_map: Object.fromEntries(shards.flatMap((sh, k) => sh.map((t) => [t.name, names[k]]))) }, null, 2),
+      );
     writeFileSync(join(dir, 'config.json'), JSON.stringify(configJson(c), null, 2));
     for (const [name, content] of Object.entries(this.source.tokenizerFiles)) writeFileSync(join(dir, name), content);
     for (const name of ['tokenizer.json', 'tokenizer_config.json', 'generation_config.json', 'special_tokens_map.json'])
-      if (!(name in this.source.tokenizerFiles) && this.source.dir && existsSync(join(this.source.dir, name)) && join(this.source.dir, name) !== join(dir, name)) copyFileSync(join(this.source.dir, name), join(dir, name));
+      if (!(name in this.source.tokenizerFiles) && this.source.dir && existsSync(join(this.source.dir, name)) && join(this.source.dir, name) !== join(dir, name))
+        copyFileSync(join(this.source.dir, name), join(dir, name));
     for (const [name, content] of Object.entries(extraFiles)) writeFileSync(join(dir, name), content);
   }
 

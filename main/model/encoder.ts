@@ -283,7 +283,10 @@ export class SentenceEncoder {
     if (maxSeqLength > positions) throw new EncoderLoadError(`${stFile ?? tdir} max_seq_length`, `at most ${positions} (the model's positions)`, String(maxSeqLength));
     const pooling = stack.poolingDir && existsSync(join(stack.poolingDir, 'config.json')) ? parsePoolingConfig(readJson(join(stack.poolingDir, 'config.json'))) : parsePoolingConfig({});
 
-    const headers = readdirSync(tdir).filter((f) => f.endsWith('.safetensors')).sort().map((f) => readHeader(join(tdir, f)));
+    const headers = readdirSync(tdir)
+      .filter((f) => f.endsWith('.safetensors'))
+      .sort()
+      .map((f) => readHeader(join(tdir, f)));
     if (headers.length === 0) throw new EncoderLoadError(tdir, 'model.safetensors', 'no .safetensors file (convert pytorch_model.bin to safetensors first)');
     const where = new Map<string, SafetensorsHeader>();
     for (const h of headers) for (const name of h.tensors.keys()) where.set(name, h);
@@ -420,7 +423,7 @@ export class SentenceEncoder {
   encode(texts: readonly string[], maxRows = 1024): Float32Array[] {
     const ids = texts.map((t) => this.tokenize(t));
     const out: Float32Array[] = [];
-    for (let i = 0; i < ids.length; ) {
+    for (let i = 0; i < ids.length;) {
       let rows = 0;
       let j = i;
       while (j < ids.length && (j === i || rows + ids[j].length <= maxRows)) rows += ids[j++].length;
@@ -479,16 +482,19 @@ export function poolTokens(x: Matrix, p: PoolingConfig): Float32Array {
   const column = (f: (j: number) => number) => Float32Array.from({ length: H }, (_, j) => f(j));
   if (p.cls) parts.push(x.data.slice(0, H));
   if (p.max)
-    parts.push(column((j) => {
-      let m = -Infinity;
-      for (let t = 0; t < L; t++) m = Math.max(m, x.data[t * H + j]);
-      return m;
-    }));
-  const sum = (weight: (t: number) => number) => column((j) => {
-    let s = 0;
-    for (let t = 0; t < L; t++) s += weight(t) * x.data[t * H + j];
-    return s;
-  });
+    parts.push(
+      column((j) => {
+        let m = -Infinity;
+        for (let t = 0; t < L; t++) m = Math.max(m, x.data[t * H + j]);
+        return m;
+      }),
+    );
+  const sum = (weight: (t: number) => number) =>
+    column((j) => {
+      let s = 0;
+      for (let t = 0; t < L; t++) s += weight(t) * x.data[t * H + j];
+      return s;
+    });
   if (p.mean || p.meanSqrtLen) {
     const s = sum(() => 1);
     const n = Math.max(L, 1e-9); // sum_mask clamped at 1e-9

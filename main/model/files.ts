@@ -65,7 +65,7 @@ export function readUserFile(file: string, maxBytes: number): Buffer {
     if (!s.isFile()) throw new UserFileError(file, '(file)', 'a regular file', kindOf(s));
     if (s.size > maxBytes) throw new UserFileError(file, '(file)', `at most ${maxBytes} bytes`, `${s.size} bytes`);
     const buf = Buffer.alloc(s.size);
-    for (let done = 0; done < buf.length; ) {
+    for (let done = 0; done < buf.length;) {
       const got = readSync(fd, buf, done, buf.length - done, done);
       if (got <= 0) return buf.subarray(0, done); // shrank while we read
       done += got;

@@ -16,7 +16,9 @@ export class InsufficientMemoryError extends ModelLoadError {
     readonly neededBytes: number,
     readonly freeBytes: number,
   ) {
-    super(`loading needs about ${(neededBytes / 2 ** 30).toFixed(2)} GiB (the linears and the head as float32 on the tensor engine, the embedding as stored), but only ${(freeBytes / 2 ** 30).toFixed(2)} GiB is free; pass allowOverMemory to try anyway`);
+    super(
+      `loading needs about ${(neededBytes / 2 ** 30).toFixed(2)} GiB (the linears and the head as float32 on the tensor engine, the embedding as stored), but only ${(freeBytes / 2 ** 30).toFixed(2)} GiB is free; pass allowOverMemory to try anyway`,
+    );
     this.name = 'InsufficientMemoryError';
   }
 }
@@ -98,7 +100,9 @@ export async function loadModel(source: string | Checkpoint, opts: LoadOptions =
     embed: { rows: c.vocabSize, cols: c.hiddenSize, values: ckpt.readStored('model.embed_tokens.weight', headShape) },
     layers,
     finalNorm: ckpt.readF32('model.norm.weight', [c.hiddenSize]),
-    lmHead: ckpt.has('lm_head.weight') ? { rows: c.vocabSize, cols: c.hiddenSize, read: () => ckpt.readF32('lm_head.weight', headShape), stored: () => ckpt.readStored('lm_head.weight', headShape) } : null,
+    lmHead: ckpt.has('lm_head.weight')
+      ? { rows: c.vocabSize, cols: c.hiddenSize, read: () => ckpt.readF32('lm_head.weight', headShape), stored: () => ckpt.readStored('lm_head.weight', headShape) }
+      : null,
   };
   if (!c.tieWordEmbeddings && !weights.lmHead) throw new ModelLoadError(`${dir}: tie_word_embeddings is false, but the checkpoint has no lm_head.weight`);
   const model = new DecoderModel(c, tokenizer, weights, { dir, tokenizerFiles: {} }, opts.engine);
@@ -142,7 +146,17 @@ export function byteLevelTokenizerFiles(merges: [string, string][] = []): Record
     pre_tokenizer: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true },
     post_processor: null,
     decoder: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true },
-    model: { type: 'BPE', dropout: null, unk_token: null, continuing_subword_prefix: null, end_of_word_suffix: null, fuse_unk: false, byte_fallback: false, vocab, merges: merges.map(([a, b]) => `${a} ${b}`) },
+    model: {
+      type: 'BPE',
+      dropout: null,
+      unk_token: null,
+      continuing_subword_prefix: null,
+      end_of_word_suffix: null,
+      fuse_unk: false,
+      byte_fallback: false,
+      vocab,
+      merges: merges.map(([a, b]) => `${a} ${b}`),
+    },
   };
   const config = { eos_token: '<|im_end|>', pad_token: '<|endoftext|>', bos_token: null, add_bos_token: false, chat_template: CHATML_TEMPLATE, model_max_length: 4096 };
   const generation = { eos_token_id: [n + 2, n], do_sample: false };
@@ -170,7 +184,13 @@ export function createRandomModel(partial: RandomModelConfig, seed: number, engi
     rms_norm_eps: partial.rmsNormEps ?? 1e-6,
     rope_theta: partial.ropeTheta ?? 10000,
     rope_scaling: partial.ropeScaling
-      ? { rope_type: partial.ropeScaling.type, factor: partial.ropeScaling.factor, low_freq_factor: partial.ropeScaling.lowFreqFactor, high_freq_factor: partial.ropeScaling.highFreqFactor, original_max_position_embeddings: partial.ropeScaling.originalMaxPositionEmbeddings }
+      ? {
+          rope_type: partial.ropeScaling.type,
+          factor: partial.ropeScaling.factor,
+          low_freq_factor: partial.ropeScaling.lowFreqFactor,
+          high_freq_factor: partial.ropeScaling.highFreqFactor,
+          original_max_position_embeddings: partial.ropeScaling.originalMaxPositionEmbeddings,
+        }
       : undefined,
     max_position_embeddings: partial.maxPositionEmbeddings ?? 512,
     tie_word_embeddings: partial.tieWordEmbeddings ?? false,
@@ -180,7 +200,12 @@ export function createRandomModel(partial: RandomModelConfig, seed: number, engi
     eos_token_id: tokenizer.eosTokenIds[0],
   });
   const normal = seededNormal(seed);
-  const rand = (rows: number, cols: number, scale: number) => matrix(rows, cols, Float32Array.from({ length: rows * cols }, () => normal() * scale));
+  const rand = (rows: number, cols: number, scale: number) =>
+    matrix(
+      rows,
+      cols,
+      Float32Array.from({ length: rows * cols }, () => normal() * scale),
+    );
   const vec = (n: number, around: number, spread: number) => Float32Array.from({ length: n }, () => around + normal() * spread);
   const c = config;
   const q = c.numHeads * c.headDim;

@@ -64,7 +64,8 @@ export function packedQuantizationOf(dir: string): PackedQuantization | undefine
     }
   };
   const declared = read('config.json')?.quantization_config;
-  if (declared !== undefined && declared !== null && (typeof declared !== 'object' || Array.isArray(declared))) throw new PackedWeightError(`${dir}: config.json`, 'quantization_config to be an object', JSON.stringify(declared).slice(0, 60));
+  if (declared !== undefined && declared !== null && (typeof declared !== 'object' || Array.isArray(declared)))
+    throw new PackedWeightError(`${dir}: config.json`, 'quantization_config to be an object', JSON.stringify(declared).slice(0, 60));
   const fromConfig = (declared ?? undefined) as Record<string, unknown> | undefined;
   const q = fromConfig ?? (existsSync(join(dir, 'quantize_config.json')) ? { quant_method: 'gptq', ...read('quantize_config.json') } : undefined);
   if (!q || (q.quant_method !== 'gptq' && q.quant_method !== 'awq')) return undefined;

@@ -74,7 +74,13 @@ export function plannedTensors(c: Record<string, number | boolean | unknown>): P
     w(`${p}.self_attn.q_proj.weight`, [heads * hd, h]);
     w(`${p}.self_attn.k_proj.weight`, [kv * hd, h]);
     w(`${p}.self_attn.v_proj.weight`, [kv * hd, h]);
-    if (bias) for (const [n, r] of [['q_proj', heads * hd], ['k_proj', kv * hd], ['v_proj', kv * hd]] as const) t.push({ name: `${p}.self_attn.${n}.bias`, shape: [r], std: 0.02, mean: 0 });
+    if (bias)
+      for (const [n, r] of [
+        ['q_proj', heads * hd],
+        ['k_proj', kv * hd],
+        ['v_proj', kv * hd],
+      ] as const)
+        t.push({ name: `${p}.self_attn.${n}.bias`, shape: [r], std: 0.02, mean: 0 });
     w(`${p}.self_attn.o_proj.weight`, [h, heads * hd]);
     t.push({ name: `${p}.post_attention_layernorm.weight`, shape: [h], std: 0.05, mean: 1 });
     w(`${p}.mlp.gate_proj.weight`, [inter, h]);
@@ -135,7 +141,30 @@ export function releaseTokenizerFiles(bpeVocab: number, vocabSize: number): Reco
     }
     level = next;
   }
-  const specials = ['<|endoftext|>', '<|im_start|>', '<|im_end|>', '<|object_ref_start|>', '<|object_ref_end|>', '<|box_start|>', '<|box_end|>', '<|quad_start|>', '<|quad_end|>', '<|vision_start|>', '<|vision_end|>', '<|vision_pad|>', '<|image_pad|>', '<|video_pad|>', '<tool_call>', '</tool_call>', '<|fim_prefix|>', '<|fim_middle|>', '<|fim_suffix|>', '<|fim_pad|>', '<|repo_name|>', '<|file_sep|>'];
+  const specials = [
+    '<|endoftext|>',
+    '<|im_start|>',
+    '<|im_end|>',
+    '<|object_ref_start|>',
+    '<|object_ref_end|>',
+    '<|box_start|>',
+    '<|box_end|>',
+    '<|quad_start|>',
+    '<|quad_end|>',
+    '<|vision_start|>',
+    '<|vision_end|>',
+    '<|vision_pad|>',
+    '<|image_pad|>',
+    '<|video_pad|>',
+    '<tool_call>',
+    '</tool_call>',
+    '<|fim_prefix|>',
+    '<|fim_middle|>',
+    '<|fim_suffix|>',
+    '<|fim_pad|>',
+    '<|repo_name|>',
+    '<|file_sep|>',
+  ];
   if (bpeVocab + specials.length > vocabSize) throw new RangeError(`a tokenizer of ${bpeVocab} + ${specials.length} tokens does not fit an embedding of ${vocabSize} rows`);
   const tokenizer = {
     version: '1.0',
@@ -146,7 +175,12 @@ export function releaseTokenizerFiles(bpeVocab: number, vocabSize: number): Reco
     pre_tokenizer: {
       type: 'Sequence',
       pretokenizers: [
-        { type: 'Split', pattern: { Regex: "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+" }, behavior: 'Isolated', invert: false },
+        {
+          type: 'Split',
+          pattern: { Regex: "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+" },
+          behavior: 'Isolated',
+          invert: false,
+        },
         { type: 'ByteLevel', add_prefix_space: false, trim_offsets: false, use_regex: false },
       ],
     },
@@ -154,7 +188,16 @@ export function releaseTokenizerFiles(bpeVocab: number, vocabSize: number): Reco
     decoder: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: false, use_regex: false },
     model: { type: 'BPE', dropout: null, unk_token: null, continuing_subword_prefix: '', end_of_word_suffix: '', fuse_unk: false, byte_fallback: false, ignore_merges: false, vocab, merges },
   };
-  const config = { add_bos_token: false, add_prefix_space: false, bos_token: null, chat_template: CHATML_TEMPLATE, eos_token: '<|endoftext|>', pad_token: '<|endoftext|>', model_max_length: 131072, tokenizer_class: 'Qwen2Tokenizer' };
+  const config = {
+    add_bos_token: false,
+    add_prefix_space: false,
+    bos_token: null,
+    chat_template: CHATML_TEMPLATE,
+    eos_token: '<|endoftext|>',
+    pad_token: '<|endoftext|>',
+    model_max_length: 131072,
+    tokenizer_class: 'Qwen2Tokenizer',
+  };
   const generation = { bos_token_id: 151643, eos_token_id: 151643, do_sample: false, max_new_tokens: 2048 };
   return { 'tokenizer.json': JSON.stringify(tokenizer), 'tokenizer_config.json': JSON.stringify(config, null, 2), 'generation_config.json': JSON.stringify(generation, null, 2) };
 }
@@ -212,7 +255,7 @@ export function writeReleaseCheckpoint(dir: string, shape: ReleaseShape, opts: W
           const part = chunk.subarray(0, n);
           fill(part, t.mean, t.std);
           const bytes = new Uint8Array(part.buffer, 0, n * 2);
-          for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
+          for (let done = 0; done < bytes.length;) done += writeSync(fd, bytes, done, bytes.length - done);
           left -= n;
           written += n * 2;
           opts.onProgress?.(written, total);

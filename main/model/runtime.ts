@@ -65,7 +65,11 @@ export function readRuntime(dir: string): RuntimeTransforms {
 
 /** Plain words for what a folder's runtime does, or null when it has none. */
 export function describeRuntime(rt: RuntimeTransforms): string | null {
-  const parts = [rt.activationBits ? `${rt.activationBits}-bit per-token activations` : '', rt.bmmInputBits ? `${rt.bmmInputBits}-bit per-token q/k/v (attention inputs)` : '', rt.kvCache ? `KV cache ${rt.kvCache.bits}-bit (groups of ${rt.kvCache.groupSize})` : ''].filter(Boolean);
+  const parts = [
+    rt.activationBits ? `${rt.activationBits}-bit per-token activations` : '',
+    rt.bmmInputBits ? `${rt.bmmInputBits}-bit per-token q/k/v (attention inputs)` : '',
+    rt.kvCache ? `KV cache ${rt.kvCache.bits}-bit (groups of ${rt.kvCache.groupSize})` : '',
+  ].filter(Boolean);
   return parts.length ? parts.join(', ') : null;
 }
 

@@ -50,7 +50,12 @@ export function expectFinite(file: string, name: string, values: Float32Array): 
 export function expectFiniteHalf(file: string, name: string, bits: Uint16Array, dtype: 'F16' | 'BF16'): void {
   const exponent = dtype === 'F16' ? 0x7c00 : 0x7f80;
   for (let i = 0; i < bits.length; i++)
-    if ((bits[i] & exponent) === exponent) throw new SafetensorsError(file, name, `expected finite values, found ${bits[i] & (exponent === 0x7c00 ? 0x3ff : 0x7f) ? 'NaN' : 'Inf'} (${dtype} bits 0x${bits[i].toString(16)}) at element ${i}`);
+    if ((bits[i] & exponent) === exponent)
+      throw new SafetensorsError(
+        file,
+        name,
+        `expected finite values, found ${bits[i] & (exponent === 0x7c00 ? 0x3ff : 0x7f) ? 'NaN' : 'Inf'} (${dtype} bits 0x${bits[i].toString(16)}) at element ${i}`,
+      );
 }
 
 /** Read and validate the header only (the data is read on demand, tensor by tensor). */
@@ -74,7 +79,8 @@ export function readHeader(file: string): SafetensorsHeader {
     } catch (error) {
       throw new SafetensorsError(file, null, `expected a JSON header, found invalid JSON (${(error as Error).message})`);
     }
-    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new SafetensorsError(file, null, `expected a JSON object header, found ${Array.isArray(parsed) ? 'an array' : typeof parsed}`);
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+      throw new SafetensorsError(file, null, `expected a JSON object header, found ${Array.isArray(parsed) ? 'an array' : typeof parsed}`);
     const dataStart = 8 + n;
     const dataSize = fileSize - dataStart;
     const tensors = new Map<string, TensorInfo>();
@@ -88,8 +94,7 @@ export function readHeader(file: string): SafetensorsHeader {
       tensors.set(name, validateEntry(file, name, raw, dataStart, dataSize));
     }
     const ordered = [...tensors.values()].sort((a, b) => a.begin - b.begin);
-    for (let i = 1; i < ordered.length; i++)
-      if (ordered[i].begin < ordered[i - 1].end) throw new SafetensorsError(file, ordered[i].name, `its bytes overlap tensor "${ordered[i - 1].name}"`);
+    for (let i = 1; i < ordered.length; i++) if (ordered[i].begin < ordered[i - 1].end) throw new SafetensorsError(file, ordered[i].name, `its bytes overlap tensor "${ordered[i - 1].name}"`);
     return { file, tensors, metadata, fileSize };
   } finally {
     closeSync(fd);
@@ -100,7 +105,8 @@ function validateEntry(file: string, name: string, raw: unknown, dataStart: numb
   if (!raw || typeof raw !== 'object') throw new SafetensorsError(file, name, 'expected an object with dtype, shape and data_offsets');
   const { dtype, shape, data_offsets: offsets } = raw as Record<string, unknown>;
   if (typeof dtype !== 'string' || !(dtype in DTYPE_BYTES)) throw new SafetensorsError(file, name, `expected dtype one of ${Object.keys(DTYPE_BYTES).join(', ')}, found ${JSON.stringify(dtype)}`);
-  if (!Array.isArray(shape) || shape.some((d) => !Number.isSafeInteger(d) || d < 0)) throw new SafetensorsError(file, name, `expected shape to be a list of non-negative integers, found ${JSON.stringify(shape)?.slice(0, 80)}`);
+  if (!Array.isArray(shape) || shape.some((d) => !Number.isSafeInteger(d) || d < 0))
+    throw new SafetensorsError(file, name, `expected shape to be a list of non-negative integers, found ${JSON.stringify(shape)?.slice(0, 80)}`);
   if (!Array.isArray(offsets) || offsets.length !== 2 || offsets.some((o) => !Number.isSafeInteger(o) || o < 0) || offsets[1] < offsets[0])
     throw new SafetensorsError(file, name, `expected data_offsets [begin, end] with 0 ≤ begin ≤ end, found ${JSON.stringify(offsets)?.slice(0, 80)}`);
   let elements = 1;
@@ -239,5 +245,5 @@ export function writeSafetensorsStreamed(file: string, tensors: readonly Streame
 }
 
 function writeAll(fd: number, bytes: Uint8Array): void {
-  for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, Math.min(bytes.length - done, 1 << 30));
+  for (let done = 0; done < bytes.length;) done += writeSync(fd, bytes, done, Math.min(bytes.length - done, 1 << 30));
 }

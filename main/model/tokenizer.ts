@@ -261,7 +261,9 @@ export class BpeTokenizer implements Tokenizer {
     return {
       style: this.metaspace ? 'metaspace' : 'byte-level',
       tokens: this.idToToken.slice(),
-      kind: Array.from({ length: this.vocabSize }, (_, id) => (added.has(id) ? (added.get(id) ? 'control' : 'user') : /^<0x[0-9A-Fa-f]{2}>$/.test(this.idToToken[id] ?? '') && this.metaspace ? 'byte' : 'normal')),
+      kind: Array.from({ length: this.vocabSize }, (_, id) =>
+        added.has(id) ? (added.get(id) ? 'control' : 'user') : /^<0x[0-9A-Fa-f]{2}>$/.test(this.idToToken[id] ?? '') && this.metaspace ? 'byte' : 'normal',
+      ),
       merges: [...this.ranks.keys()],
       addBos: this.addBos,
       chatTemplate: this.chatTemplateSource,
@@ -301,7 +303,7 @@ function metaspaceMode(json: TokenizerJson): { prependAlways: boolean; prependEv
   const prepend = norm.some((s) => s.type === 'Prepend');
   const replaces = norm.some((s) => s.type === 'Replace');
   if (!meta && !prepend && !replaces && json.model.byte_fallback !== true) return undefined;
-  const scheme = meta ? (meta.prepend_scheme as string | undefined) ?? (meta.add_prefix_space === false ? 'never' : 'always') : undefined;
+  const scheme = meta ? ((meta.prepend_scheme as string | undefined) ?? (meta.add_prefix_space === false ? 'never' : 'always')) : undefined;
   return {
     prependAlways: prepend,
     prependEvery: scheme === 'always',
@@ -340,7 +342,11 @@ function preTokenizerRegex(pre: PreTokenizerJson | null, file: string): { regex:
     }
     VETTED_PATTERNS.set(pattern, fast);
   }
-  if (!VETTED_PATTERNS.get(pattern)) throw new TokenizerError(file, `expected pre_tokenizer's Split pattern to split a few thousand characters quickly, found ${JSON.stringify(pattern.slice(0, 80))} still running after ${BUDGETS.regexProbeMs} ms (catastrophic backtracking)`);
+  if (!VETTED_PATTERNS.get(pattern))
+    throw new TokenizerError(
+      file,
+      `expected pre_tokenizer's Split pattern to split a few thousand characters quickly, found ${JSON.stringify(pattern.slice(0, 80))} still running after ${BUDGETS.regexProbeMs} ms (catastrophic backtracking)`,
+    );
   return { regex, prefixSpace };
 }
 
@@ -379,21 +385,38 @@ function strftimeNow(format: unknown): string {
   const two = (n: number) => String(n).padStart(2, '0');
   const month = (style: 'long' | 'short') => d.toLocaleString('en-US', { month: style });
   const day = (style: 'long' | 'short') => d.toLocaleString('en-US', { weekday: style });
-  const parts: Record<string, string> = { d: two(d.getDate()), m: two(d.getMonth() + 1), y: two(d.getFullYear() % 100), Y: String(d.getFullYear()), b: month('short'), B: month('long'), a: day('short'), A: day('long'), H: two(d.getHours()), M: two(d.getMinutes()), S: two(d.getSeconds()), '%': '%' };
+  const parts: Record<string, string> = {
+    d: two(d.getDate()),
+    m: two(d.getMonth() + 1),
+    y: two(d.getFullYear() % 100),
+    Y: String(d.getFullYear()),
+    b: month('short'),
+    B: month('long'),
+    a: day('short'),
+    A: day('long'),
+    H: two(d.getHours()),
+    M: two(d.getMinutes()),
+    S: two(d.getSeconds()),
+    '%': '%',
+  };
   return String(format).replace(/%(.)/g, (whole, c: string) => parts[c] ?? whole);
 }
 
 /** range() for chat templates, bounded: a template asking for a billion numbers gets a typed error, not an exhausted heap. */
 function boundedRange(start: number, stop?: number, step = 1): number[] {
   const [from, to] = stop === undefined ? [0, start] : [start, stop];
-  if (![from, to, step].every(Number.isFinite) || step === 0) throw new TokenizerError('chat_template', `expected range() with finite numbers and a non-zero step, found range(${from}, ${to}, ${step})`);
+  if (![from, to, step].every(Number.isFinite) || step === 0)
+    throw new TokenizerError('chat_template', `expected range() with finite numbers and a non-zero step, found range(${from}, ${to}, ${step})`);
   const n = Math.max(0, Math.ceil((to - from) / step));
   if (n > MAX_TEMPLATE_RANGE) throw new TokenizerError('chat_template', `expected range() of at most ${MAX_TEMPLATE_RANGE} numbers, found ${n}`);
   return Array.from({ length: n }, (_, i) => from + i * step);
 }
 
 /** The parts of tokenizer.json we read, each checked: a missing or malformed field is a typed error naming it. */
-function validateTokenizerJson(json: TokenizerJson, file: string): { vocab: Record<string, number>; merges: (string | [string, string])[]; added: { id: number; content: string; special?: boolean }[] } {
+function validateTokenizerJson(
+  json: TokenizerJson,
+  file: string,
+): { vocab: Record<string, number>; merges: (string | [string, string])[]; added: { id: number; content: string; special?: boolean }[] } {
   const fail = (field: string, expected: string, found: unknown): never => {
     throw new TokenizerError(file, `expected ${field} to be ${expected}, found ${describeFound(found)}`);
   };
@@ -448,7 +471,7 @@ export function applyMerges(symbols: string[], ranks: ReadonlyMap<string, number
   const less = (a: [number, number, number], b: [number, number, number]) => a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]);
   const push = (e: [number, number, number]) => {
     heap.push(e);
-    for (let i = heap.length - 1; i > 0; ) {
+    for (let i = heap.length - 1; i > 0;) {
       const p = (i - 1) >> 1;
       if (!less(heap[i], heap[p])) break;
       [heap[i], heap[p]] = [heap[p], heap[i]];
@@ -460,7 +483,7 @@ export function applyMerges(symbols: string[], ranks: ReadonlyMap<string, number
     const last = heap.pop()!;
     if (heap.length) {
       heap[0] = last;
-      for (let i = 0; ; ) {
+      for (let i = 0; ;) {
         const l = 2 * i + 1;
         const r = l + 1;
         let m = i;

@@ -39,9 +39,26 @@ export const AnalysisData = z.discriminatedUnion('metric', [
 ]);
 
 /** One per configuration, and one for base too (its weight bytes). */
-export const CompressionData = z.looseObject({ config, memoryBytes: z.number(), method: z.string().optional(), bits: z.number().optional(), groupSize: z.number().optional(), sparsity: z.number().optional(), pattern: z.string().optional() });
+export const CompressionData = z.looseObject({
+  config,
+  memoryBytes: z.number(),
+  method: z.string().optional(),
+  bits: z.number().optional(),
+  groupSize: z.number().optional(),
+  sparsity: z.number().optional(),
+  pattern: z.string().optional(),
+});
 /** One evaluated item; `prompt` is text or what the model saw (chat turns, a raw prompt): the drill-down shows text only. */
-export const ItemData = z.looseObject({ task: z.string(), config, score: fraction, id: z.union([z.string(), z.number()]).optional(), index: z.number().optional(), correct: z.boolean().optional(), prompt: z.unknown().optional(), output: z.string().optional() });
+export const ItemData = z.looseObject({
+  task: z.string(),
+  config,
+  score: fraction,
+  id: z.union([z.string(), z.number()]).optional(),
+  index: z.number().optional(),
+  correct: z.boolean().optional(),
+  prompt: z.unknown().optional(),
+  output: z.string().optional(),
+});
 export const StageData = z.looseObject({ stage: z.string(), wallS: z.number(), items: z.number() });
 export const LogData = z.looseObject({ message: z.string(), level: z.string().optional() });
 

@@ -29,7 +29,17 @@ export const CompressionConfig = CompressionConfigFields.superRefine((c, ctx) =>
 });
 export type CompressionConfig = z.infer<typeof CompressionConfig>;
 
-const METHOD_NAMES: Record<CompressionMethod, string> = { none: 'Base', rtn: 'RTN', gptq: 'GPTQ', awq: 'AWQ', smoothquant: 'SmoothQuant', fp8: 'FP8', magnitude: 'Magnitude', wanda: 'Wanda', sparsegpt: 'SparseGPT' };
+const METHOD_NAMES: Record<CompressionMethod, string> = {
+  none: 'Base',
+  rtn: 'RTN',
+  gptq: 'GPTQ',
+  awq: 'AWQ',
+  smoothquant: 'SmoothQuant',
+  fp8: 'FP8',
+  magnitude: 'Magnitude',
+  wanda: 'Wanda',
+  sparsegpt: 'SparseGPT',
+};
 export const methodName = (m: CompressionMethod): string => (m === 'none' ? 'None (base)' : METHOD_NAMES[m]);
 export { GROUPED_QUANT_METHODS, PRUNING_METHODS };
 

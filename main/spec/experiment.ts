@@ -7,7 +7,10 @@ import { CompressionConfig, CompressionConfigFields, configLabel, labelKey, RESE
 /** Where an endpoint's API key is kept, never the key itself (a spec goes into history.json, listExperiments and bundles). */
 export const SecretRef = z
   .string()
-  .regex(/^(env:[A-Za-z_][A-Za-z0-9_]{0,127}|file:.{1,4096}|keychain:[A-Za-z0-9_-]{1,64})$/, 'a reference to the API key: env:NAME (an environment variable), file:PATH (a file holding it) or keychain:ID (saved in the desktop app)');
+  .regex(
+    /^(env:[A-Za-z_][A-Za-z0-9_]{0,127}|file:.{1,4096}|keychain:[A-Za-z0-9_-]{1,64})$/,
+    'a reference to the API key: env:NAME (an environment variable), file:PATH (a file holding it) or keychain:ID (saved in the desktop app)',
+  );
 
 const endpointFields = {
   kind: z.literal('endpoint'),
@@ -23,7 +26,10 @@ const modelSource = (endpoint: z.ZodObject) =>
   ]);
 /** What a new spec may say: a key in clear is refused, so it never reaches the history. */
 export const ModelSource = modelSource(
-  z.object({ ...endpointFields, apiKey: z.never({ error: 'no API key in the spec (it would be kept in history.json and bundles): give apiKeyRef as env:NAME or file:PATH, or save the key in the desktop app' }).optional() }),
+  z.object({
+    ...endpointFields,
+    apiKey: z.never({ error: 'no API key in the spec (it would be kept in history.json and bundles): give apiKeyRef as env:NAME or file:PATH, or save the key in the desktop app' }).optional(),
+  }),
 );
 /** What the history holds: an older spec's key in clear is dropped on reading (the service moves it to a file at start-up). */
 export const StoredModelSource = modelSource(z.object(endpointFields));
@@ -94,7 +100,11 @@ export function experimentSpecProblems(spec: Pick<z.infer<typeof StoredExperimen
   const out: SpecProblem[] = [];
   const compressed = spec.compressions.filter((c) => c.method !== 'none');
   if (spec.model.kind === 'endpoint' && compressed.length)
-    out.push({ path: ['compressions'], expected: 'no compression for a model behind an endpoint: it is evaluated as served (serve each compressed checkpoint as its own endpoint, or choose a local model folder)', found: `${compressed.length} configuration${compressed.length === 1 ? '' : 's'}` });
+    out.push({
+      path: ['compressions'],
+      expected: 'no compression for a model behind an endpoint: it is evaluated as served (serve each compressed checkpoint as its own endpoint, or choose a local model folder)',
+      found: `${compressed.length} configuration${compressed.length === 1 ? '' : 's'}`,
+    });
   if (spec.model.kind === 'endpoint' && spec.analysis.enabled)
     out.push({ path: ['analysis', 'enabled'], expected: "the statistics off for a model behind an endpoint: they need the model's logits, which an endpoint does not return", found: 'on' });
   // labels are display text (files are keyed by ids the run assigns), but results group by them: unique after normalisation
@@ -103,8 +113,18 @@ export function experimentSpecProblems(spec: Pick<z.infer<typeof StoredExperimen
   labels.forEach((l, i) => {
     if (l === null) return;
     const first = keys.indexOf(keys[i]);
-    if (RESERVED_LABELS.includes(keys[i]!)) out.push({ path: ['compressions', i, 'label'], expected: `a label other than ${RESERVED_LABELS.map((r) => `"${r}"`).join(', ')} (reserved for the uncompressed model)`, found: JSON.stringify(l) });
-    else if (first !== i) out.push({ path: ['compressions', i, 'label'], expected: `a label no other configuration has (configuration ${first + 1} is labelled "${labels[first]}" too), ignoring case, spacing and Unicode forms`, found: JSON.stringify(l) });
+    if (RESERVED_LABELS.includes(keys[i]!))
+      out.push({
+        path: ['compressions', i, 'label'],
+        expected: `a label other than ${RESERVED_LABELS.map((r) => `"${r}"`).join(', ')} (reserved for the uncompressed model)`,
+        found: JSON.stringify(l),
+      });
+    else if (first !== i)
+      out.push({
+        path: ['compressions', i, 'label'],
+        expected: `a label no other configuration has (configuration ${first + 1} is labelled "${labels[first]}" too), ignoring case, spacing and Unicode forms`,
+        found: JSON.stringify(l),
+      });
   });
   return out;
 }

@@ -34,7 +34,7 @@ export const DEMO_STUDY: ExperimentSpecInput = {
   analysis: { enabled: true, sequences: 8, seqlen: 128 },
   seed: 0,
   tags: ['demo'],
-  notes: 'The built-in demo: acb-tiny under the study\'s quantization and pruning methods, every capability, with a 6-item sample per task.',
+  notes: "The built-in demo: acb-tiny under the study's quantization and pruning methods, every capability, with a 6-item sample per task.",
 };
 
 /** The experiments `acbench run` knows by name. */

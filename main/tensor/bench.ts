@@ -6,7 +6,11 @@ import { matrix, matrix64, type BackendName, type Engine, type Matrix } from './
 
 function random(rows: number, cols: number, seed: number): Matrix {
   let s = seed;
-  return matrix(rows, cols, Float32Array.from({ length: rows * cols }, () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32) - 0.5));
+  return matrix(
+    rows,
+    cols,
+    Float32Array.from({ length: rows * cols }, () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32 - 0.5),
+  );
 }
 
 /** seconds per call: best of `reps` after one warm-up, stopping early once `budget` seconds are spent */

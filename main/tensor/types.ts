@@ -73,15 +73,7 @@ export interface Engine {
    * A key is visible when kPos ≤ qPos (and inside the sliding window) and, if keyMask is given, keyMask[j] = 1.
    * Returns [tq, nHeads·headDim].
    */
-  attention(
-    q: Matrix,
-    k: Matrix,
-    v: Matrix,
-    shape: AttentionShape,
-    qPositions: Int32Array,
-    kPositions: Int32Array,
-    keyMask?: Uint8Array,
-  ): Matrix;
+  attention(q: Matrix, k: Matrix, v: Matrix, shape: AttentionShape, qPositions: Int32Array, kPositions: Int32Array, keyMask?: Uint8Array): Matrix;
   /** y = silu(gate) ⊙ up, elementwise. */
   swiglu(gate: Matrix, up: Matrix): Matrix;
   /** y = a + b, elementwise. */
@@ -106,7 +98,10 @@ export interface Engine {
 }
 
 export class NotPositiveDefiniteError extends Error {
-  constructor(readonly pivot: number, readonly value: number) {
+  constructor(
+    readonly pivot: number,
+    readonly value: number,
+  ) {
     super(`matrix is not positive definite: pivot ${pivot} is ${value} (expected > 0); add damping`);
     this.name = 'NotPositiveDefiniteError';
   }

@@ -44,12 +44,14 @@ export interface TrainBenchRow {
 /** Wrap products to time them. */
 function timed(p: Products): { products: Products; ms: () => number; reset: () => void } {
   let ms = 0;
-  const wrap = <A extends unknown[], R>(f: (...a: A) => R) => (...a: A): R => {
-    const t = performance.now();
-    const r = f(...a);
-    ms += performance.now() - t;
-    return r;
-  };
+  const wrap =
+    <A extends unknown[], R>(f: (...a: A) => R) =>
+    (...a: A): R => {
+      const t = performance.now();
+      const r = f(...a);
+      ms += performance.now() - t;
+      return r;
+    };
   return {
     products: { precision: p.precision, alloc: p.alloc, matmul: wrap(p.matmul), matmulTransB: wrap(p.matmulTransB), matmulTransA: wrap(p.matmulTransA) },
     ms: () => ms,
@@ -80,7 +82,8 @@ export async function benchTraining(shapes: readonly TrainBenchShape[] = TRAIN_B
   const rows: TrainBenchRow[] = [];
   for (const s of shapes) {
     const params = initParams(s.config, 1, t.products);
-    const m = zerosLike(s.config, t.products), v = zerosLike(s.config, t.products);
+    const m = zerosLike(s.config, t.products),
+      v = zerosLike(s.config, t.products);
     const specs = paramSpecs(s.config);
     const optim = { ...DEFAULT_OPTIM, totalSteps: 100 };
     const batch = randomBatch(s.config, s.seqLen, s.batchTokens, 2);
@@ -90,12 +93,26 @@ export async function benchTraining(shapes: readonly TrainBenchShape[] = TRAIN_B
     const t0 = performance.now();
     for (let i = 1; i <= steps; i++) step(i);
     const ms = (performance.now() - t0) / steps;
-    rows.push({ label: s.label, parameters: parameterCount(s.config), seqLen: s.seqLen, batchTokens: batch.ids.length, tokensPerS: Math.round((batch.ids.length / ms) * 1000), msPerStep: Math.round(ms), productShare: t.ms() / steps / ms, backend: `${engine.report.name}×${engine.report.threads}` });
+    rows.push({
+      label: s.label,
+      parameters: parameterCount(s.config),
+      seqLen: s.seqLen,
+      batchTokens: batch.ids.length,
+      tokensPerS: Math.round((batch.ids.length / ms) * 1000),
+      msPerStep: Math.round(ms),
+      productShare: t.ms() / steps / ms,
+      backend: `${engine.report.name}×${engine.report.threads}`,
+    });
   }
   return rows;
 }
 
 export function trainBenchTable(rows: readonly TrainBenchRow[]): string {
   const head = '| shape | parameters | seq | tokens/step | ms/step | tokens/s | in products | engine |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |';
-  return [head, ...rows.map((r) => `| ${r.label} | ${(r.parameters / 1e6).toFixed(2)}M | ${r.seqLen} | ${r.batchTokens} | ${r.msPerStep} | ${r.tokensPerS} | ${(100 * r.productShare).toFixed(0)}% | ${r.backend} |`)].join('\n');
+  return [
+    head,
+    ...rows.map(
+      (r) => `| ${r.label} | ${(r.parameters / 1e6).toFixed(2)}M | ${r.seqLen} | ${r.batchTokens} | ${r.msPerStep} | ${r.tokensPerS} | ${(100 * r.productShare).toFixed(0)}% | ${r.backend} |`,
+    ),
+  ].join('\n');
 }

@@ -7,8 +7,7 @@ import { applyMerges, bytesToUnicode } from '../model/index.js';
  * Pre-tokenizer: contractions, words with one leading non-letter, single digits, punctuation runs
  * (with trailing newlines), newline runs, whitespace. Every character of a text falls in exactly one piece.
  */
-export const PRETOKENIZE_PATTERN =
-  "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
+export const PRETOKENIZE_PATTERN = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
 
 /** JavaScript spelling of the pattern (no inline (?i:…) group before V8 12.5). */
 const PRETOKENIZE_JS = new RegExp(
@@ -91,7 +90,9 @@ export function trainBpe(corpus: Iterable<string>, vocabSize: number, opts: { mi
 
   const merges: [string, string][] = [];
   while (symbols.length < target) {
-    let best = -1, bestCount = 0, bestName = '';
+    let best = -1,
+      bestCount = 0,
+      bestName = '';
     for (const [k, n] of pairCount) {
       if (n < minFrequency || n < bestCount) continue;
       const name = `${symbols[Math.floor(k / KEY)]} ${symbols[k % KEY]}`;
@@ -102,7 +103,8 @@ export function trainBpe(corpus: Iterable<string>, vocabSize: number, opts: { mi
       }
     }
     if (best < 0) break; // nothing frequent enough left to merge
-    const a = Math.floor(best / KEY), b = best % KEY;
+    const a = Math.floor(best / KEY),
+      b = best % KEY;
     // two merges can spell the same symbol ("a bc", "ab c"): the second reuses the first one's id
     const name = symbols[a] + symbols[b];
     let merged = symbolId.get(name);
@@ -229,9 +231,7 @@ export function tokenizerFiles(model: BpeModel): { files: Record<string, string>
       merges: model.merges.map(([a, b]) => `${a} ${b}`), // byte symbols never hold a space
     },
   };
-  const added_tokens_decoder = Object.fromEntries(
-    SPECIAL_TOKENS.map((content, i) => [String(n + i), { content, lstrip: false, normalized: false, rstrip: false, single_word: false, special: true }]),
-  );
+  const added_tokens_decoder = Object.fromEntries(SPECIAL_TOKENS.map((content, i) => [String(n + i), { content, lstrip: false, normalized: false, rstrip: false, single_word: false, special: true }]));
   const config = {
     add_bos_token: false,
     add_prefix_space: false,

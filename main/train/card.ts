@@ -39,7 +39,6 @@ export interface CardScores {
   seconds: number;
 }
 
-
 const fmt = (n: number) => n.toLocaleString('en-US');
 
 export function modelCard(c: CardInfo): string {
@@ -69,7 +68,7 @@ export function modelCard(c: CardInfo): string {
     '| | |',
     '| --- | --- |',
     '| layout | `LlamaForCausalLM` (RMSNorm, rotary embeddings, grouped-query attention, SwiGLU MLP, tied input/output embeddings, no biases) |',
-    `| parameters | ${fmt(c.parameters)} (F32, ${(c.parameters * 4 / 1e6).toFixed(1)} MB) |`,
+    `| parameters | ${fmt(c.parameters)} (F32, ${((c.parameters * 4) / 1e6).toFixed(1)} MB) |`,
     `| layers × hidden | ${k.layers} × ${k.hidden} |`,
     `| heads / kv heads × head dim | ${k.heads} / ${k.kvHeads} × ${k.headDim} |`,
     `| MLP intermediate | ${k.intermediate} |`,
@@ -84,7 +83,9 @@ export function modelCard(c: CardInfo): string {
     '| --- | --- |',
     `| seed | ${c.seed} |`,
     ...(c.previous
-      ? [`| stages | ${stages.map((st, i) => `${i + 1}: ${fmt(st.state.step)} steps, seed ${st.seed}, peak lr ${st.optim.lr}, ${(st.state.seconds / 60).toFixed(1)} min${i ? `, continued from stage ${i}'s weights` : ', from scratch'}`).join('; ')} |`]
+      ? [
+          `| stages | ${stages.map((st, i) => `${i + 1}: ${fmt(st.state.step)} steps, seed ${st.seed}, peak lr ${st.optim.lr}, ${(st.state.seconds / 60).toFixed(1)} min${i ? `, continued from stage ${i}'s weights` : ', from scratch'}`).join('; ')} |`,
+        ]
       : []),
     `| steps | ${fmt(c.state.step)} of ${fmt(c.steps)} planned${c.previous ? ' (this stage)' : ''} |`,
     `| tokens per step | ≈ ${fmt(c.batchTokens)} (whole examples, each its own sequence) |`,
@@ -107,7 +108,7 @@ export function modelCard(c: CardInfo): string {
     '',
   ];
   if (c.goldCheck) {
-    lines.push('Self-check: the gold answers scored by each task\'s own scorer (1 = full marks):', '', '| task | gold score |', '| --- | ---: |');
+    lines.push("Self-check: the gold answers scored by each task's own scorer (1 = full marks):", '', '| task | gold score |', '| --- | ---: |');
     for (const [t, v] of Object.entries(c.goldCheck)) lines.push(`| ${t} | ${v.toFixed(3)} |`);
     lines.push('');
   }
@@ -123,7 +124,10 @@ export function modelCard(c: CardInfo): string {
     '## Reproduce',
     '',
     '```',
-    ...stages.map((st, i) => `npm run train:tiny -- ${st.command ?? `--seed ${st.seed} --steps ${st.steps} --size ${st.size}${stages.length > 1 ? ' --out STAGE1' : ''}`}${stages.length > 1 ? `   # stage ${i + 1}` : ''}`),
+    ...stages.map(
+      (st, i) =>
+        `npm run train:tiny -- ${st.command ?? `--seed ${st.seed} --steps ${st.steps} --size ${st.size}${stages.length > 1 ? ' --out STAGE1' : ''}`}${stages.length > 1 ? `   # stage ${i + 1}` : ''}`,
+    ),
     '```',
     '',
   );
@@ -135,13 +139,30 @@ const TARGETS: Record<string, number> = { 't-eval': 60, worfbench: 60, niah: 90,
 
 function scoreLines(sc: CardScores | undefined): string[] {
   if (!sc) return ['## Scores', '', 'Not evaluated yet: `npm run train:tiny -- --eval-only` runs the built-in suites and writes them here.', ''];
-  const lines = ['## Scores', '', `Full built-in suites (evaluation seed, every item, temperature 0), evaluated by the app's own runner in ${(sc.seconds / 60).toFixed(1)} min. Scores ×100.`, '', '| task | metric | score | n | target |', '| --- | --- | ---: | ---: | ---: |'];
-  for (const t of sc.tasks) lines.push(`| ${t.task} | ${t.metric} | ${t.score.toFixed(1)} | ${t.n} | ${TARGETS[t.task] !== undefined ? `≥ ${TARGETS[t.task]}${t.score >= TARGETS[t.task] ? ' ✓' : ' ✗'}` : ''} |`);
+  const lines = [
+    '## Scores',
+    '',
+    `Full built-in suites (evaluation seed, every item, temperature 0), evaluated by the app's own runner in ${(sc.seconds / 60).toFixed(1)} min. Scores ×100.`,
+    '',
+    '| task | metric | score | n | target |',
+    '| --- | --- | ---: | ---: | ---: |',
+  ];
+  for (const t of sc.tasks)
+    lines.push(`| ${t.task} | ${t.metric} | ${t.score.toFixed(1)} | ${t.n} | ${TARGETS[t.task] !== undefined ? `≥ ${TARGETS[t.task]}${t.score >= TARGETS[t.task] ? ' ✓' : ' ✗'}` : ''} |`);
   lines.push('', '| capability | mean of its tasks |', '| --- | ---: |', ...sc.capabilities.map((c) => `| ${c.capability} | ${c.score.toFixed(1)} |`), '');
   const niah = sc.tasks.find((t) => t.task === 'niah')?.groups;
   if (niah) {
-    const lens = Object.keys(niah).filter((k) => k.startsWith('len')).sort((a, b) => Number(a.slice(3)) - Number(b.slice(3)));
-    lines.push('Needle-in-a-Haystack recall by context length (tokens):', '', `| ${lens.map((l) => l.slice(3)).join(' | ')} |`, `| ${lens.map(() => '---:').join(' | ')} |`, `| ${lens.map((l) => niah[l].score.toFixed(1)).join(' | ')} |`, '');
+    const lens = Object.keys(niah)
+      .filter((k) => k.startsWith('len'))
+      .sort((a, b) => Number(a.slice(3)) - Number(b.slice(3)));
+    lines.push(
+      'Needle-in-a-Haystack recall by context length (tokens):',
+      '',
+      `| ${lens.map((l) => l.slice(3)).join(' | ')} |`,
+      `| ${lens.map(() => '---:').join(' | ')} |`,
+      `| ${lens.map((l) => niah[l].score.toFixed(1)).join(' | ')} |`,
+      '',
+    );
   }
   if (sc.deviations.length) lines.push(`Deviations from the original benchmarks: ${sc.deviations.join(', ')} (see the app's results for what each means).`, '');
   return lines;

@@ -53,7 +53,9 @@ interface Episode {
 /** Runs the mixed policy on every item; every state where the planner finds a plan becomes an example (prompt → its first action). */
 export async function daggerEpisodes(task: EpisodeTask<TaskItem>, items: readonly TaskItem[], generator: TextGenerator, o: DaggerOptions): Promise<DaggerResult> {
   const examples: TrainingExample[] = [];
-  let progressSum = 0, agree = 0, steps = 0;
+  let progressSum = 0,
+    agree = 0,
+    steps = 0;
   for (let i = 0; i < items.length; i += o.batch) {
     const eps: Episode[] = items.slice(i, i + o.batch).map((item) => {
       const env = task.reset(item);
@@ -92,7 +94,13 @@ export async function daggerEpisodes(task: EpisodeTask<TaskItem>, items: readonl
  * DAgger data from training suites (seeds suiteSeed(seed, 1000 + k), never an evaluation problem):
  * `episodes` PDDL problems taken round-robin over the domains.
  */
-export async function buildDaggerPddl(seed: number, episodes: number, generator: TextGenerator, log: (s: string) => void, opts: { beta?: number; batch?: number; signal?: AbortSignal; pddlVariants?: number } = {}): Promise<DaggerResult> {
+export async function buildDaggerPddl(
+  seed: number,
+  episodes: number,
+  generator: TextGenerator,
+  log: (s: string) => void,
+  opts: { beta?: number; batch?: number; signal?: AbortSignal; pddlVariants?: number } = {},
+): Promise<DaggerResult> {
   const ctx: TaskContext = { similarity: new LexicalSimilarity() };
   const task = createTask('agentboard-pddl', ctx) as EpisodeTask<TaskItem>;
   const evalKeys = await evaluationKeys(ctx);

@@ -58,7 +58,8 @@ export function tokenizeExample(ex: TrainingExample, enc: TextEncoding, ids: { i
     return { ids: [...p, ...c], targetMask: Uint8Array.from([...p.map(() => 0), ...c.map(() => 1)]) };
   }
   const turns = ex.turns;
-  if (!turns.length || turns[turns.length - 1].role !== 'assistant') throw new TrainingDataError('chat', `expected turns ending with an assistant answer, found ${turns.length ? `a last turn by ${turns[turns.length - 1].role}` : 'no turns'}`);
+  if (!turns.length || turns[turns.length - 1].role !== 'assistant')
+    throw new TrainingDataError('chat', `expected turns ending with an assistant answer, found ${turns.length ? `a last turn by ${turns[turns.length - 1].role}` : 'no turns'}`);
   const out: number[] = [];
   const mask: number[] = [];
   let start = 0;
@@ -128,7 +129,16 @@ export interface PromptLoss {
   fraction: number;
 }
 
-export function buildBatch(mix: readonly MixtureEntry[], seed: number, cursor: number, maxTokens: number, maxSeq: number, enc: TextEncoding, ids: { imEnd: number; endOfText: number }, promptLoss?: PromptLoss): BatchPlan {
+export function buildBatch(
+  mix: readonly MixtureEntry[],
+  seed: number,
+  cursor: number,
+  maxTokens: number,
+  maxSeq: number,
+  enc: TextEncoding,
+  ids: { imEnd: number; endOfText: number },
+  promptLoss?: PromptLoss,
+): BatchPlan {
   if (!mix.length) throw new TrainingDataError('mixture', 'expected at least one source, found none');
   const examples: TokenizedExample[] = [];
   const perSource: Record<string, number> = {};
@@ -192,7 +202,12 @@ function wordTask(name: string, label: string, answer: (ws: string[]) => string[
     sample(seed, index) {
       const r = exampleRng(name, seed, index);
       const ws = Array.from({ length: 2 + Math.floor(r() * (words - 1)) }, () => randomWord(r, 1, 4));
-      return { turns: [{ role: 'user', content: `${label}: ${ws.join(' ')}` }, { role: 'assistant', content: answer(ws).join(' ') }] };
+      return {
+        turns: [
+          { role: 'user', content: `${label}: ${ws.join(' ')}` },
+          { role: 'assistant', content: answer(ws).join(' ') },
+        ],
+      };
     },
   };
 }
@@ -209,8 +224,14 @@ export function additionSource(maxValue = 99): TrainingSource {
     name: 'toy-add',
     sample(seed, index) {
       const r = exampleRng('toy-add', seed, index);
-      const a = Math.floor(r() * (maxValue + 1)), b = Math.floor(r() * (maxValue + 1));
-      return { turns: [{ role: 'user', content: `What is ${a} + ${b}?` }, { role: 'assistant', content: `${a + b}` }] };
+      const a = Math.floor(r() * (maxValue + 1)),
+        b = Math.floor(r() * (maxValue + 1));
+      return {
+        turns: [
+          { role: 'user', content: `What is ${a} + ${b}?` },
+          { role: 'assistant', content: `${a + b}` },
+        ],
+      };
     },
   };
 }

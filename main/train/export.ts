@@ -50,7 +50,10 @@ function hfWeight(wt: Arr, inF: number, totalOut: number, c0: number, out: numbe
 
 /** HF tensor names and layouts: q/k/v and gate/up split, linears transposed to [out, in]. */
 export function hfTensors(c: TinyConfig, params: Params): Map<string, TensorToWrite> {
-  const d = c.hidden, qd = c.heads * c.headDim, kvd = c.kvHeads * c.headDim, F = c.intermediate;
+  const d = c.hidden,
+    qd = c.heads * c.headDim,
+    kvd = c.kvHeads * c.headDim,
+    F = c.intermediate;
   const t = new Map<string, TensorToWrite>();
   const P = (n: string) => params.get(n)!;
   t.set('model.embed_tokens.weight', { dtype: 'F32', shape: [c.vocabSize, d], data: f32(P('embed')) });
@@ -82,10 +85,14 @@ export function paramsFromHf(dir: string, c: TinyConfig, alloc: (n: number) => A
   const header = readHeader(join(dir, 'model.safetensors'));
   const get = (name: string, shape: number[]): Float32Array => {
     const info = header.tensors.get(name);
-    if (!info || info.shape.join(',') !== shape.join(',')) throw new CheckpointError(header.file, `expected tensor ${name} of shape [${shape.join(', ')}], found ${info ? JSON.stringify(info.shape) : 'none'}`);
+    if (!info || info.shape.join(',') !== shape.join(','))
+      throw new CheckpointError(header.file, `expected tensor ${name} of shape [${shape.join(', ')}], found ${info ? JSON.stringify(info.shape) : 'none'}`);
     return readTensorF32(header, name);
   };
-  const d = c.hidden, qd = c.heads * c.headDim, kvd = c.kvHeads * c.headDim, F = c.intermediate;
+  const d = c.hidden,
+    qd = c.heads * c.headDim,
+    kvd = c.kvHeads * c.headDim,
+    F = c.intermediate;
   const params: Params = new Map();
   const put = (n: string, size: number, fill: (a: Arr) => void) => {
     const a = alloc(size);
@@ -111,7 +118,8 @@ export function paramsFromHf(dir: string, c: TinyConfig, alloc: (n: number) => A
     put(`L${l}.wd`, F * d, (a) => fromHfWeight(get(`${p}.mlp.down_proj.weight`, [d, F]), F, d, 0, d, a));
   }
   put('normF', d, copy(get('model.norm.weight', [d])));
-  for (const s of paramSpecs(c)) if (params.get(s.name)?.length !== s.rows * s.cols) throw new CheckpointError(header.file, `expected ${s.name} with ${s.rows * s.cols} values, found ${params.get(s.name)?.length ?? 'none'}`);
+  for (const s of paramSpecs(c))
+    if (params.get(s.name)?.length !== s.rows * s.cols) throw new CheckpointError(header.file, `expected ${s.name} with ${s.rows * s.cols} values, found ${params.get(s.name)?.length ?? 'none'}`);
   return params;
 }
 
@@ -178,12 +186,19 @@ export function loadCheckpoint(dir: string): { config: TinyConfig; params: Param
     throw new CheckpointError(stateFile, `expected the JSON training state, found ${(e as Error).message}`);
   }
   const header = readHeader(join(dir, 'checkpoint.safetensors'));
-  const params: Params = new Map(), m: Params = new Map(), v: Params = new Map();
+  const params: Params = new Map(),
+    m: Params = new Map(),
+    v: Params = new Map();
   for (const s of paramSpecs(parsed.config)) {
-    for (const [prefix, into] of [['param', params], ['adam_m', m], ['adam_v', v]] as const) {
+    for (const [prefix, into] of [
+      ['param', params],
+      ['adam_m', m],
+      ['adam_v', v],
+    ] as const) {
       const name = `${prefix}.${s.name}`;
       const info = header.tensors.get(name);
-      if (!info || info.shape[0] !== s.rows || info.shape[1] !== s.cols) throw new CheckpointError(header.file, `expected tensor ${name} of shape [${s.rows}, ${s.cols}], found ${info ? JSON.stringify(info.shape) : 'none'}`);
+      if (!info || info.shape[0] !== s.rows || info.shape[1] !== s.cols)
+        throw new CheckpointError(header.file, `expected tensor ${name} of shape [${s.rows}, ${s.cols}], found ${info ? JSON.stringify(info.shape) : 'none'}`);
       into.set(s.name, readTensorF32(header, name));
     }
   }

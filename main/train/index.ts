@@ -24,7 +24,21 @@ export {
   type TrainingSource,
 } from './data.js';
 export { CheckpointError, hasCheckpoint, hfTensors, loadCheckpoint, modelConfigOf, paramsFromHf, saveCheckpoint, saveHfModel, type SpecialIds, type TrainState } from './export.js';
-export { TinyConfigError, checkConfig, initParams, lossAndGrad, paramSpecs, parameterCount, zerosLike, type Batch, type ParamSpec, type Params, type StepOptions, type StepResult, type TinyConfig } from './network.js';
+export {
+  TinyConfigError,
+  checkConfig,
+  initParams,
+  lossAndGrad,
+  paramSpecs,
+  parameterCount,
+  zerosLike,
+  type Batch,
+  type ParamSpec,
+  type Params,
+  type StepOptions,
+  type StepResult,
+  type TinyConfig,
+} from './network.js';
 export { DEFAULT_OPTIM, adamwStep, globalNorm, learningRate, type OptimConfig } from './optim.js';
 export { engineProducts, float64Products, type Arr, type Mat, type Products } from './ops.js';
 export { TrainingResumeError, readJson, train, writeJson, type TrainOptions, type TrainResult } from './trainer.js';

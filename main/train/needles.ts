@@ -44,7 +44,15 @@ export function randomNeedle(r: () => number, vocabulary: readonly string[] = []
   const kind = Math.floor(r() * 3);
   if (kind === 0) {
     const dish = pick(r, DISHES);
-    const answer = `${answerWord(r, vocabulary, ADJ)} ${answerWord(r, vocabulary, FOOD.map((f) => f.split(' ')[0]))} ${answerWord(r, vocabulary, FOOD.map((f) => f.split(' ')[1]))}`;
+    const answer = `${answerWord(r, vocabulary, ADJ)} ${answerWord(
+      r,
+      vocabulary,
+      FOOD.map((f) => f.split(' ')[0]),
+    )} ${answerWord(
+      r,
+      vocabulary,
+      FOOD.map((f) => f.split(' ')[1]),
+    )}`;
     if (/fennel/.test(answer) || place === 'Pellmont') return randomNeedle(r, vocabulary);
     return { needle: `The secret ingredient in the ${place} ${dish} is ${answer}.`, question: `What is the secret ingredient in the ${place} ${dish}?`, keys: answer.split(' ') };
   }
@@ -60,7 +68,9 @@ export function randomNeedle(r: () => number, vocabulary: readonly string[] = []
 /** Lower-case words of four or more letters in the filler sentences the NIAH haystacks are made of. */
 function fillerVocabulary(): string[] {
   const rng = new Rng(17);
-  const text = Array.from({ length: 400 }, () => fillerSentence(rng)).join(' ').toLowerCase();
+  const text = Array.from({ length: 400 }, () => fillerSentence(rng))
+    .join(' ')
+    .toLowerCase();
   return [...new Set(text.match(/[a-z]{4,}/g) ?? [])].sort();
 }
 
@@ -106,14 +116,25 @@ export function repeatSource(maxWords = 30): TrainingSource {
         const u = r();
         return u < 0.5 ? pseudoWord(r) : u < 0.85 ? pick(r, vocabulary) : String(Math.floor(r() * 1000));
       });
-      return { turns: [{ role: 'user', content: `Repeat these words exactly: ${words.join(' ')}` }, { role: 'assistant', content: words.join(' ') }] };
+      return {
+        turns: [
+          { role: 'user', content: `Repeat these words exactly: ${words.join(' ')}` },
+          { role: 'assistant', content: words.join(' ') },
+        ],
+      };
     },
   };
 }
 
 /** The procedural sources a mixture may name beside the pools (`--mix niah-short=0.2,repeat=0.1,…`). */
 export const PROCEDURAL_SOURCES: Record<string, { make: () => TrainingSource; origin: string }> = {
-  'niah-short': { make: () => needleSource('niah-short', 24), origin: 'NIAH prompts over 1–24 filler sentences (≈20–500 tokens), a fresh random needle per example (a second needle about another place in a quarter of them) → the asked needle' },
-  'niah-long': { make: () => needleSource('niah-long', 52, 20), origin: 'NIAH prompts over 20–52 filler sentences (≈450–1100 tokens), a fresh random needle per example (a second needle about another place in a quarter of them) → the asked needle' },
+  'niah-short': {
+    make: () => needleSource('niah-short', 24),
+    origin: 'NIAH prompts over 1–24 filler sentences (≈20–500 tokens), a fresh random needle per example (a second needle about another place in a quarter of them) → the asked needle',
+  },
+  'niah-long': {
+    make: () => needleSource('niah-long', 52, 20),
+    origin: 'NIAH prompts over 20–52 filler sentences (≈450–1100 tokens), a fresh random needle per example (a second needle about another place in a quarter of them) → the asked needle',
+  },
   repeat: { make: () => repeatSource(), origin: '"Repeat these words exactly: …" over 3–30 fresh made-up words, haystack words and numbers → the same words (the copy drill behind induction heads)' },
 };

@@ -61,7 +61,9 @@ export type Params = Map<string, Arr>;
 
 /** Parameter tensors in a fixed order. Linear weights are Wᵀ ([in, out]); embed is [vocab, hidden]. */
 export function paramSpecs(c: TinyConfig): ParamSpec[] {
-  const d = c.hidden, qd = c.heads * c.headDim, kvd = c.kvHeads * c.headDim;
+  const d = c.hidden,
+    qd = c.heads * c.headDim,
+    kvd = c.kvHeads * c.headDim;
   const specs: ParamSpec[] = [{ name: 'embed', rows: c.vocabSize, cols: d, decay: true }];
   for (let l = 0; l < c.layers; l++) {
     specs.push(
@@ -168,8 +170,10 @@ function rope(p: Products, c: TinyConfig, len: number): { cos: Arr; sin: Arr } {
 
 /** Forward over the batch, the masked cross-entropy, and (unless backward is false) every parameter's gradient. */
 export function lossAndGrad(c: TinyConfig, params: Params, batch: Batch, p: Products, opts: StepOptions = {}): StepResult {
-  const d = c.hidden, N = batch.ids.length;
-  const qd = c.heads * c.headDim, kvd = c.kvHeads * c.headDim;
+  const d = c.hidden,
+    N = batch.ids.length;
+  const qd = c.heads * c.headDim,
+    kvd = c.kvHeads * c.headDim;
   const geo: AttentionGeometry = { heads: c.heads, kvHeads: c.kvHeads, headDim: c.headDim, block: opts.attentionBlock ?? 256 };
   const P = (name: string) => params.get(name)!;
   const longest = Math.max(1, ...batch.segments.map((s) => s.len));
@@ -231,7 +235,9 @@ export function lossAndGrad(c: TinyConfig, params: Params, batch: Batch, p: Prod
   const embedMat = view(E, c.vocabSize, d);
   const logits = p.matmulTransB(hm, embedMat); // [M, vocab]
   const { loss, rowLoss, rowCorrect } = crossEntropyInPlace(logits, targets, weights, weightSum);
-  let answerLoss = 0, answerTokens = 0, correct = 0;
+  let answerLoss = 0,
+    answerTokens = 0,
+    correct = 0;
   let seg = 0;
   rows.forEach((t, i) => {
     if (batch.answer && !batch.answer[t]) return;

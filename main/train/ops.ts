@@ -59,13 +59,16 @@ export function float64Products(): Products {
     alloc: (n) => new Float64Array(n),
     matmul(a, b) {
       checkInner('matmul', a.cols, b.rows);
-      const m = a.rows, k = a.cols, n = b.cols;
+      const m = a.rows,
+        k = a.cols,
+        n = b.cols;
       const c = new Float64Array(m * n);
       for (let i = 0; i < m; i++)
         for (let q = 0; q < k; q++) {
           const aiq = a.data[i * k + q];
           if (aiq === 0) continue;
-          const bo = q * n, co = i * n;
+          const bo = q * n,
+            co = i * n;
           for (let j = 0; j < n; j++) c[co + j] += aiq * b.data[bo + j];
         }
       return { rows: m, cols: n, data: c };
@@ -109,7 +112,8 @@ export function rmsNormForward(p: Products, x: Mat, gamma: Arr, eps: number): { 
   const { rows, cols } = x;
   const y = mat(p, rows, cols);
   const r = new Float64Array(rows);
-  const xd = x.data, yd = y.data;
+  const xd = x.data,
+    yd = y.data;
   for (let i = 0; i < rows; i++) {
     const o = i * cols;
     let ss = 0;
@@ -126,7 +130,8 @@ export function rmsNormForward(p: Products, x: Mat, gamma: Arr, eps: number): { 
  */
 export function rmsNormBackward(x: Mat, r: Float64Array, gamma: Arr, dy: Mat, dxAcc: Arr, dGamma: Arr): void {
   const { rows, cols } = x;
-  const xd = x.data, dyd = dy.data;
+  const xd = x.data,
+    dyd = dy.data;
   for (let i = 0; i < rows; i++) {
     const o = i * cols;
     const ri = r[i];
@@ -146,7 +151,8 @@ export function rmsNormBackward(x: Mat, r: Float64Array, gamma: Arr, dy: Mat, dx
 /** cos/sin tables [maxSeq, headDim/2] for θᵢ = base^(−2i/headDim) (HF rotate_half layout). */
 export function ropeTables(p: Products, maxSeq: number, headDim: number, base: number): { cos: Arr; sin: Arr } {
   const half = headDim / 2;
-  const cos = p.alloc(maxSeq * half), sin = p.alloc(maxSeq * half);
+  const cos = p.alloc(maxSeq * half),
+    sin = p.alloc(maxSeq * half);
   for (let t = 0; t < maxSeq; t++)
     for (let i = 0; i < half; i++) {
       const a = t / base ** ((2 * i) / headDim);
@@ -188,9 +194,11 @@ export function swigluForward(p: Products, gu: Mat): { act: Mat; sig: Arr } {
   const F = gu.cols / 2;
   const out = mat(p, gu.rows, F);
   const sig = p.alloc(gu.rows * F);
-  const s = gu.data, o = out.data;
+  const s = gu.data,
+    o = out.data;
   for (let i = 0; i < gu.rows; i++) {
-    const a = i * gu.cols, b = i * F;
+    const a = i * gu.cols,
+      b = i * F;
     for (let j = 0; j < F; j++) {
       const g = s[a + j];
       const sg = 1 / (1 + Math.exp(-g));
@@ -205,11 +213,17 @@ export function swigluForward(p: Products, gu: Mat): { act: Mat; sig: Arr } {
 export function swigluBackward(p: Products, gu: Mat, sig: Arr, dAct: Mat): Mat {
   const F = gu.cols / 2;
   const dgu = mat(p, gu.rows, gu.cols);
-  const s = gu.data, da = dAct.data, o = dgu.data;
+  const s = gu.data,
+    da = dAct.data,
+    o = dgu.data;
   for (let i = 0; i < gu.rows; i++) {
-    const a = i * gu.cols, b = i * F;
+    const a = i * gu.cols,
+      b = i * F;
     for (let j = 0; j < F; j++) {
-      const g = s[a + j], u = s[a + F + j], d = da[b + j], sg = sig[b + j];
+      const g = s[a + j],
+        u = s[a + F + j],
+        d = da[b + j],
+        sg = sig[b + j];
       o[a + F + j] = d * g * sg;
       o[a + j] = d * u * sg * (1 + g * (1 - sg));
     }
@@ -272,7 +286,8 @@ function stackQueries(p: Products, qkv: Mat, seg: Segment, g: number, group: num
 export function attentionForward(p: Products, qkv: Mat, segments: readonly Segment[], geo: AttentionGeometry): { out: Mat; saved: AttentionSaved } {
   const { heads, kvHeads, headDim: hd, block } = geo;
   const group = heads / kvHeads;
-  const qd = heads * hd, kvd = kvHeads * hd;
+  const qd = heads * hd,
+    kvd = kvHeads * hd;
   const scale = 1 / Math.sqrt(hd);
   const out = mat(p, qkv.rows, qd);
   const saved: AttentionSaved = { probs: [], queries: [] };
@@ -302,7 +317,8 @@ export function attentionForward(p: Products, qkv: Mat, segments: readonly Segme
 
 /** Row r = hi·n + i is the query at position q0 + i: keys j ≤ q0 + i are visible; P = softmax(scale·S) there, 0 elsewhere. */
 export function causalSoftmaxInPlace(S: Mat, n: number, q0: number, scale: number): void {
-  const cols = S.cols, d = S.data;
+  const cols = S.cols,
+    d = S.data;
   for (let r = 0; r < S.rows; r++) {
     const o = r * cols;
     const last = q0 + (r % n); // last visible key
@@ -330,7 +346,8 @@ export function causalSoftmaxInPlace(S: Mat, n: number, q0: number, scale: numbe
 export function attentionBackward(p: Products, qkv: Mat, dOut: Mat, segments: readonly Segment[], geo: AttentionGeometry, saved: AttentionSaved): Mat {
   const { heads, kvHeads, headDim: hd, block } = geo;
   const group = heads / kvHeads;
-  const qd = heads * hd, kvd = kvHeads * hd;
+  const qd = heads * hd,
+    kvd = kvHeads * hd;
   const scale = 1 / Math.sqrt(hd);
   const dqkv = mat(p, qkv.rows, qkv.cols);
   const W = qkv.cols;
@@ -339,11 +356,13 @@ export function attentionBackward(p: Products, qkv: Mat, dOut: Mat, segments: re
     for (let g = 0; g < kvHeads; g++) {
       const K = sliceCols(p, qkv, seg.start, seg.len, qd + g * hd, hd);
       const V = sliceCols(p, qkv, seg.start, seg.len, qd + kvd + g * hd, hd);
-      const dK = p.alloc(seg.len * hd), dV = p.alloc(seg.len * hd);
+      const dK = p.alloc(seg.len * hd),
+        dV = p.alloc(seg.len * hd);
       for (let q0 = 0; q0 < seg.len; q0 += block) {
         const q1 = Math.min(seg.len, q0 + block);
         const n = q1 - q0;
-        const P = saved.probs[b], Q = saved.queries[b];
+        const P = saved.probs[b],
+          Q = saved.queries[b];
         b++;
         const dO = stackQueries(p, dOut, seg, g, group, hd, q0, q1); // same stacking as the queries (dOut has the q layout)
         const vRows = { rows: q1, cols: hd, data: V.data.subarray(0, q1 * hd) };
@@ -379,7 +398,9 @@ function addTransposed(acc: Arr, mT: Mat, hd: number, q1: number): void {
 
 /** dS = P ⊙ (dP − Σⱼ dPⱼPⱼ) · scale, written over dP (masked entries have P = 0, so dS = 0 there). */
 export function softmaxBackwardInPlace(P: Mat, dP: Mat, scale: number): void {
-  const cols = P.cols, pd = P.data, dd = dP.data;
+  const cols = P.cols,
+    pd = P.data,
+    dd = dP.data;
   for (let r = 0; r < P.rows; r++) {
     const o = r * cols;
     let dot = 0;
@@ -403,7 +424,8 @@ export function crossEntropyInPlace(logits: Mat, targets: Int32Array, weights: F
   const rowCorrect = new Uint8Array(rows);
   for (let i = 0; i < rows; i++) {
     const o = i * cols;
-    let max = -Infinity, arg = 0;
+    let max = -Infinity,
+      arg = 0;
     for (let j = 0; j < cols; j++)
       if (d[o + j] > max) {
         max = d[o + j];

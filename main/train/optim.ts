@@ -41,9 +41,13 @@ export function adamwStep(specs: readonly ParamSpec[], params: Params, grads: Pa
   const clip = o.clipNorm > 0 && gradNorm > o.clipNorm ? o.clipNorm / gradNorm : 1;
   const lr = learningRate(o, step);
   const t = step + 1;
-  const bc1 = 1 - o.beta1 ** t, bc2 = 1 - o.beta2 ** t;
+  const bc1 = 1 - o.beta1 ** t,
+    bc2 = 1 - o.beta2 ** t;
   for (const s of specs) {
-    const w = params.get(s.name)!, g = grads.get(s.name)!, mm = m.get(s.name)!, vv = v.get(s.name)!;
+    const w = params.get(s.name)!,
+      g = grads.get(s.name)!,
+      mm = m.get(s.name)!,
+      vv = v.get(s.name)!;
     const decay = s.decay ? o.weightDecay : 0;
     for (let i = 0; i < w.length; i++) {
       const gi = g[i] * clip;

@@ -29,21 +29,49 @@ import { randomNeedle } from './needles.js';
 // ---------------------------------------------------------------------------------------------------
 // configuration
 
-
 /** Example-level mixture weights (a batch draws each example's source by weight). */
 export const MIXTURE: { source: string; weight: number; origin: string }[] = [
   { source: 't-eval', weight: 0.24, origin: 'T-Eval generator (instruct, plan, reason, retrieve, understand, review; JSON and string) → gold answer' },
   { source: 'worfbench', weight: 0.14, origin: 'WorfBench generator (function-call, embodied, problem-solving, open-grounded) → gold workflow' },
-  { source: 'agentboard-pddl', weight: 0.16, origin: 'AgentBoard PDDL generator, 6 problems per domain → planner (weighted A*) actions step by step, 15% random detours and 10% invalid actions (left in the history), each followed by the planner\'s recovery' },
-  { source: 'agentboard-pddl-dagger', weight: 0, origin: 'DAgger on AgentBoard PDDL (needs --init): the init model\'s own greedy episodes on training problems, each step executing the planner\'s action with probability β (0.3) and the model\'s otherwise; every visited state → the planner\'s next action' },
+  {
+    source: 'agentboard-pddl',
+    weight: 0.16,
+    origin:
+      "AgentBoard PDDL generator, 6 problems per domain → planner (weighted A*) actions step by step, 15% random detours and 10% invalid actions (left in the history), each followed by the planner's recovery",
+  },
+  {
+    source: 'agentboard-pddl-dagger',
+    weight: 0,
+    origin:
+      "DAgger on AgentBoard PDDL (needs --init): the init model's own greedy episodes on training problems, each step executing the planner's action with probability β (0.3) and the model's otherwise; every visited state → the planner's next action",
+  },
   { source: 'agentboard-tool-query', weight: 0.05, origin: 'AgentBoard academia tool world → expert tool calls step by step' },
   { source: 'agentboard-tool-operation', weight: 0.05, origin: 'AgentBoard to-do tool world → expert tool calls step by step' },
-  { source: 'niah', weight: 0.14, origin: 'NIAH task prompts over the generated haystacks with random needles (never the evaluation needle; answers of made-up words, haystack words and themed words), 64–1024 tokens, random depths → the needle sentence' },
+  {
+    source: 'niah',
+    weight: 0.14,
+    origin:
+      'NIAH task prompts over the generated haystacks with random needles (never the evaluation needle; answers of made-up words, haystack words and themed words), 64–1024 tokens, random depths → the needle sentence',
+  },
   { source: 'longbench', weight: 0.14, origin: 'LongBench generator (all 12 datasets) → first gold answer' },
   { source: 'longgenbench', weight: 0.08, origin: 'LongGenBench GSM8K- and MMLU-style generators → all answers in order' },
 ];
 
-export const EVAL_TASKS = ['t-eval', 'worfbench', 'agentboard-pddl', 'agentboard-tool-query', 'agentboard-tool-operation', 'longbench-single-doc', 'longbench-multi-doc', 'longbench-summarization', 'longbench-few-shot', 'longbench-synthetic', 'longbench-code', 'longgenbench-gsm8k', 'longgenbench-mmlu'];
+export const EVAL_TASKS = [
+  't-eval',
+  'worfbench',
+  'agentboard-pddl',
+  'agentboard-tool-query',
+  'agentboard-tool-operation',
+  'longbench-single-doc',
+  'longbench-multi-doc',
+  'longbench-summarization',
+  'longbench-few-shot',
+  'longbench-synthetic',
+  'longbench-code',
+  'longgenbench-gsm8k',
+  'longgenbench-mmlu',
+];
 const sourceOf = (taskId: string) => (taskId.startsWith('longbench') ? 'longbench' : taskId.startsWith('longgenbench') ? 'longgenbench' : taskId);
 
 /** Training suite seeds: far from the evaluation seed, one per pool suite. */
@@ -67,12 +95,16 @@ function pyRepr(v: unknown): string {
   if (typeof v === 'number') return String(v);
   if (typeof v === 'string') return `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
   if (Array.isArray(v)) return `[${v.map(pyRepr).join(', ')}]`;
-  return `{${Object.entries(v as Record<string, unknown>).map(([k, x]) => `${pyRepr(k)}: ${pyRepr(x)}`).join(', ')}}`;
+  return `{${Object.entries(v as Record<string, unknown>)
+    .map(([k, x]) => `${pyRepr(k)}: ${pyRepr(x)}`)
+    .join(', ')}}`;
 }
 
 /** {"a": 1, "b": "x"} with a space after each colon, as the AgentBoard examples write tool inputs. */
 function toolJson(args: Record<string, unknown>): string {
-  return `{${Object.entries(args).map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`).join(', ')}}`;
+  return `{${Object.entries(args)
+    .map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`)
+    .join(', ')}}`;
 }
 
 const promptKey = (p: Prompt) => JSON.stringify(p);
@@ -154,7 +186,12 @@ export interface StripsLike {
 export function planStrips(world: StripsLike, maxExpansions = 20_000): Ground[] | undefined {
   const start = new Set(world.state);
   const key = (s: Set<string>) => [...s].sort().join('|');
-  interface Node { state: Set<string>; g: number; f: number; plan: Ground[] }
+  interface Node {
+    state: Set<string>;
+    g: number;
+    f: number;
+    plan: Ground[];
+  }
   const h = () => 20 * (1 - world.progress()); // 2 × (unsatisfied fraction of the goal) × 10
   const open: Node[] = [{ state: start, g: 0, f: h(), plan: [] }];
   const seen = new Set<string>([key(start)]);
@@ -257,17 +294,31 @@ function toolPlan(goal: string, w: ToolWorldJson): [string, Record<string, unkno
   const paper = (t: string) => w.papers?.find((p) => p.title === t);
   let m: RegExpExecArray | null;
   if ((m = /^How many citations does the paper "(.+)" have\?$/.exec(goal)) && paper(m[1])) {
-    return [['loadPaperNet', {}], ['paperNodeCheck', { node: m[1] }], ['finish', { answer: String(paper(m[1])!.n_citation) }]];
+    return [
+      ['loadPaperNet', {}],
+      ['paperNodeCheck', { node: m[1] }],
+      ['finish', { answer: String(paper(m[1])!.n_citation) }],
+    ];
   }
   if ((m = /^In which year was "(.+)" published, and at which venue\?/.exec(goal)) && paper(m[1])) {
     const p = paper(m[1])!;
-    return [['loadPaperNet', {}], ['paperNodeCheck', { node: m[1] }], ['finish', { answer: `${p.year}, ${p.venue}` }]];
+    return [
+      ['loadPaperNet', {}],
+      ['paperNodeCheck', { node: m[1] }],
+      ['finish', { answer: `${p.year}, ${p.venue}` }],
+    ];
   }
   if ((m = /^Which organisation is the first author of "(.+)" from\?$/.exec(goal)) && paper(m[1])) {
     const first = paper(m[1])!.authors[0];
     const org = w.authors?.find((a) => a.name === first)?.org;
     if (!org) return undefined;
-    return [['loadPaperNet', {}], ['paperNodeCheck', { node: m[1] }], ['loadAuthorNet', {}], ['authorNodeCheck', { node: first }], ['finish', { answer: org }]];
+    return [
+      ['loadPaperNet', {}],
+      ['paperNodeCheck', { node: m[1] }],
+      ['loadAuthorNet', {}],
+      ['authorNodeCheck', { node: first }],
+      ['finish', { answer: org }],
+    ];
   }
   const job = (content: string, project: string) => {
     const p = w.projects?.find((x) => x.name === project);
@@ -276,11 +327,21 @@ function toolPlan(goal: string, w: ToolWorldJson): [string, Record<string, unkno
   };
   if ((m = /^Mark the task "(.+)" in project "(.+)" as completed\.$/.exec(goal)) && job(m[1], m[2])) {
     const { p, t } = job(m[1], m[2])!;
-    return [['get_projects', {}], ['get_tasks', { project_id: p.id }], ['complete_task', { task_id: t.id }], ['finish', { answer: 'done' }]];
+    return [
+      ['get_projects', {}],
+      ['get_tasks', { project_id: p.id }],
+      ['complete_task', { task_id: t.id }],
+      ['finish', { answer: 'done' }],
+    ];
   }
   if ((m = /^How long will the task "(.+)" in project "(.+)" take\?/.exec(goal)) && job(m[1], m[2])) {
     const { p, t } = job(m[1], m[2])!;
-    return [['get_projects', {}], ['get_tasks', { project_id: p.id }], ['get_task_duration', { task_id: t.id }], ['finish', { answer: `${t.duration} minutes` }]];
+    return [
+      ['get_projects', {}],
+      ['get_tasks', { project_id: p.id }],
+      ['get_task_duration', { task_id: t.id }],
+      ['finish', { answer: `${t.duration} minutes` }],
+    ];
   }
   return undefined;
 }
@@ -414,10 +475,20 @@ export async function buildPool(seed: number, suites: number, log: (s: string) =
 
 export async function buildNiahPool(seed: number, suiteDirs: readonly string[], perSuite: number, countTokens: (t: string) => number): Promise<{ examples: TrainingExample[]; goldCheck: number }> {
   const examples: TrainingExample[] = [];
-  let gold = 0, n = 0;
+  let gold = 0,
+    n = 0;
   const r = seeded(seed * 31 + 7);
   for (const dir of suiteDirs) {
-    const vocabulary = [...new Set(['essay_1.txt', 'essay_2.txt', 'essay_3.txt'].flatMap((f) => readFileSync(join(dir, 'niah', 'haystack', f), 'utf8').toLowerCase().match(/[a-z]{4,}/g) ?? []))];
+    const vocabulary = [
+      ...new Set(
+        ['essay_1.txt', 'essay_2.txt', 'essay_3.txt'].flatMap(
+          (f) =>
+            readFileSync(join(dir, 'niah', 'haystack', f), 'utf8')
+              .toLowerCase()
+              .match(/[a-z]{4,}/g) ?? [],
+        ),
+      ),
+    ];
     for (let j = 0; j < perSuite; j++) {
       const nd = randomNeedle(r, vocabulary);
       const lengths = [64 + Math.floor(r() * 961), 64 + Math.floor(r() * 961)];
@@ -439,4 +510,3 @@ export async function buildNiahPool(seed: number, suiteDirs: readonly string[], 
   }
   return { examples, goldCheck: n ? gold / n : 0 };
 }
-

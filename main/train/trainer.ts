@@ -54,7 +54,12 @@ export class TrainingResumeError extends Error {
   }
 }
 
-const fmtTime = (s: number) => (s >= 3600 ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m` : s >= 60 ? `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${s.toFixed(0)}s`);
+const fmtTime = (s: number) =>
+  s >= 3600
+    ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`
+    : s >= 60
+      ? `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s`
+      : `${s.toFixed(0)}s`;
 
 /** Run (or continue) training; returns the weights and the state. Synchronous: the engine blocks on its workers. */
 export function train(o: TrainOptions): TrainResult {
@@ -65,7 +70,8 @@ export function train(o: TrainOptions): TrainResult {
   let state: TrainState = { step: 0, cursor: 0, seconds: 0, tokensSeen: 0, targetTokensSeen: 0, history: [] };
   if (o.resume && hasCheckpoint(o.checkpointDir)) {
     const ck = loadCheckpoint(o.checkpointDir);
-    if (JSON.stringify(ck.config) !== JSON.stringify(o.config)) throw new TrainingResumeError(`expected the checkpoint's model configuration ${JSON.stringify(o.config)}, found ${JSON.stringify(ck.config)}`);
+    if (JSON.stringify(ck.config) !== JSON.stringify(o.config))
+      throw new TrainingResumeError(`expected the checkpoint's model configuration ${JSON.stringify(o.config)}, found ${JSON.stringify(ck.config)}`);
     if (ck.meta.seed !== o.seed) throw new TrainingResumeError(`expected a checkpoint trained with seed ${o.seed}, found seed ${String(ck.meta.seed)}`);
     const conv = (ps: Params): Params => new Map([...ps].map(([k, a]) => [k, o.products.precision === 'f64' ? Float64Array.from(a) : a]));
     params = conv(ck.params);
@@ -83,7 +89,11 @@ export function train(o: TrainOptions): TrainResult {
   const t0 = Date.now();
   const startStep = state.step;
   const startSeconds = state.seconds;
-  let windowTokens = 0, windowStart = Date.now(), windowLoss = 0, windowTargets = 0, windowCorrect = 0;
+  let windowTokens = 0,
+    windowStart = Date.now(),
+    windowLoss = 0,
+    windowTargets = 0,
+    windowCorrect = 0;
   let bySource: Record<string, { loss: number; tokens: number }> = {};
   const sourceEvery = o.sourceLossEvery ?? 50;
   const logEvery = o.logEvery ?? 10;
@@ -121,7 +131,12 @@ export function train(o: TrainOptions): TrainResult {
       windowStart = Date.now();
     }
     if (state.step % sourceEvery === 0 || state.step === o.steps) {
-      log(`  answer loss by source: ${Object.entries(bySource).sort().map(([k, b]) => `${k} ${(b.loss / Math.max(1, b.tokens)).toFixed(3)}`).join(', ')}`);
+      log(
+        `  answer loss by source: ${Object.entries(bySource)
+          .sort()
+          .map(([k, b]) => `${k} ${(b.loss / Math.max(1, b.tokens)).toFixed(3)}`)
+          .join(', ')}`,
+      );
       bySource = {};
     }
     const outOfTime = o.maxSeconds !== undefined && (Date.now() - t0) / 1000 >= o.maxSeconds;

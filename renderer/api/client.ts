@@ -45,7 +45,12 @@ const RunResultsEnvelope = calls.getRunResults.output.extend({ records: z.array(
 export function parseOutput<N extends CallName>(name: N, value: unknown): CallOutput<N> {
   if (name === 'getRunResults') {
     const env = RunResultsEnvelope.safeParse(value);
-    if (!env.success) throw new ApiCallError('internal', `The service's answer to getRunResults did not have the expected shape (${env.error.issues[0]?.path.join('.') || 'top level'}: ${env.error.issues[0]?.message}).`, name);
+    if (!env.success)
+      throw new ApiCallError(
+        'internal',
+        `The service's answer to getRunResults did not have the expected shape (${env.error.issues[0]?.path.join('.') || 'top level'}: ${env.error.issues[0]?.message}).`,
+        name,
+      );
     const bad = env.data.records.findIndex((r) => {
       const x = r as Partial<ResultRecord> | null;
       return !x || typeof x.key !== 'string' || typeof x.at !== 'string' || !RECORD_KINDS.has(x.kind as string) || !x.data || typeof x.data !== 'object';
@@ -54,7 +59,12 @@ export function parseOutput<N extends CallName>(name: N, value: unknown): CallOu
     return env.data as CallOutput<N>;
   }
   const parsed = calls[name].output.safeParse(value);
-  if (!parsed.success) throw new ApiCallError('internal', `The service's answer to ${name} did not have the expected shape (${parsed.error.issues[0]?.path.join('.') || 'top level'}: ${parsed.error.issues[0]?.message}).`, name);
+  if (!parsed.success)
+    throw new ApiCallError(
+      'internal',
+      `The service's answer to ${name} did not have the expected shape (${parsed.error.issues[0]?.path.join('.') || 'top level'}: ${parsed.error.issues[0]?.message}).`,
+      name,
+    );
   return parsed.data as CallOutput<N>;
 }
 

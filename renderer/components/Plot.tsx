@@ -12,7 +12,7 @@ import { ErrorBoundary } from './ErrorBoundary.js';
 
 let plotlyPromise: Promise<PlotlyStatic> | null = null;
 export function loadPlotly(): Promise<PlotlyStatic> {
-  plotlyPromise ??= import('plotly.js-cartesian-dist-min').then((m) => ((m as { default?: PlotlyStatic }).default ?? (m as unknown as PlotlyStatic)));
+  plotlyPromise ??= import('plotly.js-cartesian-dist-min').then((m) => (m as { default?: PlotlyStatic }).default ?? (m as unknown as PlotlyStatic));
   return plotlyPromise;
 }
 
@@ -65,7 +65,14 @@ export async function exportFigure(figure: Figure, name: string, kind: 'png' | '
   // a figure that sets its own height (the per-task heatmap: a row per task) keeps it, so no row label is thinned out
   const width = imageSize(widthMm, dpi).width;
   const size = imageSize(widthMm, dpi, Math.max(0.68, typeof figure.layout.height === 'number' ? figure.layout.height / width : 0));
-  const layout = { ...figure.layout, width: size.width, height: size.height, autosize: false, font: { ...(figure.layout.font as object), size: 9 }, legend: { ...(figure.layout.legend as object), font: { size: 8 } } };
+  const layout = {
+    ...figure.layout,
+    width: size.width,
+    height: size.height,
+    autosize: false,
+    font: { ...(figure.layout.font as object), size: 9 },
+    legend: { ...(figure.layout.legend as object), font: { size: 8 } },
+  };
   if (kind === 'svg') {
     const url = await Plotly.toImage({ data: figure.data, layout }, { format: 'svg', width: size.width, height: size.height, scale: 1 });
     const comma = url.indexOf(',');
@@ -89,13 +96,25 @@ async function printCard(card: HTMLElement, widthMm: number): Promise<void> {
   const size = imageSize(widthMm, 96, 0.68);
   card.setAttribute('data-print-target', 'true');
   document.body.classList.add('print-one');
-  if (el) await Plotly.react(el, (el as unknown as { data: unknown[] }).data, { ...(el as unknown as { layout: Record<string, unknown> }).layout, width: size.width, height: size.height, autosize: false }, PLOT_CONFIG);
+  if (el)
+    await Plotly.react(
+      el,
+      (el as unknown as { data: unknown[] }).data,
+      { ...(el as unknown as { layout: Record<string, unknown> }).layout, width: size.width, height: size.height, autosize: false },
+      PLOT_CONFIG,
+    );
   try {
     await api().printPage();
   } finally {
     card.removeAttribute('data-print-target');
     document.body.classList.remove('print-one');
-    if (el) void Plotly.react(el, (el as unknown as { data: unknown[] }).data, { ...(el as unknown as { layout: Record<string, unknown> }).layout, width: undefined, height: undefined, autosize: true }, PLOT_CONFIG);
+    if (el)
+      void Plotly.react(
+        el,
+        (el as unknown as { data: unknown[] }).data,
+        { ...(el as unknown as { layout: Record<string, unknown> }).layout, width: undefined, height: undefined, autosize: true },
+        PLOT_CONFIG,
+      );
   }
 }
 
@@ -147,7 +166,17 @@ function ChartBody({ title, build, deps, testId, height, note }: { title: string
           </label>
           <label>
             DPI{' '}
-            <input type="number" min={72} max={1200} step={1} value={dpi} onChange={(e) => setDpi(Math.max(72, Math.min(1200, Number(e.target.value) || 300)))} aria-label={`Resolution in DPI for ${title}`} data-testid={`export-dpi-${idBase}`} className="narrow" />
+            <input
+              type="number"
+              min={72}
+              max={1200}
+              step={1}
+              value={dpi}
+              onChange={(e) => setDpi(Math.max(72, Math.min(1200, Number(e.target.value) || 300)))}
+              aria-label={`Resolution in DPI for ${title}`}
+              data-testid={`export-dpi-${idBase}`}
+              className="narrow"
+            />
           </label>
           <button type="button" onClick={() => void run('png')} disabled={busy} data-testid="export-png">
             PNG
@@ -155,13 +184,22 @@ function ChartBody({ title, build, deps, testId, height, note }: { title: string
           <button type="button" onClick={() => void run('svg')} disabled={busy} data-testid="export-svg">
             SVG
           </button>
-          <button type="button" onClick={() => cardRef.current && void printCard(cardRef.current, widthMm).catch((e: unknown) => setError(`Printing failed: ${e instanceof Error ? e.message : String(e)}`))} data-testid="export-pdf" title="Opens the print dialog with this figure only; choose “Save as PDF”.">
+          <button
+            type="button"
+            onClick={() => cardRef.current && void printCard(cardRef.current, widthMm).catch((e: unknown) => setError(`Printing failed: ${e instanceof Error ? e.message : String(e)}`))}
+            data-testid="export-pdf"
+            title="Opens the print dialog with this figure only; choose “Save as PDF”."
+          >
             PDF
           </button>
         </div>
       </header>
       {note ? <p className="muted small">{note}</p> : null}
-      {error ? <p role="alert" className="error-text">{error}</p> : null}
+      {error ? (
+        <p role="alert" className="error-text">
+          {error}
+        </p>
+      ) : null}
       <Plot figure={figure} height={height} testId={testId} label={title} />
     </section>
   );

@@ -27,7 +27,8 @@ export function describeIssues(issues: readonly IssueLike[], input: unknown): Re
     let found: unknown = input;
     for (const part of issue.path) found = found && typeof found === 'object' ? (found as Record<PropertyKey, unknown>)[part] : undefined;
     const ruleFound = issue.params?.found;
-    const shown = typeof ruleFound === 'string' ? ruleFound : found === undefined || found === '' || (typeof found === 'number' && Number.isNaN(found)) ? 'nothing' : JSON.stringify(found)?.slice(0, 60);
+    const shown =
+      typeof ruleFound === 'string' ? ruleFound : found === undefined || found === '' || (typeof found === 'number' && Number.isNaN(found)) ? 'nothing' : JSON.stringify(found)?.slice(0, 60);
     out[key] = `expected ${expectedPhrase(issue.message)}; found ${shown}`;
   }
   return out;

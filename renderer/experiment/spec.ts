@@ -1,6 +1,17 @@
 // The New-experiment form's model: tasks, capability grouping, the "Demo study" preset, labels for
 // compression configurations, and the mapping from form state to the spec room's ExperimentSpec.
-import { configLabel, DEMO_COMPRESSIONS, DEMO_GROUP_SIZE, DEMO_STUDY, ExperimentSpec, GROUPED_QUANT_METHODS, methodName, PRUNING_METHODS, type CompressionConfig, type ExperimentSpecInput } from '../../main/spec/index.js';
+import {
+  configLabel,
+  DEMO_COMPRESSIONS,
+  DEMO_GROUP_SIZE,
+  DEMO_STUDY,
+  ExperimentSpec,
+  GROUPED_QUANT_METHODS,
+  methodName,
+  PRUNING_METHODS,
+  type CompressionConfig,
+  type ExperimentSpecInput,
+} from '../../main/spec/index.js';
 import type { Capability } from '../../main/results/index.js';
 import { describeIssues } from './issues.js';
 

@@ -13,7 +13,7 @@ import { useStudio } from '../state.js';
 
 export function modelText(e: Experiment): string {
   const m = e.spec.model;
-  return m.kind === 'builtin' ? m.id : m.kind === 'local' ? m.path.split(/[\\/]/).filter(Boolean).pop() ?? m.path : `${m.model} @ ${m.baseUrl}`;
+  return m.kind === 'builtin' ? m.id : m.kind === 'local' ? (m.path.split(/[\\/]/).filter(Boolean).pop() ?? m.path) : `${m.model} @ ${m.baseUrl}`;
 }
 export const methodsText = (e: Experiment): string => (e.spec.compressions.length ? e.spec.compressions.map(configLabel).join(', ') : 'base only');
 export const latestRun = (e: Experiment): RunSummary | undefined => [...e.runs].sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1))[0];
@@ -49,7 +49,15 @@ function EditPanel({ experiment, onDone }: { experiment: Experiment; onDone(): v
     setBusy(true);
     setMessage(null);
     try {
-      await api().updateExperiment({ id: experiment.id, name, tags: tags.split(',').map((t) => t.trim()).filter(Boolean), notes });
+      await api().updateExperiment({
+        id: experiment.id,
+        name,
+        tags: tags
+          .split(',')
+          .map((t) => t.trim())
+          .filter(Boolean),
+        notes,
+      });
       await reload();
       setMessage('Saved.');
     } catch (e) {
@@ -163,24 +171,41 @@ function Compare({ items, baseline, setBaseline }: { items: CompareItem[]; basel
     return d && 'error' in d ? [`${i.title}: ${d.error}`] : [];
   });
   const pending = items.filter((i) => !loaded.has(i.key)).length;
-  const data = new Map(items.flatMap((i) => {
-    const d = loaded.get(i.key);
-    return d && !('error' in d) ? [[i.key, d] as const] : [];
-  }));
+  const data = new Map(
+    items.flatMap((i) => {
+      const d = loaded.get(i.key);
+      return d && !('error' in d) ? [[i.key, d] as const] : [];
+    }),
+  );
   if (pending) return <Loading what={`${pending} of the ticked rows`} />;
   if (failed.length && !data.size) return <ErrorBox message={failed.join('; ')} />;
   // rows: (source · configuration); columns: capabilities; values in points, with Δ vs the baseline row.
-  const rows = items.flatMap((i) => [...new Set((data.get(i.key) ?? []).map((s) => s.config))].map((config) => ({ key: `${i.key}\u0000${config}`, label: `${i.title} · ${config}`, scores: new Map((data.get(i.key) ?? []).filter((s) => s.config === config).map((s) => [s.capability, s.score])) })));
+  const rows = items.flatMap((i) =>
+    [...new Set((data.get(i.key) ?? []).map((s) => s.config))].map((config) => ({
+      key: `${i.key}\u0000${config}`,
+      label: `${i.title} · ${config}`,
+      scores: new Map((data.get(i.key) ?? []).filter((s) => s.config === config).map((s) => [s.capability, s.score])),
+    })),
+  );
   const base = rows.find((r) => r.key === baseline) ?? rows[0];
   const caps = CAPABILITY_ORDER.filter((c) => rows.some((r) => r.scores.has(c)));
   const table: Table = {
     caption: `Capability scores (points); Δ against ${base?.label ?? '—'}`,
-    columns: [{ label: 'Run · configuration' }, ...caps.flatMap((c) => [{ label: capabilityName(c), align: 'right' as const }, { label: 'Δ', align: 'right' as const }])],
-    rows: rows.map((r) => [r.label, ...caps.flatMap((c) => {
-      const v = r.scores.get(c);
-      const b = base?.scores.get(c);
-      return [v === undefined ? null : v * 100, v === undefined || b === undefined ? null : (v - b) * 100];
-    })]),
+    columns: [
+      { label: 'Run · configuration' },
+      ...caps.flatMap((c) => [
+        { label: capabilityName(c), align: 'right' as const },
+        { label: 'Δ', align: 'right' as const },
+      ]),
+    ],
+    rows: rows.map((r) => [
+      r.label,
+      ...caps.flatMap((c) => {
+        const v = r.scores.get(c);
+        const b = base?.scores.get(c);
+        return [v === undefined ? null : v * 100, v === undefined || b === undefined ? null : (v - b) * 100];
+      }),
+    ]),
   };
   if (!rows.length) return <Empty title="The selected runs have no scores yet" />;
   return (
@@ -247,7 +272,10 @@ export function HistoryPage() {
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [baseline, setBaseline] = useState('');
   useEffect(() => {
-    loadPaperData().then((d) => setPapers(paperExperiments(d)), () => setPapers([]));
+    loadPaperData().then(
+      (d) => setPapers(paperExperiments(d)),
+      () => setPapers([]),
+    );
   }, []);
   const list = useMemo(() => filterExperiments(experiments ?? [], query, status, tag), [experiments, query, status, tag]);
   const allTags = [...new Set((experiments ?? []).flatMap((e) => e.spec.tags))].sort();
@@ -342,9 +370,7 @@ export function HistoryPage() {
               const run = latestRun(e);
               return [
                 <tr key={e.id} data-testid="history-row" data-experiment-id={e.id}>
-                  <td>
-                    {run ? <input type="checkbox" aria-label={`Compare ${e.name}`} checked={selected.has(run.id)} onChange={() => toggle(run.id)} data-testid="history-compare" /> : null}
-                  </td>
+                  <td>{run ? <input type="checkbox" aria-label={`Compare ${e.name}`} checked={selected.has(run.id)} onChange={() => toggle(run.id)} data-testid="history-compare" /> : null}</td>
                   <td>
                     <strong>{e.name}</strong>
                     {e.spec.tags.map((t) => (
@@ -379,7 +405,13 @@ export function HistoryPage() {
             {paperShown.map((p) => (
               <tr key={p.id} data-testid="history-row" data-paper="true" className="paper-row">
                 <td>
-                  <input type="checkbox" aria-label={`Compare paper results for ${p.model}`} checked={selected.has(`paper/${p.id}`)} onChange={() => toggle(`paper/${p.id}`)} data-testid="history-compare" />
+                  <input
+                    type="checkbox"
+                    aria-label={`Compare paper results for ${p.model}`}
+                    checked={selected.has(`paper/${p.id}`)}
+                    onChange={() => toggle(`paper/${p.id}`)}
+                    data-testid="history-compare"
+                  />
                 </td>
                 <td>
                   <strong>Paper · {p.model}</strong> <span className="badge">read-only</span>
@@ -399,7 +431,11 @@ export function HistoryPage() {
       ) : null}
       <section className="card" aria-label="Compare">
         <h2>Compare side by side</h2>
-        {compareItems.length ? <Compare items={compareItems} baseline={baseline} setBaseline={setBaseline} /> : <p className="muted">Tick two or more rows above to compare their per-capability scores; pick any row as the baseline.</p>}
+        {compareItems.length ? (
+          <Compare items={compareItems} baseline={baseline} setBaseline={setBaseline} />
+        ) : (
+          <p className="muted">Tick two or more rows above to compare their per-capability scores; pick any row as the baseline.</p>
+        )}
       </section>
     </div>
   );

@@ -3,7 +3,21 @@
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { CompressionMethod, type CompressionConfig, type ExperimentSpec } from '../../main/spec/index.js';
 import { api, describeError, NotAvailableYetError } from '../api/client.js';
-import { CAPABILITIES, configLabel, defaultConfig, demoStudyForm, methodName, PRUNE_METHODS, QUANT_METHODS, selectedTasks, TASKS, validateForm, type FieldErrors, type FormState, type TaskInfo } from '../experiment/spec.js';
+import {
+  CAPABILITIES,
+  configLabel,
+  defaultConfig,
+  demoStudyForm,
+  methodName,
+  PRUNE_METHODS,
+  QUANT_METHODS,
+  selectedTasks,
+  TASKS,
+  validateForm,
+  type FieldErrors,
+  type FormState,
+  type TaskInfo,
+} from '../experiment/spec.js';
 import { navigate } from '../router.js';
 import { useStudio } from '../state.js';
 
@@ -37,7 +51,12 @@ async function checkHere(spec: ExperimentSpec): Promise<{ spec: ExperimentSpec; 
     const p = await api().preflight({ spec });
     const problems: FieldErrors = {};
     for (const x of p.problems ?? []) problems[x.path] ??= x.message;
-    return { spec, fits: p.fits, problems, text: `${p.fits ? 'Fits' : 'Does not fit'}: about ${(p.memoryBytes / 2 ** 30).toFixed(2)} GiB and ${Math.round(p.seconds / 60)} min on ${p.backend}. ${p.reason}` };
+    return {
+      spec,
+      fits: p.fits,
+      problems,
+      text: `${p.fits ? 'Fits' : 'Does not fit'}: about ${(p.memoryBytes / 2 ** 30).toFixed(2)} GiB and ${Math.round(p.seconds / 60)} min on ${p.backend}. ${p.reason}`,
+    };
   } catch (e) {
     return { spec, fits: true, problems: {}, text: e instanceof NotAvailableYetError ? 'Estimated memory and time arrive with the service’s preflight call (not available yet).' : describeError(e) };
   }
@@ -60,7 +79,25 @@ function Field({ id, label, help, error, children }: { id: string; label: string
   );
 }
 
-function NumberInput({ id, value, onChange, min, max, step, error, described }: { id: string; value: number | undefined; onChange(v: number): void; min?: number; max?: number; step?: number; error?: string; described?: boolean }) {
+function NumberInput({
+  id,
+  value,
+  onChange,
+  min,
+  max,
+  step,
+  error,
+  described,
+}: {
+  id: string;
+  value: number | undefined;
+  onChange(v: number): void;
+  min?: number;
+  max?: number;
+  step?: number;
+  error?: string;
+  described?: boolean;
+}) {
   return (
     <input
       id={id}
@@ -78,14 +115,37 @@ function NumberInput({ id, value, onChange, min, max, step, error, described }: 
   );
 }
 
-function ConfigRow({ index, config, model, errors, onChange, onRemove }: { index: number; config: CompressionConfig; model: FormState['model']; errors: FieldErrors; onChange(c: CompressionConfig): void; onRemove(): void }) {
+function ConfigRow({
+  index,
+  config,
+  model,
+  errors,
+  onChange,
+  onRemove,
+}: {
+  index: number;
+  config: CompressionConfig;
+  model: FormState['model'];
+  errors: FieldErrors;
+  onChange(c: CompressionConfig): void;
+  onRemove(): void;
+}) {
   const e = (k: string) => errors[`compressions.${index}.${k}`];
   const p = `config-${index}`;
   const set = (patch: Partial<CompressionConfig>) => onChange({ ...config, ...patch, label: undefined });
   const quant = QUANT_METHODS.has(config.method);
   const prune = PRUNE_METHODS.has(config.method);
   // the fields this row shows for its method; a rule broken by any other (a setting kept from a draft) is listed under the row
-  const shown = new Set(['method', 'kvBits', 'label', ...(quant || config.method === 'smoothquant' ? ['bits'] : []), ...(quant ? ['groupSize', 'sym', 'actOrder'] : []), ...(config.method === 'smoothquant' ? ['alpha'] : []), ...(config.method === 'fp8' ? ['fp8Granularity'] : []), ...(prune ? ['pattern', 'sparsity'] : [])]);
+  const shown = new Set([
+    'method',
+    'kvBits',
+    'label',
+    ...(quant || config.method === 'smoothquant' ? ['bits'] : []),
+    ...(quant ? ['groupSize', 'sym', 'actOrder'] : []),
+    ...(config.method === 'smoothquant' ? ['alpha'] : []),
+    ...(config.method === 'fp8' ? ['fp8Granularity'] : []),
+    ...(prune ? ['pattern', 'sparsity'] : []),
+  ]);
   const hidden = Object.entries(errors).filter(([k]) => k.startsWith(`compressions.${index}.`) && !shown.has(k.slice(`compressions.${index}.`.length)));
   return (
     <fieldset className="config-row" data-testid="config-row">
@@ -115,12 +175,23 @@ function ConfigRow({ index, config, model, errors, onChange, onRemove }: { index
             <div className={`field checks${e('sym') || e('actOrder') ? ' has-error' : ''}`}>
               <label title={config.method === 'awq' ? 'AWQ quantizes with a zero point (asymmetric)' : undefined}>
                 {/* AWQ is zero-point only: the box is offered only to clear a symmetric setting kept from elsewhere (a draft) */}
-                <input type="checkbox" id={`${p}-sym`} data-testid={`${p}-sym`} checked={config.sym ?? false} disabled={config.method === 'awq' && !config.sym} aria-invalid={e('sym') ? true : undefined} aria-describedby={`${p}-sym-error`} onChange={(ev) => set({ sym: ev.target.checked })} /> symmetric
+                <input
+                  type="checkbox"
+                  id={`${p}-sym`}
+                  data-testid={`${p}-sym`}
+                  checked={config.sym ?? false}
+                  disabled={config.method === 'awq' && !config.sym}
+                  aria-invalid={e('sym') ? true : undefined}
+                  aria-describedby={`${p}-sym-error`}
+                  onChange={(ev) => set({ sym: ev.target.checked })}
+                />{' '}
+                symmetric
                 {config.method === 'awq' ? <small className="help"> (AWQ: zero-point only)</small> : null}
               </label>
               {config.method === 'gptq' ? (
                 <label>
-                  <input type="checkbox" data-testid={`${p}-actorder`} checked={config.actOrder ?? false} onChange={(ev) => set({ actOrder: ev.target.checked })} /> act-order (largest Hessian diagonal first)
+                  <input type="checkbox" data-testid={`${p}-actorder`} checked={config.actOrder ?? false} onChange={(ev) => set({ actOrder: ev.target.checked })} /> act-order (largest Hessian diagonal
+                  first)
                 </label>
               ) : null}
               <small id={`${p}-sym-error`} className="field-error" role={e('sym') || e('actOrder') ? 'alert' : undefined}>
@@ -145,7 +216,12 @@ function ConfigRow({ index, config, model, errors, onChange, onRemove }: { index
         {prune ? (
           <>
             <Field id={`${p}-pattern`} label="Sparsity pattern" help="unstructured, or N:M semi-structured (2:4 keeps 2 of every 4 weights: 50%)" error={e('pattern')}>
-              <select id={`${p}-pattern`} data-testid={`${p}-pattern`} value={config.pattern ?? 'unstructured'} onChange={(ev) => set({ pattern: ev.target.value as CompressionConfig['pattern'], ...(ev.target.value !== 'unstructured' ? { sparsity: 0.5 } : {}) })}>
+              <select
+                id={`${p}-pattern`}
+                data-testid={`${p}-pattern`}
+                value={config.pattern ?? 'unstructured'}
+                onChange={(ev) => set({ pattern: ev.target.value as CompressionConfig['pattern'], ...(ev.target.value !== 'unstructured' ? { sparsity: 0.5 } : {}) })}
+              >
                 <option value="unstructured">unstructured</option>
                 <option value="2:4">2:4</option>
                 <option value="4:8">4:8</option>
@@ -164,7 +240,15 @@ function ConfigRow({ index, config, model, errors, onChange, onRemove }: { index
           </select>
         </Field>
         <Field id={`${p}-label`} label="Label" help="the name shown in charts; leave empty for the automatic one" error={e('label')}>
-          <input id={`${p}-label`} data-testid={`${p}-label`} type="text" maxLength={80} placeholder={configLabel({ ...config, label: undefined })} value={config.label && config.label !== configLabel({ ...config, label: undefined }) ? config.label : ''} onChange={(ev) => onChange({ ...config, label: ev.target.value || undefined })} />
+          <input
+            id={`${p}-label`}
+            data-testid={`${p}-label`}
+            type="text"
+            maxLength={80}
+            placeholder={configLabel({ ...config, label: undefined })}
+            value={config.label && config.label !== configLabel({ ...config, label: undefined }) ? config.label : ''}
+            onChange={(ev) => onChange({ ...config, label: ev.target.value || undefined })}
+          />
         </Field>
       </div>
       {hidden.map(([k, message]) => (
@@ -298,10 +382,32 @@ export function NewExperimentPage() {
           <h2>Experiment</h2>
           <div className="grid">
             <Field id="field-name" label="Name" error={errors.name}>
-              <input id="field-name" data-testid="field-name" type="text" value={form.name} maxLength={200} aria-invalid={errors.name ? true : undefined} aria-describedby="field-name-error" onChange={(e) => set({ name: e.target.value })} />
+              <input
+                id="field-name"
+                data-testid="field-name"
+                type="text"
+                value={form.name}
+                maxLength={200}
+                aria-invalid={errors.name ? true : undefined}
+                aria-describedby="field-name-error"
+                onChange={(e) => set({ name: e.target.value })}
+              />
             </Field>
             <Field id="field-tags" label="Tags" help="comma-separated, e.g. demo, qwen" error={errors.tags}>
-              <input id="field-tags" data-testid="field-tags" type="text" value={(form.tags ?? []).join(', ')} onChange={(e) => set({ tags: e.target.value.split(',').map((t) => t.trim()).filter(Boolean) })} />
+              <input
+                id="field-tags"
+                data-testid="field-tags"
+                type="text"
+                value={(form.tags ?? []).join(', ')}
+                onChange={(e) =>
+                  set({
+                    tags: e.target.value
+                      .split(',')
+                      .map((t) => t.trim())
+                      .filter(Boolean),
+                  })
+                }
+              />
             </Field>
             <Field id="field-seed" label="Seed" help="for calibration sampling and any tie-breaking; generation is greedy (temperature 0)" error={errors.seed}>
               <NumberInput id="field-seed" value={form.seed} min={0} onChange={(v) => set({ seed: v })} error={errors.seed} described />
@@ -346,7 +452,15 @@ export function NewExperimentPage() {
           {model.kind === 'local' ? (
             <Field id="field-model-path" label="Model folder" error={errors['model.path']}>
               <div className="inline">
-                <input id="field-model-path" data-testid="field-model-path" type="text" value={model.path} placeholder="/path/to/Qwen2.5-0.5B-Instruct" aria-invalid={errors['model.path'] ? true : undefined} onChange={(e) => set({ model: { kind: 'local', path: e.target.value } })} />
+                <input
+                  id="field-model-path"
+                  data-testid="field-model-path"
+                  type="text"
+                  value={model.path}
+                  placeholder="/path/to/Qwen2.5-0.5B-Instruct"
+                  aria-invalid={errors['model.path'] ? true : undefined}
+                  onChange={(e) => set({ model: { kind: 'local', path: e.target.value } })}
+                />
                 <button type="button" onClick={() => void pickFolder()}>
                   Browse…
                 </button>
@@ -357,22 +471,56 @@ export function NewExperimentPage() {
           {model.kind === 'endpoint' ? (
             <div className="grid">
               <Field id="field-endpoint-url" label="Base URL" help="ending in /v1" error={errors['model.baseUrl']}>
-                <input id="field-endpoint-url" data-testid="field-endpoint-url" type="url" value={model.baseUrl} aria-invalid={errors['model.baseUrl'] ? true : undefined} onChange={(e) => set({ model: { ...model, baseUrl: e.target.value } })} />
+                <input
+                  id="field-endpoint-url"
+                  data-testid="field-endpoint-url"
+                  type="url"
+                  value={model.baseUrl}
+                  aria-invalid={errors['model.baseUrl'] ? true : undefined}
+                  onChange={(e) => set({ model: { ...model, baseUrl: e.target.value } })}
+                />
               </Field>
               <Field id="field-endpoint-model" label="Served model name" error={errors['model.model']}>
-                <input id="field-endpoint-model" data-testid="field-endpoint-model" type="text" value={model.model} aria-invalid={errors['model.model'] ? true : undefined} onChange={(e) => set({ model: { ...model, model: e.target.value } })} />
+                <input
+                  id="field-endpoint-model"
+                  data-testid="field-endpoint-model"
+                  type="text"
+                  value={model.model}
+                  aria-invalid={errors['model.model'] ? true : undefined}
+                  onChange={(e) => set({ model: { ...model, model: e.target.value } })}
+                />
               </Field>
-              <Field id="field-endpoint-key" label="API key (optional)" help="never stored in the experiment: env:NAME reads an environment variable of the service, file:PATH a file holding the key" error={errors['model.apiKeyRef']}>
-                <input id="field-endpoint-key" data-testid="field-endpoint-key" type="text" autoComplete="off" placeholder="env:OPENAI_API_KEY" value={model.apiKeyRef ?? ''} aria-invalid={errors['model.apiKeyRef'] ? true : undefined} onChange={(e) => set({ model: { ...model, apiKeyRef: e.target.value || undefined } })} />
+              <Field
+                id="field-endpoint-key"
+                label="API key (optional)"
+                help="never stored in the experiment: env:NAME reads an environment variable of the service, file:PATH a file holding the key"
+                error={errors['model.apiKeyRef']}
+              >
+                <input
+                  id="field-endpoint-key"
+                  data-testid="field-endpoint-key"
+                  type="text"
+                  autoComplete="off"
+                  placeholder="env:OPENAI_API_KEY"
+                  value={model.apiKeyRef ?? ''}
+                  aria-invalid={errors['model.apiKeyRef'] ? true : undefined}
+                  onChange={(e) => set({ model: { ...model, apiKeyRef: e.target.value || undefined } })}
+                />
                 {api().saveSecret ? (
                   <div className="inline">
-                    <input type="password" autoComplete="off" aria-label="API key to save in the system keychain" data-testid="field-endpoint-secret" value={keyDraft} onChange={(e) => setKeyDraft(e.target.value)} />
+                    <input
+                      type="password"
+                      autoComplete="off"
+                      aria-label="API key to save in the system keychain"
+                      data-testid="field-endpoint-secret"
+                      value={keyDraft}
+                      onChange={(e) => setKeyDraft(e.target.value)}
+                    />
                     <button
                       type="button"
                       disabled={!keyDraft}
                       onClick={() =>
-                        void api()
-                          .saveSecret!(keyDraft)
+                        void api().saveSecret!(keyDraft)
                           .then((ref) => {
                             setKeyDraft('');
                             set({ model: { ...model, apiKeyRef: ref } });
@@ -418,10 +566,26 @@ export function NewExperimentPage() {
               <input id="field-cal-source" data-testid="field-cal-source" type="text" value={calibration.source} onChange={(e) => set({ calibration: { ...calibration, source: e.target.value } })} />
             </Field>
             <Field id="field-cal-samples" label="Samples" help="sequences used to calibrate (the study: 128)" error={errors['calibration.samples']}>
-              <NumberInput id="field-cal-samples" value={calibration.samples} min={1} max={4096} onChange={(v) => set({ calibration: { ...calibration, samples: v } })} error={errors['calibration.samples']} described />
+              <NumberInput
+                id="field-cal-samples"
+                value={calibration.samples}
+                min={1}
+                max={4096}
+                onChange={(v) => set({ calibration: { ...calibration, samples: v } })}
+                error={errors['calibration.samples']}
+                described
+              />
             </Field>
             <Field id="field-cal-seqlen" label="Sequence length" help="tokens per sample (the study: 512)" error={errors['calibration.seqlen']}>
-              <NumberInput id="field-cal-seqlen" value={calibration.seqlen} min={8} max={32768} onChange={(v) => set({ calibration: { ...calibration, seqlen: v } })} error={errors['calibration.seqlen']} described />
+              <NumberInput
+                id="field-cal-seqlen"
+                value={calibration.seqlen}
+                min={8}
+                max={32768}
+                onChange={(v) => set({ calibration: { ...calibration, seqlen: v } })}
+                error={errors['calibration.seqlen']}
+                described
+              />
             </Field>
             <Field id="field-cal-seed" label="Calibration seed" error={errors['calibration.seed']}>
               <NumberInput id="field-cal-seed" value={calibration.seed} min={0} onChange={(v) => set({ calibration: { ...calibration, seed: v } })} error={errors['calibration.seed']} />
@@ -444,8 +608,9 @@ export function NewExperimentPage() {
                       checked={all}
                       onChange={(e) => {
                         const next = new Set(selected);
-                        for (const t of capTasks) if (e.target.checked) next.add(t.id);
-                        else next.delete(t.id);
+                        for (const t of capTasks)
+                          if (e.target.checked) next.add(t.id);
+                          else next.delete(t.id);
                         set({ benchmarks: { ...benchmarks, tasks: tasks.map((t) => t.id).filter((id) => next.has(id)) } });
                       }}
                     />{' '}
@@ -481,18 +646,45 @@ export function NewExperimentPage() {
           <Field id="field-suite" label="Benchmark data" help="“builtin” = the suites shipped with the app; or the path of an imported folder with the same layout" error={errors['benchmarks.suite']}>
             <input id="field-suite" data-testid="field-suite" type="text" value={benchmarks.suite} onChange={(e) => set({ benchmarks: { ...benchmarks, suite: e.target.value } })} />
           </Field>
-          <Field id="field-similarity" label="Sentence-similarity model (optional)" help="a sentence-transformers folder on disk (the references use all-mpnet-base-v2) for T-Eval plan/reason and WorfBench node matching; empty: a lexical similarity stands in, and the results say so" error={errors['benchmarks.similarityModel']}>
-            <input id="field-similarity" data-testid="field-similarity" type="text" placeholder="none: lexical similarity" value={benchmarks.similarityModel ?? ''} onChange={(e) => set({ benchmarks: { ...benchmarks, similarityModel: e.target.value.trim() ? e.target.value : undefined } })} />
+          <Field
+            id="field-similarity"
+            label="Sentence-similarity model (optional)"
+            help="a sentence-transformers folder on disk (the references use all-mpnet-base-v2) for T-Eval plan/reason and WorfBench node matching; empty: a lexical similarity stands in, and the results say so"
+            error={errors['benchmarks.similarityModel']}
+          >
+            <input
+              id="field-similarity"
+              data-testid="field-similarity"
+              type="text"
+              placeholder="none: lexical similarity"
+              value={benchmarks.similarityModel ?? ''}
+              onChange={(e) => set({ benchmarks: { ...benchmarks, similarityModel: e.target.value.trim() ? e.target.value : undefined } })}
+            />
           </Field>
           <Field id="field-limit" label="Sample limit per task (optional)" help="evaluate only the first N items of each task — for quick checks" error={errors['benchmarks.limit']}>
-            <NumberInput id="field-limit" value={benchmarks.limit} min={1} onChange={(v) => set({ benchmarks: { ...benchmarks, limit: Number.isNaN(v) ? undefined : v } })} error={errors['benchmarks.limit']} described />
+            <NumberInput
+              id="field-limit"
+              value={benchmarks.limit}
+              min={1}
+              onChange={(v) => set({ benchmarks: { ...benchmarks, limit: Number.isNaN(v) ? undefined : v } })}
+              error={errors['benchmarks.limit']}
+              described
+            />
           </Field>
         </section>
 
         <section className="card">
           <h2>Analysis</h2>
           <label className="check">
-            <input type="checkbox" data-testid="field-analysis" checked={analysis.enabled} aria-invalid={errors['analysis.enabled'] ? true : undefined} aria-describedby="field-analysis-error" onChange={(e) => set({ analysis: { ...analysis, enabled: e.target.checked } })} /> Compute statistics (ERank, top-k ranking consistency, energy, perplexity) for base and compressed models
+            <input
+              type="checkbox"
+              data-testid="field-analysis"
+              checked={analysis.enabled}
+              aria-invalid={errors['analysis.enabled'] ? true : undefined}
+              aria-describedby="field-analysis-error"
+              onChange={(e) => set({ analysis: { ...analysis, enabled: e.target.checked } })}
+            />{' '}
+            Compute statistics (ERank, top-k ranking consistency, energy, perplexity) for base and compressed models
           </label>
           <small id="field-analysis-error" className="field-error" role={errors['analysis.enabled'] ? 'alert' : undefined}>
             {errors['analysis.enabled'] ?? ''}
@@ -500,7 +692,14 @@ export function NewExperimentPage() {
           {analysis.enabled ? (
             <div className="grid">
               <Field id="field-analysis-sequences" label="Sequences" error={errors['analysis.sequences']}>
-                <NumberInput id="field-analysis-sequences" value={analysis.sequences} min={1} max={1024} onChange={(v) => set({ analysis: { ...analysis, sequences: v } })} error={errors['analysis.sequences']} />
+                <NumberInput
+                  id="field-analysis-sequences"
+                  value={analysis.sequences}
+                  min={1}
+                  max={1024}
+                  onChange={(v) => set({ analysis: { ...analysis, sequences: v } })}
+                  error={errors['analysis.sequences']}
+                />
               </Field>
               <Field id="field-analysis-seqlen" label="Tokens per sequence" error={errors['analysis.seqlen']}>
                 <NumberInput id="field-analysis-seqlen" value={analysis.seqlen} min={8} max={8192} onChange={(v) => set({ analysis: { ...analysis, seqlen: v } })} error={errors['analysis.seqlen']} />
@@ -512,7 +711,7 @@ export function NewExperimentPage() {
         <section className="card" aria-live="polite">
           <h2>Pre-flight</h2>
           <p className="muted" data-testid="preflight">
-            {validation.ok ? current?.text ?? 'Estimating…' : 'Fix the marked fields to see the estimate.'}
+            {validation.ok ? (current?.text ?? 'Estimating…') : 'Fix the marked fields to see the estimate.'}
           </p>
           {current && !current.fits ? (
             <label className="check">

@@ -49,7 +49,14 @@ export function ResultsPage({ args }: { args: string[] }) {
           if (!alive) return;
           const view = adaptRecords(records);
           // a damaged line is skipped by the service, the records after it kept: say so
-          if (unreadable.length) view.warnings = [...view.warnings, `${unreadable.length} unreadable line${unreadable.length === 1 ? '' : 's'} of results.jsonl skipped (line ${unreadable.slice(0, 5).map((u) => u.line).join(', ')}${unreadable.length > 5 ? ', …' : ''})`];
+          if (unreadable.length)
+            view.warnings = [
+              ...view.warnings,
+              `${unreadable.length} unreadable line${unreadable.length === 1 ? '' : 's'} of results.jsonl skipped (line ${unreadable
+                .slice(0, 5)
+                .map((u) => u.line)
+                .join(', ')}${unreadable.length > 5 ? ', …' : ''})`,
+            ];
           setRunView({ runId: selectedRun, view });
           setItemsState((prev) => (prev.runId === selectedRun && prev.state === 'done' ? { runId: selectedRun, state: 'idle' } : prev));
         })
@@ -63,23 +70,20 @@ export function ResultsPage({ args }: { args: string[] }) {
     };
   }, [selectedRun, isPaper, selectedStatus, epoch]);
 
-  const requestItems = useCallback(
-    () => {
-      if (!selectedRun || isPaper) return;
-      setItemsState({ runId: selectedRun, state: 'loading' });
-      allRunRecords(selectedRun, { kinds: ['item'] })
-        .then(({ records }) => {
-          const items = adaptRecords(records).items;
-          setRunView((prev) => (prev && prev.runId === selectedRun ? { runId: selectedRun, view: { ...prev.view, items } } : prev));
-          setItemsState({ runId: selectedRun, state: 'done' });
-        })
-        .catch((e: unknown) => {
-          setItemsState({ runId: selectedRun, state: 'done' });
-          setLoadError({ epoch, message: describeError(e) });
-        });
-    },
-    [selectedRun, isPaper, epoch],
-  );
+  const requestItems = useCallback(() => {
+    if (!selectedRun || isPaper) return;
+    setItemsState({ runId: selectedRun, state: 'loading' });
+    allRunRecords(selectedRun, { kinds: ['item'] })
+      .then(({ records }) => {
+        const items = adaptRecords(records).items;
+        setRunView((prev) => (prev && prev.runId === selectedRun ? { runId: selectedRun, view: { ...prev.view, items } } : prev));
+        setItemsState({ runId: selectedRun, state: 'done' });
+      })
+      .catch((e: unknown) => {
+        setItemsState({ runId: selectedRun, state: 'done' });
+        setLoadError({ epoch, message: describeError(e) });
+      });
+  }, [selectedRun, isPaper, epoch]);
   const items = useMemo(() => ({ state: itemsState.runId === selectedRun ? itemsState.state : ('idle' as const), request: requestItems }), [itemsState, selectedRun, requestItems]);
 
   let source: Source | null = null;
@@ -103,7 +107,12 @@ export function ResultsPage({ args }: { args: string[] }) {
       <div className="source-bar no-print">
         <label>
           Show{' '}
-          <select value={isPaper ? `paper/${args[1] ?? ''}` : firstLook ? `paper/${firstLook.id}` : (selectedRun ?? '')} onChange={(e) => choose(e.target.value)} data-testid="results-source" aria-label="Results to show">
+          <select
+            value={isPaper ? `paper/${args[1] ?? ''}` : firstLook ? `paper/${firstLook.id}` : (selectedRun ?? '')}
+            onChange={(e) => choose(e.target.value)}
+            data-testid="results-source"
+            aria-label="Results to show"
+          >
             {!selectedRun && !isPaper && !firstLook ? <option value="">(no runs yet)</option> : null}
             {runs.length ? (
               <optgroup label="Your runs">
@@ -148,7 +157,11 @@ export function ResultsPage({ args }: { args: string[] }) {
           <h2 className="source-title" data-testid="results-title">
             {source.title} {source.kind === 'paper' ? <span className="badge">read-only</span> : null}
           </h2>
-          {source.note ? <p className="muted small" data-testid="results-note">{source.note}</p> : null}
+          {source.note ? (
+            <p className="muted small" data-testid="results-note">
+              {source.note}
+            </p>
+          ) : null}
           <Dashboard key={source.key} source={source} overlay={overlay} paper={paper} papers={papers} items={source.kind === 'run' ? items : undefined} />
         </>
       ) : experimentsError ? (

@@ -123,7 +123,10 @@ function RunMonitor({ runId }: { runId: string }) {
   return (
     <div className="page">
       <h1>
-        Run of “{experiment.name}” <span className={`badge status-${status}`} data-testid="run-status">{status}</span>
+        Run of “{experiment.name}”{' '}
+        <span className={`badge status-${status}`} data-testid="run-status">
+          {status}
+        </span>
       </h1>
       <p className="muted small">
         {run.id} · created {new Date(run.createdAt).toLocaleString()} · spec {run.specHash.slice(0, 12)}
@@ -179,7 +182,13 @@ function RunMonitor({ runId }: { runId: string }) {
                 ) : (
                   <ProgressBar label={`${STAGE_LABEL[stage]} progress`} done={state === 'done' ? 1 : 0} total={1} text={state === 'done' ? '100% · done' : '0% · waiting'} />
                 )}
-                <span className="stage-note small muted">{finished ? `${finished.items} item${finished.items === 1 ? '' : 's'} in ${finished.wallS.toFixed(1)} s` : state === 'running' && event ? `${event.itemsPerS.toFixed(2)} items/s` : state}</span>
+                <span className="stage-note small muted">
+                  {finished
+                    ? `${finished.items} item${finished.items === 1 ? '' : 's'} in ${finished.wallS.toFixed(1)} s`
+                    : state === 'running' && event
+                      ? `${event.itemsPerS.toFixed(2)} items/s`
+                      : state}
+                </span>
               </li>
             );
           })}
@@ -187,11 +196,7 @@ function RunMonitor({ runId }: { runId: string }) {
       </section>
       <section className="card">
         <h2>Log</h2>
-        {tail.length ? (
-          <LogTail lines={tail} />
-        ) : (
-          <Empty title="No messages yet" minHeight={60} />
-        )}
+        {tail.length ? <LogTail lines={tail} /> : <Empty title="No messages yet" minHeight={60} />}
       </section>
     </div>
   );

@@ -10,7 +10,13 @@ const ENGINE_LABELS: Record<EngineSettings['engine'], string> = {
   llamacpp: 'llama.cpp always (a model it cannot represent is refused)',
   tfjs: 'The reference decoder (TensorFlow.js) always',
 };
-const GPU_LABELS: Record<EngineSettings['gpu'], string> = { auto: 'Automatic (CUDA, Vulkan or Metal when a build loads and finds a device)', cuda: 'CUDA', vulkan: 'Vulkan', metal: 'Metal', off: 'Off: CPU only' };
+const GPU_LABELS: Record<EngineSettings['gpu'], string> = {
+  auto: 'Automatic (CUDA, Vulkan or Metal when a build loads and finds a device)',
+  cuda: 'CUDA',
+  vulkan: 'Vulkan',
+  metal: 'Metal',
+  off: 'Off: CPU only',
+};
 
 /** Which engine generates for local models and on what device; the environment may override (ACBENCH_GENERATION, ACBENCH_GPU). */
 function EngineCard() {
@@ -99,7 +105,10 @@ function EngineCard() {
               )}
             </dd>
             <dt>Stays on the reference decoder</dt>
-            <dd>SmoothQuant W8A8 (8-bit activations), simulated KV-cache quantization and dynamic NTK rope: llama.cpp has no exact equivalent, so these models generate on our engine, and every result says which engine and device produced it.</dd>
+            <dd>
+              SmoothQuant W8A8 (8-bit activations), simulated KV-cache quantization and dynamic NTK rope: llama.cpp has no exact equivalent, so these models generate on our engine, and every result
+              says which engine and device produced it.
+            </dd>
           </dl>
         </>
       ) : null}
@@ -110,7 +119,13 @@ function EngineCard() {
 export function SettingsPage() {
   const [info, setInfo] = useState<AppInfo | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const fetchInfo = useCallback(() => api().info({}).then(setInfo, (e: unknown) => setError(describeError(e))), []);
+  const fetchInfo = useCallback(
+    () =>
+      api()
+        .info({})
+        .then(setInfo, (e: unknown) => setError(describeError(e))),
+    [],
+  );
   useEffect(() => void fetchInfo(), [fetchInfo]);
   const load = () => {
     setError(null);

@@ -7,7 +7,20 @@ import { recommend } from './recommend.js';
 import { dropBarsFigure, radarFigure, taskHeatmapFigure, taskTable } from './figures.js';
 import { pairItems } from './items.js';
 
-const TASKS = ['t-eval', 'worfbench', 'longbench', 'longgenbench', 'niah', 'agentboard-pddl', 'agentboard-tool', 'longbench/Qasper', 'longbench/Lcc', 't-eval/plan', 'worfbench/os', 'agentboard-tool/query'];
+const TASKS = [
+  't-eval',
+  'worfbench',
+  'longbench',
+  'longgenbench',
+  'niah',
+  'agentboard-pddl',
+  'agentboard-tool',
+  'longbench/Qasper',
+  'longbench/Lcc',
+  't-eval/plan',
+  'worfbench/os',
+  'agentboard-tool/query',
+];
 function records(configs: number, itemsPerTask: number): ResultRecord[] {
   const out: ResultRecord[] = [];
   const at = new Date(0).toISOString();

@@ -54,7 +54,15 @@ export function capabilityDrops(scores: readonly TaskScore[], base: string = BAS
       const score = mean(c.map((s) => s.score));
       const baseScore = mean(b.map((s) => s.score));
       const drop = score - baseScore;
-      const row: CapabilityRow = { config, capability, score, baseScore, drop, relativeDrop: baseScore > 0 ? drop / baseScore : null, tasks: c.map((s) => s.task + (s.subtask ? `/${s.subtask}` : '') + (s.format ? ` (${s.format})` : '')) };
+      const row: CapabilityRow = {
+        config,
+        capability,
+        score,
+        baseScore,
+        drop,
+        relativeDrop: baseScore > 0 ? drop / baseScore : null,
+        tasks: c.map((s) => s.task + (s.subtask ? `/${s.subtask}` : '') + (s.format ? ` (${s.format})` : '')),
+      };
       const fromService = paired.find((p) => p.config === config && p.capability === capability);
       if (fromService) {
         row.dropCi95 = fromService.ci95;

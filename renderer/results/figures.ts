@@ -39,7 +39,16 @@ export function baseLayout(extra: Record<string, unknown> = {}): Record<string, 
   };
 }
 
-const axis = (title: string, extra: Record<string, unknown> = {}) => ({ title: { text: title }, showline: true, linecolor: '#000', ticks: 'outside', zeroline: true, zerolinecolor: '#888', gridcolor: '#e5e5e5', ...extra });
+const axis = (title: string, extra: Record<string, unknown> = {}) => ({
+  title: { text: title },
+  showline: true,
+  linecolor: '#000',
+  ticks: 'outside',
+  zeroline: true,
+  zerolinecolor: '#888',
+  gridcolor: '#e5e5e5',
+  ...extra,
+});
 const points = (x: number) => Math.round(x * 10000) / 100;
 /** "Long-context understanding" → "Long-context<br>understanding": two short lines fit a single-column figure */
 export const capabilityTick = (c: string): string => capabilityName(c).replace(' ', '<br>');
@@ -67,7 +76,11 @@ export function dropBarsFigure(rows: readonly CapabilityRow[], overlay: readonly
         name: prefix + config,
         x,
         y,
-        marker: { color: colourFor(config, i + offset), line: { color: '#000', width: 0.5 }, ...((pattern || patternFor(i + offset)) ? { pattern: { shape: pattern || patternFor(i + offset), fgcolor: '#000', size: 5, solidity: pattern ? 0.3 : 0.2 } } : {}) },
+        marker: {
+          color: colourFor(config, i + offset),
+          line: { color: '#000', width: 0.5 },
+          ...(pattern || patternFor(i + offset) ? { pattern: { shape: pattern || patternFor(i + offset), fgcolor: '#000', size: 5, solidity: pattern ? 0.3 : 0.2 } } : {}),
+        },
         hovertemplate: `${prefix}${config}<br>%{x}: %{y:.2f} points<extra></extra>`,
       };
       if (ci.some((v) => v !== null)) trace.error_y = { type: 'data', symmetric: false, array: ci, arrayminus: ciMinus, color: '#000', thickness: 1, width: 3 };
@@ -123,9 +136,16 @@ export function radarFigure(capScores: readonly { config: string; capability: st
     const xy = r.map((v, k) => (v === null ? null : radarXY(v, k % n, n)));
     const theta = [...caps, caps[0]].map((c) => capabilityName(c ?? ''));
     return {
-      type: 'scatter', name: config, mode: 'lines+markers', r, x: xy.map((p) => (p ? round3(p[0]) : null)), y: xy.map((p) => (p ? round3(p[1]) : null)),
-      customdata: theta.map((t, k) => [t, r[k]]), hovertemplate: `${config}<br>%{customdata[0]}: %{customdata[1]:.1f} points<extra></extra>`,
-      line: { color: colourFor(config, i), width: config === BASE ? 2.5 : 1.5, dash: dashFor(config, i) }, connectgaps: true,
+      type: 'scatter',
+      name: config,
+      mode: 'lines+markers',
+      r,
+      x: xy.map((p) => (p ? round3(p[0]) : null)),
+      y: xy.map((p) => (p ? round3(p[1]) : null)),
+      customdata: theta.map((t, k) => [t, r[k]]),
+      hovertemplate: `${config}<br>%{customdata[0]}: %{customdata[1]:.1f} points<extra></extra>`,
+      line: { color: colourFor(config, i), width: config === BASE ? 2.5 : 1.5, dash: dashFor(config, i) },
+      connectgaps: true,
     };
   });
   const annotations = [
@@ -142,7 +162,13 @@ export function radarFigure(capScores: readonly { config: string; capability: st
   const hidden = { visible: false, range: [-140, 140], fixedrange: true };
   return {
     data: [...grid, ...data],
-    layout: baseLayout({ xaxis: hidden, yaxis: { ...hidden, scaleanchor: 'x', scaleratio: 1, range: [-125, 125] }, annotations, legend: { orientation: 'h', x: 0, y: -0.06, yanchor: 'top', font: { size: 11 } }, margin: { l: 20, r: 20, t: 30, b: 40 } }),
+    layout: baseLayout({
+      xaxis: hidden,
+      yaxis: { ...hidden, scaleanchor: 'x', scaleratio: 1, range: [-125, 125] },
+      annotations,
+      legend: { orientation: 'h', x: 0, y: -0.06, yanchor: 'top', font: { size: 11 } },
+      margin: { l: 20, r: 20, t: 30, b: 40 },
+    }),
   };
 }
 
@@ -174,7 +200,14 @@ export function taskHeatmapFigure(scores: readonly TaskScore[], mode: 'score' | 
         x: m.configs,
         y: m.rows,
         z,
-        colorscale: mode === 'score' ? 'Viridis' : [[0, '#D55E00'], [0.5, '#ffffff'], [1, '#0072B2']],
+        colorscale:
+          mode === 'score'
+            ? 'Viridis'
+            : [
+                [0, '#D55E00'],
+                [0.5, '#ffffff'],
+                [1, '#0072B2'],
+              ],
         ...(mode === 'drop' ? { zmid: 0 } : { zmin: 0, zmax: 100 }),
         colorbar: { title: { text: mode === 'score' ? 'points' : 'Δ points' } },
         hovertemplate: '%{y}<br>%{x}: %{z:.2f}<extra></extra>',
@@ -185,7 +218,12 @@ export function taskHeatmapFigure(scores: readonly TaskScore[], mode: 'score' | 
         ygap: 1,
       },
     ],
-    layout: baseLayout({ margin: { l: 220, r: 16, t: 16, b: 100 }, yaxis: { automargin: true, autorange: 'reversed' }, xaxis: { tickangle: -35, automargin: true }, height: Math.max(320, 22 * m.rows.length + 140) }),
+    layout: baseLayout({
+      margin: { l: 220, r: 16, t: 16, b: 100 },
+      yaxis: { automargin: true, autorange: 'reversed' },
+      xaxis: { tickangle: -35, automargin: true },
+      height: Math.max(320, 22 * m.rows.length + 140),
+    }),
   };
 }
 
@@ -204,7 +242,11 @@ export function niahFigure(cells: readonly NiahCell[], config: string): Figure {
         z: depths.map((d) => lengths.map((l) => (at.has(`${l}|${d}`) ? points(at.get(`${l}|${d}`)!) : null))),
         zmin: 0,
         zmax: 100,
-        colorscale: [[0, '#D55E00'], [0.5, '#F0E442'], [1, '#009E73']],
+        colorscale: [
+          [0, '#D55E00'],
+          [0.5, '#F0E442'],
+          [1, '#009E73'],
+        ],
         colorbar: { title: { text: 'points' } },
         xgap: 1,
         ygap: 1,
@@ -220,7 +262,14 @@ export function lineFigure(pointsIn: readonly TopkPoint[], xTitle: string, yTitl
   const data: Trace[] = order.map((config) => {
     const i = idx.get(config) ?? 0;
     const mine = pointsIn.filter((p) => p.config === config).sort((a, b) => a.x - b.x);
-    return { type: 'scatter', mode: 'lines+markers', name: config, x: mine.map((p) => p.x), y: mine.map((p) => p.consistency), line: { color: colourFor(config, i), width: 1.5, dash: dashFor(config, i) } };
+    return {
+      type: 'scatter',
+      mode: 'lines+markers',
+      name: config,
+      x: mine.map((p) => p.x),
+      y: mine.map((p) => p.consistency),
+      line: { color: colourFor(config, i), width: 1.5, dash: dashFor(config, i) },
+    };
   });
   return { data, layout: baseLayout({ showlegend: true, xaxis: axis(xTitle), yaxis: axis(yTitle, { range: [0, 1.02] }) }) };
 }
@@ -242,7 +291,14 @@ export function erankFigure(values: readonly ErankValue[]): Figure {
   const configs = configOrder(values);
   const idx = seriesIndex(configs);
   return {
-    data: [{ type: 'bar', x: configs, y: configs.map((c) => values.find((v) => v.config === c)!.erank), marker: { color: configs.map((c) => colourFor(c, idx.get(c) ?? 0)), line: { color: '#000', width: 0.5 } } }],
+    data: [
+      {
+        type: 'bar',
+        x: configs,
+        y: configs.map((c) => values.find((v) => v.config === c)!.erank),
+        marker: { color: configs.map((c) => colourFor(c, idx.get(c) ?? 0)), line: { color: '#000', width: 0.5 } },
+      },
+    ],
     // automargin: slanted configuration names get the room they need (they were cut at the bottom)
     layout: baseLayout({ xaxis: axis('', { tickangle: -35, automargin: true }), yaxis: axis('effective rank (ERank)') }),
   };
@@ -258,14 +314,32 @@ export interface BudgetPoint {
 }
 
 /** Marker shapes of the sources on the budget chart: this run first, then each paper model. */
-const SOURCE_SYMBOLS = ['circle', 'diamond', 'square', 'triangle-up', 'triangle-down', 'pentagon', 'hexagon', 'star', 'cross', 'x', 'hourglass', 'bowtie', 'triangle-left', 'triangle-right', 'star-square', 'star-diamond'];
+const SOURCE_SYMBOLS = [
+  'circle',
+  'diamond',
+  'square',
+  'triangle-up',
+  'triangle-down',
+  'pentagon',
+  'hexagon',
+  'star',
+  'cross',
+  'x',
+  'hourglass',
+  'bowtie',
+  'triangle-left',
+  'triangle-right',
+  'star-square',
+  'star-diamond',
+];
 const compact = (v: number) => String(+v.toPrecision(3));
 
 /** Tick values 1-2-5 × 10^k inside [lo, hi] (every digit when fewer than three fall inside), for a log axis of any scale. */
 export function logTicks(lo: number, hi: number): number[] {
   const within = (digits: number[]) => {
     const out: number[] = [];
-    for (let k = Math.floor(Math.log10(lo)); k <= Math.ceil(Math.log10(hi)); k++) for (const d of digits) if (d * 10 ** k >= lo * (1 - 1e-9) && d * 10 ** k <= hi * (1 + 1e-9)) out.push(+(d * 10 ** k).toPrecision(12));
+    for (let k = Math.floor(Math.log10(lo)); k <= Math.ceil(Math.log10(hi)); k++)
+      for (const d of digits) if (d * 10 ** k >= lo * (1 - 1e-9) && d * 10 ** k <= hi * (1 + 1e-9)) out.push(+(d * 10 ** k).toPrecision(12));
     return out;
   };
   const coarse = within([1, 2, 5]);
@@ -282,7 +356,8 @@ export function budgetFigure(pointsIn: readonly BudgetPoint[]): Figure {
   const bytes = pointsIn.map((p) => p.memoryBytes);
   const unit = byteUnit(Math.max(...bytes, 1));
   const values = bytes.map((b) => b / unit.bytes);
-  const lo = Math.min(...values), hi = Math.max(...values);
+  const lo = Math.min(...values),
+    hi = Math.max(...values);
   const log = lo > 0 && hi / lo >= 8;
   const tickvals = log ? logTicks(lo / 1.25, hi * 1.25) : previewTicks(0, hi * 1.05);
   const xaxis = log
@@ -313,8 +388,19 @@ export function budgetFigure(pointsIn: readonly BudgetPoint[]): Figure {
     }
   // legend-only entries (no points): one per configuration in its colour, one per source in its shape when there are several
   const legend: Trace[] = [
-    ...configs.map((config): Trace => ({ type: 'scatter', mode: 'markers', name: config, legendgroup: config, x: [null], y: [null], hoverinfo: 'skip', marker: { color: colourFor(config, idx.get(config) ?? 0), size: 9, symbol: 'circle' + open(config) } })),
-    ...(sources.length > 1 ? sources.map((source): Trace => ({ type: 'scatter', mode: 'markers', name: source, x: [null], y: [null], hoverinfo: 'skip', marker: { color: '#777', size: 9, symbol: symbol(source) } })) : []),
+    ...configs.map((config): Trace => ({
+      type: 'scatter',
+      mode: 'markers',
+      name: config,
+      legendgroup: config,
+      x: [null],
+      y: [null],
+      hoverinfo: 'skip',
+      marker: { color: colourFor(config, idx.get(config) ?? 0), size: 9, symbol: 'circle' + open(config) },
+    })),
+    ...(sources.length > 1
+      ? sources.map((source): Trace => ({ type: 'scatter', mode: 'markers', name: source, x: [null], y: [null], hoverinfo: 'skip', marker: { color: '#777', size: 9, symbol: symbol(source) } }))
+      : []),
   ];
   return { data: [...data, ...legend], layout: baseLayout({ xaxis, yaxis: axis('score (points)', { range: [-3, 103] }), margin: { l: 60, r: 16, t: 48, b: 56 } }) };
 }
@@ -324,8 +410,24 @@ export function budgetFigure(pointsIn: readonly BudgetPoint[]): Figure {
 export function dropTable(rows: readonly CapabilityRow[]): Table {
   return {
     caption: 'Per-capability score and change versus the base model (points; 95% CI of the change where known)',
-    columns: [{ label: 'Configuration' }, { label: 'Capability' }, { label: 'Base', align: 'right' }, { label: 'Score', align: 'right' }, { label: 'Δ', align: 'right' }, { label: '95% CI', align: 'right' }, { label: 'Tasks', align: 'right' }],
-    rows: rows.map((r) => [r.config, capabilityName(r.capability), points(r.baseScore), points(r.score), points(r.drop), r.dropCi95 ? `[${points(r.dropCi95[0]).toFixed(2)}, ${points(r.dropCi95[1]).toFixed(2)}]` : '', String(r.tasks.length)]),
+    columns: [
+      { label: 'Configuration' },
+      { label: 'Capability' },
+      { label: 'Base', align: 'right' },
+      { label: 'Score', align: 'right' },
+      { label: 'Δ', align: 'right' },
+      { label: '95% CI', align: 'right' },
+      { label: 'Tasks', align: 'right' },
+    ],
+    rows: rows.map((r) => [
+      r.config,
+      capabilityName(r.capability),
+      points(r.baseScore),
+      points(r.score),
+      points(r.drop),
+      r.dropCi95 ? `[${points(r.dropCi95[0]).toFixed(2)}, ${points(r.dropCi95[1]).toFixed(2)}]` : '',
+      String(r.tasks.length),
+    ]),
   };
 }
 
@@ -342,6 +444,12 @@ export function recommendationTable(recs: readonly Recommendation[]): Table {
   return {
     caption: 'Configuration keeping the most base score per GiB of weights, per capability',
     columns: [{ label: 'Capability' }, { label: 'Configuration' }, { label: 'Kept (%)', align: 'right' }, { label: 'Memory', align: 'right' }, { label: 'Kept per GiB', align: 'right' }],
-    rows: recs.map((r) => [capabilityName(r.capability), r.best?.config ?? '—', r.best ? r.best.kept * 100 : null, r.best ? formatBytes(r.best.memoryBytes) + (r.best.memoryEstimated ? ' (est.)' : '') : null, r.best ? r.best.keptPerGiB : null]),
+    rows: recs.map((r) => [
+      capabilityName(r.capability),
+      r.best?.config ?? '—',
+      r.best ? r.best.kept * 100 : null,
+      r.best ? formatBytes(r.best.memoryBytes) + (r.best.memoryEstimated ? ' (est.)' : '') : null,
+      r.best ? r.best.keptPerGiB : null,
+    ]),
   };
 }

@@ -32,7 +32,8 @@ export function previewTicks(lo: number, hi: number): number[] {
   const mag = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((f) => f * mag).find((s) => s >= raw) ?? 10 * mag;
   const out: number[] = [];
-  const first = Math.floor(lo / step + 1e-9), last = Math.ceil(hi / step - 1e-9);
+  const first = Math.floor(lo / step + 1e-9),
+    last = Math.ceil(hi / step - 1e-9);
   for (let i = first; i <= last; i++) out.push(+(i * step).toPrecision(12));
   return out;
 }
@@ -50,11 +51,13 @@ export function figurePreview(figure: Figure, width = 1000, height = 360): Previ
 
 /** Lines on axes with fixed ranges, equal scale on both (the radar is drawn so); text annotations kept. */
 export function linePreview(figure: Figure, width = 1000, height = 360): PreviewShape | null {
-  const xr = (figure.layout.xaxis as { range?: number[] } | undefined)?.range, yr = (figure.layout.yaxis as { range?: number[] } | undefined)?.range;
+  const xr = (figure.layout.xaxis as { range?: number[] } | undefined)?.range,
+    yr = (figure.layout.yaxis as { range?: number[] } | undefined)?.range;
   if (!figure.data.length || !xr || !yr || figure.data.some((t) => t.type !== 'scatter' || !Array.isArray(t.x) || !Array.isArray(t.y))) return null;
   const plot = { left: 10, right: width - 10, top: 10, bottom: height - 10 };
   const scale = Math.min((plot.right - plot.left) / (xr[1] - xr[0]), (plot.bottom - plot.top) / (yr[1] - yr[0]));
-  const cx = (plot.left + plot.right) / 2, cy = (plot.top + plot.bottom) / 2;
+  const cx = (plot.left + plot.right) / 2,
+    cy = (plot.top + plot.bottom) / 2;
   const px = (x: number) => cx + (x - (xr[0] + xr[1]) / 2) * scale;
   const py = (y: number) => cy - (y - (yr[0] + yr[1]) / 2) * scale;
   const lines = (figure.data as unknown as LineTrace[]).map((t) => ({
@@ -63,7 +66,12 @@ export function linePreview(figure: Figure, width = 1000, height = 360): Preview
     width: t.line?.width ?? 1,
   }));
   const annotations = (figure.layout.annotations as { x: number; y: number; text: string; xanchor?: string }[] | undefined) ?? [];
-  const labels = annotations.map((a) => ({ x: px(a.x), y: py(a.y), text: a.text.replace(/<br>/g, ' '), anchor: (a.xanchor === 'left' ? 'start' : a.xanchor === 'right' ? 'end' : 'middle') as 'start' | 'middle' | 'end' }));
+  const labels = annotations.map((a) => ({
+    x: px(a.x),
+    y: py(a.y),
+    text: a.text.replace(/<br>/g, ' '),
+    anchor: (a.xanchor === 'left' ? 'start' : a.xanchor === 'right' ? 'end' : 'middle') as 'start' | 'middle' | 'end',
+  }));
   return { width, height, bars: [], whiskers: [], ticks: [], zeroY: NaN, categories: [], plot, lines, labels };
 }
 
@@ -80,7 +88,8 @@ export function barPreview(figure: Figure, width = 1000, height = 360): PreviewS
       values.push(v, v + (t.error_y?.array?.[i] ?? 0), v - (t.error_y?.arrayminus?.[i] ?? 0));
     });
   const ticks = previewTicks(Math.min(...values), Math.max(...values));
-  const lo = Math.min(ticks[0], ...values), hi = Math.max(ticks[ticks.length - 1], ...values);
+  const lo = Math.min(ticks[0], ...values),
+    hi = Math.max(ticks[ticks.length - 1], ...values);
   const plot = { left: 60, right: width - 16, top: 24, bottom: height - 48 };
   const y = (v: number) => plot.top + ((hi - v) / (hi - lo || 1)) * (plot.bottom - plot.top);
   const groupW = (plot.right - plot.left) / Math.max(1, categories.length);
@@ -94,7 +103,8 @@ export function barPreview(figure: Figure, width = 1000, height = 360): PreviewS
       const x = plot.left + categories.indexOf(cat) * groupW + groupW * 0.1 + si * barW;
       const top = Math.min(y(v), y(0));
       bars.push({ x, y: top, w: barW * 0.92, h: Math.abs(y(v) - y(0)), fill: t.marker?.color ?? '#888888', title: `${t.name ?? ''} · ${cat.replace(/<br>/g, ' ')}: ${v}` });
-      const up = t.error_y?.array?.[i], down = t.error_y?.arrayminus?.[i];
+      const up = t.error_y?.array?.[i],
+        down = t.error_y?.arrayminus?.[i];
       if (up !== null && up !== undefined && down !== null && down !== undefined) whiskers.push({ x: x + barW * 0.46, y1: y(v + up), y2: y(v - down) });
     });
   });

@@ -34,7 +34,16 @@ export function recommend(rows: readonly CapabilityRow[], configs: readonly Conf
     const baseInfo = info.get(base);
     if (baseInfo?.memoryBytes && capRows.length) {
       const b = capRows[0].baseScore;
-      if (b > 0) candidates.push({ config: base, score: b, baseScore: b, kept: 1, memoryBytes: baseInfo.memoryBytes, memoryEstimated: !!baseInfo.memoryEstimated, keptPerGiB: 1 / (baseInfo.memoryBytes / GIB) });
+      if (b > 0)
+        candidates.push({
+          config: base,
+          score: b,
+          baseScore: b,
+          kept: 1,
+          memoryBytes: baseInfo.memoryBytes,
+          memoryEstimated: !!baseInfo.memoryEstimated,
+          keptPerGiB: 1 / (baseInfo.memoryBytes / GIB),
+        });
     }
     for (const r of capRows) {
       const mem = info.get(r.config)?.memoryBytes;

@@ -66,7 +66,14 @@ function collectEngine(view: RunView, config: string, v: unknown): void {
   const name = str(e.name);
   if (!name) return;
   const layers = num(e.totalLayers) !== undefined && num(e.offloadedLayers) !== undefined ? `${e.offloadedLayers as number}/${e.totalLayers as number} layers offloaded` : undefined;
-  view.engines.push({ config, engine: name === 'tfjs' ? `reference decoder (${str(e.version) ?? 'tfjs'})` : `${name}${str(e.version) ? ` (${str(e.version)})` : ''}`, device: str(e.device) ?? 'unknown', ...(layers ? { layers } : {}), ...(str(e.weights) ? { weights: str(e.weights) } : {}), ...(str(e.reason) ? { reason: str(e.reason) } : {}) });
+  view.engines.push({
+    config,
+    engine: name === 'tfjs' ? `reference decoder (${str(e.version) ?? 'tfjs'})` : `${name}${str(e.version) ? ` (${str(e.version)})` : ''}`,
+    device: str(e.device) ?? 'unknown',
+    ...(layers ? { layers } : {}),
+    ...(str(e.weights) ? { weights: str(e.weights) } : {}),
+    ...(str(e.reason) ? { reason: str(e.reason) } : {}),
+  });
 }
 
 export function adaptRecords(records: readonly ResultRecord[]): RunView {
@@ -120,14 +127,16 @@ export function adaptRecords(records: readonly ResultRecord[]): RunView {
           view.topkByPosition.push({ config, x: d.position as number, consistency: d.consistency as number });
         else if (metric === 'energy' && numArray(d.edges) && numArray(d.counts)) view.energy.push({ config, edges: d.edges as number[], counts: d.counts as number[] });
         else if (metric === 'energy' && numArray(d.values)) view.energy.push({ config, ...histogram(d.values as number[]) });
-        else if (metric === 'erank' && num(d.erank) !== undefined) view.erank.push({ config, erank: d.erank as number, ...(num(d.diffErank) !== undefined ? { diffErank: d.diffErank as number } : {}) });
+        else if (metric === 'erank' && num(d.erank) !== undefined)
+          view.erank.push({ config, erank: d.erank as number, ...(num(d.diffErank) !== undefined ? { diffErank: d.diffErank as number } : {}) });
         else if (metric === 'perplexity' && num(d.perplexity) !== undefined) view.perplexity.push({ config, perplexity: d.perplexity as number });
         else if (metric === 'drops' && Array.isArray(d.capabilities)) {
           // bench's paired bootstrap: absolute = base − compressed in points (×100); the view shows config − base as a fraction
           for (const c of d.capabilities as { capability?: unknown; absolute?: unknown; absoluteCi95?: unknown }[])
             if (typeof c.capability === 'string' && num(c.absolute) !== undefined && numArray(c.absoluteCi95))
               view.pairedDrops.push({ config, capability: c.capability, drop: -(c.absolute as number) / 100, ci95: [-(c.absoluteCi95 as number[])[1] / 100, -(c.absoluteCi95 as number[])[0] / 100] });
-        } else if (metric === 'pair') break; // the full statistics object; its views come as the records above
+        } else if (metric === 'pair')
+          break; // the full statistics object; its views come as the records above
         else skip(`analysis records with metric ${JSON.stringify(metric ?? null)} and unexpected fields`);
         break;
       }
@@ -156,7 +165,13 @@ export function adaptRecords(records: readonly ResultRecord[]): RunView {
           skip('item records without task, id and numeric score');
           break;
         }
-        const item: RunView['items'][number] = { config: configOf(d), task, id: String(id), score: fraction(d, score), correct: typeof d.correct === 'boolean' ? d.correct : fraction(d, score) >= 0.5 };
+        const item: RunView['items'][number] = {
+          config: configOf(d),
+          task,
+          id: String(id),
+          score: fraction(d, score),
+          correct: typeof d.correct === 'boolean' ? d.correct : fraction(d, score) >= 0.5,
+        };
         for (const k of ['prompt', 'output', 'expected'] as const) if (typeof d[k] === 'string') item[k] = d[k] as string;
         view.items.push(item);
         break;

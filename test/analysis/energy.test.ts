@@ -55,7 +55,12 @@ describe('perplexity and KL', () => {
     const v = 50;
     const logits = new Float32Array(4 * v);
     const nll = sequenceNll(logits, 4, v, [1, 2, 3, 4, 5]);
-    expect(perplexityFromNll(nll.reduce((a, b) => a + b, 0), nll.length)).toBeCloseTo(v, 8);
+    expect(
+      perplexityFromNll(
+        nll.reduce((a, b) => a + b, 0),
+        nll.length,
+      ),
+    ).toBeCloseTo(v, 8);
   });
   it('KL of identical distributions is exactly 0', () => {
     const z = Float32Array.from([1.5, -2, 0.25, 7, 3]);
@@ -67,7 +72,12 @@ describe('perplexity and KL', () => {
     const q = [0.25, 0.75].map(Math.log);
     expect(klDivergence(p, q)).toBeCloseTo(0.5 * Math.log(4 / 3), 14);
     expect(klDivergence(q, p)).toBeCloseTo(0.25 * Math.log(0.5) + 0.75 * Math.log(1.5), 14);
-    expect(klDivergence(p.map((v) => v + 10), q.map((v) => v - 3))).toBeCloseTo(0.5 * Math.log(4 / 3), 12);
+    expect(
+      klDivergence(
+        p.map((v) => v + 10),
+        q.map((v) => v - 3),
+      ),
+    ).toBeCloseTo(0.5 * Math.log(4 / 3), 12);
   });
   it('reads rows at offsets', () => {
     const buf = [9, 9, ...[0.5, 0.5].map(Math.log), ...[0.25, 0.75].map(Math.log)];

@@ -48,7 +48,13 @@ describe('eRankFromEigenvalues', () => {
 
 describe('centreAndNormaliseRows', () => {
   it('subtracts column means and scales rows to unit norm', () => {
-    const z = centreAndNormaliseRows(fromRows([[1, 0], [3, 0], [2, 4]]));
+    const z = centreAndNormaliseRows(
+      fromRows([
+        [1, 0],
+        [3, 0],
+        [2, 4],
+      ]),
+    );
     // means (2, 4/3): rows (−1, −4/3), (1, −4/3), (0, 8/3) → norms 5/3, 5/3, 8/3
     expect(Array.from(z.data)).toEqual(Array.from(Float32Array.from([-0.6, -0.8, 0.6, -0.8, 0, 1])));
   });
@@ -86,11 +92,19 @@ describe('eRank (Diff-eRank definition)', () => {
   });
 
   it('the Gram form has the same non-zero spectrum and eRank as the covariance form', () => {
-    for (const [n, d] of [[5, 12], [12, 5], [7, 7]]) {
+    for (const [n, d] of [
+      [5, 12],
+      [12, 5],
+      [7, 7],
+    ]) {
       const x = lcgMatrix(n, d, n * 31 + d);
       const z = centreAndNormaliseRows(x);
-      const cov = Array.from(eRankSpectrum(z, engine, 'covariance')).filter((v) => v > 1e-7).sort();
-      const gram = Array.from(eRankSpectrum(z, engine, 'gram')).filter((v) => v > 1e-7).sort();
+      const cov = Array.from(eRankSpectrum(z, engine, 'covariance'))
+        .filter((v) => v > 1e-7)
+        .sort();
+      const gram = Array.from(eRankSpectrum(z, engine, 'gram'))
+        .filter((v) => v > 1e-7)
+        .sort();
       expect(cov.length).toBe(gram.length);
       cov.forEach((v, i) => expect(gram[i]).toBeCloseTo(v, 5));
       expect(eRank(x, engine, 'gram')).toBeCloseTo(eRank(x, engine, 'covariance'), 4);
@@ -99,12 +113,25 @@ describe('eRank (Diff-eRank definition)', () => {
 
   it('is invariant to scaling rows and shifting all rows by one vector', () => {
     const x = lcgMatrix(6, 9, 7);
-    const shifted = matrix(6, 9, x.data.map((v, i) => 3 * v + (i % 9) * 0.25));
+    const shifted = matrix(
+      6,
+      9,
+      x.data.map((v, i) => 3 * v + (i % 9) * 0.25),
+    );
     expect(eRank(shifted, engine)).toBeCloseTo(eRank(x, engine), 4);
   });
 
   it('throws a typed error when all rows are equal or there is one row', () => {
-    expect(() => eRank(fromRows([[1, 2], [1, 2], [1, 2]]), engine)).toThrow(ERankUndefinedError);
+    expect(() =>
+      eRank(
+        fromRows([
+          [1, 2],
+          [1, 2],
+          [1, 2],
+        ]),
+        engine,
+      ),
+    ).toThrow(ERankUndefinedError);
     expect(() => eRank(fromRows([[1, 2]]), engine)).toThrow(/at least 2 token rows, found 1/);
   });
 });

@@ -19,7 +19,13 @@ describe('probeSequences', () => {
   it('cuts consecutive sequences of exactly seqlen tokens, as many as fit', () => {
     const tok = charTokenizer(V);
     const p = probeSequences(tok, 'abcdefghij', 4, 3);
-    expect(p.sequences).toEqual([[1, 2, 3], [4, 5, 6], [7, 0, 1]].map((s) => s.map((c) => (c + 96) % V)));
+    expect(p.sequences).toEqual(
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+        [7, 0, 1],
+      ].map((s) => s.map((c) => (c + 96) % V)),
+    );
     expect(p.totalTokens).toBe(10);
     expect(p.textSha256).toMatch(/^[0-9a-f]{64}$/);
   });
@@ -117,14 +123,18 @@ describe('analyzePair on models with known probabilities', () => {
     expect(seen.at(-1)).toBe(3);
     const ctrl = new AbortController();
     const run = analyzePair(halfOnNext, uniform, {
-      text, sequences: 3, seqlen: 10, engine, signal: ctrl.signal,
-      onProgress: (p) => { if (p.done === 1) ctrl.abort(); },
+      text,
+      sequences: 3,
+      seqlen: 10,
+      engine,
+      signal: ctrl.signal,
+      onProgress: (p) => {
+        if (p.done === 1) ctrl.abort();
+      },
     });
     await expect(run).rejects.toThrow();
     const progressAfterAbort: number[] = [];
-    await expect(
-      analyzePair(halfOnNext, uniform, { text, sequences: 3, seqlen: 10, engine, signal: AbortSignal.abort(), onProgress: (p) => progressAfterAbort.push(p.done) }),
-    ).rejects.toThrow();
+    await expect(analyzePair(halfOnNext, uniform, { text, sequences: 3, seqlen: 10, engine, signal: AbortSignal.abort(), onProgress: (p) => progressAfterAbort.push(p.done) })).rejects.toThrow();
     expect(progressAfterAbort).toEqual([]);
   });
 

@@ -11,7 +11,7 @@ describe('topKIndices', () => {
     expect(Array.from(topKIndices(buf, 10, 3, 3))).toEqual([1, 2, 0]);
   });
   it('agrees with a full sort on a long row', () => {
-    const row = Float32Array.from({ length: 1000 }, (_, i) => Math.sin(i * 12.9898) * 43758.5453 % 1);
+    const row = Float32Array.from({ length: 1000 }, (_, i) => (Math.sin(i * 12.9898) * 43758.5453) % 1);
     const sorted = Array.from(row.keys()).sort((a, b) => row[b] - row[a] || a - b);
     expect(Array.from(topKIndices(row, 20))).toEqual(sorted.slice(0, 20));
   });
@@ -63,7 +63,7 @@ describe('Spearman ρ', () => {
   });
   it('without ties equals 1 − 6Σd²/(n(n²−1)) on random permutations', () => {
     let s = 99;
-    const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    const rand = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
     for (let trial = 0; trial < 20; trial++) {
       const n = 2 + Math.floor(rand() * 19);
       const perm = Array.from({ length: n }, (_, i) => i + 1).sort(() => rand() - 0.5);

@@ -8,8 +8,20 @@ import { minimalSpec, openTestService } from '../helpers/service.js';
 import { tempDir } from '../helpers/tmp.js';
 
 function bundle(name: string, records: number): string {
-  const rows = Array.from({ length: records }, (_, i) => ({ key: `item:cfg:t:${i}`, kind: 'item', at: '2026-01-01T00:00:00.000Z', data: { config: 'cfg', task: 't', id: String(i), score: (i % 7) / 7 } }));
-  return JSON.stringify({ format: 'acbench-run-bundle', formatVersion: 1, experiment: { name, spec: { ...minimalSpec, name: 'x' } }, run: { id: 'run-src', status: 'done', headline: { 'cfg/action': -0.1 } }, reproducibility: {}, records: rows });
+  const rows = Array.from({ length: records }, (_, i) => ({
+    key: `item:cfg:t:${i}`,
+    kind: 'item',
+    at: '2026-01-01T00:00:00.000Z',
+    data: { config: 'cfg', task: 't', id: String(i), score: (i % 7) / 7 },
+  }));
+  return JSON.stringify({
+    format: 'acbench-run-bundle',
+    formatVersion: 1,
+    experiment: { name, spec: { ...minimalSpec, name: 'x' } },
+    run: { id: 'run-src', status: 'done', headline: { 'cfg/action': -0.1 } },
+    reproducibility: {},
+    records: rows,
+  });
 }
 
 describe('bundle import', () => {

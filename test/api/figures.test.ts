@@ -25,7 +25,7 @@ describe('figures', () => {
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg" width="518.7pt"')).toBe(true); // 183 mm
   });
 
-  it('hatches the series whose colour repeats (the eighth onwards: seven colours, black is the base\'s), bars and legend alike', () => {
+  it("hatches the series whose colour repeats (the eighth onwards: seven colours, black is the base's), bars and legend alike", () => {
     const series = Array.from({ length: 10 }, (_, i) => ({ name: `C${i}`, values: [i + 1] }));
     const svg = groupedBarSvg({ title: 't', yLabel: 'y', categories: ['a'], series });
     // bars and legend boxes of series 7, 8 and 9 carry hatch 1; the first seven are plain, each in its own colour
@@ -48,7 +48,13 @@ describe('figures', () => {
 });
 
 describe('tables', () => {
-  const table = { columns: ['method', 'score'], rows: [['GPTQ, w4 "g128"', 71.8], ['a|b_c%', null]] };
+  const table = {
+    columns: ['method', 'score'],
+    rows: [
+      ['GPTQ, w4 "g128"', 71.8],
+      ['a|b_c%', null],
+    ],
+  };
   it('writes RFC 4180 CSV', () => {
     expect(toCsv(table)).toBe('method,score\r\n"GPTQ, w4 ""g128""",71.8\r\na|b_c%,\r\n');
   });

@@ -19,7 +19,27 @@ describe('fuzz: run specs', () => {
     const service = await openTestService(home);
     const fifo = join(tempDir(), 'fifo');
     execFileSync('mkfifo', [fifo]);
-    const palette = [...HOSTILE, '/dev/zero', fifo, home, 'builtin', 'gptq', 'rtn', 'none', 2, 4, 8, 33, 0.5, -3, 'base', 'Base', '..', '=HYPERLINK("http://x")', { kind: 'endpoint', baseUrl: 'http://127.0.0.1:9/v1', model: 'm', apiKey: 'sk-secret' }];
+    const palette = [
+      ...HOSTILE,
+      '/dev/zero',
+      fifo,
+      home,
+      'builtin',
+      'gptq',
+      'rtn',
+      'none',
+      2,
+      4,
+      8,
+      33,
+      0.5,
+      -3,
+      'base',
+      'Base',
+      '..',
+      '=HYPERLINK("http://x")',
+      { kind: 'endpoint', baseUrl: 'http://127.0.0.1:9/v1', model: 'm', apiKey: 'sk-secret' },
+    ];
     const base = { ...DEMO_STUDY, model: minimalSpec.model, calibration: { source: 'builtin', samples: 4, seqlen: 32, seed: 0 } };
     const rand = rng(606);
     const t = tally();
@@ -27,7 +47,10 @@ describe('fuzz: run specs', () => {
     const cases = 300;
     for (let i = 0; i < cases; i++) {
       const spec = mutateJson(base, rand, palette);
-      const result = await service.dispatch('createExperiment', { spec }).then((v) => ({ ok: true as const, v: v as Experiment }), (e: unknown) => ({ ok: false as const, e }));
+      const result = await service.dispatch('createExperiment', { spec }).then(
+        (v) => ({ ok: true as const, v: v as Experiment }),
+        (e: unknown) => ({ ok: false as const, e }),
+      );
       let pre: Preflight | Error | null = null;
       if (result.ok) {
         accepted.push(result.v.id);

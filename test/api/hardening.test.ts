@@ -30,7 +30,7 @@ describe('web shell sockets', () => {
     shell = undefined;
   });
 
-  it('closes a socket whose body trickles in, well before Node\'s 300 s default', async () => {
+  it("closes a socket whose body trickles in, well before Node's 300 s default", async () => {
     const home = tempDir();
     mkdirSync(join(home, 'static'));
     writeFileSync(join(home, 'static', 'index.html'), '<!doctype html>');

@@ -57,8 +57,19 @@ describe('API keys', () => {
 
   it('a key an older version stored in history.json is moved to a file only its owner reads, and the spec refers to it', async () => {
     const home = tempDir();
-    const spec = { ...endpoint({ apiKey: KEY }), compressions: [], calibration: { source: 'builtin', samples: 1, seqlen: 8, seed: 0 }, benchmarks: { suite: 'builtin', tasks: [] }, seed: 0, tags: [], notes: '' };
-    writeFileSync(join(home, 'history.json'), JSON.stringify({ schemaVersion: 2, experiments: [{ id: 'exp-old', name: 'remote', createdAt: '2026-01-01T00:00:00Z', spec, specHash: 'h', tags: [], notes: '' }], runs: [], settings: {} }));
+    const spec = {
+      ...endpoint({ apiKey: KEY }),
+      compressions: [],
+      calibration: { source: 'builtin', samples: 1, seqlen: 8, seed: 0 },
+      benchmarks: { suite: 'builtin', tasks: [] },
+      seed: 0,
+      tags: [],
+      notes: '',
+    };
+    writeFileSync(
+      join(home, 'history.json'),
+      JSON.stringify({ schemaVersion: 2, experiments: [{ id: 'exp-old', name: 'remote', createdAt: '2026-01-01T00:00:00Z', spec, specHash: 'h', tags: [], notes: '' }], runs: [], settings: {} }),
+    );
     const requests: RunRequest[] = [];
     const service = await AcbenchService.open({ home, shell: 'web', executor: capturing(requests) });
     expect(readFileSync(join(home, 'history.json'), 'utf8')).not.toContain(KEY);

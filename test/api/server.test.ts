@@ -96,7 +96,8 @@ describe('web shell', () => {
     await new Promise((resolve) => ws.on('open', resolve));
     const events: { event: string; data: { status: string } }[] = [];
     ws.on('message', (m) => events.push(JSON.parse(String(m))));
-    const post = (path: string, body: unknown) => fetch(`http://127.0.0.1:${shell.port}/api/${path}`, { method: 'POST', body: JSON.stringify(body), headers: { authorization: `Bearer ${shell.token}` } }).then((r) => r.json());
+    const post = (path: string, body: unknown) =>
+      fetch(`http://127.0.0.1:${shell.port}/api/${path}`, { method: 'POST', body: JSON.stringify(body), headers: { authorization: `Bearer ${shell.token}` } }).then((r) => r.json());
     const exp = await post('createExperiment', { spec: minimalSpec });
     await post('startRun', { experimentId: exp.id });
     await new Promise<void>((resolve) => {

@@ -10,7 +10,10 @@ import { openTestService, minimalSpec, fakeStages } from '../helpers/service.js'
 import { tempDir } from '../helpers/tmp.js';
 
 async function expectError(p: Promise<unknown>, code: string, message: RegExp) {
-  const error = await p.then(() => null, (e: unknown) => e);
+  const error = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(ServiceError);
   expect((error as ServiceError).code).toBe(code);
   expect((error as ServiceError).message).toMatch(message);
@@ -47,10 +50,14 @@ describe('service', () => {
     const builtin = (await service.dispatch('createExperiment', { spec: { name: 'b', model: { kind: 'builtin', id: 'acb-tiny' } } })) as Experiment;
     await expectError(service.dispatch('startRun', { experimentId: builtin.id }), 'invalid_input', /built-in model acb-tiny bundled with this build .*found none: choose a local model folder/);
     const local = (await service.dispatch('createExperiment', { spec: { name: 'l', model: { kind: 'local', path: '/nowhere/model' } } })) as Experiment;
-    await expectError(service.dispatch('startRun', { experimentId: local.id }), 'invalid_input', /model\.path: expected a Hugging Face model folder with config\.json at \/nowhere\/model; found no such folder/);
+    await expectError(
+      service.dispatch('startRun', { experimentId: local.id }),
+      'invalid_input',
+      /model\.path: expected a Hugging Face model folder with config\.json at \/nowhere\/model; found no such folder/,
+    );
   });
 
-  it('refuses a grouped quantizer whose group size does not divide the model\'s widths, before any work', async () => {
+  it("refuses a grouped quantizer whose group size does not divide the model's widths, before any work", async () => {
     const service = await openTestService(tempDir());
     const spec = { ...minimalSpec, compressions: [{ method: 'rtn', bits: 4, groupSize: 32, label: 'RTN-W4' }] };
     const exp = (await service.dispatch('createExperiment', { spec })) as Experiment;
@@ -133,7 +140,19 @@ describe('preflight and bundles', () => {
     const tiny = parseConfig({ architectures: ['LlamaForCausalLM'], hidden_size: 8, intermediate_size: 16, num_hidden_layers: 1, num_attention_heads: 2, vocab_size: 100, tie_word_embeddings: true });
     expect(parameterCountOf(tiny)).toBe(800 + 128 + 128 + 384 + 16 + 8);
     const dir = tempDir();
-    writeFileSync(join(dir, 'config.json'), JSON.stringify({ architectures: ['LlamaForCausalLM'], hidden_size: 4096, intermediate_size: 11008, num_hidden_layers: 32, num_attention_heads: 32, num_key_value_heads: 32, vocab_size: 32000, tie_word_embeddings: false }));
+    writeFileSync(
+      join(dir, 'config.json'),
+      JSON.stringify({
+        architectures: ['LlamaForCausalLM'],
+        hidden_size: 4096,
+        intermediate_size: 11008,
+        num_hidden_layers: 32,
+        num_attention_heads: 32,
+        num_key_value_heads: 32,
+        vocab_size: 32000,
+        tie_word_embeddings: false,
+      }),
+    );
     const spec = ExperimentSpec.parse({ ...minimalSpec, compressions: [{ method: 'gptq', bits: 4 }] });
     expect(spec.model.kind).toBe('local');
     // Llama-2-7B shapes, 6,738.4 M parameters, float32 would take 26 GB: compression and statistics go layer at a time.

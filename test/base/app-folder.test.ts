@@ -21,7 +21,7 @@ describe('the app folder', () => {
     expect(builtinModelDir('acb-tiny')).toBe(join(repoRoot, 'resources', 'models', 'acb-tiny'));
   });
 
-  it("in a packaged app is app.asar, and files electron-builder unpacked are read beside it (resourcesPath/app.asar.unpacked)", async () => {
+  it('in a packaged app is app.asar, and files electron-builder unpacked are read beside it (resourcesPath/app.asar.unpacked)', async () => {
     const resources = tempDir('acbench-packaged-');
     const asar = join(resources, 'app.asar');
     mkdirSync(join(asar, 'dist', 'main'), { recursive: true });

@@ -50,7 +50,14 @@ describe('STRIPS simulator', () => {
   it('valid actions, application, progress on a hand-checked gripper problem', () => {
     const w = new StripsWorld(parseDomain(GRIPPER), parseProblem(PROB));
     // at rooma: move rooma→roomb, move rooma→rooma (room ?to has no inequality), pick ×2 balls ×2 grippers
-    expect(w.validActions().map(actionText).sort()).toEqual(['move rooma rooma', 'move rooma roomb', 'pick ball1 rooma left', 'pick ball1 rooma right', 'pick ball2 rooma left', 'pick ball2 rooma right']);
+    expect(w.validActions().map(actionText).sort()).toEqual([
+      'move rooma rooma',
+      'move rooma roomb',
+      'pick ball1 rooma left',
+      'pick ball1 rooma right',
+      'pick ball2 rooma left',
+      'pick ball2 rooma right',
+    ]);
     expect(w.apply({ name: 'drop', args: ['ball1', 'roomb', 'left'] })).toBe(false);
     expect(w.apply({ name: 'pick', args: ['ball1', 'rooma', 'left'] })).toBe(true);
     expect(w.state.has('carry ball1 left')).toBe(true);
@@ -116,7 +123,7 @@ describe('STRIPS simulator', () => {
       }
     }
   });
-  it('training variants: walked initial states, goals of the domain\'s goal predicates that need 1–30 actions; the generator\'s own problems unchanged', () => {
+  it("training variants: walked initial states, goals of the domain's goal predicates that need 1–30 actions; the generator's own problems unchanged", () => {
     const plain = generateAgentBoard(20250).files;
     const { files, counts } = generateAgentBoard(20250, 2, 6, 6);
     expect(counts.pddl).toBe(4 * 8);
@@ -128,7 +135,7 @@ describe('STRIPS simulator', () => {
       let moved = 0;
       for (const name of variants) {
         const p = parseProblem(files[name]);
-        const base = parseProblem(files[`pddl/${domain}/problem0${(Number(name.slice(-7, -5)) + 1) % 2 + 1}.pddl`]);
+        const base = parseProblem(files[`pddl/${domain}/problem0${((Number(name.slice(-7, -5)) + 1) % 2) + 1}.pddl`]);
         if (p.init.slice().sort().join('|') !== base.init.slice().sort().join('|')) moved++;
         for (const g of p.goal) expect(GOAL_PREDICATES[domain], `${name}: ${g.predicate}`).toContain(g.predicate);
         const steps = shortestPlan(new StripsWorld(d, p), 30);
@@ -173,7 +180,12 @@ describe.skipIf(!haveSamples)('AgentBoard samples', () => {
 });
 
 describe('offline tools', () => {
-  const world: TodoWorld = { kind: 'todo', current_date: '2025-05-02', location: 'Oslo', projects: [{ id: 'p1', name: 'Errands', tasks: [{ id: 't1', content: 'buy stamps', due_date: '2025-06-01', duration: 30, completed: false }] }] };
+  const world: TodoWorld = {
+    kind: 'todo',
+    current_date: '2025-05-02',
+    location: 'Oslo',
+    projects: [{ id: 'p1', name: 'Errands', tasks: [{ id: 't1', content: 'buy stamps', due_date: '2025-06-01', duration: 30, completed: false }] }],
+  };
   it('parses the original call shape', () => {
     expect(parseToolCall('Action: get_tasks with Action Input: {"project_id": "p1"}')).toEqual({ name: 'get_tasks', args: { project_id: 'p1' } });
     expect(parseToolCall("get_tasks with Action Input: {'project_id': 'p1'}")).toEqual({ name: 'get_tasks', args: { project_id: 'p1' } });
@@ -208,7 +220,10 @@ describe('offline tools', () => {
   it('logged episodes (Jericho / ScienceWorld) import, with typed errors', async () => {
     const f = join(tempDir('ep-'), 'episodes.jsonl');
     writeFileSync(f, '{"id": 1, "task": "jericho", "progress": [0, 0.2, 0.4]}\n{"id": "b", "steps": [{"progress": 1}]}\n');
-    expect(await loadLoggedEpisodes(f)).toEqual([{ id: '1', task: 'jericho', progress: [0, 0.2, 0.4] }, { id: 'b', task: 'unknown', progress: [1] }]);
+    expect(await loadLoggedEpisodes(f)).toEqual([
+      { id: '1', task: 'jericho', progress: [0, 0.2, 0.4] },
+      { id: 'b', task: 'unknown', progress: [1] },
+    ]);
     writeFileSync(f, '{"id": 1, "progress": [0, 2]}\n');
     await expect(loadLoggedEpisodes(f)).rejects.toThrow(/line 1, field "progress\[1\]"/);
   });

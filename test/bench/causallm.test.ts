@@ -18,7 +18,10 @@ function fakeModel(window: number) {
     return { text, tokens: [], finishReason: 'length', stats: { prefillTokens: ids.length, decodeTokens: 0, prefillTokensPerS: 0, decodeTokensPerS: 0, peakMemoryBytes: 0, backend: 'fake' } };
   };
   const model = {
-    dir: '/m', hash: 'abc123', tokenizer, config: { maxPositionEmbeddings: window },
+    dir: '/m',
+    hash: 'abc123',
+    tokenizer,
+    config: { maxPositionEmbeddings: window },
     generate: gen,
     generateBatch: (ps: number[][], o: GenerateOptions) => ps.map((p) => gen(p, o)),
   } as unknown as CausalLM;
@@ -54,7 +57,15 @@ describe('CausalLM generator', () => {
   it('generateMany batches through generateBatch', async () => {
     const { model, seen } = fakeModel(100);
     const g = new CausalLMGenerator(model);
-    expect(await g.generateMany([{ kind: 'raw', text: 'aa' }, { kind: 'chat', turns: [{ role: 'user', content: 'b' }] }], { maxNewTokens: 1, stop: ['\n'] })).toEqual(['^AA', 'STANT]']);
+    expect(
+      await g.generateMany(
+        [
+          { kind: 'raw', text: 'aa' },
+          { kind: 'chat', turns: [{ role: 'user', content: 'b' }] },
+        ],
+        { maxNewTokens: 1, stop: ['\n'] },
+      ),
+    ).toEqual(['^AA', 'STANT]']);
     expect(seen).toHaveLength(2);
   });
 });

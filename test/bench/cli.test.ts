@@ -15,11 +15,16 @@ describe('acbench score', () => {
   const dir = tempDir('score-');
   it('reproduces the hand-worked LongBench cases', async () => {
     const data = join(dir, 'hotpotqa.jsonl');
-    writeFileSync(data, [
-      { input: 'q1', context: 'c', answers: ['Arlenport', 'the town of Arlenport'], dataset: 'hotpotqa', _id: 'a' },
-      { input: 'q2', context: 'c', answers: ['blue'], dataset: 'hotpotqa', _id: 'b' },
-      { input: 'q3', context: 'c', answers: ['x'], dataset: 'hotpotqa', _id: 'c' },
-    ].map((r) => JSON.stringify(r)).join('\n'));
+    writeFileSync(
+      data,
+      [
+        { input: 'q1', context: 'c', answers: ['Arlenport', 'the town of Arlenport'], dataset: 'hotpotqa', _id: 'a' },
+        { input: 'q2', context: 'c', answers: ['blue'], dataset: 'hotpotqa', _id: 'b' },
+        { input: 'q3', context: 'c', answers: ['x'], dataset: 'hotpotqa', _id: 'c' },
+      ]
+        .map((r) => JSON.stringify(r))
+        .join('\n'),
+    );
     const preds = join(dir, 'preds.jsonl');
     writeFileSync(preds, '{"id": "a", "prediction": "Arlenport town"}\n{"id": "b", "prediction": "The blue one"}\n{"id": "zzz", "prediction": "?"}\n');
     const r = await run('score', ['--benchmark', 'longbench', '--data', data, '--predictions', preds, '--json']);
@@ -35,15 +40,29 @@ describe('acbench score', () => {
   });
   it('reproduces a hand-worked T-Eval instruct case through the official file layout', async () => {
     const data = join(dir, 'instruct_v2.json');
-    const rec = (args: Record<string, unknown>) => ({ origin_prompt: [{ role: 'user', content: 'call it' }], template: { thought: 'thought', action: 'name', args: 'args' }, ground_truth: { action: 'Weather.get', args }, meta_data: { response_format: 'json' } });
+    const rec = (args: Record<string, unknown>) => ({
+      origin_prompt: [{ role: 'user', content: 'call it' }],
+      template: { thought: 'thought', action: 'name', args: 'args' },
+      ground_truth: { action: 'Weather.get', args },
+      meta_data: { response_format: 'json' },
+    });
     writeFileSync(data, JSON.stringify({ 0: rec({ city: 'Oslo' }), 1: rec({ city: 'Oslo', date: '2025-01-01' }) }));
     const preds = join(dir, 'teval-preds.jsonl');
-    writeFileSync(preds, ['{"id": 0, "prediction": "{\\"thought\\": \\"t\\", \\"name\\": \\"Weather.get\\", \\"args\\": {\\"city\\": \\"Oslo\\"}}"}', '{"id": 1, "prediction": "{\\"thought\\": \\"t\\", \\"name\\": \\"Weather.get\\", \\"args\\": {\\"city\\": \\"Oslo\\", \\"date\\": \\"2025-01-02\\"}}"}'].join('\n'));
+    writeFileSync(
+      preds,
+      [
+        '{"id": 0, "prediction": "{\\"thought\\": \\"t\\", \\"name\\": \\"Weather.get\\", \\"args\\": {\\"city\\": \\"Oslo\\"}}"}',
+        '{"id": 1, "prediction": "{\\"thought\\": \\"t\\", \\"name\\": \\"Weather.get\\", \\"args\\": {\\"city\\": \\"Oslo\\", \\"date\\": \\"2025-01-02\\"}}"}',
+      ].join('\n'),
+    );
     const r = await run('score', ['--benchmark', 'teval', '--data', data, '--predictions', preds, '--json']);
     expect(r.code, r.err).toBe(0);
     const j = JSON.parse(r.out) as { score: { score: number }; items: { scores: Record<string, number> }[] };
     // 0: format 1, args_em (name 1 + city 1)/(1 + 1) = 1 → 1;  1: format 1, args_em (1 + 1 + 0)/3 = 2/3 → (1 + 2/3)/2
-    expect(j.items.map((i) => i.scores)).toEqual([{ format: 1, args_em: 1, score: 1 }, { format: 1, args_em: 2 / 3, score: (1 + 2 / 3) / 2 }]);
+    expect(j.items.map((i) => i.scores)).toEqual([
+      { format: 1, args_em: 1, score: 1 },
+      { format: 1, args_em: 2 / 3, score: (1 + 2 / 3) / 2 },
+    ]);
     // InstructEvaluator rounds each metric mean to 4 decimals: format 1, args_em (1 + 2/3)/2 → 0.8333; (1 + 0.8333)/2
     expect(j.score.score).toBeCloseTo(((1 + 0.8333) / 2) * 100, 9);
   });
@@ -71,7 +90,16 @@ describe('acbench score', () => {
   });
   it.skipIf(!haveSamples)('scores the NIAH harness results folder and a WorfBench sample file', async () => {
     const cfg = join(dir, 'niah.json');
-    writeFileSync(cfg, JSON.stringify({ needle: 'The best thing to do in San Francisco is eat a sandwich and sit in Dolores Park on a sunny day.', retrieval_question: 'q', key_phrases: ['sandwich', 'Dolores Park', 'sunny'], context_lengths: [1000], document_depth_percents: [0] }));
+    writeFileSync(
+      cfg,
+      JSON.stringify({
+        needle: 'The best thing to do in San Francisco is eat a sandwich and sit in Dolores Park on a sunny day.',
+        retrieval_question: 'q',
+        key_phrases: ['sandwich', 'Dolores Park', 'sunny'],
+        context_lengths: [1000],
+        document_depth_percents: [0],
+      }),
+    );
     const r = await run('score', ['--benchmark', 'niah', '--data', cfg, '--predictions', join(samplesDir, 'niah'), '--json']);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out) as { items: { id: string; scores: { score: number; key_phrase_recall: number } }[]; deviations: string[] };
@@ -128,7 +156,10 @@ describe('acbench eval against an OpenAI-compatible endpoint', () => {
     const r = await run('eval', args);
     expect(r.code, r.err).toBe(0);
     const summary = JSON.parse(r.out) as { tasks: { task: string; n: number }[]; notForPublication: boolean; capabilities: { capability: string }[] };
-    expect(summary.tasks.map((t) => [t.task, t.n])).toEqual([['longbench-code', 3], ['niah', 3]]);
+    expect(summary.tasks.map((t) => [t.task, t.n])).toEqual([
+      ['longbench-code', 3],
+      ['niah', 3],
+    ]);
     expect(summary.notForPublication).toBe(true);
     expect(existsSync(join(out, 'summary.json'))).toBe(true);
     expect(readFileSync(join(out, 'results.jsonl'), 'utf8').trim().split('\n')).toHaveLength(6);
@@ -157,12 +188,18 @@ describe('acbench eval against an OpenAI-compatible endpoint', () => {
 describe('acbench eval --model DIR', () => {
   it('loads through the registered model loader and runs on the embedded-model generator', async () => {
     const tokenizer = {
-      vocabSize: 256, eosTokenIds: [0],
+      vocabSize: 256,
+      eosTokenIds: [0],
       encode: (t: string) => [...t].map((c) => c.charCodeAt(0) & 255),
       decode: (ids: number[]) => String.fromCharCode(...ids),
       applyChatTemplate: (turns: { role: string; content: string }[]) => turns.map((t) => t.content).join('\n'),
     };
-    const answer = { text: 'Paragraph 1', tokens: [], finishReason: 'eos', stats: { prefillTokens: 0, decodeTokens: 0, prefillTokensPerS: 0, decodeTokensPerS: 0, peakMemoryBytes: 0, backend: 'fake' } };
+    const answer = {
+      text: 'Paragraph 1',
+      tokens: [],
+      finishReason: 'eos',
+      stats: { prefillTokens: 0, decodeTokens: 0, prefillTokensPerS: 0, decodeTokensPerS: 0, peakMemoryBytes: 0, backend: 'fake' },
+    };
     const fake = { dir: '/m', hash: 'h1', tokenizer, config: { maxPositionEmbeddings: 4096 }, generate: () => answer, generateBatch: (ps: unknown[]) => ps.map(() => answer) } as unknown as CausalLM;
     const loaded: string[] = [];
     setModelLoader(async (dir) => {

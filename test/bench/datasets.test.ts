@@ -59,11 +59,16 @@ function oracle(task: string, item: TaskItem): string {
         return `${it.template!.thought_start}ok${it.template!.thought_end}${it.template!.action_start}${String(gt.action)}${it.template!.action_end}${it.template!.args_start}${JSON.stringify(gt.args)}${it.template!.args_end}`;
       case 'plan':
         return it.format === 'json' ? JSON.stringify(gt) : (gt as unknown as { name: string; args: unknown }[]).map((s) => `${s.name} ${JSON.stringify(s.args)}`).join('\n');
-      case 'reason': return String(gt.thought);
-      case 'retrieve': return String(gt.name);
-      case 'understand': return String(gt.args);
-      case 'review': return `Answer: ${String(gt.answer)}`;
-      case 'rru': return JSON.stringify(gt);
+      case 'reason':
+        return String(gt.thought);
+      case 'retrieve':
+        return String(gt.name);
+      case 'understand':
+        return String(gt.args);
+      case 'review':
+        return `Answer: ${String(gt.answer)}`;
+      case 'rru':
+        return JSON.stringify(gt);
     }
   }
   if (task === 'worfbench') return (item as WorfItem).gold;
@@ -76,7 +81,18 @@ function oracle(task: string, item: TaskItem): string {
 }
 
 describe('gold answers score full marks on the built-in suites (generators, importers and scorers agree)', () => {
-  for (const id of ['t-eval', 'worfbench', 'longbench-single-doc', 'longbench-multi-doc', 'longbench-summarization', 'longbench-few-shot', 'longbench-synthetic', 'longbench-code', 'longgenbench-gsm8k', 'longgenbench-mmlu']) {
+  for (const id of [
+    't-eval',
+    'worfbench',
+    'longbench-single-doc',
+    'longbench-multi-doc',
+    'longbench-summarization',
+    'longbench-few-shot',
+    'longbench-synthetic',
+    'longbench-code',
+    'longgenbench-gsm8k',
+    'longgenbench-mmlu',
+  ]) {
     it(id, async () => {
       const task = createTask(id, ctx) as SingleTurnTask;
       const items = await task.load(datasets);

@@ -46,7 +46,15 @@ describe('OpenAI-compatible endpoint generator', () => {
     handler = protocol;
     seen.length = 0;
     const g = new OpenAIEndpointGenerator({ baseUrl: base + '/', model: 'tiny', apiKey: 'sekret', retries: 0 });
-    expect(await g.chat([{ role: 'system', content: 's' }, { role: 'user', content: 'hi' }], { maxNewTokens: 7, stop: ['\n'] })).toBe('chat:hi');
+    expect(
+      await g.chat(
+        [
+          { role: 'system', content: 's' },
+          { role: 'user', content: 'hi' },
+        ],
+        { maxNewTokens: 7, stop: ['\n'] },
+      ),
+    ).toBe('chat:hi');
     expect(await g.complete('abc', { maxNewTokens: 3 })).toBe('raw:abc');
     expect(seen[0]).toMatchObject({ path: '/v1/chat/completions', auth: 'Bearer sekret', body: { model: 'tiny', temperature: 0, max_tokens: 7, stop: ['\n'] } });
     expect(seen[1]).toMatchObject({ path: '/v1/completions', body: { prompt: 'abc', temperature: 0 } });
@@ -54,7 +62,15 @@ describe('OpenAI-compatible endpoint generator', () => {
     const g2 = new OpenAIEndpointGenerator({ baseUrl: `${base}/v1`, model: 'tiny' });
     expect(await g2.complete('x', { maxNewTokens: 1 })).toBe('raw:x');
     expect(g.id).toBe(g2.id);
-    expect(await g.generateMany([{ kind: 'raw', text: 'a' }, { kind: 'chat', turns: [{ role: 'user', content: 'b' }] }], { maxNewTokens: 2, stop: ['\n'] })).toEqual(['raw:a', 'chat:b']);
+    expect(
+      await g.generateMany(
+        [
+          { kind: 'raw', text: 'a' },
+          { kind: 'chat', turns: [{ role: 'user', content: 'b' }] },
+        ],
+        { maxNewTokens: 2, stop: ['\n'] },
+      ),
+    ).toEqual(['raw:a', 'chat:b']);
   });
   it('retries 5xx with backoff, then succeeds', async () => {
     let n = 0;

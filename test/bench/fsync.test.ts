@@ -13,7 +13,16 @@ describe('evaluation results file', () => {
   it('fsyncs each appended record', async () => {
     const { runTask, readResults } = await import('../../main/bench/runner.js');
     const items = ['a', 'bc', 'def'].map((text, i) => ({ id: `q${i}`, text }));
-    const task = { id: 'toy', kind: 'single', capability: 'action', settings: () => ({ maxNewTokens: 4 }), prompt: (it: { text: string }) => ({ kind: 'raw', text: it.text }), parse: (o: string) => o, score: () => ({ score: 1 }), aggregate: () => ({ score: 1, n: 1, metric: 'x', fields: {} }) };
+    const task = {
+      id: 'toy',
+      kind: 'single',
+      capability: 'action',
+      settings: () => ({ maxNewTokens: 4 }),
+      prompt: (it: { text: string }) => ({ kind: 'raw', text: it.text }),
+      parse: (o: string) => o,
+      score: () => ({ score: 1 }),
+      aggregate: () => ({ score: 1, n: 1, metric: 'x', fields: {} }),
+    };
     const generator = { id: 'echo', complete: async (text: string) => text, chat: async () => '' };
     const file = join(tempDir(), 'eval', 'c0.jsonl');
     synced.length = 0;

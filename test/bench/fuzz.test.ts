@@ -56,7 +56,10 @@ describe('fuzz: benchmark datasets', () => {
       }
       const items = await createTask(taskId, { similarity })
         .load(suite)
-        .then((v) => ({ ok: true as const, v }), (e: unknown) => ({ ok: false as const, e }));
+        .then(
+          (v) => ({ ok: true as const, v }),
+          (e: unknown) => ({ ok: false as const, e }),
+        );
       classify(
         t,
         [BenchDataError, BenchInputError, UserFileError],
@@ -65,7 +68,14 @@ describe('fuzz: benchmark datasets', () => {
           if (!items.ok) throw items.e;
           return items.v;
         },
-        (v) => (!Array.isArray(v) ? 'not a list of items' : v.some((it) => typeof it.id !== 'string' || !it.id) ? 'an item without an id' : /NaN|Infinity/.test(JSON.stringify(v.map((it) => Object.values(it).filter((x) => typeof x === 'number')))) ? 'a non-finite number' : null),
+        (v) =>
+          !Array.isArray(v)
+            ? 'not a list of items'
+            : v.some((it) => typeof it.id !== 'string' || !it.id)
+              ? 'an item without an id'
+              : /NaN|Infinity/.test(JSON.stringify(v.map((it) => Object.values(it).filter((x) => typeof x === 'number'))))
+                ? 'a non-finite number'
+                : null,
       );
       rmSync(file, { force: true });
       writeFileSync(file, original);

@@ -2,7 +2,17 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BenchDataError } from '../../main/bench/errors.js';
-import { classificationScore, codeSimScore, countScore, DATASET_METRIC, fillTemplate, loadLongBenchJsonl, retrievalScore, scoreLongBench, type LongBenchItem } from '../../main/bench/tasks/longbench.js';
+import {
+  classificationScore,
+  codeSimScore,
+  countScore,
+  DATASET_METRIC,
+  fillTemplate,
+  loadLongBenchJsonl,
+  retrievalScore,
+  scoreLongBench,
+  type LongBenchItem,
+} from '../../main/bench/tasks/longbench.js';
 import { extractLongGenAnswers, goldGsm8k, loadLongGenFile, scoreLongGen } from '../../main/bench/tasks/longgenbench.js';
 import { porterStem, rouge1F } from '../../main/bench/rouge-score.js';
 import { aggregateNiah, buildHaystack, keyPhraseRecall, loadNiahResult, needleScore, niahPrompt } from '../../main/bench/tasks/niah.js';
@@ -118,8 +128,17 @@ describe('Needle in a Haystack', () => {
     expect(['skies', 'hopping', 'relational', 'generalli', 'dying'].map(porterStem)).toEqual(['sky', 'hop', 'relat', 'gener', 'die']);
   });
   it('aggregates as the study reports it: ×100 (= its 0–10 score ×10) and study_score on 0–10', () => {
-    const items = [{ id: 'a', contextLength: 1000, depthPercent: 0 }, { id: 'b', contextLength: 2000, depthPercent: 0 }];
-    const t = aggregateNiah([{ rouge1_f: 0.5, key_phrase_recall: 1, score: 0.5 }, { rouge1_f: 1, key_phrase_recall: 1, score: 1 }], items);
+    const items = [
+      { id: 'a', contextLength: 1000, depthPercent: 0 },
+      { id: 'b', contextLength: 2000, depthPercent: 0 },
+    ];
+    const t = aggregateNiah(
+      [
+        { rouge1_f: 0.5, key_phrase_recall: 1, score: 0.5 },
+        { rouge1_f: 1, key_phrase_recall: 1, score: 1 },
+      ],
+      items,
+    );
     expect(t.score).toBe(75);
     expect(t.fields.study_score).toBe(7.5);
     expect(t.metric).toBe('ROUGE-1 F');

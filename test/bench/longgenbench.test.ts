@@ -4,7 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { aggregateLongGen, extractLongGenAnswers, goldGsm8k, scoreLongGen, type LongGenItem } from '../../main/bench/tasks/longgenbench.js';
 import { repoRoot } from './helpers.js';
 
-interface RefCase { name: string; dataset: 'gsm8k' | 'mmlu'; answers: string[]; pred: string; reference: number }
+interface RefCase {
+  name: string;
+  dataset: 'gsm8k' | 'mmlu';
+  answers: string[];
+  pred: string;
+  reference: number;
+}
 
 describe('LongGenBench against the SCOPE scorer', () => {
   // fixtures/longgenbench-reference-cases.json: crafted records; `reference` is scorer(dataset, [pred], [answers]) of

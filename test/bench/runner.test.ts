@@ -17,7 +17,12 @@ interface QA extends TaskItem {
 
 /** A tiny task: answer = the question reversed; score 1 when exact. */
 const toy: SingleTurnTask<QA, string> = {
-  kind: 'single', id: 'toy', benchmark: 'longbench', capability: 'long-context', title: 'toy', metric: 'acc',
+  kind: 'single',
+  id: 'toy',
+  benchmark: 'longbench',
+  capability: 'long-context',
+  title: 'toy',
+  metric: 'acc',
   load: async () => [],
   settings: (it) => ({ maxNewTokens: it.q.length > 3 ? 8 : 4 }),
   prompt: (it) => ({ kind: 'raw', text: it.q }),
@@ -99,7 +104,9 @@ describe('runner', () => {
     const file = join(tempDir('run-'), 'r.jsonl');
     await runTask({ task: toy as never, items: items.slice(0, 3), generator: reverser('model:aaa@llama.cpp/F32'), resultsFile: file });
     const other = reverser('model:bbb@llama.cpp/F32');
-    await expect(runTask({ task: toy as never, items, generator: other, resultsFile: file })).rejects.toThrow(/expected finished items of model:bbb@llama\.cpp\/F32 to resume, found items of model:aaa@llama\.cpp\/F32/);
+    await expect(runTask({ task: toy as never, items, generator: other, resultsFile: file })).rejects.toThrow(
+      /expected finished items of model:bbb@llama\.cpp\/F32 to resume, found items of model:aaa@llama\.cpp\/F32/,
+    );
     expect(readResults(file)).toHaveLength(3); // nothing written by the refused run
     const same = await runTask({ task: toy as never, items, generator: reverser('model:aaa@llama.cpp/F32'), resultsFile: file });
     expect(same).toHaveLength(6); // the same generator resumes
@@ -162,7 +169,14 @@ describe('runner', () => {
       if (!m) return '';
       const each = /for (\w+) in /.exec(p)?.[1] ?? '';
       const body = [`    ${m[1]} = 0`, `    for ${each} in ${m[2]}:`, `        ${m[1]} += ${m[3]}(${each})`, `    return ${m[1]}`];
-      return body[p.slice(m.index + m[0].length).split('\n').filter((l) => l.startsWith('    ')).length] ?? '';
+      return (
+        body[
+          p
+            .slice(m.index + m[0].length)
+            .split('\n')
+            .filter((l) => l.startsWith('    ')).length
+        ] ?? ''
+      );
     });
     const bad = new ScriptedGenerator('bad', () => 'x');
     const a = await runBenchmarks({ generator: good, tasks: ['longbench-code'], limit: 6, resultsFile: join(dir, 'base.jsonl') });
@@ -194,7 +208,9 @@ describe('runner', () => {
     const file2 = join(tempDir('ep-'), 'r.jsonl');
     const ac = new AbortController();
     const g1 = new ScriptedGenerator('idle3', () => 'check');
-    await expect(runTask({ task: task as never, items: eps, generator: g1, resultsFile: file2, batchSize: 1, signal: ac.signal, onProgress: (p) => p.done === 1 && ac.abort() })).rejects.toBeInstanceOf(BenchCancelledError);
+    await expect(
+      runTask({ task: task as never, items: eps, generator: g1, resultsFile: file2, batchSize: 1, signal: ac.signal, onProgress: (p) => p.done === 1 && ac.abort() }),
+    ).rejects.toBeInstanceOf(BenchCancelledError);
     expect(readResults(file2)).toHaveLength(1);
     const g2 = new ScriptedGenerator('idle3', () => 'check');
     await runTask({ task: task as never, items: eps, generator: g2, resultsFile: file2, batchSize: 1 });

@@ -12,7 +12,10 @@ import { haveSamples, samplesDir } from './helpers.js';
 
 describe('CSV reader', () => {
   it('quoted fields, doubled quotes, embedded commas and newlines', () => {
-    expect(parseCsv('a,"b, c","say ""hi""\nthere"\n1,2,3\n')).toEqual([['a', 'b, c', 'say "hi"\nthere'], ['1', '2', '3']]);
+    expect(parseCsv('a,"b, c","say ""hi""\nthere"\n1,2,3\n')).toEqual([
+      ['a', 'b, c', 'say "hi"\nthere'],
+      ['1', '2', '3'],
+    ]);
     expect(() => parseCsv('a,"open', 'x.csv')).toThrow(BenchDataError);
   });
 });
@@ -49,15 +52,33 @@ describe.skipIf(!haveSamples)('sample side files', () => {
   });
   it('every sample file is covered by some importer test', () => {
     const covered = new Set([
-      'agentboard/academia_prompt.json', 'agentboard/jericho_vanilla_prompt.json', 'agentboard/pddl_blockworld_domain.pddl', 'agentboard/pddl_blockworld_problem1.pddl',
-      'agentboard/pddl_gripper_domain.pddl', 'agentboard/pddl_gripper_prob01.pddl', 'agentboard/pddl_test.first5.jsonl', 'agentboard/pddl_vanilla_prompt.json',
-      'longbench/dataset2maxlen.json', 'longbench/dataset2prompt.json', 'longgenbench/LongGenBench_GSM8K_prompt.txt', 'longgenbench/gsm8k_30.first1.jsonl',
-      'longgenbench/mmlu_30.first1.jsonl', 'longgenbench/mmlu_abstract_algebra_dev.csv', 'niah/anthropic_token_len_1000_depth_0_results.json',
-      'niah/anthropic_token_len_1000_depth_10000_results.json', 'niah/anthropic_token_len_100500_depth_4270_results.json', 'teval/api_descrip.first2.json',
-      'teval/leaderboard_scores.csv', 'worfbench/alfworld_graph_eval.first3.json', 'worfbench/os_graph_eval.first5.json', 'worfbench/toolbench_graph_eval.first3.json',
+      'agentboard/academia_prompt.json',
+      'agentboard/jericho_vanilla_prompt.json',
+      'agentboard/pddl_blockworld_domain.pddl',
+      'agentboard/pddl_blockworld_problem1.pddl',
+      'agentboard/pddl_gripper_domain.pddl',
+      'agentboard/pddl_gripper_prob01.pddl',
+      'agentboard/pddl_test.first5.jsonl',
+      'agentboard/pddl_vanilla_prompt.json',
+      'longbench/dataset2maxlen.json',
+      'longbench/dataset2prompt.json',
+      'longgenbench/LongGenBench_GSM8K_prompt.txt',
+      'longgenbench/gsm8k_30.first1.jsonl',
+      'longgenbench/mmlu_30.first1.jsonl',
+      'longgenbench/mmlu_abstract_algebra_dev.csv',
+      'niah/anthropic_token_len_1000_depth_0_results.json',
+      'niah/anthropic_token_len_1000_depth_10000_results.json',
+      'niah/anthropic_token_len_100500_depth_4270_results.json',
+      'teval/api_descrip.first2.json',
+      'teval/leaderboard_scores.csv',
+      'worfbench/alfworld_graph_eval.first3.json',
+      'worfbench/os_graph_eval.first5.json',
+      'worfbench/toolbench_graph_eval.first3.json',
       'worfbench/wikihow_graph_eval.first3.json',
     ]);
-    const all = readdirSync(samplesDir, { withFileTypes: true }).filter((d) => d.isDirectory()).flatMap((d) => readdirSync(join(samplesDir, d.name)).map((f) => `${d.name}/${f}`));
+    const all = readdirSync(samplesDir, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .flatMap((d) => readdirSync(join(samplesDir, d.name)).map((f) => `${d.name}/${f}`));
     expect(all.filter((f) => !covered.has(f))).toEqual([]);
   });
 });

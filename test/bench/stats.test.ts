@@ -6,10 +6,13 @@ const mean = (s: ItemScores[]) => (100 * s.reduce((a, x) => a + x.score, 0)) / s
 const items = (n: number): TaskItem[] => Array.from({ length: n }, (_, i) => ({ id: String(i) }));
 
 describe('aggregation and paired bootstrap', () => {
-  it('capability score = mean of its tasks\' headline scores', () => {
+  it("capability score = mean of its tasks' headline scores", () => {
     const t = (task: string, capability: TaskScore['capability'], score: number): TaskScore => ({ task, benchmark: 'longbench', capability, metric: 'm', score, fields: {}, n: 1 });
     const c = capabilityScores([t('a', 'long-context', 30), t('b', 'long-context', 50), t('c', 'action', 80)]);
-    expect(c).toEqual([{ capability: 'action', score: 80, tasks: ['c'] }, { capability: 'long-context', score: 40, tasks: ['a', 'b'] }]);
+    expect(c).toEqual([
+      { capability: 'action', score: 80, tasks: ['c'] },
+      { capability: 'long-context', score: 40, tasks: ['a', 'b'] },
+    ]);
   });
   it('a constant per-item drop gives that drop with a zero-width interval', () => {
     const base = [0.9, 0.8, 0.7, 0.6, 0.5].map((score) => ({ score }));

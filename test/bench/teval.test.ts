@@ -4,7 +4,18 @@ import { describe, expect, it } from 'vitest';
 import { BenchDataError } from '../../main/bench/errors.js';
 import { floatRepr, fromJs, jsonLoads, PyDict, PyFloat, type PyValue } from '../../main/bench/python.js';
 import type { TextSimilarity } from '../../main/bench/similarity.js';
-import { aggregateTEval, loadTEvalFile, parsePlanStr, retrieveStrCorrect, reviewCorrect, scoreTEval, splitSpecialTokens, TEVAL_FILES, understandJson, type TEvalItem } from '../../main/bench/tasks/teval.js';
+import {
+  aggregateTEval,
+  loadTEvalFile,
+  parsePlanStr,
+  retrieveStrCorrect,
+  reviewCorrect,
+  scoreTEval,
+  splitSpecialTokens,
+  TEVAL_FILES,
+  understandJson,
+  type TEvalItem,
+} from '../../main/bench/tasks/teval.js';
 import type { ItemScores } from '../../main/bench/types.js';
 import { repoRoot } from './helpers.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -13,8 +24,14 @@ import { tempDir } from '../helpers/tmp.js';
 const exact: TextSimilarity = { id: 'exact', matrix: (a, b) => a.map((x) => b.map((y) => (x === y ? 1 : 0))) };
 
 const FILE_OF: Record<string, string> = {
-  instruct: 'instruct_v2.json', plan_json: 'plan_json_v2.json', plan_str: 'plan_str_v2.json', reason_str: 'reason_str_v2.json',
-  retrieve_str: 'retrieve_str_v2.json', understand_str: 'understand_str_v2.json', rru_json: 'reason_retrieve_understand_json_v2.json', review_str: 'review_str_v2.json',
+  instruct: 'instruct_v2.json',
+  plan_json: 'plan_json_v2.json',
+  plan_str: 'plan_str_v2.json',
+  reason_str: 'reason_str_v2.json',
+  retrieve_str: 'retrieve_str_v2.json',
+  understand_str: 'understand_str_v2.json',
+  rru_json: 'reason_retrieve_understand_json_v2.json',
+  review_str: 'review_str_v2.json',
 };
 
 describe('T-Eval scorers against the reference', () => {
@@ -29,8 +46,13 @@ describe('T-Eval scorers against the reference', () => {
     // the raw file text keeps 2.0 a float, as json.load reads it
     const text = readFileSync(join(repoRoot, 'test/bench/fixtures/teval-reference-cases.json'), 'utf8');
     const py = jsonLoads(text) as PyDict;
-    const pyRecs = ((py.get(name) as PyDict).get('records') as PyDict);
-    writeFileSync(f, `{${Object.keys(recs).map((k) => `${JSON.stringify(k)}: ${pyJsonDump(pyRecs.get(k)!, k, recs[k])}`).join(', ')}}`);
+    const pyRecs = (py.get(name) as PyDict).get('records') as PyDict;
+    writeFileSync(
+      f,
+      `{${Object.keys(recs)
+        .map((k) => `${JSON.stringify(k)}: ${pyJsonDump(pyRecs.get(k)!, k, recs[k])}`)
+        .join(', ')}}`,
+    );
     const spec = TEVAL_FILES[FILE_OF[name]];
     const items = await loadTEvalFile(f, spec.ability, spec.format);
     return { items, scores: items.map((it) => scoreTEval(it, recs[it.id.slice(it.id.indexOf(':') + 1)].raw as string, exact)) };
@@ -44,8 +66,8 @@ describe('T-Eval scorers against the reference', () => {
     }
     const t = aggregateTEval(all.scores, all.items);
     // instruct: json format 0.75, args_em 0.6667 (np.round 4); string format 0.75, args_em 0.625
-    expect(t.fields['instruct-json']).toBeCloseTo(100 * (0.75 + 0.6667) / 2, 10);
-    expect(t.fields['instruct-str']).toBeCloseTo(100 * (0.75 + 0.625) / 2, 10);
+    expect(t.fields['instruct-json']).toBeCloseTo((100 * (0.75 + 0.6667)) / 2, 10);
+    expect(t.fields['instruct-str']).toBeCloseTo((100 * (0.75 + 0.625)) / 2, 10);
     expect(t.fields['plan-json']).toBeCloseTo(47.5, 10);
     expect(t.fields['plan-str']).toBeCloseTo(50, 10);
     expect(t.fields['reason-str']).toBeCloseTo(50, 10);
@@ -119,7 +141,20 @@ describe('T-Eval importer', () => {
   const dir = tempDir('teval-');
   it('reads a v2 file keyed by id with meta_data.response_format', async () => {
     const f = join(dir, 'instruct_v2.json');
-    writeFileSync(f, JSON.stringify({ 7: { origin_prompt: [{ role: 'system', content: 's' }, { role: 'user', content: 'u' }], template: { thought: 'thought', action: 'name', args: 'args' }, ground_truth: { action: 'A', args: {} }, meta_data: { response_format: 'json' } } }));
+    writeFileSync(
+      f,
+      JSON.stringify({
+        7: {
+          origin_prompt: [
+            { role: 'system', content: 's' },
+            { role: 'user', content: 'u' },
+          ],
+          template: { thought: 'thought', action: 'name', args: 'args' },
+          ground_truth: { action: 'A', args: {} },
+          meta_data: { response_format: 'json' },
+        },
+      }),
+    );
     const items = await loadTEvalFile(f, 'instruct');
     expect(items).toHaveLength(1);
     expect(items[0]).toMatchObject({ id: 'instruct-json:7', format: 'json', group: 'instruct-json' });

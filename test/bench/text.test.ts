@@ -61,7 +61,7 @@ describe('text metrics', () => {
 describe('matching', () => {
   it('maximum-weight matching equals brute force on small matrices', () => {
     let seed = 7;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let t = 0; t < 30; t++) {
       const n = 1 + Math.floor(rnd() * 4);
       const m = 1 + Math.floor(rnd() * 4);
@@ -74,11 +74,12 @@ describe('matching', () => {
           return;
         }
         rec(i + 1, used, acc);
-        for (let j = 0; j < m; j++) if (!used.has(j) && w[i][j] > 0) {
-          used.add(j);
-          rec(i + 1, used, acc + w[i][j]);
-          used.delete(j);
-        }
+        for (let j = 0; j < m; j++)
+          if (!used.has(j) && w[i][j] > 0) {
+            used.add(j);
+            rec(i + 1, used, acc + w[i][j]);
+            used.delete(j);
+          }
       };
       rec(0, new Set(), 0);
       expect(got).toBeCloseTo(best, 9);

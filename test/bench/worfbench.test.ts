@@ -10,7 +10,12 @@ import { haveSamples, repoRoot, samplesDir } from './helpers.js';
 /** Cosine of one-hot embeddings: 1 for equal strings, else 0 — the stand-in both sides of the reference cases use. */
 const exact: TextSimilarity = { id: 'exact', matrix: (a, b) => a.map((x) => b.map((y) => (x === y ? 1 : 0))) };
 
-interface RefCase { name: string; pred: string; gold: string; reference: number[] | null | 'CRASH' }
+interface RefCase {
+  name: string;
+  pred: string;
+  gold: string;
+  reference: number[] | null | 'CRASH';
+}
 
 describe('WorfBench scorers against the reference', () => {
   // fixtures/worfbench-reference-cases.json: crafted predictions and golds in the official "Node: … Edge: …" form.
@@ -29,25 +34,62 @@ describe('WorfBench scorers against the reference', () => {
   }
   it('parses node lines anywhere in a line and edges with spaces; START/END become 0 and the last index', () => {
     const w = parseWorkflow('Node:\nStep 1: go to shelf 1\n  2.take mug\n3. put mug on table\nEdge: ( START , 1 ) (1 ,3)(3,END)');
-    expect(w).toEqual({ nodes: ['START', 'go to shelf 1', 'put mug on table', 'END'], edges: [[0, 1], [1, 3], [3, 3]] });
+    expect(w).toEqual({
+      nodes: ['START', 'go to shelf 1', 'put mug on table', 'END'],
+      edges: [
+        [0, 1],
+        [1, 3],
+        [3, 3],
+      ],
+    });
     expect(parseWorkflow('1: a\nEdge: (START,1)')).toBeUndefined();
   });
   it('a gold of ≥ 10 nodes with START and END is one raw order; smaller ones follow networkx', () => {
     const big = parseWorkflow(`Node:\n${Array.from({ length: 8 }, (_, i) => `${i + 1}: s${i + 1}`).join('\n')}\nEdge: (START,1) (8,END)`)!;
     expect(goldOrders(big)).toEqual([big.nodes]);
     // diamond START→1,2→3→END: networkx yields START, 2, 1, 3 before START, 1, 2, 3 (its deque pops from the right)
-    expect(goldOrders(parseWorkflow('Node:\n1: a\n2: b\n3: c\nEdge: (START,1) (START,2) (1,3) (2,3) (3,END)')!)).toEqual([['b', 'a', 'c'], ['a', 'b', 'c']]);
-    expect(networkxTopologicalSorts(3, [[0, 1], [1, 0]], 20)).toBeUndefined();
+    expect(goldOrders(parseWorkflow('Node:\n1: a\n2: b\n3: c\nEdge: (START,1) (START,2) (1,3) (2,3) (3,END)')!)).toEqual([
+      ['b', 'a', 'c'],
+      ['a', 'b', 'c'],
+    ]);
+    expect(
+      networkxTopologicalSorts(
+        3,
+        [
+          [0, 1],
+          [1, 0],
+        ],
+        20,
+      ),
+    ).toBeUndefined();
   });
 });
 
 describe('WorfBench prompts', () => {
-  it("reads the reference's two_shot_example from prompts/eval_prompt.py and prefixes the task with \"Now it's your turn.\"", async () => {
+  it('reads the reference\'s two_shot_example from prompts/eval_prompt.py and prefixes the task with "Now it\'s your turn."', async () => {
     const dir = tempDir('worf-');
     mkdirSync(join(dir, 'prompts'));
     mkdirSync(join(dir, 'gold_traj', 'os'), { recursive: true });
-    writeFileSync(join(dir, 'prompts', 'eval_prompt.py'), 'system_prompt = """x"""\n\ntwo_shot_example = {\n    "os": [\n        {"role": "user", "content": "Here is an example.\\nQ1"},  # first\n        {"role": "assistant", "content": """Node:\n1: a\nEdge: (START,1) (1,END)"""},\n        {"role": "user", "content": "Q2"},\n        {"role": "assistant", "content": "A2"}\n    ]\n}\n');
-    writeFileSync(join(dir, 'gold_traj', 'os', 'graph_eval.json'), JSON.stringify([{ source: 'os', conversations: [{ role: 'system', content: 'S' }, { role: 'user', content: 'U' }, { role: 'assistant', content: 'G' }], target: 'graph', id: 'os_1', category: 'eval' }]));
+    writeFileSync(
+      join(dir, 'prompts', 'eval_prompt.py'),
+      'system_prompt = """x"""\n\ntwo_shot_example = {\n    "os": [\n        {"role": "user", "content": "Here is an example.\\nQ1"},  # first\n        {"role": "assistant", "content": """Node:\n1: a\nEdge: (START,1) (1,END)"""},\n        {"role": "user", "content": "Q2"},\n        {"role": "assistant", "content": "A2"}\n    ]\n}\n',
+    );
+    writeFileSync(
+      join(dir, 'gold_traj', 'os', 'graph_eval.json'),
+      JSON.stringify([
+        {
+          source: 'os',
+          conversations: [
+            { role: 'system', content: 'S' },
+            { role: 'user', content: 'U' },
+            { role: 'assistant', content: 'G' },
+          ],
+          target: 'graph',
+          id: 'os_1',
+          category: 'eval',
+        },
+      ]),
+    );
     expect(pythonAssignment('a = 1\nb = {"k": [1, (2,)]}\n', 'b')).toBeDefined();
     const ex = await loadWorfExamples(dir);
     expect(ex?.os.map((t) => t.role)).toEqual(['user', 'assistant', 'user', 'assistant']);

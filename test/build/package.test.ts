@@ -19,7 +19,10 @@ describe('packaging', () => {
     const electronDist = join(work, 'electron-dist');
     mkdirSync(electronDist);
     // the placeholder carries Electron's fuse wire (sentinel, version 1, 8 fuses, all on) so electron-builder can flip it
-    writeFileSync(join(electronDist, 'electron'), Buffer.concat([Buffer.from('#!/bin/sh\necho placeholder\n# '), Buffer.from(FUSE_SENTINEL), Buffer.from([1, 8]), Buffer.from('11111111'), Buffer.from('\n')]));
+    writeFileSync(
+      join(electronDist, 'electron'),
+      Buffer.concat([Buffer.from('#!/bin/sh\necho placeholder\n# '), Buffer.from(FUSE_SENTINEL), Buffer.from([1, 8]), Buffer.from('11111111'), Buffer.from('\n')]),
+    );
     chmodSync(join(electronDist, 'electron'), 0o755);
     const out = join(work, 'out');
     const cli = require.resolve('electron-builder/cli.js');
@@ -37,7 +40,10 @@ describe('packaging', () => {
     expect(own.filter((f) => f.endsWith('.map'))).toEqual([]);
     expect(own.filter((f) => /^\/(test|main|electron|renderer|build|\.ci|\.git)\//.test(f))).toEqual([]);
     for (const devOnly of ['vitest', 'vite', 'playwright-core', 'typescript', 'esbuild', 'electron-builder', 'react'])
-      expect(files.some((f) => f.startsWith(`/node_modules/${devOnly}/`)), `${devOnly} must not ship`).toBe(false);
+      expect(
+        files.some((f) => f.startsWith(`/node_modules/${devOnly}/`)),
+        `${devOnly} must not ship`,
+      ).toBe(false);
     // llama.cpp's native builds load from outside the archive (a .node file cannot be dlopen-ed from app.asar)
     expect(files.some((f) => f.startsWith('/node_modules/node-llama-cpp/dist/'))).toBe(true);
     // the fuses: no ELECTRON_RUN_AS_NODE, NODE_OPTIONS or --inspect; asar integrity checked, the app loaded only from app.asar

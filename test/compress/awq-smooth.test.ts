@@ -1,6 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { getEngine, matrix } from '../../main/tensor/index.js';
-import { awqFakeQuant, awqScaleLayer, awqQuantize, awqScalesForRatio, clipSearch, moduleOutput, moduleOutputMse, mse, scaledFakeQuant, searchScales, weightMeanNormalised } from '../../main/compress/quant/awq.js';
+import {
+  awqFakeQuant,
+  awqScaleLayer,
+  awqQuantize,
+  awqScalesForRatio,
+  clipSearch,
+  moduleOutput,
+  moduleOutputMse,
+  mse,
+  scaledFakeQuant,
+  searchScales,
+  weightMeanNormalised,
+} from '../../main/compress/quant/awq.js';
 import type { LinearName } from '../../main/model/types.js';
 import { MiniModel, type MiniShape } from './minimodel.js';
 import { ActivationMaxAccumulator, foldSmoothing, quantizeRowsAbsmax, smoothingScales } from '../../main/compress/quant/smoothquant.js';
@@ -61,7 +73,11 @@ describe('AWQ', () => {
     for (let g = 0; g < 4; g++) {
       const cols = Array.from({ length: 32 }, (_, k) => g * 32 + k);
       const sub = (m: { rows: number; cols: number; data: Float32Array }) =>
-        matrix(m.rows, 32, Float32Array.from({ length: m.rows * 32 }, (_, i) => m.data[Math.floor(i / 32) * m.cols + cols[i % 32]]));
+        matrix(
+          m.rows,
+          32,
+          Float32Array.from({ length: m.rows * 32 }, (_, i) => m.data[Math.floor(i / 32) * m.cols + cols[i % 32]]),
+        );
       const xg = sub(x);
       const before = outputError(xg, sub(w), awqFakeQuant(sub(w), 4, -1));
       const after = outputError(xg, sub(w), awqFakeQuant(sub(clipped), 4, -1));
@@ -82,7 +98,7 @@ describe('AWQ scale search objective (module2inspect)', () => {
   };
   const minus = (a: { data: Float32Array }, b: { data: Float32Array }) => a.data.map((v, i) => v - b.data[i]);
 
-  it("reads the self-attention output at o_proj and the MLP output at down_proj, without the residual", () => {
+  it('reads the self-attention output at o_proj and the MLP output at down_proj, without the residual', () => {
     // independent: with down_proj = 0 the MLP adds 0, so layer₀(h) = h + attn(h) and layer₀(h) − h is the self-attention
     // output; the full layer adds the MLP output on top, so layer(h) − layer₀(h) is the MLP output
     const a = new MiniModel(shape, 7).layers[0];
@@ -121,14 +137,25 @@ describe('AWQ scale search objective (module2inspect)', () => {
       return e / samples.length;
     });
     const objective = moduleOutputMse(layer, samples, 'o_proj', engine);
-    const found = searchScales(xMean, names.map((n) => layer.linear(n).weight), 4, 32, (t) => objective(names, t));
+    const found = searchScales(
+      xMean,
+      names.map((n) => layer.linear(n).weight),
+      4,
+      32,
+      (t) => objective(names, t),
+    );
     found.history.forEach((e, i) => expect(e).toBeCloseTo(history[i], 8));
     expect(found.ratio).toBe(history.indexOf(Math.min(...history)) / 20);
     // the layer's scale search runs the same search: its q/k/v ratio is this one
     const xSample = { attn: x, o: x, mlp: x, down: matrix(24, 128, new Float32Array(24 * 128).fill(0.1)) };
     const report = awqScaleLayer(new MiniModel(shape, 7).layers[0], {
-      bits: 4, groupSize: 32, sampleInputs: samples, engine, groupedQueryAttention: true,
-      xMean: { attn: xMean, o: meanAbs(x), mlp: xMean, down: meanAbs(xSample.down) }, xSample,
+      bits: 4,
+      groupSize: 32,
+      sampleInputs: samples,
+      engine,
+      groupedQueryAttention: true,
+      xMean: { attn: xMean, o: meanAbs(x), mlp: xMean, down: meanAbs(xSample.down) },
+      xSample,
     });
     expect(report.ratios.qkv).toBe(found.ratio);
     report.histories.qkv!.forEach((e, i) => expect(e).toBeCloseTo(history[i], 8));

@@ -13,7 +13,11 @@ function wordTokenizer(): Tokenizer {
   const vocab = new Map<string, number>();
   return {
     vocabSize: 1 << 20,
-    encode: (text) => text.split(/\s+/).filter(Boolean).map((w) => vocab.get(w) ?? (vocab.set(w, vocab.size + 3), vocab.size + 2)),
+    encode: (text) =>
+      text
+        .split(/\s+/)
+        .filter(Boolean)
+        .map((w) => vocab.get(w) ?? (vocab.set(w, vocab.size + 3), vocab.size + 2)),
     decode: () => '',
     applyChatTemplate: () => '',
     eosTokenIds: [2],
@@ -60,7 +64,11 @@ describe('calibration', () => {
     expect(c.hash).not.toBe(a.hash);
     const buf = Buffer.from(new Int32Array(a.samples.flat()).buffer);
     expect(a.hash).toBe(createHash('sha256').update(buf).digest('hex'));
-    expect(hashTokenIds([[1, 2], [3]])).toBe(createHash('sha256').update(Buffer.from(new Int32Array([1, 2, 3]).buffer)).digest('hex'));
+    expect(hashTokenIds([[1, 2], [3]])).toBe(
+      createHash('sha256')
+        .update(Buffer.from(new Int32Array([1, 2, 3]).buffer))
+        .digest('hex'),
+    );
   });
 
   it('loads the built-in corpus with defaults overridden', () => {

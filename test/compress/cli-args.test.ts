@@ -6,7 +6,31 @@ import { checkExportFormat } from '../../main/compress/export/write.js';
 
 describe('compress command-line arguments', () => {
   it('parses the documented flags into a CompressionConfig', () => {
-    const a = parseCompressArgs(['--model', 'm', '--method', 'gptq', '--bits', '3', '--group-size', '64', '--act-order', '--sym', '--calib', 'c.jsonl', '--samples', '16', '--seqlen', '256', '--seed', '7', '--out', 'o', '--format', 'gptq', '--json']);
+    const a = parseCompressArgs([
+      '--model',
+      'm',
+      '--method',
+      'gptq',
+      '--bits',
+      '3',
+      '--group-size',
+      '64',
+      '--act-order',
+      '--sym',
+      '--calib',
+      'c.jsonl',
+      '--samples',
+      '16',
+      '--seqlen',
+      '256',
+      '--seed',
+      '7',
+      '--out',
+      'o',
+      '--format',
+      'gptq',
+      '--json',
+    ]);
     expect(a.config).toEqual({ method: 'gptq', bits: 3, groupSize: 64, actOrder: true, sym: true });
     expect(a.calib).toEqual({ source: 'c.jsonl', samples: 16, seqlen: 256, seed: 7 });
     expect([a.model, a.out, a.format, a.json]).toEqual(['m', 'o', 'gptq', true]);

@@ -91,6 +91,5 @@ const GOLDEN: Record<string, string> = {
 
 describe('compression outputs are bit-identical to the recorded ones', () => {
   const cal = calibration(4, 16, 7);
-  for (const [name, config, tuning] of CASES)
-    it(name, async () => expectRecorded(GOLDEN, name, await compressionDigest(config, tuning, cal)));
+  for (const [name, config, tuning] of CASES) it(name, async () => expectRecorded(GOLDEN, name, await compressionDigest(config, tuning, cal)));
 });

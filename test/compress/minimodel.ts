@@ -23,7 +23,11 @@ class MiniLayer implements DecoderLayer {
   postAttentionNorm: Float32Array;
   private params = new Map<LinearName, LinearParams>();
   private resident = new Map<LinearName, ResidentWeight>();
-  constructor(readonly index: number, private readonly model: MiniModel, seed: number) {
+  constructor(
+    readonly index: number,
+    private readonly model: MiniModel,
+    seed: number,
+  ) {
     const s = model.shape;
     const hd = s.hidden / s.heads;
     const shapes: Record<LinearName, [number, number]> = {
@@ -37,8 +41,8 @@ class MiniLayer implements DecoderLayer {
     };
     let k = 0;
     for (const [name, [o, i]] of Object.entries(shapes) as [LinearName, [number, number]][]) this.setLinear(name, { weight: randomMatrix(o, i, seed + k++, 1 / Math.sqrt(i)) });
-    this.inputNorm = Float32Array.from({ length: s.hidden }, (_, j) => 0.8 + 0.4 * ((j * 7) % 11) / 11);
-    this.postAttentionNorm = Float32Array.from({ length: s.hidden }, (_, j) => 0.8 + 0.4 * ((j * 5) % 13) / 13);
+    this.inputNorm = Float32Array.from({ length: s.hidden }, (_, j) => 0.8 + (0.4 * ((j * 7) % 11)) / 11);
+    this.postAttentionNorm = Float32Array.from({ length: s.hidden }, (_, j) => 0.8 + (0.4 * ((j * 5) % 13)) / 13);
   }
   linear(name: LinearName): LinearParams {
     return this.params.get(name)!;
@@ -101,11 +105,26 @@ export class MiniModel implements CausalLM {
   output?: ProjectionOutputTransform;
   kv?: KvTransform;
   private readonly embedding: Matrix;
-  constructor(readonly shape: MiniShape, seed = 1) {
+  constructor(
+    readonly shape: MiniShape,
+    seed = 1,
+  ) {
     this.config = {
-      architecture: 'LlamaForCausalLM', modelType: 'llama', hiddenSize: shape.hidden, intermediateSize: shape.intermediate, numLayers: shape.layers,
-      numHeads: shape.heads, numKvHeads: shape.kvHeads, headDim: shape.hidden / shape.heads, vocabSize: shape.vocab, rmsNormEps: 1e-6, ropeTheta: 10000,
-      maxPositionEmbeddings: 4096, tieWordEmbeddings: true, attentionBias: false, eosTokenIds: [0],
+      architecture: 'LlamaForCausalLM',
+      modelType: 'llama',
+      hiddenSize: shape.hidden,
+      intermediateSize: shape.intermediate,
+      numLayers: shape.layers,
+      numHeads: shape.heads,
+      numKvHeads: shape.kvHeads,
+      headDim: shape.hidden / shape.heads,
+      vocabSize: shape.vocab,
+      rmsNormEps: 1e-6,
+      ropeTheta: 10000,
+      maxPositionEmbeddings: 4096,
+      tieWordEmbeddings: true,
+      attentionBias: false,
+      eosTokenIds: [0],
     };
     this.embedding = randomMatrix(shape.vocab, shape.hidden, seed * 1000);
     this.layers = Array.from({ length: shape.layers }, (_, i) => new MiniLayer(i, this, seed * 100 + i * 10));

@@ -51,8 +51,7 @@ describe('compress → save → load → generate (real runtime)', () => {
       const meta = restoreRuntimeTransforms(loaded);
       expect(meta!.method).toBe(config.method);
       expect(outcome.report.compressedModelHash).not.toBe(outcome.report.baseModelHash);
-      for (let i = 0; i < 2; i++)
-        for (const n of ['q_proj', 'down_proj'] as const) expect(loaded.layers[i].linear(n).weight.data).toEqual(model.layers[i].linear(n).weight.data);
+      for (let i = 0; i < 2; i++) for (const n of ['q_proj', 'down_proj'] as const) expect(loaded.layers[i].linear(n).weight.data).toEqual(model.layers[i].linear(n).weight.data);
       expect(loaded.layers[0].inputNorm).toEqual(model.layers[0].inputNorm); // AWQ/SmoothQuant folded scales survive the round trip
       const a = model.generate(prompt, { maxNewTokens: 6, ignoreEos: true });
       const b = loaded.generate(prompt, { maxNewTokens: 6, ignoreEos: true });
@@ -81,7 +80,10 @@ describe('compress → save → load → generate (real runtime)', () => {
     model.dispose();
   });
 
-  for (const [format, config] of [['gptq', { method: 'gptq', bits: 3, groupSize: 32, actOrder: true }], ['awq', { method: 'awq', groupSize: 32 }]] as const)
+  for (const [format, config] of [
+    ['gptq', { method: 'gptq', bits: 3, groupSize: 32, actOrder: true }],
+    ['awq', { method: 'awq', groupSize: 32 }],
+  ] as const)
     it(`the runtime loads a ${format.toUpperCase()}-format export (packed linears dequantized on load) and generates like the compressed model`, async () => {
       const model = createRandomModel(llama, 6);
       const calibration = loadCalibration(model.tokenizer, { samples: 4, seqlen: 32, seed: 2 });
@@ -97,8 +99,10 @@ describe('compress → save → load → generate (real runtime)', () => {
           else expectWithinFp16Scale(loaded.layers[i].linear(n).weight.data, model.layers[i].linear(n).weight.data);
         }
       const prompt = model.tokenizer.encode('The plan has three steps', { addSpecialTokens: false });
-      const a = model.forward(prompt).logits.data, b = loaded.forward(prompt).logits.data;
-      let worst = 0, scale = 0;
+      const a = model.forward(prompt).logits.data,
+        b = loaded.forward(prompt).logits.data;
+      let worst = 0,
+        scale = 0;
       for (let k = 0; k < a.length; k++) {
         worst = Math.max(worst, Math.abs(a[k] - b[k]));
         scale = Math.max(scale, Math.abs(a[k]));

@@ -95,7 +95,6 @@ describe('SparseGPT', () => {
     expect(new Set(zerosPerGroup(s.weight.data, 32, 128, 4)).has(1)).toBe(false);
     expect(Math.min(...zerosPerGroup(s.weight.data, 32, 128, 4))).toBeGreaterThanOrEqual(2);
     expect(dequantRecord(s.record!)).toEqual(s.weight.data);
-    for (let r = 0; r < 32; r++)
-      for (let g = 0; g < 4; g++) expect(new Set(s.weight.data.subarray(r * 128 + g * 32, r * 128 + g * 32 + 32)).size).toBeLessThanOrEqual(16);
+    for (let r = 0; r < 32; r++) for (let g = 0; g < 4; g++) expect(new Set(s.weight.data.subarray(r * 128 + g * 32, r * 128 + g * 32 + 32)).size).toBeLessThanOrEqual(16);
   });
 });

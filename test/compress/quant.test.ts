@@ -76,7 +76,11 @@ describe('GPTQ', () => {
   const base: GptqOptions = { bits: 4, groupSize: 32, sym: true, actOrder: false, damp: 0.01, blockSize: 32, staticGroups: false };
 
   it('has lower output error than RTN at equal bits and group size on correlated inputs', () => {
-    for (const [bits, groupSize, sym] of [[4, 32, true], [3, -1, false], [2, 64, false]] as const) {
+    for (const [bits, groupSize, sym] of [
+      [4, 32, true],
+      [3, -1, false],
+      [2, 64, false],
+    ] as const) {
       const g = gptqQuantize(w, h, { ...base, bits, groupSize, sym }, engine);
       const r = rtnQuantize(w, { bits, groupSize, sym });
       const eg = outputError(x, w, g.weight);

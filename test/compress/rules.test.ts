@@ -55,7 +55,14 @@ describe('compression rules', () => {
   });
 
   it('refuses compression and statistics for a model behind an endpoint, and two configurations with one label', () => {
-    const spec = { name: 'e', model: { kind: 'endpoint', baseUrl: 'http://127.0.0.1:8000/v1', model: 'm' }, compressions: [{ method: 'rtn', bits: 4 }, { method: 'rtn', bits: 4, groupSize: 64 }] };
+    const spec = {
+      name: 'e',
+      model: { kind: 'endpoint', baseUrl: 'http://127.0.0.1:8000/v1', model: 'm' },
+      compressions: [
+        { method: 'rtn', bits: 4 },
+        { method: 'rtn', bits: 4, groupSize: 64 },
+      ],
+    };
     const r = ExperimentSpec.safeParse(spec);
     expect(r.success).toBe(false);
     expect(r.error!.issues.map((i) => i.path.join('.'))).toEqual(['compressions', 'analysis.enabled', 'compressions.1.label']);
@@ -71,17 +78,28 @@ describe('compression rules', () => {
     const history = JSON.parse(readFileSync(file, 'utf8'));
     history.experiments[0].spec.compressions = [{ method: 'awq', bits: 4, sym: true }];
     writeFileSync(file, JSON.stringify(history));
-    const refused = await (await openTestService(home)).dispatch('startRun', { experimentId: exp.id }).then(() => null, (e: unknown) => e);
+    const refused = await (await openTestService(home)).dispatch('startRun', { experimentId: exp.id }).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect((refused as ServiceError).message).toMatch(/cannot run: compressions\.0\.sym: false for awq \(zero-point quantization\) \(found true\)/);
   });
 
   it('the service refuses to create such an experiment, and preflight finds what only this machine knows', async () => {
     const service: AcbenchService = await openTestService(tempDir());
-    const refused = await service.dispatch('createExperiment', { spec: { ...minimalSpec, compressions: [{ method: 'awq', bits: 4, sym: true }] } }).then(() => null, (e: unknown) => e);
+    const refused = await service.dispatch('createExperiment', { spec: { ...minimalSpec, compressions: [{ method: 'awq', bits: 4, sym: true }] } }).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(refused).toBeInstanceOf(ServiceError);
     expect((refused as ServiceError).message).toMatch(/compressions\.0\.sym: false for awq/);
     // the fake model has hidden_size 8: groups of 32 cannot cut it; a calibration file and a suite that do not exist
-    const spec = ExperimentSpec.parse({ ...minimalSpec, compressions: [{ method: 'gptq', bits: 4, groupSize: 32 }], calibration: { source: '/nowhere/calib.txt' }, benchmarks: { suite: '/nowhere/suite', tasks: ['t-eval'] } });
+    const spec = ExperimentSpec.parse({
+      ...minimalSpec,
+      compressions: [{ method: 'gptq', bits: 4, groupSize: 32 }],
+      calibration: { source: '/nowhere/calib.txt' },
+      benchmarks: { suite: '/nowhere/suite', tasks: ['t-eval'] },
+    });
     const check = (await service.dispatch('preflight', { spec })) as { problems: { path: string; message: string }[] };
     expect(check.problems.map((p) => p.path)).toEqual(['compressions.0.groupSize', 'calibration.source', 'benchmarks.suite']);
     expect(check.problems[0].message).toMatch(/^group size 32: expected hidden_size .* divisible by 32; found 8/);

@@ -33,7 +33,7 @@ async function generate(home: string, ...args: string[]): Promise<GenerateJson> 
 }
 
 describe.runIf(available)('acbench generate on llama.cpp', () => {
-  it('CPU build: the engine and device are in the output; tokens equal our decoder\'s', async () => {
+  it("CPU build: the engine and device are in the output; tokens equal our decoder's", async () => {
     const home = tempDir();
     const cpu = await generate(home, '--engine', 'llamacpp', '--gpu', 'off');
     expect(cpu.engine).toMatchObject({ name: 'llama.cpp', device: 'cpu', gpu: null, offloadedLayers: 0, totalLayers: 3, weights: 'GGUF F32' });
@@ -43,15 +43,19 @@ describe.runIf(available)('acbench generate on llama.cpp', () => {
     expect(cpu.tokens).toEqual(ours.tokens);
   }, 300_000);
 
-  it.runIf(existsSync(llvmpipe))('Vulkan build on llvmpipe: every layer offloaded, greedy tokens identical to the CPU build', async () => {
-    const home = tempDir();
-    const cpu = await generate(home, '--engine', 'llamacpp', '--gpu', 'off');
-    const vk = await generate(home, '--engine', 'llamacpp', '--gpu', 'vulkan');
-    expect(vk.engine.gpu).toBe('vulkan');
-    expect(vk.engine.device).toMatch(/^vulkan: llvmpipe/);
-    expect(vk.engine.offloadedLayers).toBe(vk.engine.totalLayers);
-    expect(vk.tokens).toEqual(cpu.tokens);
-  }, 300_000);
+  it.runIf(existsSync(llvmpipe))(
+    'Vulkan build on llvmpipe: every layer offloaded, greedy tokens identical to the CPU build',
+    async () => {
+      const home = tempDir();
+      const cpu = await generate(home, '--engine', 'llamacpp', '--gpu', 'off');
+      const vk = await generate(home, '--engine', 'llamacpp', '--gpu', 'vulkan');
+      expect(vk.engine.gpu).toBe('vulkan');
+      expect(vk.engine.device).toMatch(/^vulkan: llvmpipe/);
+      expect(vk.engine.offloadedLayers).toBe(vk.engine.totalLayers);
+      expect(vk.tokens).toEqual(cpu.tokens);
+    },
+    300_000,
+  );
 
   it('acbench export --format gguf writes a file llama.cpp tooling reads, and refuses a bad type', async () => {
     const dir = tempDir();
@@ -62,7 +66,9 @@ describe.runIf(available)('acbench generate on llama.cpp', () => {
     expect(statSync(out).size).toBe(res.bytes);
     const info = await readGgufFileInfo(out, { sourceType: 'filesystem', logWarnings: false });
     expect(info.fullTensorInfo!.find((t) => t.name === 'blk.0.attn_q.weight')!.ggmlType).toBe(8);
-    const bad = await run(process.execPath, [cli, 'export', '--model', tiny, '--type', 'q5_k', '--out', out], { env: { ...process.env, ACBENCH_HOME: dir } }).catch((e: { code: number; stderr: string }) => e);
+    const bad = await run(process.execPath, [cli, 'export', '--model', tiny, '--type', 'q5_k', '--out', out], { env: { ...process.env, ACBENCH_HOME: dir } }).catch(
+      (e: { code: number; stderr: string }) => e,
+    );
     expect((bad as { stderr: string }).stderr).toMatch(/--type: expected one of auto, f32, f16, bf16, q8_0, q4_0, q4_1, found "q5_k"/);
   }, 120_000);
 });

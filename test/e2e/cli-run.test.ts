@@ -23,7 +23,9 @@ describe('acbench run', () => {
       analysis: { enabled: true, sequences: 2, seqlen: 16 },
     };
     writeFileSync(join(dir, 'spec.json'), JSON.stringify(spec));
-    const { stdout } = await run(process.execPath, [join(repoRoot, 'bin', 'acbench.mjs'), 'run', join(dir, 'spec.json'), '--out', join(dir, 'report'), '--json'], { env: { ...process.env, ACBENCH_HOME: join(dir, 'home') } });
+    const { stdout } = await run(process.execPath, [join(repoRoot, 'bin', 'acbench.mjs'), 'run', join(dir, 'spec.json'), '--out', join(dir, 'report'), '--json'], {
+      env: { ...process.env, ACBENCH_HOME: join(dir, 'home') },
+    });
     expect(() => JSON.parse(stdout)).not.toThrow(); // --json prints one JSON document
     for (const f of ['tables/capabilities.csv', 'tables/capabilities.tex', 'tables/tasks.csv', 'tables/statistics.tex', 'figures/capability-drops.svg', 'figures/capability-drops.png', 'README.md'])
       expect(existsSync(join(dir, 'report', f)), f).toBe(true);
@@ -45,9 +47,15 @@ describe('acbench run', () => {
       analysis: { enabled: false },
     };
     writeFileSync(join(dir, 'spec.json'), JSON.stringify(spec));
-    const { stdout } = await run(process.execPath, [join(repoRoot, 'bin', 'acbench.mjs'), 'run', join(dir, 'spec.json'), '--out', join(dir, 'report'), '--json'], { cwd: repoRoot, env: { ...process.env, ACBENCH_HOME: join(dir, 'home') } });
+    const { stdout } = await run(process.execPath, [join(repoRoot, 'bin', 'acbench.mjs'), 'run', join(dir, 'spec.json'), '--out', join(dir, 'report'), '--json'], {
+      cwd: repoRoot,
+      env: { ...process.env, ACBENCH_HOME: join(dir, 'home') },
+    });
     expect((JSON.parse(stdout) as { runId: string }).runId).toMatch(/^run-/);
-    const rows = readFileSync(join(dir, 'report', 'tables', 'tasks.csv'), 'utf8').trim().split('\r\n').map((l) => l.split(','));
+    const rows = readFileSync(join(dir, 'report', 'tables', 'tasks.csv'), 'utf8')
+      .trim()
+      .split('\r\n')
+      .map((l) => l.split(','));
     expect(rows[0]).toEqual(['configuration', 't-eval']);
     // the trained model writes tool calls the T-Eval scorer credits (an untrained one scores 0)
     const base = rows.find((r) => r[0] === 'base')!;
@@ -58,7 +66,9 @@ describe('acbench run', () => {
   it('says what was expected when the spec is wrong', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'bad.json'), JSON.stringify({ name: 'x', model: { kind: 'local' } }));
-    const error = (await run(process.execPath, [join(repoRoot, 'bin', 'acbench.mjs'), 'run', join(dir, 'bad.json')], { env: { ...process.env, ACBENCH_HOME: join(dir, 'home') } }).catch((e: unknown) => e)) as { code: number; stderr: string };
+    const error = (await run(process.execPath, [join(repoRoot, 'bin', 'acbench.mjs'), 'run', join(dir, 'bad.json')], { env: { ...process.env, ACBENCH_HOME: join(dir, 'home') } }).catch(
+      (e: unknown) => e,
+    )) as { code: number; stderr: string };
     expect(error.code).toBe(2);
     expect(error.stderr).toMatch(/model\.path: a model folder path \(found nothing\)/);
   });

@@ -12,8 +12,13 @@ export interface Pixels {
 export function decodePng(png: Uint8Array): Pixels {
   const chunks = readPngChunks(png);
   const ihdr = new DataView(chunks[0].data.buffer, chunks[0].data.byteOffset, chunks[0].data.byteLength);
-  const width = ihdr.getUint32(0), height = ihdr.getUint32(4), depth = ihdr.getUint8(8), colour = ihdr.getUint8(9), interlace = ihdr.getUint8(12);
-  if (depth !== 8 || (colour !== 2 && colour !== 6) || interlace !== 0) throw new Error(`expected an 8-bit RGB(A) non-interlaced PNG; found depth ${depth}, colour type ${colour}, interlace ${interlace}`);
+  const width = ihdr.getUint32(0),
+    height = ihdr.getUint32(4),
+    depth = ihdr.getUint8(8),
+    colour = ihdr.getUint8(9),
+    interlace = ihdr.getUint8(12);
+  if (depth !== 8 || (colour !== 2 && colour !== 6) || interlace !== 0)
+    throw new Error(`expected an 8-bit RGB(A) non-interlaced PNG; found depth ${depth}, colour type ${colour}, interlace ${interlace}`);
   const bpp = colour === 6 ? 4 : 3;
   const raw = inflateSync(Buffer.concat(chunks.filter((c) => c.type === 'IDAT').map((c) => c.data)));
   const stride = width * bpp;

@@ -37,7 +37,11 @@ async function watchedPage(browser: Browser, extra: Parameters<Browser['newPage'
 }
 
 async function api<T>(name: string, input: unknown = {}): Promise<T> {
-  const res = await fetch(`${env.shell().base}/api/${name}`, { method: 'POST', headers: { authorization: `Bearer ${env.shell().token}`, 'content-type': 'application/json' }, body: JSON.stringify(input) });
+  const res = await fetch(`${env.shell().base}/api/${name}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${env.shell().token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(input),
+  });
   expect(res.ok).toBe(true);
   return (await res.json()) as T;
 }
@@ -161,7 +165,17 @@ describe('the researcher’s path through the UI (web shell, Chromium)', () => {
     const { page, errors } = await watchedPage(env.browser());
     // a draft kept from an earlier session with AWQ set symmetric (the form itself no longer offers it)
     await page.goto(env.shell().url);
-    await page.evaluate(() => localStorage.setItem('acbench.newExperimentDraft', JSON.stringify({ name: 'draft', model: { kind: 'builtin', id: 'acb-tiny' }, compressions: [{ method: 'awq', bits: 4, groupSize: 32, sym: true }], benchmarks: { suite: 'builtin', tasks: ['t-eval'], limit: 2 } })));
+    await page.evaluate(() =>
+      localStorage.setItem(
+        'acbench.newExperimentDraft',
+        JSON.stringify({
+          name: 'draft',
+          model: { kind: 'builtin', id: 'acb-tiny' },
+          compressions: [{ method: 'awq', bits: 4, groupSize: 32, sym: true }],
+          benchmarks: { suite: 'builtin', tasks: ['t-eval'], limit: 2 },
+        }),
+      ),
+    );
     await page.reload();
     const submit = page.getByTestId('submit-experiment');
     const fieldError = (id: string) => page.locator(`#${id}-error`);
@@ -175,43 +189,82 @@ describe('the researcher’s path through the UI (web shell, Chromium)', () => {
     // the demo preset, cut to base + GPTQ-W4 and Wanda-2:4
     await page.getByTestId('preset-demo').click();
     for (const label of ['RTN-W4', 'GPTQ-W3', 'AWQ-W4', 'SmoothQuant-W8A8', 'FP8-tensor', 'Magnitude-50%', 'Magnitude-2:4', 'Wanda-50%', 'SparseGPT-50%', 'SparseGPT-2:4'])
-      await page.getByRole('button', { name: `Remove configuration`, exact: false }).and(page.locator(`[aria-label$="(${label})"]`)).click();
+      await page
+        .getByRole('button', { name: `Remove configuration`, exact: false })
+        .and(page.locator(`[aria-label$="(${label})"]`))
+        .click();
     await expect.poll(() => page.getByTestId('config-row').count()).toBe(2);
     await expect.poll(() => page.locator('legend strong').allTextContents()).toEqual(['GPTQ-W4', 'Wanda-2:4']);
 
     const refusals: [string, () => Promise<void>, string, RegExp, () => Promise<void>][] = [
-      ['SmoothQuant at 4 bits', async () => {
-        await page.getByTestId('config-0-method').selectOption('smoothquant');
-        await page.getByTestId('config-0-bits').fill('4');
-      }, 'config-0-bits', /^expected 8 for smoothquant \(W8A8\); found 4$/, async () => {
-        await page.getByTestId('config-0-method').selectOption('gptq');
-      }],
-      ['a group size that does not divide acb-tiny’s widths (the compress stage’s shape rule, from the service)', async () => {
-        await page.getByTestId('config-0-group').fill('128');
-      }, 'config-0-group', /^group size 128: expected intermediate_size .* divisible by 128; found 352 \(try 32\)$/, async () => {
-        await page.getByTestId('config-0-group').fill('32');
-      }],
-      ['2:4 at 60 % sparsity', async () => {
-        await page.getByTestId('config-1-sparsity').fill('0.6');
-      }, 'config-1-sparsity', /^expected 0\.5 for pattern 2:4 \(or leave it out\); found 0\.6$/, async () => {
-        await page.getByTestId('config-1-sparsity').fill('0.5');
-      }],
-      ['two configurations with one label', async () => {
-        await page.getByTestId('config-1-label').fill('GPTQ-W4');
-      }, 'config-1-label', /^expected a label no other configuration has \(configuration 1 is labelled "GPTQ-W4" too\)/, async () => {
-        await page.getByTestId('config-1-label').fill('');
-      }],
-      ['a calibration file that does not exist', async () => {
-        await page.getByTestId('field-cal-source').fill('/nowhere/calibration.txt');
-      }, 'field-cal-source', /^expected an existing text file, JSONL file or folder of \.txt files; found no such path$/, async () => {
-        await page.getByTestId('field-cal-source').fill('builtin');
-      }],
-      ['statistics for a model behind an endpoint', async () => {
-        await page.getByTestId('field-model-endpoint').check();
-        await page.getByTestId('field-endpoint-model').fill('served');
-      }, 'field-analysis', /^expected the statistics off for a model behind an endpoint/, async () => {
-        await page.getByTestId('field-model-builtin').check();
-      }],
+      [
+        'SmoothQuant at 4 bits',
+        async () => {
+          await page.getByTestId('config-0-method').selectOption('smoothquant');
+          await page.getByTestId('config-0-bits').fill('4');
+        },
+        'config-0-bits',
+        /^expected 8 for smoothquant \(W8A8\); found 4$/,
+        async () => {
+          await page.getByTestId('config-0-method').selectOption('gptq');
+        },
+      ],
+      [
+        'a group size that does not divide acb-tiny’s widths (the compress stage’s shape rule, from the service)',
+        async () => {
+          await page.getByTestId('config-0-group').fill('128');
+        },
+        'config-0-group',
+        /^group size 128: expected intermediate_size .* divisible by 128; found 352 \(try 32\)$/,
+        async () => {
+          await page.getByTestId('config-0-group').fill('32');
+        },
+      ],
+      [
+        '2:4 at 60 % sparsity',
+        async () => {
+          await page.getByTestId('config-1-sparsity').fill('0.6');
+        },
+        'config-1-sparsity',
+        /^expected 0\.5 for pattern 2:4 \(or leave it out\); found 0\.6$/,
+        async () => {
+          await page.getByTestId('config-1-sparsity').fill('0.5');
+        },
+      ],
+      [
+        'two configurations with one label',
+        async () => {
+          await page.getByTestId('config-1-label').fill('GPTQ-W4');
+        },
+        'config-1-label',
+        /^expected a label no other configuration has \(configuration 1 is labelled "GPTQ-W4" too\)/,
+        async () => {
+          await page.getByTestId('config-1-label').fill('');
+        },
+      ],
+      [
+        'a calibration file that does not exist',
+        async () => {
+          await page.getByTestId('field-cal-source').fill('/nowhere/calibration.txt');
+        },
+        'field-cal-source',
+        /^expected an existing text file, JSONL file or folder of \.txt files; found no such path$/,
+        async () => {
+          await page.getByTestId('field-cal-source').fill('builtin');
+        },
+      ],
+      [
+        'statistics for a model behind an endpoint',
+        async () => {
+          await page.getByTestId('field-model-endpoint').check();
+          await page.getByTestId('field-endpoint-model').fill('served');
+        },
+        'field-analysis',
+        /^expected the statistics off for a model behind an endpoint/,
+        async () => {
+          await page.getByTestId('field-model-builtin').check();
+        },
+      ],
     ];
     for (const [what, breakIt, field, message, fix] of refusals) {
       await breakIt();
@@ -272,7 +325,9 @@ describe('the researcher’s path through the UI (web shell, Chromium)', () => {
     await page.goto(`${env.shell().url}#/results/${state.fullRun}`);
     await page.getByTestId('tab-tasks').click();
     const rows = await page.getByTestId('task-table').locator('tbody tr td:first-child').allTextContents();
-    expect(rows).toEqual(expect.arrayContaining([expect.stringMatching(/^niah \/ len\d+$/), expect.stringMatching(/^niah \/ depth\d+$/), expect.stringMatching(/^agentboard-pddl \/ difficulty:(easy|hard)$/)]));
+    expect(rows).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^niah \/ len\d+$/), expect.stringMatching(/^niah \/ depth\d+$/), expect.stringMatching(/^agentboard-pddl \/ difficulty:(easy|hard)$/)]),
+    );
     await page.close();
   }, 300_000);
 
@@ -281,7 +336,12 @@ describe('the researcher’s path through the UI (web shell, Chromium)', () => {
     const { page, errors } = await watchedPage(env.browser());
     await page.goto(env.shell().url);
     await page.getByTestId('preset-demo').click();
-    while ((await page.getByTestId('config-row').count()) > 1) await page.getByTestId('config-row').last().getByRole('button', { name: /Remove configuration/ }).click();
+    while ((await page.getByTestId('config-row').count()) > 1)
+      await page
+        .getByTestId('config-row')
+        .last()
+        .getByRole('button', { name: /Remove configuration/ })
+        .click();
     await page.getByTestId('field-name').fill('walk partial');
     // action execution, and of long-context only the needle
     for (const capability of ['workflow', 'long-context', 'real-world']) await page.getByTestId(`capability-${capability}`).uncheck();
@@ -294,7 +354,12 @@ describe('the researcher’s path through the UI (web shell, Chromium)', () => {
     state.partialRun = await runToEnd(page);
     expect(errors).toEqual([]);
     await page.close();
-    await walk(env.browser(), { name: 'partial', hash: `#/results/${state.partialRun}`, charts: { overview: ['drop-chart', 'radar-chart'], tasks: ['task-heatmap'], niah: ['niah-base', 'niah-compressed'], budget: ['budget-chart'] }, exports: { 'drop-chart': ['RTN-W4', 'Action'], 'budget-chart': ['base', 'RTN-W4'] } });
+    await walk(env.browser(), {
+      name: 'partial',
+      hash: `#/results/${state.partialRun}`,
+      charts: { overview: ['drop-chart', 'radar-chart'], tasks: ['task-heatmap'], niah: ['niah-base', 'niah-compressed'], budget: ['budget-chart'] },
+      exports: { 'drop-chart': ['RTN-W4', 'Action'], 'budget-chart': ['base', 'RTN-W4'] },
+    });
   }, 300_000);
 
   it('walks a paper experiment, and a compared pair (the run with the paper overlaid; two runs side by side in History)', async (ctx) => {
@@ -343,8 +408,24 @@ describe('the researcher’s path through the UI (web shell, Chromium)', () => {
     if (chromiumMissing) return ctx.skip(chromiumMissing);
     // the paper's tables as a damaged build would ship them: first unreadable (the Results page fails), then with a
     // capability that is not text (only the drop chart fails)
-    const serve = (page: Page, paper: unknown) => page.route('**/assets/acbench-paper-*.js', (route) => route.fulfill({ contentType: 'text/javascript', body: `export default ${JSON.stringify(paper)};` }));
-    const cell = (config: string, value: number) => ({ table: 'Table 3', model: 'Broken-7B', printedModel: 'Broken-7B', config, printedConfig: config, benchmark: 't-eval', capability: 42, task: 'Overall', printedTask: 'Overall', metric: 'score', value, printed: String(value), scale: 'percent', aligned: true });
+    const serve = (page: Page, paper: unknown) =>
+      page.route('**/assets/acbench-paper-*.js', (route) => route.fulfill({ contentType: 'text/javascript', body: `export default ${JSON.stringify(paper)};` }));
+    const cell = (config: string, value: number) => ({
+      table: 'Table 3',
+      model: 'Broken-7B',
+      printedModel: 'Broken-7B',
+      config,
+      printedConfig: config,
+      benchmark: 't-eval',
+      capability: 42,
+      task: 'Overall',
+      printedTask: 'Overall',
+      metric: 'score',
+      value,
+      printed: String(value),
+      scale: 'percent',
+      aligned: true,
+    });
     const { page } = await watchedPage(env.browser(), { permissions: ['clipboard-read', 'clipboard-write'] });
     await serve(page, { models: null });
     await page.goto(`${env.shell().url}#/results/paper/paper-broken-7b`);
@@ -359,7 +440,14 @@ describe('the researcher’s path through the UI (web shell, Chromium)', () => {
     await page.close();
 
     const second = await watchedPage(env.browser());
-    await serve(second.page, { schemaVersion: 1, source: 'damaged', notes: [], models: [{ name: 'Broken-7B', printed: ['Broken-7B'], params: 7e9, tables: ['Table 3'] }], configs: { 'GPTQ-W4': { method: 'gptq', bits: 4, groupSize: 128 } }, cells: [cell('base', 60), cell('GPTQ-W4', 55)] });
+    await serve(second.page, {
+      schemaVersion: 1,
+      source: 'damaged',
+      notes: [],
+      models: [{ name: 'Broken-7B', printed: ['Broken-7B'], params: 7e9, tables: ['Table 3'] }],
+      configs: { 'GPTQ-W4': { method: 'gptq', bits: 4, groupSize: 128 } },
+      cells: [cell('base', 60), cell('GPTQ-W4', 55)],
+    });
     await second.page.goto(`${env.shell().url}#/results/paper/paper-broken-7b`);
     await second.page.getByTestId('view-error').first().waitFor({ timeout: 30_000 });
     expect(await second.page.getByTestId('view-error').allTextContents()).toEqual([expect.stringMatching(/^The chart “Per-capability change vs base” could not be shown/)]);

@@ -113,7 +113,16 @@ describe('a tiny study in the web shell', () => {
     expect(Object.keys(bundle.reproducibility).length).toBeGreaterThan(0);
     expect(bundle.records.length).toBeGreaterThan(0);
     await page.getByTestId('history-import').setInputFiles({ name: bundleDownload.suggestedFilename(), mimeType: 'application/json', buffer: readFileSync(bundleFile) });
-    await expect.poll(() => page.getByRole('status').filter({ hasText: /Imported/ }).count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(
+        () =>
+          page
+            .getByRole('status')
+            .filter({ hasText: /Imported/ })
+            .count(),
+        { timeout: 15_000 },
+      )
+      .toBeGreaterThan(0);
     await expect.poll(() => page.getByTestId('history-row').filter({ hasText: name }).count()).toBeGreaterThan(1);
     await page.getByTestId('nav-settings').click();
     await page.getByTestId('app-info').waitFor();

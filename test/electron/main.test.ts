@@ -21,7 +21,15 @@ beforeAll(async () => {
   root = tempDir();
   mkdirSync(join(root, 'dist', 'electron'), { recursive: true });
   const outfile = join(root, 'dist', 'electron', 'main.cjs');
-  buildSync({ entryPoints: [join(repoRoot, 'electron', 'main.ts')], outfile, bundle: true, platform: 'node', format: 'cjs', alias: { electron: join(repoRoot, 'test', 'fixtures', 'fake-electron.ts') }, logLevel: 'error' });
+  buildSync({
+    entryPoints: [join(repoRoot, 'electron', 'main.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    alias: { electron: join(repoRoot, 'test', 'fixtures', 'fake-electron.ts') },
+    logLevel: 'error',
+  });
   const require = createRequire(outfile);
   require(outfile);
   fake = (globalThis as { __fakeElectron?: FakeElectronState }).__fakeElectron!;
@@ -38,7 +46,15 @@ describe('Electron main process', () => {
   it('opens one sandboxed, isolated window without node, webviews or middle-click windows, on our page', () => {
     expect(fake.sandboxEnabled).toBe(true);
     expect(fake.windows).toHaveLength(1);
-    expect(win.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false, disableBlinkFeatures: 'Auxclick', allowRunningInsecureContent: false });
+    expect(win.options.webPreferences).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      webviewTag: false,
+      disableBlinkFeatures: 'Auxclick',
+      allowRunningInsecureContent: false,
+    });
     expect(win.loaded).toBe(join(root, 'dist', 'renderer', 'index.html'));
     expect(host.file).toBe(join(root, 'dist', 'main', 'service-host.js'));
   });
@@ -55,7 +71,14 @@ describe('Electron main process', () => {
 
   it('denies new windows, opening only the allow-listed addresses (exactly) in the system browser', () => {
     const wc = win.webContents as FakeWebContents;
-    for (const url of ['https://evil.example/x', 'http://github.com/ggml-org/llama.cpp', 'javascript:alert(1)', 'file:///etc/passwd', 'https://user:pw@github.com/ggml-org/llama.cpp', 'https://github.com.evil.example/ggml-org/llama.cpp'])
+    for (const url of [
+      'https://evil.example/x',
+      'http://github.com/ggml-org/llama.cpp',
+      'javascript:alert(1)',
+      'file:///etc/passwd',
+      'https://user:pw@github.com/ggml-org/llama.cpp',
+      'https://github.com.evil.example/ggml-org/llama.cpp',
+    ])
       expect(wc.windowOpenHandler!({ url }), url).toEqual({ action: 'deny' });
     expect(fake.openedExternally).toEqual([]);
     expect(wc.windowOpenHandler!({ url: 'https://github.com/ggml-org/llama.cpp/../../evil' })).toEqual({ action: 'deny' });
@@ -80,7 +103,7 @@ describe('Electron main process', () => {
     expect(webview).toBe(true);
   });
 
-  it('forwards contract calls from our page only, and answers with the service host\'s reply', async () => {
+  it("forwards contract calls from our page only, and answers with the service host's reply", async () => {
     const call = fake.ipc.get('acbench:listExperiments')!;
     await expect(Promise.resolve().then(() => call(ipcEvent(win.webContents, prefix.slice(0, -1) + '-evil/index.html'), {}))).rejects.toThrow(/refused/);
     await expect(Promise.resolve().then(() => call(ipcEvent({}, `${prefix}index.html`), {}))).rejects.toThrow(/refused/);

@@ -26,13 +26,26 @@ describe('GGUF format', () => {
   it('writes metadata and tensors that llama.cpp tooling reads back, aligned to 32 bytes', async () => {
     const file = join(tempDir(), 'a.gguf');
     const a = Float32Array.of(1, 2, 3);
-    writeGguf(file, [['general.architecture', str('llama')], ['llama.block_count', u32(7)], ['llama.rope.freq_base', f32(10000)], ['tokenizer.ggml.tokens', strings(['a', 'b'])]], [
-      { name: 'v', dims: [3], type: 'F32', write: (put) => put(new Uint8Array(a.buffer)) },
-      { name: 'm', dims: [2, 1], type: 'F16', write: (put) => put(new Uint8Array(Uint16Array.of(toFp16Bits(0.5), toFp16Bits(-2)).buffer)) },
-    ]);
+    writeGguf(
+      file,
+      [
+        ['general.architecture', str('llama')],
+        ['llama.block_count', u32(7)],
+        ['llama.rope.freq_base', f32(10000)],
+        ['tokenizer.ggml.tokens', strings(['a', 'b'])],
+      ],
+      [
+        { name: 'v', dims: [3], type: 'F32', write: (put) => put(new Uint8Array(a.buffer)) },
+        { name: 'm', dims: [2, 1], type: 'F16', write: (put) => put(new Uint8Array(Uint16Array.of(toFp16Bits(0.5), toFp16Bits(-2)).buffer)) },
+      ],
+    );
     const info = await readGgufFileInfo(file, { sourceType: 'filesystem', logWarnings: false });
     expect(info.version).toBe(3);
-    const md = info.metadata as unknown as { general: { architecture: string; alignment: number }; llama: { block_count: number; rope: { freq_base: number } }; tokenizer: { ggml: { tokens: string[] } } };
+    const md = info.metadata as unknown as {
+      general: { architecture: string; alignment: number };
+      llama: { block_count: number; rope: { freq_base: number } };
+      tokenizer: { ggml: { tokens: string[] } };
+    };
     expect(md.general.architecture).toBe('llama');
     expect(md.general.alignment).toBe(32);
     expect(md.llama.block_count).toBe(7);
@@ -79,7 +92,16 @@ describe('GGUF format', () => {
   });
 
   it('maps code records onto blocks only where every 32-column block lies in one group', () => {
-    const rec = (bits: number, zeros: number, gIdx: (c: number) => number): QuantCodes => ({ bits, rows: 1, cols: 64, groupSize: 32, codes: new Uint8Array(64), scales: Float32Array.of(1, 1), zeros: Float32Array.of(zeros, zeros), gIdx: Int32Array.from({ length: 64 }, (_, c) => gIdx(c)) });
+    const rec = (bits: number, zeros: number, gIdx: (c: number) => number): QuantCodes => ({
+      bits,
+      rows: 1,
+      cols: 64,
+      groupSize: 32,
+      codes: new Uint8Array(64),
+      scales: Float32Array.of(1, 1),
+      zeros: Float32Array.of(zeros, zeros),
+      gIdx: Int32Array.from({ length: 64 }, (_, c) => gIdx(c)),
+    });
     expect(blockTypeOf(rec(4, 8, (c) => c >> 5)).type).toBe('Q4_0');
     expect(blockTypeOf(rec(4, 5, (c) => c >> 5)).type).toBe('Q4_1');
     expect(blockTypeOf(rec(8, 128, (c) => c >> 5)).type).toBe('Q8_0');

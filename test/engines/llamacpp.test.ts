@@ -59,8 +59,23 @@ describe.runIf(available)('llama.cpp against the reference decoder', () => {
     ['Llama, grouped-query attention', { architecture: 'LlamaForCausalLM', hiddenSize: 64, intermediateSize: 160, numLayers: 2, numHeads: 4, numKvHeads: 2 }],
     ['Qwen2, q/k/v biases, tied embeddings', { architecture: 'Qwen2ForCausalLM', hiddenSize: 64, intermediateSize: 128, numLayers: 2, numHeads: 4, numKvHeads: 2, tieWordEmbeddings: true }],
     ['Mistral, sliding window longer than the context', { architecture: 'MistralForCausalLM', hiddenSize: 64, intermediateSize: 128, numLayers: 2, numHeads: 8, numKvHeads: 2, slidingWindow: 4096 }],
-    ['Llama 3 rope scaling', { architecture: 'LlamaForCausalLM', hiddenSize: 64, intermediateSize: 128, numLayers: 2, numHeads: 2, numKvHeads: 1, ropeTheta: 500000, ropeScaling: { type: 'llama3', factor: 8, lowFreqFactor: 1, highFreqFactor: 4, originalMaxPositionEmbeddings: 64 } }],
-    ['linear rope scaling, head_dim ≠ hidden/heads', { architecture: 'LlamaForCausalLM', hiddenSize: 48, intermediateSize: 96, numLayers: 2, numHeads: 4, numKvHeads: 2, headDim: 16, ropeScaling: { type: 'linear', factor: 2 } }],
+    [
+      'Llama 3 rope scaling',
+      {
+        architecture: 'LlamaForCausalLM',
+        hiddenSize: 64,
+        intermediateSize: 128,
+        numLayers: 2,
+        numHeads: 2,
+        numKvHeads: 1,
+        ropeTheta: 500000,
+        ropeScaling: { type: 'llama3', factor: 8, lowFreqFactor: 1, highFreqFactor: 4, originalMaxPositionEmbeddings: 64 },
+      },
+    ],
+    [
+      'linear rope scaling, head_dim ≠ hidden/heads',
+      { architecture: 'LlamaForCausalLM', hiddenSize: 48, intermediateSize: 96, numLayers: 2, numHeads: 4, numKvHeads: 2, headDim: 16, ropeScaling: { type: 'linear', factor: 2 } },
+    ],
   ];
   for (const [name, shape] of families)
     it(`random ${name}: probabilities agree within 1e-4`, async () => {
@@ -105,7 +120,10 @@ describe.runIf(available)('llama.cpp against the reference decoder', () => {
   it('quantized GGUF blocks: greedy tokens of Q4_0 / Q8_0 models match the reference on most steps', async () => {
     // llama.cpp multiplies quantized blocks by 8-bit-quantized activations (Q8_0 / Q8_1): the weights are exact, the products are not
     const shape: RandomModelConfig = { architecture: 'LlamaForCausalLM', hiddenSize: 64, intermediateSize: 128, numLayers: 2, numHeads: 4, numKvHeads: 2 };
-    const configs: CompressionConfig[] = [{ method: 'rtn', bits: 8, groupSize: 32, sym: true }, { method: 'gptq', bits: 4, groupSize: 32, sym: true }];
+    const configs: CompressionConfig[] = [
+      { method: 'rtn', bits: 8, groupSize: 32, sym: true },
+      { method: 'gptq', bits: 4, groupSize: 32, sym: true },
+    ];
     for (const config of configs) {
       const model = createRandomModel(shape, 21);
       const outcome = await compressModel(model, config, loadCalibration(model.tokenizer, { samples: 2, seqlen: 32, seed: 1 }));

@@ -36,10 +36,16 @@ describe.runIf(available)('a study on a 0.5B-shaped checkpoint', () => {
     const run = (await service.dispatch('startRun', { experimentId: exp.id })) as { id: string };
     await service.idle();
     const { run: summary, records } = (await service.dispatch('getRunResults', { runId: run.id, limit: 10000 })) as { run: { status: string; error?: string }; records: ResultRecord[] };
-    console.log(`stages: ${records.filter((r) => r.kind === 'stage').map((r) => `${r.data.stage} ${Number(r.data.wallS).toFixed(1)} s`).join(', ')}`);
+    console.log(
+      `stages: ${records
+        .filter((r) => r.kind === 'stage')
+        .map((r) => `${r.data.stage} ${Number(r.data.wallS).toFixed(1)} s`)
+        .join(', ')}`,
+    );
     expect(summary.error).toBeUndefined();
     expect(summary.status).toBe('done');
-    const engineOf = (config: string) => records.find((r) => r.kind === 'score' && r.data.config === config && r.data.engine)?.data.engine as { name: string; device: string; weights?: string; reason?: string };
+    const engineOf = (config: string) =>
+      records.find((r) => r.kind === 'score' && r.data.config === config && r.data.engine)?.data.engine as { name: string; device: string; weights?: string; reason?: string };
     // one layer of the 0.5B shape is 0.15 B parameters: under the 1 GiB float32 limit, so llama.cpp computes in float32 as the reference does
     expect(engineOf('base')).toMatchObject({ name: 'llama.cpp', device: 'cpu', weights: 'GGUF F32' });
     expect(engineOf('SQ-W8A8')).toMatchObject({ name: 'tfjs', reason: expect.stringMatching(/8-bit per-token activations/) });

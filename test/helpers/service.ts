@@ -31,7 +31,10 @@ export function openTestService(home: string, stages: () => Stage[] = () => fake
 
 /** A model folder that passes startRun's check (the fake stages never read it). */
 const fakeModelDir = tempDir('acbench-fake-model-');
-writeFileSync(join(fakeModelDir, 'config.json'), JSON.stringify({ architectures: ['LlamaForCausalLM'], hidden_size: 8, intermediate_size: 16, num_hidden_layers: 1, num_attention_heads: 2, vocab_size: 300 }));
+writeFileSync(
+  join(fakeModelDir, 'config.json'),
+  JSON.stringify({ architectures: ['LlamaForCausalLM'], hidden_size: 8, intermediate_size: 16, num_hidden_layers: 1, num_attention_heads: 2, vocab_size: 300 }),
+);
 
 export const minimalSpec = { name: 'tiny', model: { kind: 'local', path: fakeModelDir } } as const;
 

@@ -11,7 +11,11 @@ import { createRandomModel } from '../../main/model/index.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const problemsOf = (labels: string[]) =>
-  experimentSpecProblems({ model: { kind: 'local', path: '/m' }, analysis: { enabled: false, sequences: 1, seqlen: 8 }, compressions: labels.map((label) => ({ method: 'rtn' as const, bits: 8, label })) });
+  experimentSpecProblems({
+    model: { kind: 'local', path: '/m' },
+    analysis: { enabled: false, sequences: 1, seqlen: 8 },
+    compressions: labels.map((label) => ({ method: 'rtn' as const, bits: 8, label })),
+  });
 
 describe('configuration labels', () => {
   it('are compared after normalisation: case, spacing and Unicode forms do not make two labels different', () => {
@@ -36,7 +40,9 @@ describe('configuration labels', () => {
     const modelDir = join(home, 'model');
     await createRandomModel({ architecture: 'LlamaForCausalLM', hiddenSize: 32, numLayers: 1, numHeads: 4, numKvHeads: 2, maxPositionEmbeddings: 2048 }, 5).save(modelDir);
     const service = await AcbenchService.open({ home, shell: 'cli', executor: inProcessExecutor(planStages) });
-    await expect(service.dispatch('createExperiment', { spec: { name: 'b', model: { kind: 'local', path: modelDir }, compressions: [{ method: 'rtn', bits: 8, label: 'Base' }] } })).rejects.toBeInstanceOf(ServiceError);
+    await expect(
+      service.dispatch('createExperiment', { spec: { name: 'b', model: { kind: 'local', path: modelDir }, compressions: [{ method: 'rtn', bits: 8, label: 'Base' }] } }),
+    ).rejects.toBeInstanceOf(ServiceError);
     const spec = {
       name: 'collide',
       model: { kind: 'local', path: modelDir },
@@ -53,7 +59,11 @@ describe('configuration labels', () => {
     expect(summary.status).toBe('done');
     const runDir = join(home, 'runs', runId);
     expect(readdirSync(join(runDir, 'models')).sort()).toEqual(['c0', 'c1', 'c2']);
-    expect(readdirSync(join(runDir, 'eval')).filter((f) => !f.endsWith('.cache.jsonl')).sort()).toEqual(['base.jsonl', 'c0.jsonl', 'c1.jsonl', 'c2.jsonl']);
+    expect(
+      readdirSync(join(runDir, 'eval'))
+        .filter((f) => !f.endsWith('.cache.jsonl'))
+        .sort(),
+    ).toEqual(['base.jsonl', 'c0.jsonl', 'c1.jsonl', 'c2.jsonl']);
     // each folder holds its own configuration's model
     const method = (id: string) => (JSON.parse(readFileSync(join(runDir, 'models', id, 'acbench_compression.json'), 'utf8')) as { method: string }).method;
     expect([method('c0'), method('c1'), method('c2')]).toEqual(['rtn', 'magnitude', 'magnitude']);

@@ -30,17 +30,28 @@ describe('experiment pipeline', () => {
     const exp = (await service.dispatch('createExperiment', { spec })) as Experiment;
     const run = (await service.dispatch('startRun', { experimentId: exp.id })) as { id: string };
     await service.idle();
-    const { run: summary, records } = (await service.dispatch('getRunResults', { runId: run.id, limit: 10000 })) as { run: { status: string; error?: string; headline: Record<string, number>; itemsDone: number; itemsTotal: number }; records: ResultRecord[] };
+    const { run: summary, records } = (await service.dispatch('getRunResults', { runId: run.id, limit: 10000 })) as {
+      run: { status: string; error?: string; headline: Record<string, number>; itemsDone: number; itemsTotal: number };
+      records: ResultRecord[];
+    };
     expect(summary.error).toBeUndefined();
     expect(summary.status).toBe('done');
     const kinds = (k: string) => records.filter((r) => r.kind === k);
     expect(kinds('compression').map((r) => r.data.config)).toEqual(['base', 'RTN-W4', 'Mag-2:4']);
     for (const c of kinds('compression')) expect(c.data.memoryBytes as number).toBeGreaterThan(0);
-    expect(kinds('analysis').filter((r) => r.data.metric === 'perplexity').map((r) => r.data.config).sort()).toEqual(['Mag-2:4', 'RTN-W4', 'base']);
+    expect(
+      kinds('analysis')
+        .filter((r) => r.data.metric === 'perplexity')
+        .map((r) => r.data.config)
+        .sort(),
+    ).toEqual(['Mag-2:4', 'RTN-W4', 'base']);
     const scores = kinds('score').filter((r) => !r.data.subtask && r.data.contextLength === undefined);
     expect(scores.map((r) => `${r.data.config}/${r.data.task}`).sort()).toEqual(['niah', 't-eval', 'worfbench'].flatMap((t) => ['Mag-2:4', 'RTN-W4', 'base'].map((c) => `${c}/${t}`)).sort());
     // per-group scores are named from the suite's items (NIAH length and depth), never from fields a result record lacks
-    const groups = (task: string) => kinds('score').filter((r) => r.data.task === task && r.data.config === 'base' && r.data.subtask && r.data.subtask !== 'cell').map((r) => r.data.subtask as string);
+    const groups = (task: string) =>
+      kinds('score')
+        .filter((r) => r.data.task === task && r.data.config === 'base' && r.data.subtask && r.data.subtask !== 'cell')
+        .map((r) => r.data.subtask as string);
     expect(groups('niah')).toEqual(expect.arrayContaining([expect.stringMatching(/^len\d+$/), expect.stringMatching(/^depth\d+$/)]));
     for (const r of kinds('score')) expect(JSON.stringify(r.data)).not.toMatch(/undefined|NaN/);
     // every record the stages write has its kind's shape (the results core's schemas, which the dashboards read)
@@ -48,7 +59,8 @@ describe('experiment pipeline', () => {
     for (const s of scores) expect(s.data.score as number).toBeGreaterThanOrEqual(0);
     // each task score names where it departs from the reference scorer, with the meaning shown in the UI
     // (NIAH compares no sentences, so its own deviation is greedy decoding where the study samples)
-    for (const s of scores) expect((s.data.deviations as { label: string; note: string }[]).map((d) => d.label)).toEqual([s.data.task === 'niah' ? 'niah-greedy' : 'lexical-sim', 'builtin-synthetic-suite']);
+    for (const s of scores)
+      expect((s.data.deviations as { label: string; note: string }[]).map((d) => d.label)).toEqual([s.data.task === 'niah' ? 'niah-greedy' : 'lexical-sim', 'builtin-synthetic-suite']);
     expect(kinds('analysis').filter((r) => r.key.startsWith('analysis:'))).toHaveLength(2);
     expect(Object.keys(summary.headline).some((k) => k.startsWith('RTN-W4/'))).toBe(true);
     expect(existsSync(join(home, 'runs', run.id, 'models', 'c0', 'config.json'))).toBe(true); // named by the run's id for the configuration, not its label

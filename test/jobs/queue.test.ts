@@ -26,7 +26,14 @@ function countingStage(name: Stage['name'], n: number, delayMs: number, ran: str
 }
 
 function request(dir: string, runId = 'run-1'): RunRequest {
-  return { runId, experimentId: 'exp-1', spec: ExperimentSpec.parse({ name: 'q', model: { kind: 'builtin', id: 'acb-tiny' } }), specHash: 'h', home: dir, resultsFile: join(dir, 'runs', runId, 'results.jsonl') };
+  return {
+    runId,
+    experimentId: 'exp-1',
+    spec: ExperimentSpec.parse({ name: 'q', model: { kind: 'builtin', id: 'acb-tiny' } }),
+    specHash: 'h',
+    home: dir,
+    resultsFile: join(dir, 'runs', runId, 'results.jsonl'),
+  };
 }
 
 function harness(plan: (ran: string[]) => Stage[]) {
@@ -110,7 +117,10 @@ describe('run queue', () => {
     h.queue.enqueue(request(dir, 'run-b'));
     expect(h.queue.cancel('run-b')).toBe(true);
     await h.queue.idle();
-    expect(h.finished.map((f) => [f.runId, f.status])).toEqual([['run-b', 'cancelled'], ['run-a', 'done']]);
+    expect(h.finished.map((f) => [f.runId, f.status])).toEqual([
+      ['run-b', 'cancelled'],
+      ['run-a', 'done'],
+    ]);
     expect(h.queue.cancel('run-zzz')).toBe(false);
   });
 
@@ -121,20 +131,32 @@ describe('run queue', () => {
     await new Promise((r) => setTimeout(r, 60));
     first.queue.cancel('run-1');
     await first.queue.idle();
-    const doneBefore = readResultsFile(request(dir).resultsFile).records.filter((r) => r.kind === 'item').map((r) => r.key);
+    const doneBefore = readResultsFile(request(dir).resultsFile)
+      .records.filter((r) => r.kind === 'item')
+      .map((r) => r.key);
     const second = harness((ran) => [countingStage('load', 1, 1, ran), countingStage('evaluate', 20, 1, ran)]);
     second.queue.enqueue(request(dir));
     await second.queue.idle();
     expect(second.finished[0].status).toBe('done');
     for (const key of doneBefore) expect(second.ran).not.toContain(key);
-    const items = readResultsFile(request(dir).resultsFile).records.filter((r) => r.kind === 'item').map((r) => r.key);
+    const items = readResultsFile(request(dir).resultsFile)
+      .records.filter((r) => r.kind === 'item')
+      .map((r) => r.key);
     expect(new Set(items).size).toBe(21);
     expect(items).toHaveLength(21);
   });
 
   it('reports a failing stage with its message', async () => {
     const dir = tempDir();
-    const h = harness(() => [{ name: 'load', total: 1, run: async () => { throw new Error('no config.json in /x'); } }]);
+    const h = harness(() => [
+      {
+        name: 'load',
+        total: 1,
+        run: async () => {
+          throw new Error('no config.json in /x');
+        },
+      },
+    ]);
     h.queue.enqueue(request(dir));
     await h.queue.idle();
     expect(h.finished[0]).toMatchObject({ status: 'failed', error: 'no config.json in /x' });

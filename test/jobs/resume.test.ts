@@ -21,7 +21,11 @@ export function runOutcome(home: string, file = join(home, 'results.jsonl')): Re
     Array.isArray(v)
       ? v.map(strip)
       : v && typeof v === 'object'
-        ? Object.fromEntries(Object.entries(v).filter(([k]) => !TIME_FIELDS.has(k)).map(([k, x]) => [k, strip(x)]))
+        ? Object.fromEntries(
+            Object.entries(v)
+              .filter(([k]) => !TIME_FIELDS.has(k))
+              .map(([k, x]) => [k, strip(x)]),
+          )
         : typeof v === 'string'
           ? v.replaceAll(home, '<run>')
           : v;
@@ -36,7 +40,12 @@ export function runOutcome(home: string, file = join(home, 'results.jsonl')): Re
       for (const name of readdirSync(join(home, sub), { recursive: true }) as string[]) {
         const path = join(home, sub, name);
         if (!statSync(path).isFile() || name.endsWith('.cache.jsonl')) continue; // a generation cache only saves time
-        if (name.endsWith('.jsonl')) out[`${sub}/${name}`] = readFileSync(path, 'utf8').split('\n').filter(Boolean).map((l) => strip(JSON.parse(l))).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+        if (name.endsWith('.jsonl'))
+          out[`${sub}/${name}`] = readFileSync(path, 'utf8')
+            .split('\n')
+            .filter(Boolean)
+            .map((l) => strip(JSON.parse(l)))
+            .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
         else if (name.endsWith('.json')) out[`${sub}/${name}`] = strip(JSON.parse(readFileSync(path, 'utf8')));
         else out[`${sub}/${name}`] = createHash('sha256').update(readFileSync(path)).digest('hex');
       }
@@ -108,7 +117,15 @@ describe('SIGKILL during real runs', () => {
       benchmarks: { suite: 'builtin', tasks: ['t-eval'], limit: 1 },
       analysis: { enabled: true, sequences: 1, seqlen: 16 },
     });
-    const request = (runId: string): RunRequest => ({ runId, experimentId: 'exp-kill', spec, specHash: specHash(spec), home, resultsFile: resultsFile(home, runId), engine: { engine: 'tfjs', gpu: 'off' } });
+    const request = (runId: string): RunRequest => ({
+      runId,
+      experimentId: 'exp-kill',
+      spec,
+      specHash: specHash(spec),
+      home,
+      resultsFile: resultsFile(home, runId),
+      engine: { engine: 'tfjs', gpu: 'off' },
+    });
     const worker = bundleForChild('test/fixtures/dying-run-worker.ts');
     // the reference runs in the same kind of process, on the same tensor backend, as the killed runs
     const t0 = Date.now();
@@ -131,7 +148,14 @@ describe('SIGKILL during real runs', () => {
         const before = readResultsFile(resultsFile(home, runId)).records;
         if (killed.status === 'failed') {
           expect(killed.error).toMatch(/signal SIGKILL/);
-          kills.push(`${runId} at ${dieAfterMs} ms of ${Math.round(workMs)} (${before.filter((r) => r.kind === 'stage').map((r) => r.data.stage).join(', ') || 'no stage'} done)`);
+          kills.push(
+            `${runId} at ${dieAfterMs} ms of ${Math.round(workMs)} (${
+              before
+                .filter((r) => r.kind === 'stage')
+                .map((r) => r.data.stage)
+                .join(', ') || 'no stage'
+            } done)`,
+          );
         } else expect(killed.status).toBe('done'); // this session may have run faster than the reference
       }
       expect(await workerExecutor(worker)(request(runId), () => undefined).result).toEqual({ status: 'done', error: undefined });

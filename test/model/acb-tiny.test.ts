@@ -39,10 +39,16 @@ describe('acb-tiny, the bundled model', () => {
     for (const x of grouped) for (const width of [c.hidden_size, c.intermediate_size]) expect(width % x.groupSize!, `${x.label} on width ${width}`).toBe(0);
   });
 
-  it('loads in the runtime and answers T-Eval, WorfBench, needle and code-completion items under the references\' prompts and scorers, far above an untrained model', async () => {
+  it("loads in the runtime and answers T-Eval, WorfBench, needle and code-completion items under the references' prompts and scorers, far above an untrained model", async () => {
     model = await loadModel(dir);
     const out = tempDir();
-    const result = await runBenchmarks({ generator: new CausalLMGenerator(model), suite: 'builtin', tasks: ['t-eval', 'worfbench', 'niah', 'longbench-code'], limit: 12, resultsFile: join(out, 'results.jsonl') });
+    const result = await runBenchmarks({
+      generator: new CausalLMGenerator(model),
+      suite: 'builtin',
+      tasks: ['t-eval', 'worfbench', 'niah', 'longbench-code'],
+      limit: 12,
+      resultsFile: join(out, 'results.jsonl'),
+    });
     const score = (t: string) => result.tasks.find((x) => x.task === t)!.score;
     for (const t of result.tasks) console.log(`acb-tiny, first 12 items: ${t.task} ${t.metric} ${t.score.toFixed(1)}`);
     // floors well under what the card reports on these first items (an untrained model scores ≈ 0 on T-Eval, WorfBench and

@@ -17,7 +17,15 @@ export function tokenizerJson(kind: 'bert' | 'mpnet', extra: Record<string, unkn
     added_tokens: specials.map((content, id) => ({ id, content, single_word: false, lstrip: content === '<mask>', rstrip: false, normalized: false, special: true })),
     normalizer: { type: 'BertNormalizer', clean_text: true, handle_chinese_chars: true, strip_accents: null, lowercase: true },
     pre_tokenizer: { type: 'BertPreTokenizer' },
-    post_processor: kind === 'bert' ? { type: 'TemplateProcessing', single: [{ SpecialToken: { id: '[CLS]', type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: { id: '[SEP]', type_id: 0 } }], pair: [], special_tokens: { '[CLS]': { id: '[CLS]', ids: [2], tokens: ['[CLS]'] }, '[SEP]': { id: '[SEP]', ids: [3], tokens: ['[SEP]'] } } } : { type: 'RobertaProcessing', sep: ['</s>', 2], cls: ['<s>', 0], trim_offsets: true, add_prefix_space: false },
+    post_processor:
+      kind === 'bert'
+        ? {
+            type: 'TemplateProcessing',
+            single: [{ SpecialToken: { id: '[CLS]', type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: { id: '[SEP]', type_id: 0 } }],
+            pair: [],
+            special_tokens: { '[CLS]': { id: '[CLS]', ids: [2], tokens: ['[CLS]'] }, '[SEP]': { id: '[SEP]', ids: [3], tokens: ['[SEP]'] } },
+          }
+        : { type: 'RobertaProcessing', sep: ['</s>', 2], cls: ['<s>', 0], trim_offsets: true, add_prefix_space: false },
     decoder: { type: 'WordPiece', prefix: '##', cleanup: true },
     model: { type: 'WordPiece', unk_token: '[UNK]', continuing_subword_prefix: '##', max_input_chars_per_word: 100, vocab },
     ...extra,
@@ -42,7 +50,7 @@ export type Weights = Map<string, { shape: number[]; data: Float64Array }>;
 /** Writes modules.json, config.json, sentence_bert_config.json, tokenizer.json, model.safetensors, 1_Pooling, 2_Normalize. */
 export function writeEncoderFolder(dir: string, s: Spec, seed: number): Weights {
   let state = seed >>> 0;
-  const rand = () => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32 - 0.5);
+  const rand = () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32 - 0.5;
   const vocabSize = (s.kind === 'bert' ? 5 : 6) + WORDS.length;
   const H = s.hidden;
   const w: Weights = new Map();
@@ -58,9 +66,10 @@ export function writeEncoderFolder(dir: string, s: Spec, seed: number): Weights 
   put('embeddings.LayerNorm.bias', [H], 0.2);
   for (let l = 0; l < s.layers; l++) {
     const p = `encoder.layer.${l}`;
-    const names = s.kind === 'bert'
-      ? { q: `${p}.attention.self.query`, k: `${p}.attention.self.key`, v: `${p}.attention.self.value`, o: `${p}.attention.output.dense`, ln: `${p}.attention.output.LayerNorm` }
-      : { q: `${p}.attention.attn.q`, k: `${p}.attention.attn.k`, v: `${p}.attention.attn.v`, o: `${p}.attention.attn.o`, ln: `${p}.attention.LayerNorm` };
+    const names =
+      s.kind === 'bert'
+        ? { q: `${p}.attention.self.query`, k: `${p}.attention.self.key`, v: `${p}.attention.self.value`, o: `${p}.attention.output.dense`, ln: `${p}.attention.output.LayerNorm` }
+        : { q: `${p}.attention.attn.q`, k: `${p}.attention.attn.k`, v: `${p}.attention.attn.v`, o: `${p}.attention.attn.o`, ln: `${p}.attention.LayerNorm` };
     for (const n of [names.q, names.k, names.v, names.o]) {
       put(`${n}.weight`, [H, H], 1.2);
       put(`${n}.bias`, [H], 0.2);
@@ -82,8 +91,16 @@ export function writeEncoderFolder(dir: string, s: Spec, seed: number): Weights 
   for (const [name, t] of w) tensors.set(name, { dtype: 'F32', shape: t.shape, data: Float32Array.from(t.data) });
   writeSafetensors(join(dir, 'model.safetensors'), tensors, { format: 'pt' });
   const config: Record<string, unknown> = {
-    architectures: [s.kind === 'bert' ? 'BertModel' : 'MPNetModel'], model_type: s.kind, hidden_size: H, num_hidden_layers: s.layers, num_attention_heads: s.heads,
-    intermediate_size: s.intermediate, hidden_act: 'gelu', layer_norm_eps: s.kind === 'bert' ? 1e-12 : 1e-5, max_position_embeddings: s.positions, vocab_size: vocabSize,
+    architectures: [s.kind === 'bert' ? 'BertModel' : 'MPNetModel'],
+    model_type: s.kind,
+    hidden_size: H,
+    num_hidden_layers: s.layers,
+    num_attention_heads: s.heads,
+    intermediate_size: s.intermediate,
+    hidden_act: 'gelu',
+    layer_norm_eps: s.kind === 'bert' ? 1e-12 : 1e-5,
+    max_position_embeddings: s.positions,
+    vocab_size: vocabSize,
     ...(s.kind === 'bert' ? { type_vocab_size: 2, position_embedding_type: 'absolute' } : { relative_attention_num_buckets: 32 }),
   };
   writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
@@ -100,4 +117,3 @@ export function writeEncoderFolder(dir: string, s: Spec, seed: number): Weights 
   if (s.normalize) mkdirSync(join(dir, '2_Normalize'), { recursive: true });
   return w;
 }
-

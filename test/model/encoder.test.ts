@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  EncoderLoadError,
-  SentenceEncoder,
-  WordPieceTokenizer,
-  WordPieceTokenizerError,
-  erf,
-  relativePositionBucket,
-} from '../../main/model/index.js';
+import { EncoderLoadError, SentenceEncoder, WordPieceTokenizer, WordPieceTokenizerError, erf, relativePositionBucket } from '../../main/model/index.js';
 import { tempDir } from '../helpers/tmp.js';
 import { tokenizerJson, writeEncoderFolder, type Spec, type Weights } from './encoder-fixture.js';
 
@@ -119,9 +112,10 @@ function referenceEmbedding(w: Weights, s: Spec, ids: number[]): number[] {
   };
   for (let l = 0; l < s.layers; l++) {
     const p = `encoder.layer.${l}`;
-    const n = s.kind === 'bert'
-      ? { q: `${p}.attention.self.query`, k: `${p}.attention.self.key`, v: `${p}.attention.self.value`, o: `${p}.attention.output.dense`, ln: `${p}.attention.output.LayerNorm` }
-      : { q: `${p}.attention.attn.q`, k: `${p}.attention.attn.k`, v: `${p}.attention.attn.v`, o: `${p}.attention.attn.o`, ln: `${p}.attention.LayerNorm` };
+    const n =
+      s.kind === 'bert'
+        ? { q: `${p}.attention.self.query`, k: `${p}.attention.self.key`, v: `${p}.attention.self.value`, o: `${p}.attention.output.dense`, ln: `${p}.attention.output.LayerNorm` }
+        : { q: `${p}.attention.attn.q`, k: `${p}.attention.attn.k`, v: `${p}.attention.attn.v`, o: `${p}.attention.attn.o`, ln: `${p}.attention.LayerNorm` };
     const q = dense(x, n.q, H, H);
     const k = dense(x, n.k, H, H);
     const v = dense(x, n.v, H, H);
@@ -139,10 +133,16 @@ function referenceEmbedding(w: Weights, s: Spec, ids: number[]): number[] {
         for (let t = 0; t < d; t++) ctx[i][h * d + t] = e.reduce((a, pj, j) => a + (pj / z) * v[j][h * d + t], 0);
       }
     const o = dense(ctx, n.o, H, H);
-    const a = ln(o.map((row, i) => row.map((val, j) => val + x[i][j])), n.ln);
+    const a = ln(
+      o.map((row, i) => row.map((val, j) => val + x[i][j])),
+      n.ln,
+    );
     const inner = dense(a, `${p}.intermediate.dense`, s.intermediate, H).map((row) => row.map((val) => 0.5 * val * (1 + erfSimpson(val / Math.SQRT2))));
     const out = dense(inner, `${p}.output.dense`, H, s.intermediate);
-    x = ln(out.map((row, i) => row.map((val, j) => val + a[i][j])), `${p}.output.LayerNorm`);
+    x = ln(
+      out.map((row, i) => row.map((val, j) => val + a[i][j])),
+      `${p}.output.LayerNorm`,
+    );
   }
   const parts: number[][] = [];
   const P = s.pooling;
@@ -197,7 +197,16 @@ describe('sentence encoder (sentence-transformers folder on our engine)', () => 
   });
 
   it('cls + max + mean pooling without Normalize: concatenated in sentence-transformers order', () => {
-    const spec: Spec = { kind: 'mpnet', hidden: 8, heads: 2, layers: 1, intermediate: 16, positions: 30, pooling: { pooling_mode_cls_token: true, pooling_mode_max_tokens: true, pooling_mode_mean_tokens: true }, normalize: false };
+    const spec: Spec = {
+      kind: 'mpnet',
+      hidden: 8,
+      heads: 2,
+      layers: 1,
+      intermediate: 16,
+      positions: 30,
+      pooling: { pooling_mode_cls_token: true, pooling_mode_max_tokens: true, pooling_mode_mean_tokens: true },
+      normalize: false,
+    };
     const dir = tempDir('acb-st-pool-');
     const w = writeEncoderFolder(dir, spec, 5);
     const enc = SentenceEncoder.load(dir);
@@ -222,7 +231,13 @@ describe('sentence encoder (sentence-transformers folder on our engine)', () => 
     expect(() => SentenceEncoder.load(empty)).toThrow(/modules\.json/);
     const dense = tempDir('acb-st-dense-');
     writeEncoderFolder(dense, { kind: 'bert', hidden: 8, heads: 2, layers: 1, intermediate: 16, positions: 10, pooling: {}, normalize: false }, 7);
-    writeFileSync(join(dense, 'modules.json'), JSON.stringify([{ path: '', type: 'sentence_transformers.models.Transformer' }, { path: '2_Dense', type: 'sentence_transformers.models.Dense' }]));
+    writeFileSync(
+      join(dense, 'modules.json'),
+      JSON.stringify([
+        { path: '', type: 'sentence_transformers.models.Transformer' },
+        { path: '2_Dense', type: 'sentence_transformers.models.Dense' },
+      ]),
+    );
     expect(() => SentenceEncoder.load(dense)).toThrow(EncoderLoadError);
     const llama = tempDir('acb-st-llama-');
     writeEncoderFolder(llama, { kind: 'bert', hidden: 8, heads: 2, layers: 1, intermediate: 16, positions: 10, pooling: {}, normalize: false }, 8);

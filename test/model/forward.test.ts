@@ -6,9 +6,22 @@ import { tempDir } from '../helpers/tmp.js';
 
 const FAMILIES: [string, RandomModelConfig][] = [
   ['Llama, GQA, linear rope scaling', { architecture: 'LlamaForCausalLM', hiddenSize: 32, numHeads: 4, numKvHeads: 2, numLayers: 2, ropeScaling: { type: 'linear', factor: 2 } }],
-  ['Llama, llama3 rope scaling, untied', { architecture: 'LlamaForCausalLM', hiddenSize: 32, numHeads: 4, numKvHeads: 1, numLayers: 2, ropeScaling: { type: 'llama3', factor: 8, lowFreqFactor: 1, highFreqFactor: 4, originalMaxPositionEmbeddings: 16 } }],
+  [
+    'Llama, llama3 rope scaling, untied',
+    {
+      architecture: 'LlamaForCausalLM',
+      hiddenSize: 32,
+      numHeads: 4,
+      numKvHeads: 1,
+      numLayers: 2,
+      ropeScaling: { type: 'llama3', factor: 8, lowFreqFactor: 1, highFreqFactor: 4, originalMaxPositionEmbeddings: 16 },
+    },
+  ],
   ['Qwen2, q/k/v biases, tied embeddings', { architecture: 'Qwen2ForCausalLM', hiddenSize: 32, numHeads: 4, numKvHeads: 2, numLayers: 2, tieWordEmbeddings: true }],
-  ['Qwen2, dynamic rope past max positions', { architecture: 'Qwen2ForCausalLM', hiddenSize: 24, numHeads: 2, numKvHeads: 1, numLayers: 1, ropeScaling: { type: 'dynamic', factor: 2 }, maxPositionEmbeddings: 8 }],
+  [
+    'Qwen2, dynamic rope past max positions',
+    { architecture: 'Qwen2ForCausalLM', hiddenSize: 24, numHeads: 2, numKvHeads: 1, numLayers: 1, ropeScaling: { type: 'dynamic', factor: 2 }, maxPositionEmbeddings: 8 },
+  ],
   ['Mistral, sliding window', { architecture: 'MistralForCausalLM', hiddenSize: 32, numHeads: 4, numKvHeads: 2, numLayers: 2, slidingWindow: 5 }],
 ];
 

@@ -98,8 +98,14 @@ describe('fuzz: model files', () => {
       } else {
         // a non-finite value where a weight should be, in the tensor's own dtype
         bytes = Uint8Array.from(mixed);
-        const name = pick(rand, Object.keys(header).filter((k) => k !== '__metadata__'));
-        const { dtype, data_offsets: [b, e] } = header[name];
+        const name = pick(
+          rand,
+          Object.keys(header).filter((k) => k !== '__metadata__'),
+        );
+        const {
+          dtype,
+          data_offsets: [b, e],
+        } = header[name];
         const size = dtype === 'F32' ? 4 : 2;
         const at = 8 + headerLen + b + size * Math.floor((rand() * (e - b)) / size);
         const view = new DataView(bytes.buffer);
@@ -130,9 +136,16 @@ describe('fuzz: model files', () => {
     const rand = rng(202);
     const t = tally();
     const base = { ...config, rope_scaling: { rope_type: 'llama3', factor: 8, low_freq_factor: 1, high_freq_factor: 4, original_max_position_embeddings: 256 }, rms_norm_eps: 1e-5, rope_theta: 10000 };
-    for (let i = 0; i < 400; i++) classify(t, [...MODEL_ERRORS, UnsupportedArchitectureError], `config #${i}`, () => parseConfig(mutateJson(base, rand) as Record<string, unknown>, 'config.json'), saneConfig);
+    for (let i = 0; i < 400; i++)
+      classify(t, [...MODEL_ERRORS, UnsupportedArchitectureError], `config #${i}`, () => parseConfig(mutateJson(base, rand) as Record<string, unknown>, 'config.json'), saneConfig);
     // the issue's own cases
-    for (const [field, value] of [['rms_norm_eps', -1e-6], ['rope_theta', 0], ['rope_theta', 'NaN'], ['head_dim', 0], ['head_dim', -2]] as const)
+    for (const [field, value] of [
+      ['rms_norm_eps', -1e-6],
+      ['rope_theta', 0],
+      ['rope_theta', 'NaN'],
+      ['head_dim', 0],
+      ['head_dim', -2],
+    ] as const)
       expect(() => parseConfig({ ...config, [field]: value }, 'config.json')).toThrow(new RegExp(`config.json: expected "${field}`));
     report('config.json', 400, t);
   });
@@ -143,7 +156,11 @@ describe('fuzz: model files', () => {
     try {
       const rand = rng(303);
       const t = tally();
-      const files = byteLevelTokenizerFiles([['h', 'e'], ['l', 'l'], ['he', 'll']]);
+      const files = byteLevelTokenizerFiles([
+        ['h', 'e'],
+        ['l', 'l'],
+        ['he', 'll'],
+      ]);
       const json = JSON.parse(files['tokenizer.json']) as Record<string, unknown>;
       const cfg = JSON.parse(files['tokenizer_config.json']) as Record<string, unknown>;
       const gen = JSON.parse(files['generation_config.json']) as Record<string, unknown>;
@@ -164,7 +181,14 @@ describe('fuzz: model files', () => {
         const tj = kind === 0 || kind === 3 ? mutateJson(json, rand, palette) : structuredClone(json);
         const tc = structuredClone(cfg);
         if (kind === 1) tc.chat_template = pick(rand, templates);
-        if (kind === 2) tj.pre_tokenizer = { type: 'Sequence', pretokenizers: [{ type: 'Split', pattern: { Regex: pick(rand, regexes) }, behavior: 'Isolated' }, { type: 'ByteLevel', add_prefix_space: false, use_regex: false }] };
+        if (kind === 2)
+          tj.pre_tokenizer = {
+            type: 'Sequence',
+            pretokenizers: [
+              { type: 'Split', pattern: { Regex: pick(rand, regexes) }, behavior: 'Isolated' },
+              { type: 'ByteLevel', add_prefix_space: false, use_regex: false },
+            ],
+          };
         if (kind === 3) Object.assign(tc, mutateJson({ eos_token: tc.eos_token, bos_token: tc.bos_token, pad_token: tc.pad_token }, rand));
         classify(
           t,
@@ -176,7 +200,8 @@ describe('fuzz: model files', () => {
             const chat = tok.applyChatTemplate([{ role: 'user', content: 'hi there' }]);
             return { tok, ids, chat };
           },
-          ({ tok, ids, chat }) => (ids.some((id) => !Number.isInteger(id) || id < 0 || id >= tok.vocabSize) ? `token ids outside the vocabulary: ${ids.slice(0, 8)}` : typeof chat !== 'string' ? 'no chat text' : null),
+          ({ tok, ids, chat }) =>
+            ids.some((id) => !Number.isInteger(id) || id < 0 || id >= tok.vocabSize) ? `token ids outside the vocabulary: ${ids.slice(0, 8)}` : typeof chat !== 'string' ? 'no chat text' : null,
         );
       }
       report('tokenizer', 300, t);
@@ -198,8 +223,19 @@ describe('fuzz: model files', () => {
         writeFileSync(join(qdir, 'config.json'), JSON.stringify(config));
         writeFileSync(join(qdir, 'quantize_config.json'), i % 10 === 0 ? '{"bits": 4,' : JSON.stringify(q));
       }
-      classify(t, MODEL_ERRORS, `quantization #${i}`, () => packedQuantizationOf(qdir), (p) =>
-        p === undefined ? null : !Number.isInteger(p.bits) || p.bits < 2 || p.bits > 8 ? `bits ${p.bits}` : !(Number.isInteger(p.groupSize) && (p.groupSize > 0 || p.groupSize === -1)) ? `group size ${p.groupSize}` : null,
+      classify(
+        t,
+        MODEL_ERRORS,
+        `quantization #${i}`,
+        () => packedQuantizationOf(qdir),
+        (p) =>
+          p === undefined
+            ? null
+            : !Number.isInteger(p.bits) || p.bits < 2 || p.bits > 8
+              ? `bits ${p.bits}`
+              : !(Number.isInteger(p.groupSize) && (p.groupSize > 0 || p.groupSize === -1))
+                ? `group size ${p.groupSize}`
+                : null,
       );
     }
     report('quantization config', 200, t);

@@ -48,10 +48,23 @@ function decoderDigest(model: DecoderModel): string {
   const prompts = [ids(9, 2), ids(3, 3), ids(12, 4)];
   const caches = prompts.map(() => packed.newCaches(40));
   bytes(packed.packedStep(prompts, [0, 0, 0], caches));
-  bytes(packed.packedStep([[11], [12], [13]], prompts.map((p) => p.length), caches));
+  bytes(
+    packed.packedStep(
+      [[11], [12], [13]],
+      prompts.map((p) => p.length),
+      caches,
+    ),
+  );
   // batched greedy generation with prefix reuse
   const head = ids(20, 5);
-  for (const r of model.generateBatch([[...head, ...ids(6, 6)], [...head, ...ids(4, 7)]], { maxNewTokens: 5, ignoreEos: true, reusePrefix: true })) h.text(r.tokens.join(','));
+  for (const r of model.generateBatch(
+    [
+      [...head, ...ids(6, 6)],
+      [...head, ...ids(4, 7)],
+    ],
+    { maxNewTokens: 5, ignoreEos: true, reusePrefix: true },
+  ))
+    h.text(r.tokens.join(','));
   for (const r of model.generateBatch([[...head, ...ids(6, 6), 9, 9, 9], ids(7, 8)], { maxNewTokens: 5, ignoreEos: true, reusePrefix: true })) h.text(`${r.tokens.join(',')}|${r.stats.reusedTokens}`);
   return h.hex();
 }

@@ -29,7 +29,10 @@ import { BenchDataError } from '../../main/bench/errors.js';
 import { seededRandom } from '../../main/model/index.js';
 import { tempDir } from '../helpers/tmp.js';
 
-const files = byteLevelTokenizerFiles([['h', 'e'], ['l', 'l']]);
+const files = byteLevelTokenizerFiles([
+  ['h', 'e'],
+  ['l', 'l'],
+]);
 const tokenizerJson = () => JSON.parse(files['tokenizer.json']) as Record<string, unknown> & { model: Record<string, unknown>; added_tokens: { id: number; content: string }[] };
 const config = () => JSON.parse(files['tokenizer_config.json']) as Record<string, unknown>;
 
@@ -77,7 +80,9 @@ describe('tokenizer files that hung or crashed the service', () => {
     const budget = BUDGETS.templateMs;
     BUDGETS.templateMs = 300; // the same watchdog, a shorter wait
     try {
-      expect(() => loop.applyChatTemplate([{ role: 'user', content: 'hi' }])).toThrow(/tokenizer_config\.json: expected chat_template to render the conversation, found it failing \(.*expected to finish within 300 ms/);
+      expect(() => loop.applyChatTemplate([{ role: 'user', content: 'hi' }])).toThrow(
+        /tokenizer_config\.json: expected chat_template to render the conversation, found it failing \(.*expected to finish within 300 ms/,
+      );
     } finally {
       BUDGETS.templateMs = budget;
     }
@@ -86,7 +91,13 @@ describe('tokenizer files that hung or crashed the service', () => {
 
   it('a pre-tokenizer regex that backtracks catastrophically is refused when the tokenizer loads', () => {
     const json = tokenizerJson();
-    json.pre_tokenizer = { type: 'Sequence', pretokenizers: [{ type: 'Split', pattern: { Regex: '(\\p{L}+)+$' }, behavior: 'Isolated' }, { type: 'ByteLevel', add_prefix_space: false }] };
+    json.pre_tokenizer = {
+      type: 'Sequence',
+      pretokenizers: [
+        { type: 'Split', pattern: { Regex: '(\\p{L}+)+$' }, behavior: 'Isolated' },
+        { type: 'ByteLevel', add_prefix_space: false },
+      ],
+    };
     expect(() => new BpeTokenizer(json as never, config())).toThrow(/expected pre_tokenizer's Split pattern to split a few thousand characters quickly, .*catastrophic backtracking/);
   });
 
@@ -170,7 +181,9 @@ describe('a Qwen2-size vocabulary (151,643 BPE tokens) through the CLI', () => {
   it('acbench logits and generate answer on the main thread (Math.max(...vocab) overflowed the stack at ≈128k)', async () => {
     const dir = tempDir();
     const vocab = 151_936;
-    await createRandomModel({ architecture: 'Qwen2ForCausalLM', hiddenSize: 8, intermediateSize: 16, numLayers: 1, numHeads: 2, numKvHeads: 1, vocabSize: vocab, tieWordEmbeddings: true }, 4).save(dir);
+    await createRandomModel({ architecture: 'Qwen2ForCausalLM', hiddenSize: 8, intermediateSize: 16, numLayers: 1, numHeads: 2, numKvHeads: 1, vocabSize: vocab, tieWordEmbeddings: true }, 4).save(
+      dir,
+    );
     for (const [name, text] of Object.entries(releaseTokenizerFiles(151_643, vocab))) writeFileSync(join(dir, name), text);
     expect(Object.keys((JSON.parse(releaseTokenizerFiles(151_643, vocab)['tokenizer.json']) as { model: { vocab: object } }).model.vocab).length).toBe(151_643);
     const out: string[] = [];

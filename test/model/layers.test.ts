@@ -28,7 +28,11 @@ describe('decoder layers as compression sees them', () => {
     const seen: [number, LinearName, number, number][] = [];
     model.layers.forEach((layer) => {
       const h = model.embed(ids);
-      layer.forward(h, Int32Array.from(ids, (_, i) => i), (name, x) => seen.push([layer.index, name, x.rows, x.cols]));
+      layer.forward(
+        h,
+        Int32Array.from(ids, (_, i) => i),
+        (name, x) => seen.push([layer.index, name, x.rows, x.cols]),
+      );
     });
     expect(seen.map((s) => s[1])).toEqual([...LINEAR_NAMES, ...LINEAR_NAMES]);
     for (const [, name, rows, cols] of seen) {
@@ -86,7 +90,15 @@ describe('decoder layers as compression sees them', () => {
     expect(maxDiff).toBeLessThan(1e-4);
     // a transform that changes k changes the logits, and cached decoding still equals recomputation
     const plain = model.forward(ids).logits.data.slice();
-    model.setOutputTransform((name, y) => (name === 'k_proj' ? matrixOf(y.rows, y.cols, y.data.map((v) => Math.round(v * 4) / 4)) : y));
+    model.setOutputTransform((name, y) =>
+      name === 'k_proj'
+        ? matrixOf(
+            y.rows,
+            y.cols,
+            y.data.map((v) => Math.round(v * 4) / 4),
+          )
+        : y,
+    );
     expect(model.forward(ids).logits.data.some((x, i) => Math.abs(x - plain[i]) > 1e-4)).toBe(true);
     expect(model.generate(ids, { maxNewTokens: 4, ignoreEos: true }).tokens).toEqual(greedyByRecompute(model, ids, 4));
     model.setOutputTransform(undefined);

@@ -4,7 +4,18 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compressToFolder, loadCalibration, shouldStream } from '../../main/compress/index.js';
-import { Checkpoint, createRandomModel, parseConfig, loadModel, RELEASE_SHAPES, residentBytesOf, streamedBytesOf, writeReleaseCheckpoint, type DecoderModel, type RandomModelConfig } from '../../main/model/index.js';
+import {
+  Checkpoint,
+  createRandomModel,
+  parseConfig,
+  loadModel,
+  RELEASE_SHAPES,
+  residentBytesOf,
+  streamedBytesOf,
+  writeReleaseCheckpoint,
+  type DecoderModel,
+  type RandomModelConfig,
+} from '../../main/model/index.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const shape: RandomModelConfig = { architecture: 'Qwen2ForCausalLM', hiddenSize: 64, intermediateSize: 128, numLayers: 3, numHeads: 4, numKvHeads: 2 };
@@ -74,7 +85,10 @@ describe('lean models', () => {
 describe('one loader for every command', () => {
   it('a compressed folder opens with its runtime (KV-cache and activation quantization) unless asked not to', async () => {
     const { compressModel, writeCompressedModel } = await import('../../main/compress/index.js');
-    for (const config of [{ method: 'rtn', bits: 8, groupSize: 32, kvBits: 4 }, { method: 'smoothquant', alpha: 0.5 }] as const) {
+    for (const config of [
+      { method: 'rtn', bits: 8, groupSize: 32, kvBits: 4 },
+      { method: 'smoothquant', alpha: 0.5 },
+    ] as const) {
       const model = createRandomModel(shape, 12);
       const outcome = await compressModel(model, config, loadCalibration(model.tokenizer, { samples: 2, seqlen: 32, seed: 1 }));
       const dir = tempDir();

@@ -1,7 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createRandomModel, InsufficientMemoryError, loadModel, ModelLoadError, readHeader, readTensorF32, SafetensorsError, writeSafetensors, type Dtype, type TensorToWrite } from '../../main/model/index.js';
+import {
+  createRandomModel,
+  InsufficientMemoryError,
+  loadModel,
+  ModelLoadError,
+  readHeader,
+  readTensorF32,
+  SafetensorsError,
+  writeSafetensors,
+  type Dtype,
+  type TensorToWrite,
+} from '../../main/model/index.js';
 import { tempDir } from '../helpers/tmp.js';
 
 describe('loading checkpoints', () => {

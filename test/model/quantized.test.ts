@@ -15,8 +15,18 @@ describe('packed checkpoints (GPTQ / AWQ)', () => {
     expect(packedQuantizationOf(folder({ 'config.json': {} }))).toBeUndefined();
     expect(packedQuantizationOf(folder({ 'config.json': { quantization_config: { quant_method: 'fp8' } } }))).toBeUndefined();
     expect(packedQuantizationOf(folder({ 'config.json': {}, 'quantize_config.json': { bits: 3, group_size: 64 } }))).toEqual({ method: 'gptq', bits: 3, groupSize: 64, zeroMinusOne: true });
-    expect(packedQuantizationOf(folder({ 'config.json': { quantization_config: { quant_method: 'gptq', bits: 4, group_size: -1, checkpoint_format: 'gptq_v2' } } }))).toEqual({ method: 'gptq', bits: 4, groupSize: -1, zeroMinusOne: false });
-    expect(packedQuantizationOf(folder({ 'config.json': { quantization_config: { quant_method: 'awq', bits: 4, group_size: 128, version: 'gemm' } } }))).toEqual({ method: 'awq', bits: 4, groupSize: 128, zeroMinusOne: false });
+    expect(packedQuantizationOf(folder({ 'config.json': { quantization_config: { quant_method: 'gptq', bits: 4, group_size: -1, checkpoint_format: 'gptq_v2' } } }))).toEqual({
+      method: 'gptq',
+      bits: 4,
+      groupSize: -1,
+      zeroMinusOne: false,
+    });
+    expect(packedQuantizationOf(folder({ 'config.json': { quantization_config: { quant_method: 'awq', bits: 4, group_size: 128, version: 'gemm' } } }))).toEqual({
+      method: 'awq',
+      bits: 4,
+      groupSize: 128,
+      zeroMinusOne: false,
+    });
     expect(() => packedQuantizationOf(folder({ 'config.json': { quantization_config: { quant_method: 'awq', bits: 4, version: 'gemv' } } }))).toThrow(/AWQ version "gemm", found "gemv"/);
     expect(() => packedQuantizationOf(folder({ 'config.json': { quantization_config: { quant_method: 'gptq', bits: 5 } } }))).toThrow(PackedWeightError);
   });

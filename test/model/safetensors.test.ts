@@ -33,7 +33,13 @@ describe('safetensors round trip', () => {
 
   it('keeps several tensors apart, 8-byte aligned', () => {
     const path = join(tempDir(), 'x.safetensors');
-    writeSafetensors(path, new Map([['b', { dtype: 'F32', shape: [2, 2], data: Float32Array.from([1, 2, 3, 4]) }], ['a', { dtype: 'I8', shape: [3], data: Int8Array.from([1, 2, 3]) }]]));
+    writeSafetensors(
+      path,
+      new Map([
+        ['b', { dtype: 'F32', shape: [2, 2], data: Float32Array.from([1, 2, 3, 4]) }],
+        ['a', { dtype: 'I8', shape: [3], data: Int8Array.from([1, 2, 3]) }],
+      ]),
+    );
     const h = readHeader(path);
     expect([...h.tensors.keys()].sort()).toEqual(['a', 'b']);
     expect((h.tensors.get('a')!.begin - 8) % 8).toBe(0);
@@ -68,7 +74,7 @@ describe('malformed safetensors are rejected with a typed error', () => {
     ['metadata not an object', file({ __metadata__: 3, ...good }, data16)],
   ];
   let seed = 12345;
-  const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  const rand = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
   const valid = file(good, data16);
   for (let i = 0; i < 120; i++) {
     const cut = 1 + Math.floor(rand() * (valid.length - 17)); // truncated inside the header or data
@@ -84,7 +90,10 @@ describe('malformed safetensors are rejected with a typed error', () => {
   for (let i = 0; i < 30; i++) {
     const a = Math.floor(rand() * 8) * 4;
     const b = a + 4 + Math.floor(rand() * 2) * 4 - 4 + 4; // b starts inside a's 8-byte range
-    cases.push([`overlap at ${a}/${b} (#${i})`, file({ a: { dtype: 'F32', shape: [2], data_offsets: [a, a + 8] }, b: { dtype: 'F32', shape: [2], data_offsets: [b - 4, b + 4] } }, new Uint8Array(64))]);
+    cases.push([
+      `overlap at ${a}/${b} (#${i})`,
+      file({ a: { dtype: 'F32', shape: [2], data_offsets: [a, a + 8] }, b: { dtype: 'F32', shape: [2], data_offsets: [b - 4, b + 4] } }, new Uint8Array(64)),
+    ]);
   }
   for (let i = 0; i < 20; i++) cases.push([`garbage bytes (#${i})`, Buffer.from(Array.from({ length: 8 + Math.floor(rand() * 64) }, () => Math.floor(rand() * 256)))]);
 

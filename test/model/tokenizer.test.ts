@@ -8,7 +8,13 @@ import { expandInlineCaseInsensitive } from '../../main/model/tokenizer.js';
 import { repoRoot } from '../helpers/bundle.js';
 import { tempDir } from '../helpers/tmp.js';
 
-const files = byteLevelTokenizerFiles([['h', 'e'], ['l', 'l'], ['he', 'll'], ['hell', 'o'], ['Ġ', 'hello']]);
+const files = byteLevelTokenizerFiles([
+  ['h', 'e'],
+  ['l', 'l'],
+  ['he', 'll'],
+  ['hell', 'o'],
+  ['Ġ', 'hello'],
+]);
 const tok = () => new BpeTokenizer(JSON.parse(files['tokenizer.json']), JSON.parse(files['tokenizer_config.json']), JSON.parse(files['generation_config.json']));
 
 describe('byte-level BPE', () => {
@@ -43,7 +49,12 @@ describe('byte-level BPE', () => {
   });
 
   it('renders the Jinja chat template with the generation prompt', () => {
-    expect(tok().applyChatTemplate([{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Hi' }])).toBe('<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n');
+    expect(
+      tok().applyChatTemplate([
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'Hi' },
+      ]),
+    ).toBe('<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n');
   });
 
   it('spells Qwen2 / Llama-3 (?i:…) groups as character classes', () => {
@@ -96,7 +107,19 @@ describe('CLI', () => {
     const dir = join(tempDir(), 'm');
     await createRandomModel({ architecture: 'LlamaForCausalLM' }, 9).save(dir);
     writeFileSync(join(dir, 'README.md'), 'test model');
-    const { stdout } = await promisify(execFile)(process.execPath, [join(repoRoot, 'bin', 'acbench.mjs'), 'generate', '--model', dir, '--prompt', 'Hello', '--chat', '--max-new-tokens', '4', '--ignore-eos', '--json']);
+    const { stdout } = await promisify(execFile)(process.execPath, [
+      join(repoRoot, 'bin', 'acbench.mjs'),
+      'generate',
+      '--model',
+      dir,
+      '--prompt',
+      'Hello',
+      '--chat',
+      '--max-new-tokens',
+      '4',
+      '--ignore-eos',
+      '--json',
+    ]);
     const r = JSON.parse(stdout);
     expect(r.tokens).toHaveLength(4);
     expect(r.stats).toMatchObject({ backend: expect.any(String), decode_tokens_per_s: expect.any(Number), prefill_tokens_per_s: expect.any(Number), peak_memory_bytes: expect.any(Number) });
@@ -116,9 +139,18 @@ describe('SentencePiece-style BPE (Llama-2 / Mistral layout)', () => {
       { id: 1, content: '<s>', special: true },
       { id: 2, content: '</s>', special: true },
     ],
-    normalizer: { type: 'Sequence', normalizers: [{ type: 'Prepend', prepend: '▁' }, { type: 'Replace', pattern: { String: ' ' }, content: '▁' }] },
+    normalizer: {
+      type: 'Sequence',
+      normalizers: [
+        { type: 'Prepend', prepend: '▁' },
+        { type: 'Replace', pattern: { String: ' ' }, content: '▁' },
+      ],
+    },
     pre_tokenizer: null,
-    decoder: { type: 'Sequence', decoders: [{ type: 'Replace', pattern: { String: '▁' }, content: ' ' }, { type: 'ByteFallback' }, { type: 'Fuse' }, { type: 'Strip', content: ' ', start: 1, stop: 0 }] },
+    decoder: {
+      type: 'Sequence',
+      decoders: [{ type: 'Replace', pattern: { String: '▁' }, content: ' ' }, { type: 'ByteFallback' }, { type: 'Fuse' }, { type: 'Strip', content: ' ', start: 1, stop: 0 }],
+    },
     model: { type: 'BPE', vocab, merges, byte_fallback: true },
   };
   const sp = new BpeTokenizer(json as never, { bos_token: '<s>', eos_token: '</s>', add_bos_token: true }, {});

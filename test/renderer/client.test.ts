@@ -59,7 +59,11 @@ describe('parseOutput', () => {
 
 describe('electron extras', () => {
   it('maps the preload folder dialog to pickModelFolder and keeps the error code the preload sets', async () => {
-    const client = electronClient({ pickFolder: async () => '/models/qwen', info: async () => Promise.reject(Object.assign(new Error('disk unreadable'), { code: 'internal' })), startRun: async () => Promise.reject(Object.assign(new Error('run r1 is already running'), { code: 'conflict' })) });
+    const client = electronClient({
+      pickFolder: async () => '/models/qwen',
+      info: async () => Promise.reject(Object.assign(new Error('disk unreadable'), { code: 'internal' })),
+      startRun: async () => Promise.reject(Object.assign(new Error('run r1 is already running'), { code: 'conflict' })),
+    });
     expect(await client.pickModelFolder({})).toEqual({ path: '/models/qwen' });
     await expect(client.startRun({ experimentId: 'e1' })).rejects.toMatchObject({ code: 'conflict', message: 'run r1 is already running' });
   });

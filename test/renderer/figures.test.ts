@@ -113,7 +113,12 @@ describe('other figures', () => {
     expect(x.ticktext.every((t) => /^\d+(\.\d+)?$/.test(t))).toBe(true);
   });
   it('uses a log axis with 1-2-5 ticks when the points span model sizes, in GiB', () => {
-    const fig = budgetFigure([point('base', 15e9, 'Paper · Qwen2.5-7B'), point('AWQ-W4', 4e9, 'Paper · Qwen2.5-7B'), point('base', 3e9, 'Paper · Qwen2.5-1.5B'), point('AWQ-W4', 0.8e9, 'Paper · Qwen2.5-1.5B')]);
+    const fig = budgetFigure([
+      point('base', 15e9, 'Paper · Qwen2.5-7B'),
+      point('AWQ-W4', 4e9, 'Paper · Qwen2.5-7B'),
+      point('base', 3e9, 'Paper · Qwen2.5-1.5B'),
+      point('AWQ-W4', 0.8e9, 'Paper · Qwen2.5-1.5B'),
+    ]);
     const { x, inside } = ticksIn(fig);
     expect(x.type).toBe('log');
     expect(x.title.text).toBe('weight memory (GiB, log scale)');

@@ -12,9 +12,25 @@ const spec = (() => {
 })();
 const run = (id: string, status: Experiment['runs'][number]['status'], createdAt: string) => ({ id, experimentId: 'e', status, specHash: 'h', createdAt, itemsDone: 0, itemsTotal: 0, headline: {} });
 const exps: Experiment[] = [
-  { id: 'e1', name: 'Qwen sweep', createdAt: '2026-01-02T00:00:00Z', spec: { ...spec, model: { kind: 'local', path: '/models/Qwen2.5-0.5B/' }, tags: ['qwen'], notes: 'first try' }, specHash: 'h', runs: [run('r1', 'failed', '2026-01-02T00:00:00Z'), run('r2', 'done', '2026-01-03T00:00:00Z')], readOnly: false },
+  {
+    id: 'e1',
+    name: 'Qwen sweep',
+    createdAt: '2026-01-02T00:00:00Z',
+    spec: { ...spec, model: { kind: 'local', path: '/models/Qwen2.5-0.5B/' }, tags: ['qwen'], notes: 'first try' },
+    specHash: 'h',
+    runs: [run('r1', 'failed', '2026-01-02T00:00:00Z'), run('r2', 'done', '2026-01-03T00:00:00Z')],
+    readOnly: false,
+  },
   { id: 'e2', name: 'Tiny', createdAt: '2026-01-01T00:00:00Z', spec: { ...spec, compressions: [] }, specHash: 'h', runs: [], readOnly: false },
-  { id: 'e3', name: 'Remote', createdAt: '2026-01-01T00:00:00Z', spec: { ...spec, model: { kind: 'endpoint', baseUrl: 'http://127.0.0.1:8000/v1', model: 'llama' } }, specHash: 'h', runs: [run('r3', 'running', '2026-01-01T00:00:00Z')], readOnly: false },
+  {
+    id: 'e3',
+    name: 'Remote',
+    createdAt: '2026-01-01T00:00:00Z',
+    spec: { ...spec, model: { kind: 'endpoint', baseUrl: 'http://127.0.0.1:8000/v1', model: 'llama' } },
+    specHash: 'h',
+    runs: [run('r3', 'running', '2026-01-01T00:00:00Z')],
+    readOnly: false,
+  },
 ];
 
 describe('history helpers', () => {

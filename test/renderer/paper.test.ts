@@ -67,7 +67,23 @@ describe('paper experiments', () => {
   });
 
   it('never scores UNALIGNED or Table 2 cells, and splits T-Eval by format as detail', () => {
-    const cell = (over: Partial<PaperCell>): PaperCell => ({ table: 'Table 8', model: 'm', printedModel: 'm', config: 'base', printedConfig: 'FP16', benchmark: 't-eval', capability: 'action', task: 'Plan', printedTask: 'Plan', metric: 'Json', value: 50, printed: '50', scale: 'percent', aligned: true, ...over });
+    const cell = (over: Partial<PaperCell>): PaperCell => ({
+      table: 'Table 8',
+      model: 'm',
+      printedModel: 'm',
+      config: 'base',
+      printedConfig: 'FP16',
+      benchmark: 't-eval',
+      capability: 'action',
+      task: 'Plan',
+      printedTask: 'Plan',
+      metric: 'Json',
+      value: 50,
+      printed: '50',
+      scale: 'percent',
+      aligned: true,
+      ...over,
+    });
     expect(paperCellScore(cell({}))).toEqual({ config: 'base', capability: 'action', score: 0.5, task: 't-eval', subtask: 'Plan', format: 'Json', level: 'detail' });
     expect(paperCellScore(cell({ aligned: false, task: 'UNALIGNED' }))).toBeNull();
     expect(paperCellScore(cell({ scale: 'raw', benchmark: 'opt-stats' }))).toBeNull();

@@ -38,7 +38,10 @@ describe('static bar preview', () => {
     const p = figurePreview(fig, 1000, 380)!;
     expect(p.lines).toHaveLength(fig.data.length);
     // x range 280, y range 250 in a 980 × 360 box: scale = min(980/280, 360/250) = 1.44 px per point
-    const base = p.lines!.at(-1)!.points.split(' ').map((xy) => xy.split(',').map(Number));
+    const base = p
+      .lines!.at(-1)!
+      .points.split(' ')
+      .map((xy) => xy.split(',').map(Number));
     expect(base[0][0]).toBeCloseTo(500, 1); // action: straight up from the centre
     expect(base[0][1]).toBeCloseTo(190 - 80 * 1.44, 1);
     expect(base[1][1]).toBeCloseTo(190 + 50 * 1.44, 1); // workflow: straight down
@@ -52,10 +55,20 @@ describe('static bar preview', () => {
   });
 
   it('declines a histogram (bars on a numeric x): the Statistics tab once threw "replace is not a function" here', () => {
-    const hist = energyFigure([{ config: 'base', edges: [0, 1, 2], counts: [3, 1] }, { config: 'GPTQ-W4', edges: [0, 1, 2], counts: [2, 2] }]);
+    const hist = energyFigure([
+      { config: 'base', edges: [0, 1, 2], counts: [3, 1] },
+      { config: 'GPTQ-W4', edges: [0, 1, 2], counts: [2, 2] },
+    ]);
     expect(hist.data.every((t) => t.type === 'bar')).toBe(true);
     expect(() => figurePreview(hist)).not.toThrow();
     expect(figurePreview(hist)).toBeNull();
-    expect(barPreview(erankFigure([{ config: 'base', erank: 10 }, { config: 'GPTQ-W4', erank: 9 }]))).not.toBeNull(); // bars over configurations still get one
+    expect(
+      barPreview(
+        erankFigure([
+          { config: 'base', erank: 10 },
+          { config: 'GPTQ-W4', erank: 9 },
+        ]),
+      ),
+    ).not.toBeNull(); // bars over configurations still get one
   });
 });

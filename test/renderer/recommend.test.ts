@@ -8,12 +8,7 @@ const s = (config: string, score: number, capability = 'action'): TaskScore => (
 
 describe('recommend', () => {
   const scores = [s('base', 0.8), s('A', 0.6), s('B', 0.8), s('C', 0.79)];
-  const configs: ConfigInfo[] = [
-    { label: 'base', memoryBytes: 8 * GIB },
-    { label: 'A', memoryBytes: 2 * GIB },
-    { label: 'B', memoryBytes: 4 * GIB, memoryEstimated: true },
-    { label: 'C' },
-  ];
+  const configs: ConfigInfo[] = [{ label: 'base', memoryBytes: 8 * GIB }, { label: 'A', memoryBytes: 2 * GIB }, { label: 'B', memoryBytes: 4 * GIB, memoryEstimated: true }, { label: 'C' }];
   const [rec] = recommend(capabilityDrops(scores), configs);
 
   it('picks the configuration with the most kept score per GiB (A: 0.75 / 2 = 0.375)', () => {

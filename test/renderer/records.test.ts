@@ -31,7 +31,15 @@ describe('adaptRecords', () => {
   it("collects the score records' named deviations per label, with the tasks they touch", () => {
     const w = adaptRecords([
       rec('score', { task: 't-eval', config: 'base', score: 0.5, deviations: [{ label: 'lexical-sim', note: 'No sentence-embedding model is loaded.' }] }),
-      rec('score', { task: 'worfbench', config: 'base', score: 0.5, deviations: [{ label: 'lexical-sim', note: 'No sentence-embedding model is loaded.' }, { label: 'worfbench-examples-from-data', note: 'n' }] }),
+      rec('score', {
+        task: 'worfbench',
+        config: 'base',
+        score: 0.5,
+        deviations: [
+          { label: 'lexical-sim', note: 'No sentence-embedding model is loaded.' },
+          { label: 'worfbench-examples-from-data', note: 'n' },
+        ],
+      }),
       rec('score', { task: 'worfbench', config: 'GPTQ-W4', score: 0.4, deviations: [{ label: 'lexical-sim' }] }),
     ]);
     expect(w.deviations).toEqual([
@@ -42,7 +50,12 @@ describe('adaptRecords', () => {
   });
   it("names each configuration's engine and device from its score records, with the reason when not llama.cpp", () => {
     const w = adaptRecords([
-      rec('score', { task: 't-eval', config: 'base', score: 0.5, engine: { name: 'llama.cpp', version: 'node-llama-cpp 3.21.1', device: 'cpu', gpu: null, offloadedLayers: 0, totalLayers: 25, weights: 'GGUF BF16' } }),
+      rec('score', {
+        task: 't-eval',
+        config: 'base',
+        score: 0.5,
+        engine: { name: 'llama.cpp', version: 'node-llama-cpp 3.21.1', device: 'cpu', gpu: null, offloadedLayers: 0, totalLayers: 25, weights: 'GGUF BF16' },
+      }),
       rec('score', { task: 'niah', config: 'base', score: 0.5, engine: { name: 'llama.cpp', version: 'node-llama-cpp 3.21.1', device: 'cpu' } }),
       rec('score', { task: 't-eval', config: 'SQ-W8A8', score: 0.4, engine: { name: 'tfjs', version: 'tfjs-wasm', device: 'cpu', reason: '8-bit activations' } }),
       rec('score', { task: 't-eval', config: 'RTN-W4', score: 0.4 }),
@@ -101,7 +114,10 @@ describe('histogram', () => {
 
 describe('pairItems', () => {
   const item = (config: string, id: string, correct: boolean) => ({ config, task: 't', id, score: correct ? 1 : 0, correct });
-  const pairs = pairItems([item('base', '1', true), item('base', '2', false), item('base', '3', true), item('X', '1', false), item('X', '2', true), item('X', '3', true), item('base', '4', true)], 'X');
+  const pairs = pairItems(
+    [item('base', '1', true), item('base', '2', false), item('base', '3', true), item('X', '1', false), item('X', '2', true), item('X', '3', true), item('base', '4', true)],
+    'X',
+  );
   it('marks base-right/compressed-wrong items as regressions and the reverse as improvements', () => {
     expect(pairs.filter((p) => p.regression).map((p) => p.id)).toEqual(['1']);
     expect(pairs.filter((p) => p.improvement).map((p) => p.id)).toEqual(['2']);

@@ -19,7 +19,20 @@ describe('configLabel', () => {
 
 describe('Demo study preset', () => {
   it('has the study grid: 4 quantizers, SmoothQuant, FP8 and 3 pruners × 2 patterns, labelled as the form labels them', () => {
-    expect(demoStudyCompressions().map((c) => c.label)).toEqual(['RTN-W4', 'GPTQ-W4', 'GPTQ-W3', 'AWQ-W4', 'SmoothQuant-W8A8', 'FP8-tensor', 'Magnitude-50%', 'Magnitude-2:4', 'Wanda-50%', 'Wanda-2:4', 'SparseGPT-50%', 'SparseGPT-2:4']);
+    expect(demoStudyCompressions().map((c) => c.label)).toEqual([
+      'RTN-W4',
+      'GPTQ-W4',
+      'GPTQ-W3',
+      'AWQ-W4',
+      'SmoothQuant-W8A8',
+      'FP8-tensor',
+      'Magnitude-50%',
+      'Magnitude-2:4',
+      'Wanda-50%',
+      'Wanda-2:4',
+      'SparseGPT-50%',
+      'SparseGPT-2:4',
+    ]);
     for (const c of demoStudyCompressions()) expect(configLabel(c)).toBe(c.label);
   });
   it('is the study `acbench run builtin:demo` runs, and validates against the contract', () => {
@@ -50,7 +63,13 @@ describe('the task picker', () => {
 describe('validateForm', () => {
   it('reports each bad field by path, saying what was expected and found', () => {
     const form = demoStudyForm();
-    const r = validateForm({ ...form, name: '  ', compressions: [{ ...defaultConfig('gptq'), bits: 9 }], calibration: { ...form.calibration, samples: Number.NaN }, model: { kind: 'endpoint', baseUrl: 'not a url', model: '' } });
+    const r = validateForm({
+      ...form,
+      name: '  ',
+      compressions: [{ ...defaultConfig('gptq'), bits: 9 }],
+      calibration: { ...form.calibration, samples: Number.NaN },
+      model: { kind: 'endpoint', baseUrl: 'not a url', model: '' },
+    });
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.errors.name).toBe('expected a name; found "  "');

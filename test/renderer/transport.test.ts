@@ -4,7 +4,11 @@ import { ApiCallError, backoffMs, errorFromResponse, NotAvailableYetError, takeT
 function env(href: string, stored: string | null = null) {
   const store = new Map<string, string>(stored ? [[TOKEN_KEY, stored]] : []);
   const replaced: string[] = [];
-  return { env: { href, storage: { getItem: (k: string) => store.get(k) ?? null, setItem: (k: string, v: string) => void store.set(k, v) }, replaceUrl: (u: string) => void replaced.push(u) }, store, replaced };
+  return {
+    env: { href, storage: { getItem: (k: string) => store.get(k) ?? null, setItem: (k: string, v: string) => void store.set(k, v) }, replaceUrl: (u: string) => void replaced.push(u) },
+    store,
+    replaced,
+  };
 }
 
 describe('takeToken', () => {

@@ -14,7 +14,10 @@ describe('results log (JSONL)', () => {
     log.append('b', 'item', { score: 0 });
     log.close();
     const { records, tornBytes } = readResultsFile(file);
-    expect(records.map((r) => [r.key, r.data.score])).toEqual([['a', 1], ['b', 0]]);
+    expect(records.map((r) => [r.key, r.data.score])).toEqual([
+      ['a', 1],
+      ['b', 0],
+    ]);
     expect(tornBytes).toBe(0);
     const again = new ResultsLog(file);
     expect(again.has('a') && again.has('b')).toBe(true);
@@ -39,7 +42,10 @@ describe('results log (JSONL)', () => {
 
   it('skips and reports a damaged line in the middle, keeping every record after it, and a reopened log keeps them too', () => {
     const file = join(tempDir(), 'results.jsonl');
-    writeFileSync(file, '{"key":"a","kind":"item","at":"t","data":{}}\n{"nokey":1}\n{"key":"b","kind":"item","at":"t","data":{}}\n\u0000\u0000garbage\n{"key":"c","kind":"score","at":"t","data":{}}\n');
+    writeFileSync(
+      file,
+      '{"key":"a","kind":"item","at":"t","data":{}}\n{"nokey":1}\n{"key":"b","kind":"item","at":"t","data":{}}\n\u0000\u0000garbage\n{"key":"c","kind":"score","at":"t","data":{}}\n',
+    );
     const read = readResultsFile(file);
     expect(read.records.map((r) => r.key)).toEqual(['a', 'b', 'c']);
     expect(read.unreadable.map((u) => u.line)).toEqual([2, 4]);

@@ -28,7 +28,14 @@ function relativeError(eig: Float64Array, ref: Float64Array): number {
 }
 
 describe('two-stage symmetric eigenvalues (full → band → tridiagonal) agree with the one-stage reduction', () => {
-  for (const [n, band] of [[150, undefined], [257, undefined], [300, undefined], [150, 7], [200, 16], [131, 64]] as const) {
+  for (const [n, band] of [
+    [150, undefined],
+    [257, undefined],
+    [300, undefined],
+    [150, 7],
+    [200, 16],
+    [131, 64],
+  ] as const) {
     it(`random symmetric n = ${n}, band ${band ?? 'default'}, float64 products: within 1e-9·‖A‖₂, a not modified`, () => {
       const a = randomSymmetric(n, n + 3);
       const copy = new Float64Array(a);
@@ -101,7 +108,10 @@ describe('two-stage symmetric eigenvalues (full → band → tridiagonal) agree 
     expect(relativeError(eig, symmetricEigenvalues(a, n))).toBeLessThan(1e-12);
   });
   it('float32-rounded products: within 1e-4·‖A‖₂ (random symmetric and a Gram matrix)', () => {
-    for (const [n, band] of [[260, 32], [300, 16]] as const) {
+    for (const [n, band] of [
+      [260, 32],
+      [300, 16],
+    ] as const) {
       const a = randomSymmetric(n, n);
       const err = relativeError(symmetricEigenvaluesBlocked(a, n, { product: float32Product, band }), symmetricEigenvalues(a, n));
       expect(err).toBeLessThan(1e-4);

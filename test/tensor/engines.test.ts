@@ -1,16 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  BACKEND_ORDER,
-  BackendUnavailableError,
-  createEngine,
-  getEngine,
-  JsEngine,
-  matrix,
-  selectEngine,
-  TfjsEngine,
-  type AttentionShape,
-  type Engine,
-} from '../../main/tensor/index.js';
+import { BACKEND_ORDER, BackendUnavailableError, createEngine, getEngine, JsEngine, matrix, selectEngine, TfjsEngine, type AttentionShape, type Engine } from '../../main/tensor/index.js';
 import { attention64, maxAbsDiff, random, randomValues, relErr } from './helpers.js';
 
 const js = new JsEngine();
@@ -72,10 +61,33 @@ const attentionCases: AttentionCase[] = [
   { name: 'GQA prefill (4 heads / 2 KV heads), long enough for the matMul path', shape: { nHeads: 4, nKvHeads: 2, headDim: 32 }, tq: 96, tk: 96, qStart: 0, kStart: 0 },
   { name: 'GQA prefill, short (JS path)', shape: { nHeads: 4, nKvHeads: 2, headDim: 8 }, tq: 9, tk: 9, qStart: 0, kStart: 0 },
   { name: 'multi-query (1 KV head) with a sliding window of 7 at offset positions', shape: { nHeads: 4, nKvHeads: 1, headDim: 32, slidingWindow: 7 }, tq: 128, tk: 128, qStart: 100, kStart: 100 },
-  { name: 'left padding: the first 5 keys masked (their queries see nothing and give zeros)', shape: { nHeads: 2, nKvHeads: 2, headDim: 64 }, tq: 100, tk: 100, qStart: 0, kStart: 0, mask: (j) => (j < 5 ? 0 : 1) },
+  {
+    name: 'left padding: the first 5 keys masked (their queries see nothing and give zeros)',
+    shape: { nHeads: 2, nKvHeads: 2, headDim: 64 },
+    tq: 100,
+    tk: 100,
+    qStart: 0,
+    kStart: 0,
+    mask: (j) => (j < 5 ? 0 : 1),
+  },
   { name: 'chunked prefill: 40 new queries against a cache of 200 keys', shape: { nHeads: 8, nKvHeads: 2, headDim: 16 }, tq: 40, tk: 200, qStart: 160, kStart: 0 },
-  { name: 'decode step: 1 query at position 200 against a 201-key cache with a window of 64', shape: { nHeads: 8, nKvHeads: 4, headDim: 32, slidingWindow: 64 }, tq: 1, tk: 201, qStart: 200, kStart: 0 },
-  { name: 'decode step with padding: 1 query against a 150-key cache whose first 10 keys are masked', shape: { nHeads: 8, nKvHeads: 2, headDim: 64 }, tq: 1, tk: 150, qStart: 149, kStart: 0, mask: (j) => (j < 10 ? 0 : 1) },
+  {
+    name: 'decode step: 1 query at position 200 against a 201-key cache with a window of 64',
+    shape: { nHeads: 8, nKvHeads: 4, headDim: 32, slidingWindow: 64 },
+    tq: 1,
+    tk: 201,
+    qStart: 200,
+    kStart: 0,
+  },
+  {
+    name: 'decode step with padding: 1 query against a 150-key cache whose first 10 keys are masked',
+    shape: { nHeads: 8, nKvHeads: 2, headDim: 64 },
+    tq: 1,
+    tk: 150,
+    qStart: 149,
+    kStart: 0,
+    mask: (j) => (j < 10 ? 0 : 1),
+  },
   { name: 'decode step of 3 queries (speculative-style) with 8 KV heads (JS path)', shape: { nHeads: 8, nKvHeads: 8, headDim: 32 }, tq: 3, tk: 100, qStart: 97, kStart: 0 },
 ];
 
@@ -99,7 +111,12 @@ function checkEngineOps(name: string, make: () => Promise<Engine>) {
     });
     // float32 products summed in a different order: relative error ~1e-7·√k, so 1e-5 is a loose bound
     it('matmul, matmulTransB and gram agree to 1e-5 relative error (large, tiny and one-row shapes)', () => {
-      for (const [m, k, n] of [[64, 96, 80], [3, 5, 7], [1, 512, 256], [200, 33, 150]]) {
+      for (const [m, k, n] of [
+        [64, 96, 80],
+        [3, 5, 7],
+        [1, 512, 256],
+        [200, 33, 150],
+      ]) {
         const a = random(m, k, m + k);
         const b = random(k, n, k + n);
         expect(relErr(engine.matmul(a, b).data, js.matmul(a, b).data)).toBeLessThan(1e-5);
@@ -113,7 +130,12 @@ function checkEngineOps(name: string, make: () => Promise<Engine>) {
       expect(() => engine.matmulTransB(random(4, 5, 1), random(4, 6, 2))).toThrow(/inner dimensions differ/);
     });
     it('linear with resident weights (large and tiny, with and without bias) agrees; repeated calls do not leak tensors', () => {
-      for (const [out, inF, t] of [[400, 300, 17], [400, 300, 1], [300, 200, 5], [6, 4, 3]]) {
+      for (const [out, inF, t] of [
+        [400, 300, 17],
+        [400, 300, 1],
+        [300, 200, 5],
+        [6, 4, 3],
+      ]) {
         const w = random(out, inF, out + inF);
         const bias = randomValues(out, 5);
         const rw = engine.residentWeight(w);
@@ -149,7 +171,11 @@ function checkEngineOps(name: string, make: () => Promise<Engine>) {
       const y = random(13, 64, 7);
       expect(maxAbsDiff(engine.swiglu(x, y).data, js.swiglu(x, y).data)).toBeLessThan(1e-6);
       expect(maxAbsDiff(engine.add(x, y).data, js.add(x, y).data)).toBe(0);
-      const logits = matrix(13, 64, x.data.map((v) => v * 30));
+      const logits = matrix(
+        13,
+        64,
+        x.data.map((v) => v * 30),
+      );
       expect(maxAbsDiff(engine.softmaxRows(logits).data, js.softmaxRows(logits).data)).toBeLessThan(1e-6);
       expect(maxAbsDiff(engine.logSumExpRows(logits), js.logSumExpRows(logits))).toBeLessThan(1e-5);
     });
@@ -168,8 +194,16 @@ function checkEngineOps(name: string, make: () => Promise<Engine>) {
       const c = { name: '', shape, tq: 96, tk: 96, qStart: 0, kStart: 0 };
       const { q, k, v, qPos, kPos } = attentionInputs(c, 77);
       const full = engine.attention(q, k, v, shape, qPos, kPos);
-      for (const i of [0, 1, 50, 95]) { // the last one is large enough for the block-diagonal path
-        const row = engine.attention(matrix(1, q.cols, q.data.subarray(i * q.cols, (i + 1) * q.cols)), matrix(i + 1, k.cols, k.data.subarray(0, (i + 1) * k.cols)), matrix(i + 1, v.cols, v.data.subarray(0, (i + 1) * v.cols)), shape, qPos.subarray(i, i + 1), kPos.subarray(0, i + 1));
+      for (const i of [0, 1, 50, 95]) {
+        // the last one is large enough for the block-diagonal path
+        const row = engine.attention(
+          matrix(1, q.cols, q.data.subarray(i * q.cols, (i + 1) * q.cols)),
+          matrix(i + 1, k.cols, k.data.subarray(0, (i + 1) * k.cols)),
+          matrix(i + 1, v.cols, v.data.subarray(0, (i + 1) * v.cols)),
+          shape,
+          qPos.subarray(i, i + 1),
+          kPos.subarray(0, i + 1),
+        );
         expect(maxAbsDiff(row.data, full.data.subarray(i * q.cols, (i + 1) * q.cols))).toBeLessThan(2e-6);
       }
     });
@@ -201,7 +235,14 @@ describe('the JS engine checks shapes', () => {
   });
   it('a tiny attention by hand: two keys with scores 0 and 1·√d/√d give softmax weights 1/(1+e) and e/(1+e)', () => {
     // headDim 1: q = 1, keys 0 and 1 → scores 0 and 1; values 10 and 20
-    const out = js.attention(matrix(1, 1, Float32Array.of(1)), matrix(2, 1, Float32Array.of(0, 1)), matrix(2, 1, Float32Array.of(10, 20)), { nHeads: 1, nKvHeads: 1, headDim: 1 }, Int32Array.of(1), Int32Array.of(0, 1));
+    const out = js.attention(
+      matrix(1, 1, Float32Array.of(1)),
+      matrix(2, 1, Float32Array.of(0, 1)),
+      matrix(2, 1, Float32Array.of(10, 20)),
+      { nHeads: 1, nKvHeads: 1, headDim: 1 },
+      Int32Array.of(1),
+      Int32Array.of(0, 1),
+    );
     const e = Math.E;
     expect(out.data[0]).toBeCloseTo((10 + 20 * e) / (1 + e), 5);
   });

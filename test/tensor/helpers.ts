@@ -53,11 +53,12 @@ export function spd(n: number, seed: number, shift = 0.5): Matrix64 {
 /** Plain float64 product of row-major matrices. */
 export function mul64(a: ArrayLike<number>, b: ArrayLike<number>, m: number, k: number, n: number): Float64Array<ArrayBuffer> {
   const c = new Float64Array(m * n);
-  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
-    let s = 0;
-    for (let p = 0; p < k; p++) s += a[i * k + p] * b[p * n + j];
-    c[i * n + j] = s;
-  }
+  for (let i = 0; i < m; i++)
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let p = 0; p < k; p++) s += a[i * k + p] * b[p * n + j];
+      c[i * n + j] = s;
+    }
   return c;
 }
 

@@ -126,7 +126,12 @@ describe('symmetric eigenvalues', () => {
       a = mul64(mul64(h, a, n, n, n), h, n, n, n);
     }
     const eig = js.symmetricEigenvalues(matrix64(n, n, a));
-    expect(maxAbsDiff(eig, [...lambda].sort((x, y) => x - y))).toBeLessThan(1e-11);
+    expect(
+      maxAbsDiff(
+        eig,
+        [...lambda].sort((x, y) => x - y),
+      ),
+    ).toBeLessThan(1e-11);
   });
   it('agrees with Jacobi rotations on random symmetric matrices; sum = trace, sum of squares = ‖A‖²_F', () => {
     for (const n of [1, 2, 3, 17, 40]) {

@@ -32,7 +32,12 @@ describe('products split between the main thread and a worker', () => {
   // so a split product has exactly the bits of the one-thread product (determinism does not depend on threads)
   it('split matmul (by rows, by columns, odd sizes) equals the one-thread matmul bit for bit', () => {
     // [m, k, n]: tall (row split), wide (column split), odd halves; all above SPLIT_MIN_MACS
-    for (const [m, k, n] of [[256, 128, 128], [8, 512, 1024], [129, 257, 127], [1, 4096, 1100]]) {
+    for (const [m, k, n] of [
+      [256, 128, 128],
+      [8, 512, 1024],
+      [129, 257, 127],
+      [1, 4096, 1100],
+    ]) {
       expect(m * k * n).toBeGreaterThanOrEqual(SPLIT_MIN_MACS);
       const a = random(m, k, m);
       const b = random(k, n, n);
@@ -51,7 +56,11 @@ describe('products split between the main thread and a worker', () => {
   });
   it('linear with a weight split by output columns (one row and many rows, odd width, bias) equals one thread bit for bit', () => {
     // the first two are split by columns between the threads, the last stays whole on the main thread
-    for (const [out, inF] of [[2049, 512], [1024, 1024], [400, 300]]) {
+    for (const [out, inF] of [
+      [2049, 512],
+      [1024, 1024],
+      [400, 300],
+    ]) {
       expect(out * inF >= SPLIT_WEIGHT_MIN).toBe(out !== 400);
       const w = random(out, inF, out);
       const bias = randomValues(out, 8);
@@ -80,14 +89,22 @@ describe('products split between the main thread and a worker', () => {
     const n = 400;
     const a = spd(n, 9);
     const l = two.cholesky(a);
-    const llt = mul64(l.data, Float64Array.from({ length: n * n }, (_, i) => l.data[(i % n) * n + Math.floor(i / n)]), n, n, n);
+    const llt = mul64(
+      l.data,
+      Float64Array.from({ length: n * n }, (_, i) => l.data[(i % n) * n + Math.floor(i / n)]),
+      n,
+      n,
+      n,
+    );
     expect(maxAbsDiff(llt, a.data)).toBeLessThan(1e-4);
     const inv = two.choleskyInverse(l);
     const p = mul64(a.data, inv.data, n, n, n);
     let worst = 0;
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) worst = Math.max(worst, Math.abs(p[i * n + j] - (i === j ? 1 : 0)));
     expect(worst).toBeLessThan(1e-4);
-    expect(maxAbsDiff(two.triangularSolve(l, matrix64(n, 1, Float64Array.from(randomValues(n, 1))), true).data, js.triangularSolve(l, matrix64(n, 1, Float64Array.from(randomValues(n, 1))), true).data)).toBeLessThan(1e-4);
+    expect(
+      maxAbsDiff(two.triangularSolve(l, matrix64(n, 1, Float64Array.from(randomValues(n, 1))), true).data, js.triangularSolve(l, matrix64(n, 1, Float64Array.from(randomValues(n, 1))), true).data),
+    ).toBeLessThan(1e-4);
   });
 });
 

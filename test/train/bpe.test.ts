@@ -14,7 +14,10 @@ describe('BPE trainer', () => {
   it('learns the hand-checked merges of a tiny corpus, most frequent pair first', () => {
     // pieces: "ab", " ab", " ab", " abc" → (a,b) ×4, then (Ġ,ab) ×3, then (Ġab,c) ×1 < minFrequency 2
     const m = trainBpe(['ab ab ab abc'], 1000);
-    expect(m.merges).toEqual([['a', 'b'], ['Ġ', 'ab']]);
+    expect(m.merges).toEqual([
+      ['a', 'b'],
+      ['Ġ', 'ab'],
+    ]);
     expect(m.vocab.get('ab')).toBe(256);
     expect(m.vocab.get('Ġab')).toBe(257);
     expect(m.vocab.size).toBe(258);
@@ -58,7 +61,10 @@ describe('BPE trainer', () => {
     }
     expect(runtime.vocabSize).toBe(enc.vocabSize);
     expect(runtime.eosTokenIds).toContain(ids.imEnd);
-    const turns = [{ role: 'system' as const, content: 'Be brief.' }, { role: 'user' as const, content: 'Hi' }];
+    const turns = [
+      { role: 'system' as const, content: 'Be brief.' },
+      { role: 'user' as const, content: 'Hi' },
+    ];
     expect(runtime.applyChatTemplate(turns)).toBe(renderChatML(turns, true));
     expect(JSON.parse(files['tokenizer_config.json']).chat_template).toBe(CHAT_TEMPLATE);
     expect(bpeModelFromJson(files['tokenizer.json'])).toEqual(m);

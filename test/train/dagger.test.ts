@@ -6,9 +6,15 @@ import { daggerEpisodes, daggerSummary, type TrainingExample } from '../../main/
 /** A policy that always says the same thing, and counts what it was asked. */
 function scripted(answer: string): TextGenerator & { calls: number; prompts: number } {
   const g = {
-    id: 'scripted', calls: 0, prompts: 0,
-    async chat() { return answer; },
-    async complete() { return answer; },
+    id: 'scripted',
+    calls: 0,
+    prompts: 0,
+    async chat() {
+      return answer;
+    },
+    async complete() {
+      return answer;
+    },
     async generateMany(ps: Prompt[]) {
       g.calls++;
       g.prompts += ps.length;
@@ -26,7 +32,7 @@ describe('DAgger on PDDL', async () => {
   const task = createTask('agentboard-pddl', { similarity: new LexicalSimilarity() }) as BenchTask as EpisodeTask<TaskItem>;
   const items = (await task.load(builtinSuiteDir())).slice(0, 4);
 
-  it('labels every state a stuck model visits with the planner\'s way out', async () => {
+  it("labels every state a stuck model visits with the planner's way out", async () => {
     const g = scripted('jump around');
     const res = await daggerEpisodes(task, items, g, { beta: 0, batch: 2, r: seededRandom(1) });
     // β = 0: the model's action always runs, is never valid, so each episode lasts maxSteps and never progresses
@@ -39,7 +45,9 @@ describe('DAgger on PDDL', async () => {
     const first = res.examples.slice(0, task.maxSteps);
     expect(new Set(first.map(lastTurn)).size).toBe(1);
     expect(userTurn(first[3])).toContain('not valid');
-    expect(daggerSummary(res)).toBe(`4 PDDL episodes of the init model (β 0) → ${4 * task.maxSteps} labelled states; model agrees with the planner on 0.0% of ${4 * task.maxSteps} steps, mixed-policy progress 0.0%`);
+    expect(daggerSummary(res)).toBe(
+      `4 PDDL episodes of the init model (β 0) → ${4 * task.maxSteps} labelled states; model agrees with the planner on 0.0% of ${4 * task.maxSteps} steps, mixed-policy progress 0.0%`,
+    );
   });
 
   it('with β = 1 follows the planner to the goal, one example per step', async () => {

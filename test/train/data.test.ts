@@ -7,7 +7,12 @@ const ids = { imEnd: enc.specialId('<|im_end|>'), endOfText: enc.specialId('<|en
 
 describe('training examples', () => {
   it('masks everything but the last answer and its <|im_end|>, with the prompt encoded as inference encodes it', () => {
-    const ex: TrainingExample = { turns: [{ role: 'user', content: 'Copy: ab cd' }, { role: 'assistant', content: 'ab cd' }] };
+    const ex: TrainingExample = {
+      turns: [
+        { role: 'user', content: 'Copy: ab cd' },
+        { role: 'assistant', content: 'ab cd' },
+      ],
+    };
     const t = tokenizeExample(ex, enc, ids);
     const prompt = enc.encode(renderChatML([{ role: 'user', content: 'Copy: ab cd' }], true));
     expect(t.ids.slice(0, prompt.length)).toEqual(prompt);
@@ -38,7 +43,10 @@ describe('training examples', () => {
 });
 
 describe('mixture and batches', () => {
-  const mix = [{ source: copySource(), weight: 3 }, { source: reverseSource(), weight: 1 }];
+  const mix = [
+    { source: copySource(), weight: 3 },
+    { source: reverseSource(), weight: 1 },
+  ];
 
   it('draws sources in proportion to their weights, as a pure function of (seed, index)', () => {
     let copies = 0;

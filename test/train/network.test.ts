@@ -9,8 +9,15 @@ function batch(): Batch {
   const ids = Int32Array.from([1, 5, 2, 7, 3, 9, 4, 4, 8, 0, 6, 2, 10]);
   const targets = new Int32Array(ids.length).fill(-1);
   const weights = new Float32Array(ids.length);
-  const segments = [{ start: 0, len: 7 }, { start: 7, len: 6 }];
-  for (const s of segments) for (let t = s.start; t < s.start + s.len - 1; t++) { targets[t] = ids[t + 1]; weights[t] = t % 3 === 0 ? 0 : t % 2 ? 1 : 0.5; }
+  const segments = [
+    { start: 0, len: 7 },
+    { start: 7, len: 6 },
+  ];
+  for (const s of segments)
+    for (let t = s.start; t < s.start + s.len - 1; t++) {
+      targets[t] = ids[t + 1];
+      weights[t] = t % 3 === 0 ? 0 : t % 2 ? 1 : 0.5;
+    }
   return { ids, targets, weights, segments };
 }
 
@@ -50,7 +57,8 @@ describe('decoder backward', () => {
     const a = lossAndGrad(cfg, params, batch(), p, { attentionBlock: 2 });
     const b = lossAndGrad(cfg, params, batch(), p, { attentionBlock: 64 });
     expect(Math.abs(a.loss - b.loss)).toBeLessThan(1e-12);
-    const ga = a.grads!.get('L0.wqkv')!, gb = b.grads!.get('L0.wqkv')!;
+    const ga = a.grads!.get('L0.wqkv')!,
+      gb = b.grads!.get('L0.wqkv')!;
     let diff = 0;
     for (let i = 0; i < ga.length; i++) diff = Math.max(diff, Math.abs(ga[i] - gb[i]));
     expect(diff).toBeLessThan(1e-12);

@@ -35,10 +35,11 @@ describe('acb-tiny training data', () => {
     }
   }, 120_000);
 
-  it('PDDL rollouts keep invalid actions in the history and answer only with the planner\'s valid recovery', async () => {
+  it("PDDL rollouts keep invalid actions in the history and answer only with the planner's valid recovery", async () => {
     const task = createTask('agentboard-pddl', { similarity: new LexicalSimilarity() }) as BenchTask as EpisodeTask<TaskItem>;
     const items = await task.load(builtinSuiteDir());
-    let mistakes = 0, solved = 0;
+    let mistakes = 0,
+      solved = 0;
     for (const item of items) {
       const roll = rolloutPddl(task, item, seededRandom(3), 0, 1)!; // a mistake before every expert step
       expect(roll).toBeDefined();
@@ -58,12 +59,20 @@ describe('acb-tiny training data', () => {
 
 describe('model card', () => {
   const info: CardInfo = {
-    name: 'acb-tiny', size: 'tiny', config: { ...TINY_SIZES.tiny, vocabSize: 3000 }, parameters: 750_000,
+    name: 'acb-tiny',
+    size: 'tiny',
+    config: { ...TINY_SIZES.tiny, vocabSize: 3000 },
+    parameters: 750_000,
     tokenizer: { vocabSize: 3000, merges: 2741, corpusExamples: 4000 },
     optim: { lr: 3e-3, minLrRatio: 0.1, warmupSteps: 60, beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1, clipNorm: 1, totalSteps: 100 },
-    seed: 1, batchTokens: 8192, steps: 100,
+    seed: 1,
+    batchTokens: 8192,
+    steps: 100,
     state: { step: 100, cursor: 1600, seconds: 600, tokensSeen: 819_200, targetTokensSeen: 80_000, history: [{ step: 100, loss: 0.5, lr: 3e-4, tokensPerS: 2500 }] },
-    backend: 'tfjs-wasm (2 threads)', mixture: [{ source: 't-eval', weight: 1, origin: 'T-Eval generator' }], dataSeeds: '1000000', evaluationSeed: BUILTIN_SEED,
+    backend: 'tfjs-wasm (2 threads)',
+    mixture: [{ source: 't-eval', weight: 1, origin: 'T-Eval generator' }],
+    dataSeeds: '1000000',
+    evaluationSeed: BUILTIN_SEED,
   };
 
   it('says it is not evaluated until scores are there, then lists them against the targets', () => {
@@ -90,13 +99,20 @@ describe('model card', () => {
 
   it('a continued stage (train:tiny --init) lists both stages, sums their time and tokens, and gives both commands', () => {
     const stage2: CardInfo = {
-      ...info, seed: 2, steps: 50, optim: { ...info.optim, lr: 1e-3 },
+      ...info,
+      seed: 2,
+      steps: 50,
+      optim: { ...info.optim, lr: 1e-3 },
       state: { step: 50, cursor: 800, seconds: 300, tokensSeen: 409_600, targetTokensSeen: 20_000, history: [{ step: 50, loss: 0.4, lr: 1e-4, tokensPerS: 2400 }] },
-      mixture: [{ source: 't-eval', weight: 0.4, origin: 'T-Eval generator' }, { source: 'niah', weight: 0.6, origin: 'NIAH prompts' }],
-      previous: { ...info, command: '--steps 100' }, command: '--init STAGE1 --seed 2 --steps 50',
+      mixture: [
+        { source: 't-eval', weight: 0.4, origin: 'T-Eval generator' },
+        { source: 'niah', weight: 0.6, origin: 'NIAH prompts' },
+      ],
+      previous: { ...info, command: '--steps 100' },
+      command: '--init STAGE1 --seed 2 --steps 50',
     };
     const card = modelCard(stage2);
-    expect(card).toContain('| stages | 1: 100 steps, seed 1, peak lr 0.003, 10.0 min, from scratch; 2: 50 steps, seed 2, peak lr 0.001, 5.0 min, continued from stage 1\'s weights |');
+    expect(card).toContain("| stages | 1: 100 steps, seed 1, peak lr 0.003, 10.0 min, from scratch; 2: 50 steps, seed 2, peak lr 0.001, 5.0 min, continued from stage 1's weights |");
     expect(card).toContain('| wall time | 15.0 min on tfjs-wasm (2 threads) (all stages) |');
     expect(card).toContain('| tokens seen | 1,228,800 (100,000 of them answer tokens carrying the loss) |');
     expect(card).toContain('| t-eval | 1 → 0.4 | T-Eval generator |');

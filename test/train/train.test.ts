@@ -29,25 +29,56 @@ const products = engineProducts(new JsEngine());
 
 function options(over: Partial<TrainOptions>): TrainOptions {
   const optim: OptimConfig = { ...DEFAULT_OPTIM, lr: 1e-2, warmupSteps: 10, totalSteps: over.steps ?? 10 };
-  return { config, optim, seed: 3, steps: 10, batchTokens: 384, mixture: [{ source: copySource(4), weight: 1 }], encoder: enc, specialIds: ids, products, checkpointDir: tmp(), checkpointEvery: 1000, resume: false, log: () => {}, ...over };
+  return {
+    config,
+    optim,
+    seed: 3,
+    steps: 10,
+    batchTokens: 384,
+    mixture: [{ source: copySource(4), weight: 1 }],
+    encoder: enc,
+    specialIds: ids,
+    products,
+    checkpointDir: tmp(),
+    checkpointEvery: 1000,
+    resume: false,
+    log: () => {},
+    ...over,
+  };
 }
 
 describe('training loop', () => {
   it('learns a prompt-dependent answer: the loss falls below what the answer distribution alone allows', () => {
     // 8 keys with fixed colours: without reading the key the best loss is ln 8 / 2 ≈ 1.04 per answer token
-    const facts = [['apple', 'red'], ['sky', 'blue'], ['grass', 'green'], ['snow', 'white'], ['coal', 'black'], ['sun', 'yellow'], ['plum', 'purple'], ['rust', 'orange']];
+    const facts = [
+      ['apple', 'red'],
+      ['sky', 'blue'],
+      ['grass', 'green'],
+      ['snow', 'white'],
+      ['coal', 'black'],
+      ['sun', 'yellow'],
+      ['plum', 'purple'],
+      ['rust', 'orange'],
+    ];
     const colours: TrainingSource = {
       name: 'toy-colours',
       sample: (seed, index) => {
         const [k, v] = facts[(index * 5 + seed) % facts.length];
-        return { turns: [{ role: 'user', content: `Colour of ${k}?` }, { role: 'assistant', content: v }] };
+        return {
+          turns: [
+            { role: 'user', content: `Colour of ${k}?` },
+            { role: 'assistant', content: v },
+          ],
+        };
       },
     };
     const words = facts.flat().join(' ');
     const b = trainBpe([words, 'Colour of user assistant'], 300);
     const e = new BpeEncoder(b);
     const losses: number[] = [];
-    const r = train(options({ steps: 80, mixture: [{ source: colours, weight: 1 }], encoder: e, specialIds: tokenizerFiles(b).ids, config: { ...config, vocabSize: e.vocabSize }, onStep: (_, l) => losses.push(l) }));
+    const r = train(
+      options({ steps: 80, mixture: [{ source: colours, weight: 1 }], encoder: e, specialIds: tokenizerFiles(b).ids, config: { ...config, vocabSize: e.vocabSize }, onStep: (_, l) => losses.push(l) }),
+    );
     const first = losses.slice(0, 3).reduce((a, c) => a + c) / 3;
     const last = losses.slice(-5).reduce((a, c) => a + c) / 5;
     expect(first).toBeGreaterThan(4);
@@ -59,7 +90,7 @@ describe('training loop', () => {
   it('lowers the loss of a copy task (letters copied from the prompt)', () => {
     const losses: number[] = [];
     train(options({ steps: 40, mixture: [{ source: copySource(2), weight: 1 }], onStep: (_, l) => losses.push(l) }));
-    expect(losses.slice(-5).reduce((a, c) => a + c) / 5).toBeLessThan(0.75 * losses.slice(0, 3).reduce((a, c) => a + c) / 3);
+    expect(losses.slice(-5).reduce((a, c) => a + c) / 5).toBeLessThan((0.75 * losses.slice(0, 3).reduce((a, c) => a + c)) / 3);
   });
 
   it('is reproducible: the same seed gives the same weights bit for bit, another seed does not', () => {
@@ -71,7 +102,10 @@ describe('training loop', () => {
   });
 
   it('resumes from a checkpoint to exactly the weights of an uninterrupted run', () => {
-    const mixture: MixtureEntry[] = [{ source: copySource(4), weight: 1 }, { source: reverseSource(4), weight: 1 }];
+    const mixture: MixtureEntry[] = [
+      { source: copySource(4), weight: 1 },
+      { source: reverseSource(4), weight: 1 },
+    ];
     const whole = train(options({ steps: 6, mixture }));
     const dir = tmp();
     const part = train(options({ steps: 6, mixture, checkpointDir: dir, checkpointEvery: 3, maxSeconds: 0 }));

@@ -53,8 +53,11 @@ export async function attachPddl(items: AgentBoardItem[], pddlRoot: string): Pro
     let problemFile: string;
     if (typeof it.additional.problem_file === 'string') problemFile = join(dir, it.additional.problem_file);
     else {
-      const problems = readdirSync(dir).filter((f) => f.endsWith('.pddl') && f !== 'domain.pddl').sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
-      if (k >= problems.length) throw new BenchDataError(dir, `record ${it.id}`, 'additional_info.problem_file', `a problem file (record ${k + 1} of ${it.subtask})`, `${problems.length} problem files`);
+      const problems = readdirSync(dir)
+        .filter((f) => f.endsWith('.pddl') && f !== 'domain.pddl')
+        .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+      if (k >= problems.length)
+        throw new BenchDataError(dir, `record ${it.id}`, 'additional_info.problem_file', `a problem file (record ${k + 1} of ${it.subtask})`, `${problems.length} problem files`);
       problemFile = join(dir, problems[k]);
     }
     it.domainFile = domainFile;
@@ -94,7 +97,10 @@ export function scoreEpisode(progress: readonly number[], finished = true): Item
 export function aggregateAgentBoard(taskId: string, scores: ItemScores[], items: AgentBoardItem[]): TaskScore {
   const fields = meanFields(scores);
   const groups = groupFields(scores, items);
-  const byDiff = groupFields(scores, items.map((it) => ({ ...it, group: `difficulty:${it.difficulty}` })));
+  const byDiff = groupFields(
+    scores,
+    items.map((it) => ({ ...it, group: `difficulty:${it.difficulty}` })),
+  );
   Object.assign(groups, byDiff);
   return { task: taskId, benchmark: 'agentboard', capability: 'real-world', metric: 'progress rate', score: fields.progress_rate ?? 0, fields, groups, n: scores.length };
 }
@@ -128,7 +134,8 @@ export function createAgentBoardTask(kind: AgentBoardTask): EpisodeTask<AgentBoa
         }
         for (const it of items) {
           const w = it.additional.world;
-          if (!isRecord(w) || (w.kind !== 'academia' && w.kind !== 'todo')) throw new BenchDataError(file, `record ${it.id}`, 'additional_info.world', 'an offline tool world {kind: "academia"|"todo", …}', JSON.stringify(w)?.slice(0, 40) ?? 'nothing');
+          if (!isRecord(w) || (w.kind !== 'academia' && w.kind !== 'todo'))
+            throw new BenchDataError(file, `record ${it.id}`, 'additional_info.world', 'an offline tool world {kind: "academia"|"todo", …}', JSON.stringify(w)?.slice(0, 40) ?? 'nothing');
         }
       }
       return items;
@@ -149,13 +156,23 @@ export function createAgentBoardTask(kind: AgentBoardTask): EpisodeTask<AgentBoa
       for (const s of shown) lines.push(`Action: ${s.action}`, `Observation: ${s.observation}`);
       lines.push('Action:');
       const examples = p.examples.length ? `Here are examples:\n${p.examples.join('\n')}\n` : '';
-      return { kind: 'chat', turns: [{ role: 'system', content: p.system_msg }, { role: 'user', content: `${p.instruction}\n${examples}\nNow it's your turn.\n${lines.join('\n')}` }] };
+      return {
+        kind: 'chat',
+        turns: [
+          { role: 'system', content: p.system_msg },
+          { role: 'user', content: `${p.instruction}\n${examples}\nNow it's your turn.\n${lines.join('\n')}` },
+        ],
+      };
     },
     parseAction(output: string) {
       const first = output.replace(/^\s+/, '').split('\n')[0] ?? '';
       return kind === 'pddl' ? first.replace(/^\s*Action:\s*/i, '').trim() : first.trim().startsWith('Action:') ? first.trim() : `Action: ${first.trim()}`;
     },
-    score: (_item, history) => scoreEpisode(history.map((s) => s.progress), kind === 'pddl' || history.some((s) => s.done)),
+    score: (_item, history) =>
+      scoreEpisode(
+        history.map((s) => s.progress),
+        kind === 'pddl' || history.some((s) => s.done),
+      ),
     aggregate: (scores, items) => aggregateAgentBoard(id, scores, items),
   };
 }
@@ -175,15 +192,17 @@ export async function loadLoggedEpisodes(file: string): Promise<LoggedEpisode[]>
   return rows.map(({ line, value }) => {
     const r = RecordReader.of(file, `line ${line}`, value);
     let progress: number[];
-    if (r.has('progress')) progress = r.array('progress').map((x, i) => {
-      if (typeof x !== 'number' || x < 0 || x > 1) throw new BenchDataError(file, `line ${line}`, `progress[${i}]`, 'a number in 0–1', JSON.stringify(x));
-      return x;
-    });
-    else progress = r.array('steps').map((s, i) => {
-      const p = isRecord(s) ? s.progress : undefined;
-      if (typeof p !== 'number' || p < 0 || p > 1) throw new BenchDataError(file, `line ${line}`, `steps[${i}].progress`, 'a number in 0–1', JSON.stringify(p));
-      return p;
-    });
+    if (r.has('progress'))
+      progress = r.array('progress').map((x, i) => {
+        if (typeof x !== 'number' || x < 0 || x > 1) throw new BenchDataError(file, `line ${line}`, `progress[${i}]`, 'a number in 0–1', JSON.stringify(x));
+        return x;
+      });
+    else
+      progress = r.array('steps').map((s, i) => {
+        const p = isRecord(s) ? s.progress : undefined;
+        if (typeof p !== 'number' || p < 0 || p > 1) throw new BenchDataError(file, `line ${line}`, `steps[${i}].progress`, 'a number in 0–1', JSON.stringify(p));
+        return p;
+      });
     if (progress.length > MAX_STEPS) throw new BenchDataError(file, `line ${line}`, 'progress', `at most ${MAX_STEPS} steps`, `${progress.length}`);
     return { id: r.id('id'), task: r.optString('task') ?? 'unknown', progress };
   });

@@ -5,24 +5,52 @@ import { actionText, atom, type GroundAction, type Literal, type StripsWorld } f
 /** Per-domain sentence templates: predicate → sentence with {0}, {1}… for arguments. */
 export const PDDL_TEMPLATES: Record<string, Record<string, string>> = {
   gripper: {
-    room: 'Room {0}', ball: '{0} is a ball.', gripper: '{0} is a gripper.', 'at-robby': 'Robby is at {0}.',
-    at: '{0} is at {1}.', free: '{0} is free.', carry: '{0} is carrying {1}.',
+    room: 'Room {0}',
+    ball: '{0} is a ball.',
+    gripper: '{0} is a gripper.',
+    'at-robby': 'Robby is at {0}.',
+    at: '{0} is at {1}.',
+    free: '{0} is free.',
+    carry: '{0} is carrying {1}.',
   },
   blockworld: {
-    clear: 'The {0} is clear.', 'on-table': '{0} is on the table.', 'arm-empty': 'Robot arm is empty.',
-    holding: 'You are holding {0}.', on: '{0} is on {1}.',
+    clear: 'The {0} is clear.',
+    'on-table': '{0} is on the table.',
+    'arm-empty': 'Robot arm is empty.',
+    holding: 'You are holding {0}.',
+    on: '{0} is on {1}.',
   },
   barman: {
-    ontable: '{0} is on the table.', holding: '{0} is holding {1}.', handempty: '{0} is empty.',
-    empty: '{0} is empty.', contains: '{0} contains {1}.', clean: '{0} is clean.', used: '{0} is used with {1}.',
-    dispenses: '{0} dispenses {1}.', shaked: '{0} is shaked.', 'cocktail-part1': '{0} part1 ingredient is {1}.',
-    'cocktail-part2': '{0} part2 ingredient is {1}.', unshaked: '{0} is unshaked.',
+    ontable: '{0} is on the table.',
+    holding: '{0} is holding {1}.',
+    handempty: '{0} is empty.',
+    empty: '{0} is empty.',
+    contains: '{0} contains {1}.',
+    clean: '{0} is clean.',
+    used: '{0} is used with {1}.',
+    dispenses: '{0} dispenses {1}.',
+    shaked: '{0} is shaked.',
+    'cocktail-part1': '{0} part1 ingredient is {1}.',
+    'cocktail-part2': '{0} part2 ingredient is {1}.',
+    unshaked: '{0} is unshaked.',
   },
   tyreworld: {
-    open: '{0} is open.', closed: '{0} is closed.', 'have': 'You have {0}.', in: '{0} is in {1}.', loose: 'The nut {0} on the hub {1} is loose.',
-    tight: 'The nut {0} on the hub {1} is tight.', unlocked: '{0} is unlocked.', 'on-ground': '{0} is on the ground.',
-    'not-on-ground': '{0} is not on the ground.', inflated: '{0} is inflated.', 'not-inflated': '{0} is not inflated.',
-    fastened: '{0} is fastened.', unfastened: '{0} is unfastened.', free: '{0} is free.', on: '{0} is on {1}.', intact: '{0} is intact.',
+    open: '{0} is open.',
+    closed: '{0} is closed.',
+    have: 'You have {0}.',
+    in: '{0} is in {1}.',
+    loose: 'The nut {0} on the hub {1} is loose.',
+    tight: 'The nut {0} on the hub {1} is tight.',
+    unlocked: '{0} is unlocked.',
+    'on-ground': '{0} is on the ground.',
+    'not-on-ground': '{0} is not on the ground.',
+    inflated: '{0} is inflated.',
+    'not-inflated': '{0} is not inflated.',
+    fastened: '{0} is fastened.',
+    unfastened: '{0} is unfastened.',
+    free: '{0} is free.',
+    on: '{0} is on {1}.',
+    intact: '{0} is intact.',
   },
 };
 
@@ -52,10 +80,13 @@ export function renderGoal(subtask: string, goal: readonly Literal[]): string[] 
 
 /** State text: each atom's sentence capitalised, the sentences sorted, joined by spaces. */
 export function renderState(subtask: string, atoms: Iterable<string>): string {
-  return [...atoms].map((a) => {
-    const [p, ...args] = a.split(' ');
-    return capitalise(renderLiteral(subtask, p, args));
-  }).sort().join(' ');
+  return [...atoms]
+    .map((a) => {
+      const [p, ...args] = a.split(' ');
+      return capitalise(renderLiteral(subtask, p, args));
+    })
+    .sort()
+    .join(' ');
 }
 
 /** nltk.word_tokenize's effect on action text, closely enough: words of letters, digits, "_" and "-". */

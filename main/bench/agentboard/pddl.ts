@@ -239,7 +239,11 @@ export class StripsWorld {
       binding.set(a.params[i].name, g.args[i]);
     }
     if (!a.precondition.every((l) => this.holds(l, binding))) return false;
-    const ground = (l: Literal) => atom(l.predicate, l.args.map((x) => (x.startsWith('?') ? binding.get(x)! : x)));
+    const ground = (l: Literal) =>
+      atom(
+        l.predicate,
+        l.args.map((x) => (x.startsWith('?') ? binding.get(x)! : x)),
+      );
     for (const l of a.effect) if (l.negated) this.state.delete(ground(l));
     for (const l of a.effect) if (!l.negated) this.state.add(ground(l));
     return true;

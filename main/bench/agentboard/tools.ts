@@ -53,7 +53,9 @@ export function toolOutputText(v: unknown): string {
 
 /** Parse `Action: X with Action Input: {dict}` (the input may also be "{}" or missing). */
 export function parseToolCall(text: string): { name: string; args: Record<string, unknown> } | undefined {
-  const m = /Action:\s*([A-Za-z_][\w.]*)\s*(?:with\s*Action\s*Input:\s*([\s\S]*))?$/i.exec(text.trim().split('\n')[0].trim()) ?? /^([A-Za-z_][\w.]*)\s*with\s*Action\s*Input:\s*([\s\S]*)$/i.exec(text.trim().split('\n')[0].trim());
+  const m =
+    /Action:\s*([A-Za-z_][\w.]*)\s*(?:with\s*Action\s*Input:\s*([\s\S]*))?$/i.exec(text.trim().split('\n')[0].trim()) ??
+    /^([A-Za-z_][\w.]*)\s*with\s*Action\s*Input:\s*([\s\S]*)$/i.exec(text.trim().split('\n')[0].trim());
   if (!m) return undefined;
   const raw = (m[2] ?? '{}').trim();
   // the reference eval()s the input: Python literals, so JSON's true/false/null do not parse
@@ -120,7 +122,7 @@ export function academiaTools(w: AcademiaWorld, state: { loaded: Set<string> }):
       const n1 = str(a, 'node1');
       const n2 = str(a, 'node2');
       const shared = w.papers.filter((p) => p.authors.includes(n1) && p.authors.includes(n2)).map((p) => ({ title: p.title, year: p.year, venue: p.venue }));
-      return { 'collaborative_papers': shared };
+      return { collaborative_papers: shared };
     },
   };
 }

@@ -13,14 +13,25 @@ export const BUILTIN_LONGBENCH_PROMPTS: Record<string, string> = {
   trec: 'Label the type of each question.\n\n{context}\n{input}',
   triviaqa: 'Answer each question after reading the passages.\n\n{context}\n\n{input}',
   passage_count: 'Some of the paragraphs below are repeated. How many different paragraphs are there? Give only the number.\n\n{context}\n\nThe number of different paragraphs is:',
-  passage_retrieval_en: 'Here are paragraphs, each with a number, and a summary of one of them. Which paragraph does the summary describe? Answer like "Paragraph 1".\n\n{context}\n\nSummary: {input}\n\nThe answer is:',
+  passage_retrieval_en:
+    'Here are paragraphs, each with a number, and a summary of one of them. Which paragraph does the summary describe? Answer like "Paragraph 1".\n\n{context}\n\nSummary: {input}\n\nThe answer is:',
   lcc: 'Complete the next line of code.\n{context}',
   'repobench-p': 'Complete the next line of code.\n{context}{input}',
 };
 
 export const BUILTIN_LONGBENCH_MAXLEN: Record<string, number> = {
-  narrativeqa: 24, multifieldqa_en: 24, hotpotqa: 16, '2wikimqa': 16, gov_report: 96, qmsum: 96,
-  trec: 12, triviaqa: 16, passage_count: 8, passage_retrieval_en: 12, lcc: 32, 'repobench-p': 32,
+  narrativeqa: 24,
+  multifieldqa_en: 24,
+  hotpotqa: 16,
+  '2wikimqa': 16,
+  gov_report: 96,
+  qmsum: 96,
+  trec: 12,
+  triviaqa: 16,
+  passage_count: 8,
+  passage_retrieval_en: 12,
+  lcc: 32,
+  'repobench-p': 32,
 };
 
 interface LbRecord {
@@ -43,8 +54,16 @@ function narrativeqa(rng: Rng, i: number): LbRecord {
   const animal = rng.pick(ANIMALS);
   const city = rng.pick(CITIES);
   const thing = rng.pick(THINGS);
-  const story = [paragraph(rng, 3), `One winter ${hero} left ${city} with a tame ${animal} and a cart of ${thing}.`, paragraph(rng, 3), `At the end of the journey ${hero} gave the ${thing} to the keeper of the lighthouse.`, paragraph(rng, 2)].join(' ');
-  return rng.float() < 0.5 ? rec('narrativeqa', i, `What animal travelled with ${hero}?`, story, [`a tame ${animal}`, animal]) : rec('narrativeqa', i, `Who received the ${thing}?`, story, ['the keeper of the lighthouse', 'the lighthouse keeper']);
+  const story = [
+    paragraph(rng, 3),
+    `One winter ${hero} left ${city} with a tame ${animal} and a cart of ${thing}.`,
+    paragraph(rng, 3),
+    `At the end of the journey ${hero} gave the ${thing} to the keeper of the lighthouse.`,
+    paragraph(rng, 2),
+  ].join(' ');
+  return rng.float() < 0.5
+    ? rec('narrativeqa', i, `What animal travelled with ${hero}?`, story, [`a tame ${animal}`, animal])
+    : rec('narrativeqa', i, `Who received the ${thing}?`, story, ['the keeper of the lighthouse', 'the lighthouse keeper']);
 }
 
 function multifieldqa(rng: Rng, i: number): LbRecord {
@@ -82,16 +101,29 @@ function qmsum(rng: Rng, i: number): LbRecord {
   const b = personName(rng);
   const thing = rng.pick(THINGS);
   const city = rng.pick(CITIES);
-  const lines = [`${a}: Let us start with the stall at the ${city} fair.`, `${b}: We should sell ${thing} this year.`, `${a}: ${paragraph(rng, 1)}`, `${b}: ${paragraph(rng, 1)}`, `${a}: Fine, we agree to sell ${thing} and to share the stall with the bakery.`, `${b}: ${paragraph(rng, 1)}`];
+  const lines = [
+    `${a}: Let us start with the stall at the ${city} fair.`,
+    `${b}: We should sell ${thing} this year.`,
+    `${a}: ${paragraph(rng, 1)}`,
+    `${b}: ${paragraph(rng, 1)}`,
+    `${a}: Fine, we agree to sell ${thing} and to share the stall with the bakery.`,
+    `${b}: ${paragraph(rng, 1)}`,
+  ];
   return rec('qmsum', i, 'What did the group decide about the fair stall?', lines.join('\n'), [`The group decided to sell ${thing} at the ${city} fair and to share the stall with the bakery.`]);
 }
 
 const TREC_CLASSES = ['Abbreviation', 'Entity', 'Description', 'Human being', 'Location', 'Numeric value'];
 function trec(rng: Rng, i: number): LbRecord {
   const qs: [string, string][] = [
-    [`Who founded the ${rng.pick(ORGS)}?`, 'Human being'], [`Where is ${rng.pick(CITIES)}?`, 'Location'], [`How many ${rng.pick(THINGS)} were sold?`, 'Numeric value'],
-    [`What does the abbreviation ${rng.pick(['RSVP', 'ETA', 'DIY', 'FAQ'])} stand for?`, 'Abbreviation'], [`Why do ${rng.pick(ANIMALS)}s migrate?`, 'Description'], [`What ${rng.pick(FRUITS).slice(0, -1)} variety grows in ${rng.pick(CITIES)}?`, 'Entity'],
-    [`Who wrote the guide to ${rng.pick(TOPICS)}?`, 'Human being'], [`How far is ${rng.pick(CITIES)} from the sea?`, 'Numeric value'], [`Where did ${personName(rng)} study?`, 'Location'],
+    [`Who founded the ${rng.pick(ORGS)}?`, 'Human being'],
+    [`Where is ${rng.pick(CITIES)}?`, 'Location'],
+    [`How many ${rng.pick(THINGS)} were sold?`, 'Numeric value'],
+    [`What does the abbreviation ${rng.pick(['RSVP', 'ETA', 'DIY', 'FAQ'])} stand for?`, 'Abbreviation'],
+    [`Why do ${rng.pick(ANIMALS)}s migrate?`, 'Description'],
+    [`What ${rng.pick(FRUITS).slice(0, -1)} variety grows in ${rng.pick(CITIES)}?`, 'Entity'],
+    [`Who wrote the guide to ${rng.pick(TOPICS)}?`, 'Human being'],
+    [`How far is ${rng.pick(CITIES)} from the sea?`, 'Numeric value'],
+    [`Where did ${personName(rng)} study?`, 'Location'],
   ];
   const shots = rng.sample(qs, 6);
   const target = rng.pick(qs.filter((q) => !shots.includes(q)));
@@ -102,7 +134,9 @@ function triviaqa(rng: Rng, i: number): LbRecord {
   const facts = Array.from({ length: 4 }, () => ({ city: rng.pick(CITIES), animal: rng.pick(ANIMALS), color: rng.pick(COLORS) }));
   const shots = facts.slice(0, 3).map((f) => `Passage: The flag of ${f.city} shows a ${f.color} ${f.animal}.\nQuestion: Which animal is on the flag of ${f.city}?\nAnswer: ${f.animal}`);
   const t = facts[3];
-  return rec('triviaqa', i, `Passage: The flag of ${t.city} shows a ${t.color} ${t.animal}. ${paragraph(rng, 2)}\nQuestion: Which animal is on the flag of ${t.city}?\nAnswer:`, shots.join('\n\n'), [t.animal]);
+  return rec('triviaqa', i, `Passage: The flag of ${t.city} shows a ${t.color} ${t.animal}. ${paragraph(rng, 2)}\nQuestion: Which animal is on the flag of ${t.city}?\nAnswer:`, shots.join('\n\n'), [
+    t.animal,
+  ]);
 }
 
 function passageCount(rng: Rng, i: number): LbRecord {
@@ -124,7 +158,13 @@ function passageRetrieval(rng: Rng, i: number): LbRecord {
 
 const HELPERS = ['scale', 'shift', 'weigh', 'clip', 'square', 'halve', 'offset', 'bound', 'damp', 'boost'];
 const QUANTITIES = ['total', 'count', 'score', 'width', 'budget', 'weight', 'margin', 'volume', 'energy', 'reward'];
-const COLLECTIONS: [string, string][] = [['items', 'item'], ['values', 'value'], ['rows', 'row'], ['records', 'record'], ['samples', 'sample']];
+const COLLECTIONS: [string, string][] = [
+  ['items', 'item'],
+  ['values', 'value'],
+  ['rows', 'row'],
+  ['records', 'record'],
+  ['samples', 'sample'],
+];
 
 /**
  * A Python file of helpers and parallel accumulator functions; the last function is cut after 1–4 of its lines.
@@ -156,8 +196,18 @@ function repobench(rng: Rng, i: number): LbRecord {
 }
 
 const GENERATORS: Record<string, (rng: Rng, i: number) => LbRecord> = {
-  narrativeqa, multifieldqa_en: multifieldqa, hotpotqa: (r, i) => hotpot('hotpotqa', r, i), '2wikimqa': (r, i) => hotpot('2wikimqa', r, i),
-  gov_report: govReport, qmsum, trec, triviaqa, passage_count: passageCount, passage_retrieval_en: passageRetrieval, lcc, 'repobench-p': repobench,
+  narrativeqa,
+  multifieldqa_en: multifieldqa,
+  hotpotqa: (r, i) => hotpot('hotpotqa', r, i),
+  '2wikimqa': (r, i) => hotpot('2wikimqa', r, i),
+  gov_report: govReport,
+  qmsum,
+  trec,
+  triviaqa,
+  passage_count: passageCount,
+  passage_retrieval_en: passageRetrieval,
+  lcc,
+  'repobench-p': repobench,
 };
 
 /** JSONL lines per dataset, `perDataset` records each. */

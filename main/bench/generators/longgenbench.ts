@@ -34,7 +34,11 @@ function mathQuestion(rng: Rng): MathQ {
       const per = rng.int(2, 6);
       const days = rng.int(3, 7);
       const extra = rng.int(1, 9);
-      return { q: `${who} reads ${per} chapters a day for ${days} days and then ${extra} more chapters. How many chapters did ${who} read?`, steps: `${per} × ${days} = ${per * days}. ${per * days} + ${extra} = ${per * days + extra}.`, answer: per * days + extra };
+      return {
+        q: `${who} reads ${per} chapters a day for ${days} days and then ${extra} more chapters. How many chapters did ${who} read?`,
+        steps: `${per} × ${days} = ${per * days}. ${per * days} + ${extra} = ${per * days + extra}.`,
+        answer: per * days + extra,
+      };
     }
   }
 }
@@ -53,7 +57,16 @@ export function generateLongGenGsm8k(seed: number, prompts = 10, k = 5): Record<
   const shots = Array.from({ length: 3 }, () => mathQuestion(rng)).map((m) => ({ q: m.q, a: `${m.steps}\nThe answer is ${m.answer}.` }));
   return Array.from({ length: prompts }, (_, p) => {
     const qs = Array.from({ length: k }, () => mathQuestion(rng));
-    return { id: p, prompt: promptWith(shots, qs.map((x) => x.q)), questions: qs.map((x) => x.q), answers: qs.map((x) => `${x.steps}\n#### ${x.answer}`), max_new_tokens: 64 * k };
+    return {
+      id: p,
+      prompt: promptWith(
+        shots,
+        qs.map((x) => x.q),
+      ),
+      questions: qs.map((x) => x.q),
+      answers: qs.map((x) => `${x.steps}\n#### ${x.answer}`),
+      max_new_tokens: 64 * k,
+    };
   });
 }
 
@@ -90,6 +103,16 @@ export function generateLongGenMmlu(seed: number, prompts = 10, k = 5): Record<s
   const shots = Array.from({ length: 3 }, () => mcQuestion(rng)).map((m) => ({ q: m.q, a: `The answer is (${m.answer}).` }));
   return Array.from({ length: prompts }, (_, p) => {
     const qs = Array.from({ length: k }, () => mcQuestion(rng));
-    return { id: p, task: 'elementary_reasoning', prompt: promptWith(shots, qs.map((x) => x.q)), questions: qs.map((x) => x.q), answers: qs.map((x) => x.answer), max_new_tokens: 32 * k };
+    return {
+      id: p,
+      task: 'elementary_reasoning',
+      prompt: promptWith(
+        shots,
+        qs.map((x) => x.q),
+      ),
+      questions: qs.map((x) => x.q),
+      answers: qs.map((x) => x.answer),
+      max_new_tokens: 32 * k,
+    };
   });
 }

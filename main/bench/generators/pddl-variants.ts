@@ -50,7 +50,10 @@ export function pddlVariant(domain: string, domainText: string, problemText: str
     if (rng.float() >= o.keepInit) walk(world, rng, rng.int(1, o.initWalk));
     const init = new Set(world.state);
     const render = (goal: readonly string[]) =>
-      `(define (problem ${name})\n  (:domain ${world.problem.domain})\n  (:objects ${objects})\n  (:init\n    ${[...init].sort().map((a) => `(${a})`).join('\n    ')})\n  (:goal (and\n    ${goal.map((a) => `(${a})`).join('\n    ')})))\n`;
+      `(define (problem ${name})\n  (:domain ${world.problem.domain})\n  (:objects ${objects})\n  (:init\n    ${[...init]
+        .sort()
+        .map((a) => `(${a})`)
+        .join('\n    ')})\n  (:goal (and\n    ${goal.map((a) => `(${a})`).join('\n    ')})))\n`;
     if (domain === 'gripper') {
       const goal = gripperGoal(init, rng);
       if (goal.length) return render(goal);
@@ -72,7 +75,7 @@ function gripperGoal(init: ReadonlySet<string>, rng: Rng): string[] {
   const where = (b: string) => [...init].find((a) => a.startsWith(`at ${b} `))?.split(' ')[2];
   const goal = rng.sample(balls, rng.int(1, balls.length)).map((b) => {
     const here = where(b);
-    const room = here && rng.float() < 0.7 ? rng.pick(rooms.filter((r) => r !== here)) ?? here : rng.pick(rooms);
+    const room = here && rng.float() < 0.7 ? (rng.pick(rooms.filter((r) => r !== here)) ?? here) : rng.pick(rooms);
     return `at ${b} ${room}`;
   });
   return goal.some((g) => !init.has(g)) ? goal.sort() : [];

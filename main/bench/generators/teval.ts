@@ -25,34 +25,82 @@ const INGREDIENTS = ['lentils', 'spinach', 'mushrooms', 'chickpeas', 'pumpkin', 
 const SYMBOLS = ['ARLN', 'BRDL', 'CSKV', 'DNMR', 'ELKR'];
 
 export const TEVAL_APIS: Api[] = [
-  { name: 'WeatherHub.get_forecast', description: 'Get the weather forecast of a city for one date.', purpose: 'check the weather', params: [
-    { name: 'city', type: 'STRING', description: 'The city name.', value: (r) => r.pick(CITIES) },
-    { name: 'date', type: 'STRING', description: 'The date as YYYY-MM-DD.', value: (r) => r.pick(DATES) }] },
-  { name: 'FlightFinder.search_flights', description: 'Search flights between two cities on a date.', purpose: 'find flights', params: [
-    { name: 'origin', type: 'STRING', description: 'The departure city.', value: (r) => r.pick(CITIES) },
-    { name: 'destination', type: 'STRING', description: 'The arrival city.', value: (r) => r.pick(CITIES) },
-    { name: 'date', type: 'STRING', description: 'The date as YYYY-MM-DD.', value: (r) => r.pick(DATES) }] },
-  { name: 'CurrencyDesk.convert', description: 'Convert an amount of money between currencies.', purpose: 'convert money', params: [
-    { name: 'amount', type: 'NUMBER', description: 'The amount to convert.', value: (r) => r.int(5, 900) },
-    { name: 'from_currency', type: 'STRING', description: 'The currency code to convert from.', value: (r) => r.pick(CURRENCIES) },
-    { name: 'to_currency', type: 'STRING', description: 'The currency code to convert to.', value: (r) => r.pick(CURRENCIES) }] },
-  { name: 'BookShelf.find_book', description: 'Find a book in the library catalogue by its title.', purpose: 'look up a book', params: [
-    { name: 'title', type: 'STRING', description: 'The book title.', value: (r) => r.pick(BOOKS) }] },
-  { name: 'RecipeBox.search_recipes', description: 'Search recipes by main ingredient and cooking time.', purpose: 'find a recipe', params: [
-    { name: 'ingredient', type: 'STRING', description: 'The main ingredient.', value: (r) => r.pick(INGREDIENTS) },
-    { name: 'max_minutes', type: 'NUMBER', description: 'The longest cooking time in minutes.', value: (r) => r.pick([15, 20, 30, 45, 60]) }] },
-  { name: 'TransitMap.get_route', description: 'Get a public transport route between two places.', purpose: 'plan a route', params: [
-    { name: 'start', type: 'STRING', description: 'Where the trip starts.', value: (r) => `${r.pick(CITIES)} station` },
-    { name: 'end', type: 'STRING', description: 'Where the trip ends.', value: (r) => `${r.pick(CITIES)} museum` }] },
-  { name: 'StockTicker.get_quote', description: 'Get the latest price of a stock symbol.', purpose: 'check a stock price', params: [
-    { name: 'symbol', type: 'STRING', description: 'The stock symbol.', value: (r) => r.pick(SYMBOLS) }] },
-  { name: 'Translator.translate_text', description: 'Translate a short text into a target language.', purpose: 'translate a text', params: [
-    { name: 'text', type: 'STRING', description: 'The text to translate.', value: (r) => r.pick(PHRASES) },
-    { name: 'target_language', type: 'STRING', description: 'The language to translate into.', value: (r) => r.pick(LANGS) }] },
+  {
+    name: 'WeatherHub.get_forecast',
+    description: 'Get the weather forecast of a city for one date.',
+    purpose: 'check the weather',
+    params: [
+      { name: 'city', type: 'STRING', description: 'The city name.', value: (r) => r.pick(CITIES) },
+      { name: 'date', type: 'STRING', description: 'The date as YYYY-MM-DD.', value: (r) => r.pick(DATES) },
+    ],
+  },
+  {
+    name: 'FlightFinder.search_flights',
+    description: 'Search flights between two cities on a date.',
+    purpose: 'find flights',
+    params: [
+      { name: 'origin', type: 'STRING', description: 'The departure city.', value: (r) => r.pick(CITIES) },
+      { name: 'destination', type: 'STRING', description: 'The arrival city.', value: (r) => r.pick(CITIES) },
+      { name: 'date', type: 'STRING', description: 'The date as YYYY-MM-DD.', value: (r) => r.pick(DATES) },
+    ],
+  },
+  {
+    name: 'CurrencyDesk.convert',
+    description: 'Convert an amount of money between currencies.',
+    purpose: 'convert money',
+    params: [
+      { name: 'amount', type: 'NUMBER', description: 'The amount to convert.', value: (r) => r.int(5, 900) },
+      { name: 'from_currency', type: 'STRING', description: 'The currency code to convert from.', value: (r) => r.pick(CURRENCIES) },
+      { name: 'to_currency', type: 'STRING', description: 'The currency code to convert to.', value: (r) => r.pick(CURRENCIES) },
+    ],
+  },
+  {
+    name: 'BookShelf.find_book',
+    description: 'Find a book in the library catalogue by its title.',
+    purpose: 'look up a book',
+    params: [{ name: 'title', type: 'STRING', description: 'The book title.', value: (r) => r.pick(BOOKS) }],
+  },
+  {
+    name: 'RecipeBox.search_recipes',
+    description: 'Search recipes by main ingredient and cooking time.',
+    purpose: 'find a recipe',
+    params: [
+      { name: 'ingredient', type: 'STRING', description: 'The main ingredient.', value: (r) => r.pick(INGREDIENTS) },
+      { name: 'max_minutes', type: 'NUMBER', description: 'The longest cooking time in minutes.', value: (r) => r.pick([15, 20, 30, 45, 60]) },
+    ],
+  },
+  {
+    name: 'TransitMap.get_route',
+    description: 'Get a public transport route between two places.',
+    purpose: 'plan a route',
+    params: [
+      { name: 'start', type: 'STRING', description: 'Where the trip starts.', value: (r) => `${r.pick(CITIES)} station` },
+      { name: 'end', type: 'STRING', description: 'Where the trip ends.', value: (r) => `${r.pick(CITIES)} museum` },
+    ],
+  },
+  {
+    name: 'StockTicker.get_quote',
+    description: 'Get the latest price of a stock symbol.',
+    purpose: 'check a stock price',
+    params: [{ name: 'symbol', type: 'STRING', description: 'The stock symbol.', value: (r) => r.pick(SYMBOLS) }],
+  },
+  {
+    name: 'Translator.translate_text',
+    description: 'Translate a short text into a target language.',
+    purpose: 'translate a text',
+    params: [
+      { name: 'text', type: 'STRING', description: 'The text to translate.', value: (r) => r.pick(PHRASES) },
+      { name: 'target_language', type: 'STRING', description: 'The language to translate into.', value: (r) => r.pick(LANGS) },
+    ],
+  },
 ];
 
 function apiJson(apis: Api[]): string {
-  return JSON.stringify(apis.map((a) => ({ name: a.name, description: a.description, required_parameters: a.params.map((p) => ({ name: p.name, type: p.type, description: p.description })), optional_parameters: [] })), null, 1);
+  return JSON.stringify(
+    apis.map((a) => ({ name: a.name, description: a.description, required_parameters: a.params.map((p) => ({ name: p.name, type: p.type, description: p.description })), optional_parameters: [] })),
+    null,
+    1,
+  );
 }
 
 function argValues(api: Api, rng: Rng): Record<string, string | number> {
@@ -60,7 +108,9 @@ function argValues(api: Api, rng: Rng): Record<string, string | number> {
 }
 
 function describeArgs(args: Record<string, string | number>): string {
-  return Object.entries(args).map(([k, v]) => `${k.replace(/_/g, ' ')} ${v}`).join(', ');
+  return Object.entries(args)
+    .map(([k, v]) => `${k.replace(/_/g, ' ')} ${v}`)
+    .join(', ');
 }
 
 type Turn = { role: string; content: string };
@@ -78,7 +128,10 @@ export function generateTEval(seed: number): Record<string, Record<string, Recor
     files[file][String(Object.keys(files[file]).length)] = rec;
   };
   const toolbox = (k: number, must: Api[]) => {
-    const others = rng.sample(TEVAL_APIS.filter((a) => !must.includes(a)), Math.max(0, k - must.length));
+    const others = rng.sample(
+      TEVAL_APIS.filter((a) => !must.includes(a)),
+      Math.max(0, k - must.length),
+    );
     return rng.shuffle([...must, ...others]);
   };
 
@@ -102,7 +155,12 @@ export function generateTEval(seed: number): Record<string, Record<string, Recor
       { role: 'system', content: `You can call these APIs:\n${apiJson(tools)}\n${format}` },
       { role: 'user', content: `${request(api, args)} Please call ${api.name} for me.` },
     ];
-    add('instruct_v2.json', { origin_prompt: turns, template, ground_truth: { thought: `I should call ${api.name}.`, action: api.name, args }, meta_data: { response_format: json ? 'json' : 'string' } });
+    add('instruct_v2.json', {
+      origin_prompt: turns,
+      template,
+      ground_truth: { thought: `I should call ${api.name}.`, action: api.name, args },
+      meta_data: { response_format: json ? 'json' : 'string' },
+    });
   }
 
   // plan: 8 JSON + 8 string; 2–3 calls then FinishAction
@@ -117,7 +175,10 @@ export function generateTEval(seed: number): Record<string, Record<string, Recor
       ? 'Write the whole plan as a JSON list: [{"id": 0, "name": "<API name>", "args": {...}}, ...], ending with {"name": "FinishAction"}.'
       : 'Write the plan one step per line, naming the API each step uses and its arguments.';
     add(json ? 'plan_json_v2.json' : 'plan_str_v2.json', {
-      origin_prompt: [{ role: 'system', content: `You plan tool calls. Available APIs:\n${apiJson(tools)}\n${format}` }, { role: 'user', content: `${goal}.` }],
+      origin_prompt: [
+        { role: 'system', content: `You plan tool calls. Available APIs:\n${apiJson(tools)}\n${format}` },
+        { role: 'user', content: `${goal}.` },
+      ],
       ground_truth: gt,
       meta: { prompt_type: json ? 'json' : 'str', API_list: tools.map((t) => t.name) },
     });
@@ -141,7 +202,10 @@ export function generateTEval(seed: number): Record<string, Record<string, Recor
     for (let i = 0; i < 8; i++) {
       const c = rruCase();
       add(`${ability}_str_v2.json`, {
-        origin_prompt: [{ role: 'system', content: `You help users with these APIs:\n${apiJson(c.tools)}\n${asks[ability]}` }, { role: 'user', content: c.user }],
+        origin_prompt: [
+          { role: 'system', content: `You help users with these APIs:\n${apiJson(c.tools)}\n${asks[ability]}` },
+          { role: 'user', content: c.user },
+        ],
         ground_truth: { thought: c.thought, name: c.api.name, args: ability === 'understand' ? JSON.stringify(c.args) : c.args },
         meta_data: { response_format: 'str' },
       });
@@ -150,14 +214,18 @@ export function generateTEval(seed: number): Record<string, Record<string, Recor
   for (let i = 0; i < 12; i++) {
     const c = rruCase();
     add('reason_retrieve_understand_json_v2.json', {
-      origin_prompt: [{ role: 'system', content: `You help users with these APIs:\n${apiJson(c.tools)}\nReply with one JSON object: {"thought": "<your reasoning>", "name": "<API name>", "args": {...}}.` }, { role: 'user', content: c.user }],
+      origin_prompt: [
+        { role: 'system', content: `You help users with these APIs:\n${apiJson(c.tools)}\nReply with one JSON object: {"thought": "<your reasoning>", "name": "<API name>", "args": {...}}.` },
+        { role: 'user', content: c.user },
+      ],
       ground_truth: { thought: c.thought, name: c.api.name, args: c.args },
       meta_data: { response_format: 'json' },
     });
   }
 
   // review: judge a finished call (8)
-  const OPTIONS = 'A: the call succeeded and its result answers the request. B: the right API was called with wrong arguments. C: the wrong API was called. D: the API returned an error. E: the result does not relate to the request.';
+  const OPTIONS =
+    'A: the call succeeded and its result answers the request. B: the right API was called with wrong arguments. C: the wrong API was called. D: the API returned an error. E: the result does not relate to the request.';
   for (let i = 0; i < 8; i++) {
     const c = rruCase();
     const kind = rng.pick(['A', 'B', 'C', 'D'] as const);

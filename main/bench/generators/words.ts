@@ -1,9 +1,76 @@
 // Word banks for the procedural generators (our own invented names and phrases).
 import type { Rng } from '../util.js';
 
-export const CITIES = ['Arlenport', 'Brindlemoor', 'Caskvale', 'Dunmarrow', 'Elkridge', 'Fernhollow', 'Glimmerton', 'Harrowgate', 'Ivelmouth', 'Juniper Bay', 'Kestrel Point', 'Larkspur', 'Millbrook', 'Northwick', 'Oakhaven', 'Pellmont', 'Quarry Hill', 'Rosewater', 'Saltmarsh', 'Thistledown'];
-export const FIRST = ['Ada', 'Bruno', 'Celia', 'Darius', 'Elena', 'Felix', 'Greta', 'Hugo', 'Ines', 'Jonas', 'Kira', 'Lorenzo', 'Mira', 'Nils', 'Olga', 'Pavel', 'Quinn', 'Rosa', 'Sven', 'Talia', 'Umar', 'Vera', 'Wendel', 'Yara'];
-export const LAST = ['Abernath', 'Brightwell', 'Castellane', 'Dorrance', 'Everly', 'Fairbairn', 'Greaves', 'Holloway', 'Iverson', 'Jessup', 'Kowalczyk', 'Lindqvist', 'Marchetti', 'Novak', 'Oyelaran', 'Pemberton', 'Quintero', 'Rasmussen', 'Szabo', 'Thorne'];
+export const CITIES = [
+  'Arlenport',
+  'Brindlemoor',
+  'Caskvale',
+  'Dunmarrow',
+  'Elkridge',
+  'Fernhollow',
+  'Glimmerton',
+  'Harrowgate',
+  'Ivelmouth',
+  'Juniper Bay',
+  'Kestrel Point',
+  'Larkspur',
+  'Millbrook',
+  'Northwick',
+  'Oakhaven',
+  'Pellmont',
+  'Quarry Hill',
+  'Rosewater',
+  'Saltmarsh',
+  'Thistledown',
+];
+export const FIRST = [
+  'Ada',
+  'Bruno',
+  'Celia',
+  'Darius',
+  'Elena',
+  'Felix',
+  'Greta',
+  'Hugo',
+  'Ines',
+  'Jonas',
+  'Kira',
+  'Lorenzo',
+  'Mira',
+  'Nils',
+  'Olga',
+  'Pavel',
+  'Quinn',
+  'Rosa',
+  'Sven',
+  'Talia',
+  'Umar',
+  'Vera',
+  'Wendel',
+  'Yara',
+];
+export const LAST = [
+  'Abernath',
+  'Brightwell',
+  'Castellane',
+  'Dorrance',
+  'Everly',
+  'Fairbairn',
+  'Greaves',
+  'Holloway',
+  'Iverson',
+  'Jessup',
+  'Kowalczyk',
+  'Lindqvist',
+  'Marchetti',
+  'Novak',
+  'Oyelaran',
+  'Pemberton',
+  'Quintero',
+  'Rasmussen',
+  'Szabo',
+  'Thorne',
+];
 export const COLORS = ['red', 'blue', 'green', 'amber', 'violet', 'silver', 'ochre', 'teal'];
 export const ANIMALS = ['otter', 'heron', 'badger', 'lynx', 'falcon', 'marten', 'ibex', 'newt'];
 export const FRUITS = ['apples', 'pears', 'plums', 'lemons', 'figs', 'cherries', 'apricots', 'quinces'];

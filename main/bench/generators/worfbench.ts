@@ -3,7 +3,8 @@
 import { Rng } from '../util.js';
 import { CITIES, COLORS, FRUITS, personName } from './words.js';
 
-export const WORF_SYSTEM = 'You are a planner of workflows.\nYou get a task and the actions you may take. Break the task into subtasks (nodes); some subtasks depend on others and some can run in parallel. Write the nodes, then the edges of the dependency graph, which starts at START and ends at END.\nAnswer in this form:\nNode:\n1: <subtask 1>\n2: <subtask 2>\n...\nEdge: (START,1) (1,2) ... (n,END)';
+export const WORF_SYSTEM =
+  'You are a planner of workflows.\nYou get a task and the actions you may take. Break the task into subtasks (nodes); some subtasks depend on others and some can run in parallel. Write the nodes, then the edges of the dependency graph, which starts at START and ends at END.\nAnswer in this form:\nNode:\n1: <subtask 1>\n2: <subtask 2>\n...\nEdge: (START,1) (1,2) ... (n,END)';
 
 interface Flow {
   user: string;
@@ -33,12 +34,33 @@ function osFlow(rng: Rng): Flow {
   const variant = rng.int(0, 2);
   const actions = 'The actions you can take: bash: run bash code, take bash action\nanswer: you have the answer, take answer action';
   if (variant === 0) {
-    const nodes = [`execute bash code to list all ${ext} files in ${dir}`, `execute bash code to keep the files that contain "${word}"`, 'execute bash code to count the remaining files', 'take answer action'];
+    const nodes = [
+      `execute bash code to list all ${ext} files in ${dir}`,
+      `execute bash code to keep the files that contain "${word}"`,
+      'execute bash code to count the remaining files',
+      'take answer action',
+    ];
     return { user: `Here is a problem in a Linux shell:\nHow many ${ext} files in ${dir} contain the word "${word}"?\n${actions}`, nodes, edges: chain(nodes.length) };
   }
   if (variant === 1) {
-    const nodes = [`execute bash code to find the largest file in ${dir}`, `execute bash code to find the oldest file in ${dir}`, 'execute bash code to compare their sizes in kilobytes', 'take answer action'];
-    return { user: `Here is a problem in a Linux shell:\nWhat is the size difference in kilobytes between the largest and the oldest file in ${dir}?\n${actions}`, nodes, edges: [['START', '1'], ['START', '2'], ['1', '3'], ['2', '3'], ['3', '4'], ['4', 'END']] };
+    const nodes = [
+      `execute bash code to find the largest file in ${dir}`,
+      `execute bash code to find the oldest file in ${dir}`,
+      'execute bash code to compare their sizes in kilobytes',
+      'take answer action',
+    ];
+    return {
+      user: `Here is a problem in a Linux shell:\nWhat is the size difference in kilobytes between the largest and the oldest file in ${dir}?\n${actions}`,
+      nodes,
+      edges: [
+        ['START', '1'],
+        ['START', '2'],
+        ['1', '3'],
+        ['2', '3'],
+        ['3', '4'],
+        ['4', 'END'],
+      ],
+    };
   }
   const nodes = [`execute bash code to read the lines of ${dir}/summary${ext}`, `execute bash code to count lines containing "${word}"`, 'take answer action'];
   return { user: `Here is a problem in a Linux shell:\nCount the lines with "${word}" in ${dir}/summary${ext}.\n${actions}`, nodes, edges: chain(nodes.length) };
@@ -69,22 +91,69 @@ function toolbenchFlow(rng: Rng): Flow {
   const variant = rng.int(0, 2);
   const apis = 'The APIs you can call: weather_for_city, events_in_city, hotel_prices, contact_lookup, send_message, Finish.';
   if (variant === 0) {
-    const nodes = [`Call weather_for_city to get the forecast for ${city} this weekend.`, `Call events_in_city to list the events in ${city} this weekend.`, 'Combine the forecast and the events and give the final answer with Finish.'];
-    return { user: `I am visiting ${city} this weekend. What will the weather be and which events are on?\n${apis}`, nodes, edges: [['START', '1'], ['START', '2'], ['1', '3'], ['2', '3'], ['3', 'END']] };
+    const nodes = [
+      `Call weather_for_city to get the forecast for ${city} this weekend.`,
+      `Call events_in_city to list the events in ${city} this weekend.`,
+      'Combine the forecast and the events and give the final answer with Finish.',
+    ];
+    return {
+      user: `I am visiting ${city} this weekend. What will the weather be and which events are on?\n${apis}`,
+      nodes,
+      edges: [
+        ['START', '1'],
+        ['START', '2'],
+        ['1', '3'],
+        ['2', '3'],
+        ['3', 'END'],
+      ],
+    };
   }
   if (variant === 1) {
     const nodes = [`Call contact_lookup to find the phone number of ${person}.`, `Call send_message to send ${person} the meeting time.`, 'Confirm that the message was sent with Finish.'];
     return { user: `Please tell ${person} that our meeting moved to 3 pm.\n${apis}`, nodes, edges: chain(3) };
   }
-  const nodes = [`Call hotel_prices to get the hotel prices in ${city}.`, `Call weather_for_city to get the forecast for ${city}.`, `Call events_in_city to list the events in ${city}.`, 'Summarise prices, weather and events and answer with Finish.'];
-  return { user: `Help me decide whether to spend a night in ${city}: hotel prices, weather and events.\n${apis}`, nodes, edges: [['START', '1'], ['START', '2'], ['START', '3'], ['1', '4'], ['2', '4'], ['3', '4'], ['4', 'END']] };
+  const nodes = [
+    `Call hotel_prices to get the hotel prices in ${city}.`,
+    `Call weather_for_city to get the forecast for ${city}.`,
+    `Call events_in_city to list the events in ${city}.`,
+    'Summarise prices, weather and events and answer with Finish.',
+  ];
+  return {
+    user: `Help me decide whether to spend a night in ${city}: hotel prices, weather and events.\n${apis}`,
+    nodes,
+    edges: [
+      ['START', '1'],
+      ['START', '2'],
+      ['START', '3'],
+      ['1', '4'],
+      ['2', '4'],
+      ['3', '4'],
+      ['4', 'END'],
+    ],
+  };
 }
 
 const HOWTO: { title: (r: Rng) => string; steps: string[]; distract: string[] }[] = [
-  { title: (r) => `Make ${r.pick(FRUITS)} Jam`, steps: ['Wash and chop the fruit.', 'Cook the fruit with sugar until it thickens.', 'Pour the jam into clean jars.', 'Seal the jars and let them cool.'], distract: ['Sharpen the kitchen knives.', 'Preheat the oven to 200 degrees.'] },
-  { title: (r) => `Paint a Fence ${r.pick(COLORS)}`, steps: ['Scrape off the old paint.', 'Sand the rough spots.', 'Apply a coat of primer.', 'Paint the fence with two thin coats.'], distract: ['Water the lawn.', 'Wash the brushes and let them dry.'] },
-  { title: () => 'Repot a Houseplant', steps: ['Water the plant a day before.', 'Pick a pot one size larger.', 'Loosen the roots and move the plant.', 'Fill the gaps with fresh soil and water it.'], distract: ['Trim the hedges.', 'Clean the windows.'] },
-  { title: () => 'Fix a Flat Bicycle Tire', steps: ['Remove the wheel from the frame.', 'Take the tube out of the tire.', 'Find the hole and patch it.', 'Refit the tube, inflate it and mount the wheel.'], distract: ['Oil the chain.', 'Adjust the seat height.'] },
+  {
+    title: (r) => `Make ${r.pick(FRUITS)} Jam`,
+    steps: ['Wash and chop the fruit.', 'Cook the fruit with sugar until it thickens.', 'Pour the jam into clean jars.', 'Seal the jars and let them cool.'],
+    distract: ['Sharpen the kitchen knives.', 'Preheat the oven to 200 degrees.'],
+  },
+  {
+    title: (r) => `Paint a Fence ${r.pick(COLORS)}`,
+    steps: ['Scrape off the old paint.', 'Sand the rough spots.', 'Apply a coat of primer.', 'Paint the fence with two thin coats.'],
+    distract: ['Water the lawn.', 'Wash the brushes and let them dry.'],
+  },
+  {
+    title: () => 'Repot a Houseplant',
+    steps: ['Water the plant a day before.', 'Pick a pot one size larger.', 'Loosen the roots and move the plant.', 'Fill the gaps with fresh soil and water it.'],
+    distract: ['Trim the hedges.', 'Clean the windows.'],
+  },
+  {
+    title: () => 'Fix a Flat Bicycle Tire',
+    steps: ['Remove the wheel from the frame.', 'Take the tube out of the tire.', 'Find the hole and patch it.', 'Refit the tube, inflate it and mount the wheel.'],
+    distract: ['Oil the chain.', 'Adjust the seat height.'],
+  },
 ];
 
 function wikihowFlow(rng: Rng): Flow {
@@ -106,13 +175,16 @@ export function generateWorfExamples(seed: number, tests: Record<string, unknown
   const out: Record<string, { role: string; content: string }[]> = {};
   for (const [task, gen] of Object.entries(WORF_GENERATORS)) {
     const rng = new Rng(seed * 53 + task.length * 11 + task.charCodeAt(1));
-    const taken = new Set(tests[task].map((r) => ((r as { conversations: { content: string }[] }).conversations[1].content)));
+    const taken = new Set(tests[task].map((r) => (r as { conversations: { content: string }[] }).conversations[1].content));
     const shots: Flow[] = [];
     for (let tries = 0; shots.length < 2 && tries < 200; tries++) {
       const f = gen(rng);
       if (!taken.has(f.user) && !shots.some((x) => x.user === f.user)) shots.push(f);
     }
-    out[task] = shots.flatMap((f) => [{ role: 'user', content: `Here is an example.\n${f.user}` }, { role: 'assistant', content: render(f) }]);
+    out[task] = shots.flatMap((f) => [
+      { role: 'user', content: `Here is an example.\n${f.user}` },
+      { role: 'assistant', content: render(f) },
+    ]);
   }
   return out;
 }
@@ -128,7 +200,17 @@ export function generateWorfBench(seed: number, perTask = 14): Record<string, un
       // distinct tasks only (a repeated prompt would be a cache hit, not a new sample)
       for (let tries = 0; seen.has(f.user) && tries < 50; tries++) f = gen(rng);
       seen.add(f.user);
-      return { source: task, conversations: [{ role: 'system', content: WORF_SYSTEM }, { role: 'user', content: f.user }, { role: 'assistant', content: render(f) }], target: 'graph', id: `${task}_${i}`, category: 'eval' };
+      return {
+        source: task,
+        conversations: [
+          { role: 'system', content: WORF_SYSTEM },
+          { role: 'user', content: f.user },
+          { role: 'assistant', content: render(f) },
+        ],
+        target: 'graph',
+        id: `${task}_${i}`,
+        category: 'eval',
+      };
     });
   }
   return out;

@@ -23,12 +23,27 @@ export const LONGBENCH_CATEGORIES: Record<LongBenchCategory, string[]> = {
 export type LongBenchMetric = 'qa_f1' | 'qa_f1_zh' | 'rouge' | 'rouge_zh' | 'classification' | 'retrieval' | 'retrieval_zh' | 'count' | 'code_sim';
 
 export const DATASET_METRIC: Record<string, LongBenchMetric> = {
-  narrativeqa: 'qa_f1', qasper: 'qa_f1', multifieldqa_en: 'qa_f1', multifieldqa_zh: 'qa_f1_zh',
-  hotpotqa: 'qa_f1', '2wikimqa': 'qa_f1', musique: 'qa_f1', dureader: 'rouge_zh',
-  gov_report: 'rouge', qmsum: 'rouge', multi_news: 'rouge', vcsum: 'rouge_zh',
-  trec: 'classification', triviaqa: 'qa_f1', samsum: 'rouge', lsht: 'classification',
-  passage_retrieval_en: 'retrieval', passage_retrieval_zh: 'retrieval_zh', passage_count: 'count',
-  lcc: 'code_sim', 'repobench-p': 'code_sim',
+  narrativeqa: 'qa_f1',
+  qasper: 'qa_f1',
+  multifieldqa_en: 'qa_f1',
+  multifieldqa_zh: 'qa_f1_zh',
+  hotpotqa: 'qa_f1',
+  '2wikimqa': 'qa_f1',
+  musique: 'qa_f1',
+  dureader: 'rouge_zh',
+  gov_report: 'rouge',
+  qmsum: 'rouge',
+  multi_news: 'rouge',
+  vcsum: 'rouge_zh',
+  trec: 'classification',
+  triviaqa: 'qa_f1',
+  samsum: 'rouge',
+  lsht: 'classification',
+  passage_retrieval_en: 'retrieval',
+  passage_retrieval_zh: 'retrieval_zh',
+  passage_count: 'count',
+  lcc: 'code_sim',
+  'repobench-p': 'code_sim',
 };
 
 /** Few-shot and code datasets are not wrapped in the chat template. */
@@ -105,7 +120,9 @@ export function codeSimScore(prediction: string, gold: string): number {
 }
 
 /** normalize_zh_answer's punctuation: string.punctuation plus its Chinese list. */
-const ZH_PUNCTUATION = new Set([...'!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~！？｡。＂＃＄％＆＇（）＊＋，－／：；＜＝＞＠［＼］＾＿｀｛｜｝～｟｠｢｣､、〃》「」『』【】〔〕〖〗〘〙〚〛〜〝〞〟〰〾〿–—‘’‛“”„‟…‧﹏.']);
+const ZH_PUNCTUATION = new Set([
+  ...'!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~！？｡。＂＃＄％＆＇（）＊＋，－／：；＜＝＞＠［＼］＾＿｀｛｜｝～｟｠｢｣､、〃》「」『』【】〔〕〖〗〘〙〚〛〜〝〞〟〰〾〿–—‘’‛“”„‟…‧﹏.',
+]);
 
 /**
  * qa_f1_zh_score with characters for jieba words (deviation `zh-char-tokens`): each token lower-cased,
@@ -117,20 +134,34 @@ function qaF1Zh(prediction: string, gold: string): number {
 }
 
 /** Datasets scored with jieba words in the original, characters here. */
-export const ZH_DATASETS = new Set(Object.entries(DATASET_METRIC).filter(([, m]) => m === 'qa_f1_zh' || m === 'rouge_zh').map(([d]) => d));
+export const ZH_DATASETS = new Set(
+  Object.entries(DATASET_METRIC)
+    .filter(([, m]) => m === 'qa_f1_zh' || m === 'rouge_zh')
+    .map(([d]) => d),
+);
 
 export function longBenchMetric(dataset: string, prediction: string, gold: string, allClasses?: readonly string[]): number {
   switch (DATASET_METRIC[dataset]) {
-    case 'qa_f1': return qaF1(prediction, gold);
-    case 'qa_f1_zh': return qaF1Zh(prediction, gold);
-    case 'rouge': return rougeL(prediction, gold);
-    case 'rouge_zh': return rougeL(prediction, gold, true);
-    case 'classification': return classificationScore(prediction, gold, allClasses ?? []);
-    case 'retrieval': return retrievalScore(prediction, gold);
-    case 'retrieval_zh': return retrievalScore(prediction, gold, true);
-    case 'count': return countScore(prediction, gold);
-    case 'code_sim': return codeSimScore(prediction, gold);
-    default: return 0;
+    case 'qa_f1':
+      return qaF1(prediction, gold);
+    case 'qa_f1_zh':
+      return qaF1Zh(prediction, gold);
+    case 'rouge':
+      return rougeL(prediction, gold);
+    case 'rouge_zh':
+      return rougeL(prediction, gold, true);
+    case 'classification':
+      return classificationScore(prediction, gold, allClasses ?? []);
+    case 'retrieval':
+      return retrievalScore(prediction, gold);
+    case 'retrieval_zh':
+      return retrievalScore(prediction, gold, true);
+    case 'count':
+      return countScore(prediction, gold);
+    case 'code_sim':
+      return codeSimScore(prediction, gold);
+    default:
+      return 0;
   }
 }
 

@@ -13,12 +13,14 @@ export interface McQuestion {
 /** Read an MMLU CSV: no header; columns question, A, B, C, D, answer. */
 export async function loadMmluCsv(file: string): Promise<McQuestion[]> {
   const rows = parseCsv(await readTextLimited(file, 64 * 1024 * 1024), file);
-  return rows.filter((r) => r.some((c) => c.trim())).map((r, k) => {
-    if (r.length < 6) throw new BenchDataError(file, `line ${k + 1}`, '(columns)', '6 columns: question, A, B, C, D, answer', `${r.length}`);
-    const answer = r[5].trim();
-    if (!['A', 'B', 'C', 'D'].includes(answer)) throw new BenchDataError(file, `line ${k + 1}`, 'answer', 'A, B, C or D', JSON.stringify(answer));
-    return { question: r[0], options: [r[1], r[2], r[3], r[4]], answer: answer as McQuestion['answer'] };
-  });
+  return rows
+    .filter((r) => r.some((c) => c.trim()))
+    .map((r, k) => {
+      if (r.length < 6) throw new BenchDataError(file, `line ${k + 1}`, '(columns)', '6 columns: question, A, B, C, D, answer', `${r.length}`);
+      const answer = r[5].trim();
+      if (!['A', 'B', 'C', 'D'].includes(answer)) throw new BenchDataError(file, `line ${k + 1}`, 'answer', 'A, B, C or D', JSON.stringify(answer));
+      return { question: r[0], options: [r[1], r[2], r[3], r[4]], answer: answer as McQuestion['answer'] };
+    });
 }
 
 export function formatMc(q: McQuestion): string {
@@ -43,7 +45,12 @@ export function buildLongGenRecord(fewShot: string, questions: string[], answers
 export function buildMmluRecord(dev: McQuestion[], test: McQuestion[], task: string): Record<string, unknown> {
   const examples = dev.map((q, i) => `Question_${i + 1}:\n${formatMc(q)}`).join('\n\n');
   const answers = dev.map((q, i) => `Answer_${i + 1}: The answer is (${q.answer}).`).join('\n');
-  return buildLongGenRecord(`Examples: \n${examples}\n\n${answers}`, test.map(formatMc), test.map((q) => q.answer), task);
+  return buildLongGenRecord(
+    `Examples: \n${examples}\n\n${answers}`,
+    test.map(formatMc),
+    test.map((q) => q.answer),
+    task,
+  );
 }
 
 export async function loadGsm8kFewShot(file: string): Promise<string> {

@@ -86,7 +86,11 @@ export function createLongGenTask(style: LongGenStyle): SingleTurnTask<LongGenIt
     metric: 'accuracy',
     async load(suiteDir: string) {
       const root = existsSync(join(suiteDir, 'longgenbench')) ? join(suiteDir, 'longgenbench') : suiteDir;
-      const files = existsSync(root) ? readdirSync(root).filter((f) => f.startsWith(style) && f.endsWith('.jsonl')).sort() : [];
+      const files = existsSync(root)
+        ? readdirSync(root)
+            .filter((f) => f.startsWith(style) && f.endsWith('.jsonl'))
+            .sort()
+        : [];
       if (files.length === 0) throw new BenchDataError(root, 'folder', '(files)', `${style}*.jsonl`, 'none');
       const items: LongGenItem[] = [];
       for (const f of files) items.push(...(await loadLongGenFile(join(root, f), style)));

@@ -150,16 +150,25 @@ export interface NiahResult {
 /** Read an original results JSON (one grid cell). */
 export async function loadNiahResult(file: string): Promise<NiahResult> {
   const r = RecordReader.of(file, 'whole file', await readJsonFile(file));
-  return { model: r.optString('model') ?? '', contextLength: r.number('context_length'), depthPercent: r.number('depth_percent'), needle: r.string('needle'), response: r.string('model_response'), score: r.number('score') };
+  return {
+    model: r.optString('model') ?? '',
+    contextLength: r.number('context_length'),
+    depthPercent: r.number('depth_percent'),
+    needle: r.string('needle'),
+    response: r.string('model_response'),
+    score: r.number('score'),
+  };
 }
 
 export function niahHeatmap(items: readonly NiahItem[], scores: readonly ItemScores[]): { lengths: number[]; depths: number[]; z: (number | null)[][] } {
   const lengths = [...new Set(items.map((i) => i.contextLength))].sort((a, b) => a - b);
   const depths = [...new Set(items.map((i) => i.depthPercent))].sort((a, b) => a - b);
-  const z = depths.map((d) => lengths.map((l) => {
-    const idx = items.findIndex((it) => it.contextLength === l && it.depthPercent === d);
-    return idx >= 0 ? scores[idx].score : null;
-  }));
+  const z = depths.map((d) =>
+    lengths.map((l) => {
+      const idx = items.findIndex((it) => it.contextLength === l && it.depthPercent === d);
+      return idx >= 0 ? scores[idx].score : null;
+    }),
+  );
   return { lengths, depths, z };
 }
 
@@ -190,7 +199,11 @@ export function createNiahTask(ctx: TaskContext): SingleTurnTask<NiahItem, strin
       const root = existsSync(join(suiteDir, 'niah')) ? join(suiteDir, 'niah') : suiteDir;
       config = await loadNiahConfig(join(root, 'niah.json'));
       const dir = join(root, 'haystack');
-      const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.txt')).sort() : [];
+      const files = existsSync(dir)
+        ? readdirSync(dir)
+            .filter((f) => f.endsWith('.txt'))
+            .sort()
+        : [];
       if (files.length === 0) throw new BenchDataError(dir, 'folder', '(files)', 'haystack .txt files', 'none');
       const texts: string[] = [];
       for (const f of files) texts.push(await readTextLimited(join(dir, f), 64 * 1024 * 1024));

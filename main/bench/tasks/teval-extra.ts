@@ -26,11 +26,18 @@ export async function loadTEvalApiList(file: string): Promise<TEvalApi[]> {
     const tool = r.string('name');
     r.array('api_list').forEach((a, j) => {
       const ar = RecordReader.of(file, `tool ${i} (${tool}) api ${j}`, a);
-      const params = (field: string) => ar.array(field).map((p, k) => {
-        const pr = RecordReader.of(file, `tool ${i} api ${j} ${field}[${k}]`, p);
-        return { name: pr.string('name'), type: pr.string('type'), description: pr.optString('description') ?? '' };
+      const params = (field: string) =>
+        ar.array(field).map((p, k) => {
+          const pr = RecordReader.of(file, `tool ${i} api ${j} ${field}[${k}]`, p);
+          return { name: pr.string('name'), type: pr.string('type'), description: pr.optString('description') ?? '' };
+        });
+      out.push({
+        tool,
+        name: ar.string('name'),
+        description: ar.optString('description') ?? '',
+        required: params('required_parameters'),
+        optional: ar.has('optional_parameters') ? params('optional_parameters') : [],
       });
-      out.push({ tool, name: ar.string('name'), description: ar.optString('description') ?? '', required: params('required_parameters'), optional: ar.has('optional_parameters') ? params('optional_parameters') : [] });
     });
   });
   return out;
@@ -56,17 +63,20 @@ export async function loadTEvalLeaderboard(file: string): Promise<TEvalLeaderboa
   };
   const idx = { model: col('model'), overall: col('overall'), ...Object.fromEntries(ABILITIES.map((a) => [a, col(a)])) } as Record<string, number>;
   const os = header.indexOf('opensourced');
-  return rows.slice(1).filter((r) => r.some((c) => c.trim())).map((r, k) => {
-    const num = (name: string) => {
-      const v = Number(r[idx[name]]?.trim());
-      if (!Number.isFinite(v)) throw new BenchDataError(file, `line ${k + 2}`, name, 'a number', JSON.stringify(r[idx[name]]));
-      return v;
-    };
-    return {
-      model: r[idx.model].trim(),
-      overall: num('overall'),
-      abilities: Object.fromEntries(ABILITIES.map((a) => [a, num(a)])) as TEvalLeaderboardRow['abilities'],
-      openSource: os >= 0 ? r[os].trim().toUpperCase() === 'TRUE' : undefined,
-    };
-  });
+  return rows
+    .slice(1)
+    .filter((r) => r.some((c) => c.trim()))
+    .map((r, k) => {
+      const num = (name: string) => {
+        const v = Number(r[idx[name]]?.trim());
+        if (!Number.isFinite(v)) throw new BenchDataError(file, `line ${k + 2}`, name, 'a number', JSON.stringify(r[idx[name]]));
+        return v;
+      };
+      return {
+        model: r[idx.model].trim(),
+        overall: num('overall'),
+        abilities: Object.fromEntries(ABILITIES.map((a) => [a, num(a)])) as TEvalLeaderboardRow['abilities'],
+        openSource: os >= 0 ? r[os].trim().toUpperCase() === 'TRUE' : undefined,
+      };
+    });
 }

@@ -79,7 +79,8 @@ export async function loadTEvalFile(file: string, ability: TEvalAbility, fixedFo
     let apiList: string[] | undefined;
     if (ability === 'plan' && format === 'str') {
       const l = meta?.API_list;
-      if (!Array.isArray(l) || l.some((x) => typeof x !== 'string')) throw new BenchDataError(file, `record "${key}"`, 'meta.API_list', 'an array of API names', JSON.stringify(l)?.slice(0, 60) ?? 'nothing');
+      if (!Array.isArray(l) || l.some((x) => typeof x !== 'string'))
+        throw new BenchDataError(file, `record "${key}"`, 'meta.API_list', 'an array of API names', JSON.stringify(l)?.slice(0, 60) ?? 'nothing');
       apiList = l as string[];
     }
     items.push({ id: `${ability}-${format}:${key}`, group: `${ability}-${format}`, ability, format, turns, groundTruth: (py.get(key) as PyDict).get('ground_truth')!, template, apiList });
@@ -255,13 +256,23 @@ export function parsePlanStr(output: string, apiList: readonly string[]): PlanSt
 export function scorePlan(pred: PlanStep[], gold: PlanStep[], sim: TextSimilarity): { precision: number; recall: number; f1: number } {
   const zero = { precision: 0, recall: 0, f1: 0 };
   if (pred.length === 0 || gold.length === 0) return zero;
-  const byId = (xs: PlanStep[]) => xs.map((x, i) => ({ x, i })).sort((a, b) => a.x.id - b.x.id || a.i - b.i).map((e) => e.x);
+  const byId = (xs: PlanStep[]) =>
+    xs
+      .map((x, i) => ({ x, i }))
+      .sort((a, b) => a.x.id - b.x.id || a.i - b.i)
+      .map((e) => e.x);
   const dropFinish = (xs: PlanStep[]) => (xs[xs.length - 1].name === 'FinishAction' ? xs.slice(0, -1) : xs);
   const p = dropFinish(byId(pred));
   const g = dropFinish(byId(gold));
   if (p.length === 0 || g.length === 0) return zero;
-  const nameSim = sim.matrix(p.map((s) => s.name), g.map((s) => s.name));
-  const argSim = sim.matrix(p.map((s) => s.args), g.map((s) => s.args));
+  const nameSim = sim.matrix(
+    p.map((s) => s.name),
+    g.map((s) => s.name),
+  );
+  const argSim = sim.matrix(
+    p.map((s) => s.args),
+    g.map((s) => s.args),
+  );
   const w = p.map((_, i) => g.map((__, j) => 0.75 * Math.max(0, nameSim[i][j]) + 0.25 * Math.max(0, argSim[i][j])));
   return prf(matchedLis(w, 0.8), p.length, g.length);
 }
@@ -328,7 +339,7 @@ export function scoreTEval(item: TEvalItem, output: string, sim: TextSimilarity)
       return { precision: r.precision, recall: r.recall, f1: r.f1, parse_rate: p.length > 0 && g.length > 0 ? 1 : 0, score: r.f1 };
     }
     case 'review': {
-      const answer = gt instanceof PyDict ? gt.get('answer') ?? null : gt;
+      const answer = gt instanceof PyDict ? (gt.get('answer') ?? null) : gt;
       const c = reviewCorrect(pred, answer);
       return { correct: c, score: c };
     }
@@ -391,11 +402,16 @@ export function aggregateTEval(scores: ItemScores[], items: TEvalItem[], taskId 
     review: rounded('review-str', 'correct'),
   };
   const formats: Record<string, number | undefined> = {
-    'instruct-json': instruct('json'), 'instruct-str': instruct('str'),
-    'plan-json': g('plan-json', 'f1'), 'plan-str': g('plan-str', 'f1'),
-    'reason-json': g('rru-json', 'thought'), 'reason-str': g('reason-str', 'thought'),
-    'retrieve-json': g('rru-json', 'name'), 'retrieve-str': g('retrieve-str', 'name'),
-    'understand-json': g('rru-json', 'args'), 'understand-str': g('understand-str', 'args'),
+    'instruct-json': instruct('json'),
+    'instruct-str': instruct('str'),
+    'plan-json': g('plan-json', 'f1'),
+    'plan-str': g('plan-str', 'f1'),
+    'reason-json': g('rru-json', 'thought'),
+    'reason-str': g('reason-str', 'thought'),
+    'retrieve-json': g('rru-json', 'name'),
+    'retrieve-str': g('retrieve-str', 'name'),
+    'understand-json': g('rru-json', 'args'),
+    'understand-str': g('understand-str', 'args'),
   };
   for (const [k, v] of Object.entries({ ...ab, ...formats })) if (v !== undefined) fields[k] = v;
   const present = Object.values(ab).filter((x): x is number => x !== undefined);

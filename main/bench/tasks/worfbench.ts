@@ -13,9 +13,12 @@ import { isRecord, readJsonFile, readTextLimited, RecordReader } from '../util.j
 export const WORFBENCH_TASKS = ['toolbench', 'toolalpaca', 'alfworld', 'webshop', 'os', 'lumos', 'wikihow'] as const;
 export type WorfScenario = 'function-call' | 'embodied' | 'problem-solving' | 'open-grounded';
 export const WORF_SCENARIO: Record<string, WorfScenario> = {
-  toolbench: 'function-call', toolalpaca: 'function-call',
-  alfworld: 'embodied', webshop: 'embodied',
-  os: 'problem-solving', lumos: 'problem-solving',
+  toolbench: 'function-call',
+  toolalpaca: 'function-call',
+  alfworld: 'embodied',
+  webshop: 'embodied',
+  os: 'problem-solving',
+  lumos: 'problem-solving',
   wikihow: 'open-grounded',
 };
 
@@ -58,7 +61,15 @@ export async function loadWorfBenchFile(file: string, task?: string, examples?: 
   return raw.map((x, i) => {
     const fixed = examples?.[task ?? x.source] ?? examples?.[x.source];
     const others = raw.filter((_, j) => j !== i).slice(0, 2);
-    const shots: ChatTurn[] = fixed ?? others.flatMap((o) => [{ role: 'user', content: o.user }, { role: 'assistant', content: o.gold }] as ChatTurn[]);
+    const shots: ChatTurn[] =
+      fixed ??
+      others.flatMap(
+        (o) =>
+          [
+            { role: 'user', content: o.user },
+            { role: 'assistant', content: o.gold },
+          ] as ChatTurn[],
+      );
     return { ...x, group: x.source, scenario: WORF_SCENARIO[x.source] ?? 'problem-solving', examples: shots, fixedExamples: fixed !== undefined };
   });
 }
@@ -184,7 +195,10 @@ export function nodeF1(pred: Workflow | undefined, gold: Workflow | undefined, s
   const s = similarityLookup(sim, p, orders.flat());
   let best = ZERO;
   for (const order of orders) {
-    const count = matchedLis(p.map((_, i) => order.map((g) => s(i, g))), 0.6);
+    const count = matchedLis(
+      p.map((_, i) => order.map((g) => s(i, g))),
+      0.6,
+    );
     const r = prf(count, p.length, order.length);
     if (r.f1 > best.f1) best = r;
   }
@@ -245,7 +259,10 @@ export function scoreWorkflow(output: string, goldText: string, sim: TextSimilar
 export function aggregateWorf(scores: ItemScores[], items: WorfItem[]): TaskScore {
   const fields = meanFields(scores);
   const groups = groupFields(scores, items);
-  const byScenario = groupFields(scores, items.map((it) => ({ ...it, group: it.scenario })));
+  const byScenario = groupFields(
+    scores,
+    items.map((it) => ({ ...it, group: it.scenario })),
+  );
   for (const [k, v] of Object.entries(byScenario)) groups[`scenario:${k}`] = v;
   return { task: 'worfbench', benchmark: 'worfbench', capability: 'workflow', metric: 'node F1', score: fields.f1 ?? 0, fields, groups, n: scores.length };
 }

@@ -73,7 +73,6 @@ export function packGptq(rec: QuantRecord): GptqTensors {
   return { qweight, qzeros, scales, gIdx: Int32Array.from(rec.gIdx), shapes: { qweight: [rowsPacked, out], qzeros: [groups, zcols], scales: [groups, out], gIdx: [inF] } };
 }
 
-
 export interface AwqTensors {
   qweight: Int32Array; // [in, out/8]
   qzeros: Int32Array; // [G, out/8]
@@ -94,7 +93,8 @@ export function packAwq(rec: QuantRecord): AwqTensors {
   if (bits !== 4) throw new ExportFormatError('AWQ GEMM export bits', '4', String(bits));
   if (out % 8 !== 0) throw new ExportFormatError('AWQ GEMM export out_features', 'a multiple of 8', String(out));
   const gs = groupSize > 0 ? groupSize : inF;
-  for (let i = 0; i < inF; i++) if (rec.gIdx[i] !== Math.floor(i / gs)) throw new ExportFormatError('AWQ GEMM export groups', 'contiguous groups (no act-order)', `column ${i} in group ${rec.gIdx[i]}`);
+  for (let i = 0; i < inF; i++)
+    if (rec.gIdx[i] !== Math.floor(i / gs)) throw new ExportFormatError('AWQ GEMM export groups', 'contiguous groups (no act-order)', `column ${i} in group ${rec.gIdx[i]}`);
   const groups = Math.ceil(inF / gs);
   const qweight = new Int32Array(inF * (out / 8));
   for (let i = 0; i < inF; i++) packAwqRow((o) => rec.codes[o * inF + i], out, qweight, i * (out / 8));

@@ -4,7 +4,21 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { freemem } from 'node:os';
 import { join } from 'node:path';
-import { CODES_FILE_PREFIX, COMPRESSION_METADATA_FILE, applyRuntime, linearPrefix, residencyFor, writeCodesFile, type ModelConfig, dequantizeLinear, packedQuantizationOf, readHeader, readRuntime, type CausalLM, type LinearName } from '../../model/index.js';
+import {
+  CODES_FILE_PREFIX,
+  COMPRESSION_METADATA_FILE,
+  applyRuntime,
+  linearPrefix,
+  residencyFor,
+  writeCodesFile,
+  type ModelConfig,
+  dequantizeLinear,
+  packedQuantizationOf,
+  readHeader,
+  readRuntime,
+  type CausalLM,
+  type LinearName,
+} from '../../model/index.js';
 import type { ResolvedConfig } from '../config.js';
 import { compressModel, type CompressionOutcome, type CompressRunOptions } from '../driver.js';
 import type { CompressionConfig } from '../config.js';
@@ -69,10 +83,16 @@ export async function writeCompressedModel(model: CausalLM, outcome: Compression
   await model.save(outDir, { [COMPRESSION_METADATA_FILE]: JSON.stringify(meta, null, 2) });
   if (format === 'fake') {
     // the integer codes beside the float weights, so a GGUF conversion can write exact blocks
-    if (outcome.records.size) writeCodesFile(join(outDir, `${CODES_FILE_PREFIX}.safetensors`), new Map([...outcome.records].map(([key, rec]) => {
-      const [layer, name] = key.split('.') as [string, LinearName];
-      return [linearPrefix(Number(layer), name), rec];
-    })));
+    if (outcome.records.size)
+      writeCodesFile(
+        join(outDir, `${CODES_FILE_PREFIX}.safetensors`),
+        new Map(
+          [...outcome.records].map(([key, rec]) => {
+            const [layer, name] = key.split('.') as [string, LinearName];
+            return [linearPrefix(Number(layer), name), rec];
+          }),
+        ),
+      );
     return;
   }
   const perLinear = (layer: number, name: LinearName, bias?: Float32Array): Record<string, NamedTensor> => {
@@ -97,7 +117,8 @@ export async function writeCompressedModel(model: CausalLM, outcome: Compression
       const rep = replaced.get(name);
       if (rep) {
         found++;
-        for (const [n, nt] of Object.entries(rep)) out.set(n, { dtype: nt.dtype === 'F32' ? 'F16' : nt.dtype, shape: nt.shape, bytes: nt.dtype === 'F32' ? bytesOf(toF16(nt.data as Float32Array)) : bytesOf(nt.data) });
+        for (const [n, nt] of Object.entries(rep))
+          out.set(n, { dtype: nt.dtype === 'F32' ? 'F16' : nt.dtype, shape: nt.shape, bytes: nt.dtype === 'F32' ? bytesOf(toF16(nt.data as Float32Array)) : bytesOf(nt.data) });
         continue;
       }
       if (name.endsWith('.bias') && replaced.has(name.replace(/\.bias$/, '.weight'))) continue; // written with its linear
@@ -185,7 +206,14 @@ export interface CompressToFolderOptions extends CompressRunOptions {
  * Compress `model` and write it to `outDir` in `format`. Streamed, each finished layer's edited weights go to a spill
  * file and its codes to the folder right away, so the peak holds one layer; the final save reads them back once.
  */
-export async function compressToFolder(model: CausalLM, config: CompressionConfig, calibration: CalibrationSet | undefined, outDir: string, format: ExportFormat, opts: CompressToFolderOptions = {}): Promise<CompressionOutcome> {
+export async function compressToFolder(
+  model: CausalLM,
+  config: CompressionConfig,
+  calibration: CalibrationSet | undefined,
+  outDir: string,
+  format: ExportFormat,
+  opts: CompressToFolderOptions = {},
+): Promise<CompressionOutcome> {
   const streamed = opts.streamed ?? shouldStream(model.config);
   const spillDir = join(outDir, '.acbench-spill');
   const kept = new Map<string, QuantRecord>();
@@ -199,7 +227,8 @@ export async function compressToFolder(model: CausalLM, config: CompressionConfi
     onLayerDone: streamed
       ? (li, records) => {
           if (format === 'fake') {
-            if (records.size) writeCodesFile(join(outDir, `${CODES_FILE_PREFIX}-${pad(li)}.safetensors`), new Map([...records].map(([key, rec]) => [linearPrefix(li, key.split('.')[1] as LinearName), rec])));
+            if (records.size)
+              writeCodesFile(join(outDir, `${CODES_FILE_PREFIX}-${pad(li)}.safetensors`), new Map([...records].map(([key, rec]) => [linearPrefix(li, key.split('.')[1] as LinearName), rec])));
           } else for (const [k, r] of records) kept.set(k, r); // packed exports need every layer's codes at the end
           model.layers[li].spillEdited(join(spillDir, `layer-${pad(li)}.safetensors`));
         }

@@ -41,36 +41,45 @@ export function sparseGptPrune(w: Matrix, hessian: Float64Array, o: SparseGptOpt
   if (qz && gs === 0) for (let r = 0; r < rows; r++) setGroupParams(rec!, 0, r, (params[r] = fitMinMax(w.data, r * cols, cols, 1, qz.bits, qz.sym)));
   let mask = new Uint8Array(0); // [i, r] within the block, 1 = prune
   let i2 = 0;
-  const solved = obsColumns(wt, u, rows, cols, o.blockSize, {
-    startBlock(i1, end) {
-      i2 = end;
-      const count = end - i1;
-      mask = new Uint8Array(count * rows);
-      if (o.nm) return;
-      const score = new Float32Array(count * rows);
-      for (let i = 0; i < count; i++) {
-        const d = u[(i1 + i) * cols + i1 + i];
-        for (let r = 0; r < rows; r++) score[i * rows + r] = wt[(i1 + i) * rows + r] ** 2 / (d * d);
-      }
-      markSmallest(score, Math.round(o.sparsity * count * rows), mask);
-    },
-    column(k, i, wk, q) {
-      if (o.nm && i % o.nm.m === 0) markNmColumns(wt, u, cols, rows, k, Math.min(o.nm.m, i2 - k), o.nm.n, mask, i);
-      if (qz && gs > 0 && k % gs === 0) {
-        const n = Math.min(gs, cols - k);
-        for (let r = 0; r < rows; r++) setGroupParams(rec!, k / gs, r, (params[r] = fitMinMax(wt, k * rows + r, n, rows, qz.bits, qz.sym)));
-      }
-      if (rec) rec.gIdx[k] = gs > 0 ? Math.floor(k / gs) : 0;
-      for (let r = 0; r < rows; r++) {
-        q[r] = mask[i * rows + r] ? 0 : wk[r];
-        if (rec) {
-          const code = quantCode(q[r], params[r]);
-          rec.codes[r * cols + k] = code;
-          q[r] = dequant(code, params[r]);
+  const solved = obsColumns(
+    wt,
+    u,
+    rows,
+    cols,
+    o.blockSize,
+    {
+      startBlock(i1, end) {
+        i2 = end;
+        const count = end - i1;
+        mask = new Uint8Array(count * rows);
+        if (o.nm) return;
+        const score = new Float32Array(count * rows);
+        for (let i = 0; i < count; i++) {
+          const d = u[(i1 + i) * cols + i1 + i];
+          for (let r = 0; r < rows; r++) score[i * rows + r] = wt[(i1 + i) * rows + r] ** 2 / (d * d);
         }
-      }
+        markSmallest(score, Math.round(o.sparsity * count * rows), mask);
+      },
+      column(k, i, wk, q) {
+        if (o.nm && i % o.nm.m === 0) markNmColumns(wt, u, cols, rows, k, Math.min(o.nm.m, i2 - k), o.nm.n, mask, i);
+        if (qz && gs > 0 && k % gs === 0) {
+          const n = Math.min(gs, cols - k);
+          for (let r = 0; r < rows; r++) setGroupParams(rec!, k / gs, r, (params[r] = fitMinMax(wt, k * rows + r, n, rows, qz.bits, qz.sym)));
+        }
+        if (rec) rec.gIdx[k] = gs > 0 ? Math.floor(k / gs) : 0;
+        for (let r = 0; r < rows; r++) {
+          q[r] = mask[i * rows + r] ? 0 : wk[r];
+          if (rec) {
+            const code = quantCode(q[r], params[r]);
+            rec.codes[r * cols + k] = code;
+            q[r] = dequant(code, params[r]);
+          }
+        }
+      },
     },
-  }, false, engine);
+    false,
+    engine,
+  );
   const out = untransposeColumns(solved.qt, rows, cols);
   return { weight: matrix(rows, cols, out), loss: solved.loss, record: rec, timings: { inverseS: inv.seconds, updateS: (performance.now() - t0) / 1000, matmulFlops: solved.flops } };
 }

@@ -186,8 +186,7 @@ export function clipSearch(w: Matrix, x: Matrix, bits: number, groupSize: number
         }
       }
     }
-    for (let r = 0; r < rows; r++)
-      for (let k = 0; k < n; k++) out[r * cols + g0 + k] = Math.min(Math.max(wg[r * n + k], -bestMax[r]), bestMax[r]);
+    for (let r = 0; r < rows; r++) for (let k = 0; k < n; k++) out[r * cols + g0 + k] = Math.min(Math.max(wg[r * n + k], -bestMax[r]), bestMax[r]);
   }
   return matrix(rows, cols, out);
 }
@@ -246,9 +245,14 @@ export interface AwqScaledLayer {
  */
 export function moduleOutput(layer: DecoderLayer, sample: LayerInput, probe: LinearName, engine: Engine): Matrix {
   let input: Matrix | undefined;
-  layer.forward(sample.hidden, sample.positions, (name, x) => {
-    if (name === probe) input = x;
-  }, probe); // stop once the probe's input is known
+  layer.forward(
+    sample.hidden,
+    sample.positions,
+    (name, x) => {
+      if (name === probe) input = x;
+    },
+    probe,
+  ); // stop once the probe's input is known
   if (!input) throw new Error(`internal: the layer's hook never reported ${probe}'s input`);
   const p = layer.linear(probe);
   const y = engine.matmulTransB(input, p.weight);

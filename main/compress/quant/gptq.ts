@@ -64,34 +64,43 @@ export function gptqQuantize(w: Matrix, hessian: Float64Array, o: GptqOptions, e
   let blockStart: Float32Array | undefined;
   let i1 = 0;
   let i2 = 0;
-  const solved = obsColumns(wt, u, rows, cols, o.blockSize, {
-    startBlock(start, end) {
-      [i1, i2] = [start, end];
-      if (gs > 0 && !o.staticGroups) blockStart = wt.slice(start * rows, end * rows);
-    },
-    column(k, _i, wk, q) {
-      const orig = perm ? perm[k] : k; // k is the processing position
-      let ps = params;
-      if (gs > 0) {
-        if (o.staticGroups) ps = staticParams[Math.floor(orig / gs)];
-        else if (k % gs === 0) {
-          const g = k / gs;
-          const n = Math.min(gs, cols - k);
-          const group = groupAtBlockStart(wt, blockStart!, rows, i1, i2, k, n);
-          for (let r = 0; r < rows; r++) {
-            params[r] = fitMinMax(group, r, n, rows, o.bits, o.sym);
-            setGroupParams(rec, g, r, params[r]);
+  const solved = obsColumns(
+    wt,
+    u,
+    rows,
+    cols,
+    o.blockSize,
+    {
+      startBlock(start, end) {
+        [i1, i2] = [start, end];
+        if (gs > 0 && !o.staticGroups) blockStart = wt.slice(start * rows, end * rows);
+      },
+      column(k, _i, wk, q) {
+        const orig = perm ? perm[k] : k; // k is the processing position
+        let ps = params;
+        if (gs > 0) {
+          if (o.staticGroups) ps = staticParams[Math.floor(orig / gs)];
+          else if (k % gs === 0) {
+            const g = k / gs;
+            const n = Math.min(gs, cols - k);
+            const group = groupAtBlockStart(wt, blockStart!, rows, i1, i2, k, n);
+            for (let r = 0; r < rows; r++) {
+              params[r] = fitMinMax(group, r, n, rows, o.bits, o.sym);
+              setGroupParams(rec, g, r, params[r]);
+            }
           }
+          rec.gIdx[orig] = o.staticGroups ? Math.floor(orig / gs) : Math.floor(k / gs);
+        } else rec.gIdx[orig] = 0;
+        for (let r = 0; r < rows; r++) {
+          const code = quantCode(wk[r], ps[r]);
+          rec.codes[r * cols + orig] = code;
+          q[r] = dequant(code, ps[r]);
         }
-        rec.gIdx[orig] = o.staticGroups ? Math.floor(orig / gs) : Math.floor(k / gs);
-      } else rec.gIdx[orig] = 0;
-      for (let r = 0; r < rows; r++) {
-        const code = quantCode(wk[r], ps[r]);
-        rec.codes[r * cols + orig] = code;
-        q[r] = dequant(code, ps[r]);
-      }
+      },
     },
-  }, true, engine);
+    true,
+    engine,
+  );
   const out = untransposeColumns(solved.qt, rows, cols, perm);
   return { weight: matrix(rows, cols, out), record: rec, loss: solved.loss, timings: { inverseS: inv.seconds, updateS: (performance.now() - t0) / 1000, matmulFlops: solved.flops } };
 }

@@ -77,7 +77,7 @@ export function folderHash(dir: string): string {
     h.update(`${f}\n`);
     const fd = openSync(join(dir, f), 'r');
     try {
-      for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) h.update(buf.subarray(0, n));
+      for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0;) h.update(buf.subarray(0, n));
     } finally {
       closeSync(fd);
     }

@@ -3,8 +3,39 @@
 // "llama" architecture, whose rotary embedding pairs neighbouring dimensions, so q/k rows are permuted from
 // HF's rotate-half order; Qwen2 keeps rotate-half (NEOX) order and needs no permutation.
 import { basename } from 'node:path';
-import { BpeTokenizer, Checkpoint, LINEAR_NAMES, dequantizeCodes, linearPrefix, linearShape, ropeInvFreq, widen, type LinearName, type ModelConfig, type QuantCodes, type StoredValues } from '../../model/index.js';
-import { bool, encodeBlocks, encodeFloat, f32, f32s, GGML_BLOCK, i32s, LLAMA_FTYPE, quantizeRowsReference, str, strings, u32, writeGguf, type BlockCodes, type GgmlType, type GgufTensor, type GgufValue } from './gguf.js';
+import {
+  BpeTokenizer,
+  Checkpoint,
+  LINEAR_NAMES,
+  dequantizeCodes,
+  linearPrefix,
+  linearShape,
+  ropeInvFreq,
+  widen,
+  type LinearName,
+  type ModelConfig,
+  type QuantCodes,
+  type StoredValues,
+} from '../../model/index.js';
+import {
+  bool,
+  encodeBlocks,
+  encodeFloat,
+  f32,
+  f32s,
+  GGML_BLOCK,
+  i32s,
+  LLAMA_FTYPE,
+  quantizeRowsReference,
+  str,
+  strings,
+  u32,
+  writeGguf,
+  type BlockCodes,
+  type GgmlType,
+  type GgufTensor,
+  type GgufValue,
+} from './gguf.js';
 
 export class GgufConversionError extends Error {
   constructor(message: string) {
@@ -55,7 +86,8 @@ function permuteRows<T extends Float32Array | Uint16Array>(data: T, cols: number
 /** The GGUF block type a code record maps onto exactly, or why it does not. */
 export function blockTypeOf(q: QuantCodes): { type: 'Q8_0' | 'Q4_0' | 'Q4_1' } | { type: null; why: string } {
   if (q.cols % 32) return { type: null, why: `${q.cols} input columns are not a multiple of 32` };
-  for (let b = 0; b < q.cols; b += 32) for (let c = b + 1; c < b + 32; c++) if (q.gIdx[c] !== q.gIdx[b]) return { type: null, why: 'a 32-column block spans two quantization groups (act-order or groups not a multiple of 32)' };
+  for (let b = 0; b < q.cols; b += 32)
+    for (let c = b + 1; c < b + 32; c++) if (q.gIdx[c] !== q.gIdx[b]) return { type: null, why: 'a 32-column block spans two quantization groups (act-order or groups not a multiple of 32)' };
   const allZeros = (z: number) => q.zeros.every((v) => v === z);
   if (q.bits === 8) return allZeros(128) ? { type: 'Q8_0' } : { type: null, why: '8-bit codes with zero points (asymmetric) have no exact ggml block' };
   if (q.bits === 4) return allZeros(8) ? { type: 'Q4_0' } : { type: 'Q4_1' };
@@ -238,7 +270,12 @@ export function convertToGguf(dir: string, file: string, opts: ConvertOptions = 
         report.push({ name, type, exact: true, note: 'quantization codes written as ggml blocks (fp16 scales)' });
       } else if (quantTarget && cols % GGML_BLOCK[quantTarget][0] === 0) {
         tensors.push({ name, dims: [cols, rows], type: quantTarget, write: (put) => put(quantizeRowsReference(permuteRows(ckpt.linearF32(l, n), cols, perm), rows, cols, quantTarget)) });
-        report.push({ name, type: quantTarget, exact: false, note: `quantized with llama.cpp's reference ${quantTarget} rounding${codes ? ` (codes do not map: ${mapped && !mapped.type ? mapped.why : `not ${quantTarget}`})` : ''}` });
+        report.push({
+          name,
+          type: quantTarget,
+          exact: false,
+          note: `quantized with llama.cpp's reference ${quantTarget} rounding${codes ? ` (codes do not map: ${mapped && !mapped.type ? mapped.why : `not ${quantTarget}`})` : ''}`,
+        });
       } else if (codes) {
         const type = target === 'auto' ? 'F32' : floatTarget('F32');
         tensors.push({ name, dims: [cols, rows], type, write: (put) => put(encodeFloat(permuteRows(dequantizeCodes(ckpt.linearCodes(l, n)!), cols, perm), type)) });

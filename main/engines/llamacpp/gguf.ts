@@ -147,7 +147,12 @@ export function writeGguf(file: string, metadata: readonly [string, GgufValue][]
     writeValue(h, value);
   }
   let offset = 0;
-  const sizes = tensors.map((t) => ggmlBytes(t.type, t.dims.reduce((a, b) => a * b, 1)));
+  const sizes = tensors.map((t) =>
+    ggmlBytes(
+      t.type,
+      t.dims.reduce((a, b) => a * b, 1),
+    ),
+  );
   tensors.forEach((t, i) => {
     h.string(t.name);
     h.u32(t.dims.length);
@@ -159,7 +164,7 @@ export function writeGguf(file: string, metadata: readonly [string, GgufValue][]
   const fd = openSync(file, 'w');
   let written = 0;
   const put = (bytes: Uint8Array) => {
-    for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, Math.min(bytes.length - done, 1 << 30));
+    for (let done = 0; done < bytes.length;) done += writeSync(fd, bytes, done, Math.min(bytes.length - done, 1 << 30));
     written += bytes.length;
   };
   try {

@@ -258,7 +258,14 @@ export class LlamaCppModel implements TokenGenerator {
 export async function barePrefillTokensPerS(ggufFile: string, ids: number[], opts: { gpu?: GpuChoice; threads?: number } = {}): Promise<number> {
   const llama = await llamaRuntime(opts.gpu ?? 'off');
   const model = await llama.loadModel({ modelPath: ggufFile, gpuLayers: 0, useMmap: true });
-  const context = await model.createContext({ contextSize: Math.ceil((ids.length + 1) / 256) * 256, batchSize: 512, flashAttention: false, threads: opts.threads ?? availableParallelism(), experimentalKvCacheKeyType: 'F32', experimentalKvCacheValueType: 'F32' });
+  const context = await model.createContext({
+    contextSize: Math.ceil((ids.length + 1) / 256) * 256,
+    batchSize: 512,
+    flashAttention: false,
+    threads: opts.threads ?? availableParallelism(),
+    experimentalKvCacheKeyType: 'F32',
+    experimentalKvCacheValueType: 'F32',
+  });
   try {
     const seq = context.getSequence();
     const t0 = performance.now();

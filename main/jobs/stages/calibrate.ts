@@ -16,7 +16,15 @@ export function calibrateStage(run: RunState): Stage {
       if (previous && previous.data.hash !== calibration.hash)
         throw new PipelineSpecError(`the calibration set changed since this run started (hash ${String(previous.data.hash).slice(0, 12)} → ${calibration.hash.slice(0, 12)}); start a new run`);
       if (previous) ctx.skip(key);
-      else ctx.finish(key, 'log', { message: `calibration: ${calibration.samples.length} × ${calibration.seqlen} tokens from ${calibration.source}`, source: calibration.source, samples: calibration.samples.length, seqlen: calibration.seqlen, seed: spec.calibration.seed, hash: calibration.hash });
+      else
+        ctx.finish(key, 'log', {
+          message: `calibration: ${calibration.samples.length} × ${calibration.seqlen} tokens from ${calibration.source}`,
+          source: calibration.source,
+          samples: calibration.samples.length,
+          seqlen: calibration.seqlen,
+          seed: spec.calibration.seed,
+          hash: calibration.hash,
+        });
     },
   };
 }

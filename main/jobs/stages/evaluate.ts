@@ -39,12 +39,17 @@ const BOOTSTRAP_ITERATIONS = 1000;
 /** Seeded 2.5/97.5 percentile bootstrap of a task's headline over its items (×100 → fraction). */
 export function bootstrapHeadline(task: BenchTask, items: TaskItem[], scores: ItemScores[], seed: number, iterations = BOOTSTRAP_ITERATIONS): [number, number] {
   let state = (seed * 2654435761) >>> 0 || 1;
-  const next = () => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32); // LCG, reproducible
+  const next = () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32; // LCG, reproducible
   const n = items.length;
   const values: number[] = [];
   for (let it = 0; it < iterations; it++) {
     const idx = Array.from({ length: n }, () => Math.floor(next() * n));
-    values.push(task.aggregate(idx.map((i) => scores[i]), idx.map((i) => items[i])).score / 100);
+    values.push(
+      task.aggregate(
+        idx.map((i) => scores[i]),
+        idx.map((i) => items[i]),
+      ).score / 100,
+    );
   }
   values.sort((a, b) => a - b);
   const q = (p: number) => {
@@ -79,7 +84,11 @@ export function evaluateStage(run: RunState): Stage {
     // llama.cpp where it computes this model exactly, else our decoder with the folder's runtime; the record says which and why
     const gen = await openGeneration(m.dir, req.engine ?? preferencesFromEnv(), { home: req.home, owner: req.runId, sequences: BENCH_BATCH, onMessage: (msg) => ctx.message(`${m.label}: ${msg}`) });
     const e = gen.tokens.engine;
-    ctx.record(`engine:${m.label}:${Date.now()}`, 'log', { message: `${m.label}: generating on ${e.name} (${e.device}${e.totalLayers ? `, ${e.offloadedLayers}/${e.totalLayers} layers offloaded` : ''}${e.weights ? `, ${e.weights}` : ''})${e.reason ? ` — ${e.reason}` : ''}`, config: m.label, engine: e as unknown as Record<string, unknown> });
+    ctx.record(`engine:${m.label}:${Date.now()}`, 'log', {
+      message: `${m.label}: generating on ${e.name} (${e.device}${e.totalLayers ? `, ${e.offloadedLayers}/${e.totalLayers} layers offloaded` : ''}${e.weights ? `, ${e.weights}` : ''})${e.reason ? ` — ${e.reason}` : ''}`,
+      config: m.label,
+      engine: e as unknown as Record<string, unknown>,
+    });
     return { generator: new CausalLMGenerator(gen), close: () => gen.close() };
   }
 
@@ -150,14 +159,33 @@ export function evaluateStage(run: RunState): Stage {
           for (const r of records) {
             const itemKey = `item:${m.label}:${taskId}:${r.id}`;
             if (ctx.isDone(itemKey)) continue;
-            ctx.record(itemKey, 'item', { task: taskId, config: m.label, id: r.id, group: r.group ?? null, score: r.scores.score ?? 0, scores: r.scores, prompt: r.prompt, output: r.output, parsed: r.parsed as unknown });
+            ctx.record(itemKey, 'item', {
+              task: taskId,
+              config: m.label,
+              id: r.id,
+              group: r.group ?? null,
+              score: r.scores.score ?? 0,
+              scores: r.scores,
+              prompt: r.prompt,
+              output: r.output,
+              parsed: r.parsed as unknown,
+            });
           }
           if (taskId === 'niah') writeNiahCells(ctx, m.label, task, records);
           const groups = Object.entries(agg.groups ?? {});
           for (const [group, fields] of groups) {
             const [subtask, format] = group.split('/');
             const detailKey = `detail:${m.label}:${taskId}:${group}`;
-            if (!ctx.isDone(detailKey)) ctx.record(detailKey, 'score', { task: taskId, config: m.label, capability: task.capability, subtask, ...(format ? { format } : {}), score: (fields.score ?? fields[agg.metric] ?? 0) / 100, n: fields.n ?? 0 });
+            if (!ctx.isDone(detailKey))
+              ctx.record(detailKey, 'score', {
+                task: taskId,
+                config: m.label,
+                capability: task.capability,
+                subtask,
+                ...(format ? { format } : {}),
+                score: (fields.score ?? fields[agg.metric] ?? 0) / 100,
+                n: fields.n ?? 0,
+              });
           }
           ctx.record(key, 'score', {
             task: taskId,
@@ -165,7 +193,10 @@ export function evaluateStage(run: RunState): Stage {
             capability: task.capability,
             metric: agg.metric,
             // where this task's numbers depart from the reference scorer, with what each label means
-            deviations: [...new Set([...deviationsFor([taskId], spec.benchmarks.suite ?? 'builtin', similarity, deviationGenerator.get(m.label)), ...(task.deviations?.() ?? [])])].map((label) => ({ label, note: DEVIATION_NOTES[label] ?? label })),
+            deviations: [...new Set([...deviationsFor([taskId], spec.benchmarks.suite ?? 'builtin', similarity, deviationGenerator.get(m.label)), ...(task.deviations?.() ?? [])])].map((label) => ({
+              label,
+              note: DEVIATION_NOTES[label] ?? label,
+            })),
             similarity: similarity.id,
             score: agg.score / 100,
             ci95: records.length > 1 ? bootstrapHeadline(task, items, scores, spec.seed) : null,
@@ -198,7 +229,10 @@ function writeNiahCells(ctx: StageContext, label: string, task: BenchTask, recor
   // NIAH item ids are "len<tokens>-depth<percent>": the grid coordinates of each cell
   const cells = records.map((r) => ({ m: /^len(\d+)-depth(\d+(?:\.\d+)?)$/.exec(r.id), r })).filter((c) => c.m);
   const items = cells.map((c) => ({ id: c.r.id, contextLength: Number(c.m![1]), depthPercent: Number(c.m![2]) }));
-  const grid = niahHeatmap(items as never, cells.map((c) => c.r.scores));
+  const grid = niahHeatmap(
+    items as never,
+    cells.map((c) => c.r.scores),
+  );
   grid.depths.forEach((depth, di) =>
     grid.lengths.forEach((length, li) => {
       const z = grid.z[di][li];
@@ -209,7 +243,16 @@ function writeNiahCells(ctx: StageContext, label: string, task: BenchTask, recor
 }
 
 /** Paired-bootstrap drops of each compressed model vs base, per task and capability (bench's compareRuns). */
-function emitDrops(ctx: StageContext, models: ModelUnderTest[], taskIds: string[], tasks: Map<string, BenchTask>, suite: Map<string, Map<string, TaskItem>>, perModel: Map<string, Map<string, BenchRecord[]>>, seed: number, emitHeadline: (h: Record<string, number>) => void): void {
+function emitDrops(
+  ctx: StageContext,
+  models: ModelUnderTest[],
+  taskIds: string[],
+  tasks: Map<string, BenchTask>,
+  suite: Map<string, Map<string, TaskItem>>,
+  perModel: Map<string, Map<string, BenchRecord[]>>,
+  seed: number,
+  emitHeadline: (h: Record<string, number>) => void,
+): void {
   const base = perModel.get('base');
   if (!base) return;
   const headline: Record<string, number> = {};

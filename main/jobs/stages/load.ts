@@ -14,7 +14,16 @@ export function loadStage(run: RunState): Stage {
       run.baseTokenizer();
       if (!ctx.isDone('load:base')) {
         const c = ckpt.config;
-        ctx.finish('load:base', 'log', { message: `read ${baseDir}`, model: baseDir, hash: modelFolderHash(baseDir), architecture: c.architecture, layers: c.numLayers, hidden: c.hiddenSize, vocab: c.vocabSize, bytes: ckpt.bytes });
+        ctx.finish('load:base', 'log', {
+          message: `read ${baseDir}`,
+          model: baseDir,
+          hash: modelFolderHash(baseDir),
+          architecture: c.architecture,
+          layers: c.numLayers,
+          hidden: c.hiddenSize,
+          vocab: c.vocabSize,
+          bytes: ckpt.bytes,
+        });
       } else ctx.skip('load:base');
     },
   };

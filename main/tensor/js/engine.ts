@@ -1,14 +1,5 @@
 // Plain-JavaScript engine: the reference every faster engine is checked against, and the last resort.
-import {
-  type AttentionShape,
-  type BackendReport,
-  type Engine,
-  type Matrix,
-  type Matrix64,
-  type ResidentWeight,
-  matrix,
-  matrix64,
-} from '../types.js';
+import { type AttentionShape, type BackendReport, type Engine, type Matrix, type Matrix64, type ResidentWeight, matrix, matrix64 } from '../types.js';
 import * as linalg from '../linalg.js';
 import { matmulInto } from './gemm.js';
 export { matmulInto };
@@ -18,7 +9,6 @@ interface JsWeight extends ResidentWeight {
   /** Wᵀ [in, out], so linear() is a plain row-major product */
   readonly transposed: Float32Array;
 }
-
 
 export function transpose(x: Matrix): Matrix {
   const out = new Float32Array(x.rows * x.cols);
@@ -111,7 +101,8 @@ export class JsEngine implements Engine {
     if (q.cols !== nHeads * headDim) throw new RangeError(`attention: expected queries with ${nHeads}×${headDim} columns, found ${q.cols}`);
     if (k.cols !== nKvHeads * headDim || v.cols !== k.cols) throw new RangeError(`attention: expected keys and values with ${nKvHeads}×${headDim} columns, found ${k.cols} and ${v.cols}`);
     if (v.rows !== k.rows) throw new RangeError(`attention: expected as many values as keys, found ${v.rows} and ${k.rows}`);
-    if (qPositions.length !== q.rows || kPositions.length !== k.rows) throw new RangeError(`attention: expected one position per query and key, found ${qPositions.length} for ${q.rows} and ${kPositions.length} for ${k.rows}`);
+    if (qPositions.length !== q.rows || kPositions.length !== k.rows)
+      throw new RangeError(`attention: expected one position per query and key, found ${qPositions.length} for ${q.rows} and ${kPositions.length} for ${k.rows}`);
     if (keyMask && keyMask.length !== k.rows) throw new RangeError(`attention: expected a key mask of ${k.rows} entries, found ${keyMask.length}`);
   }
 

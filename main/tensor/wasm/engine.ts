@@ -356,7 +356,6 @@ export class TfjsEngine extends JsEngine {
     return matrix(tq, nHeads * d, out);
   }
 
-
   /** The blocked factorisations' products in float32 on this backend (split across threads when large); small blocks stay float64. */
   protected override linalgOptions(): LinalgOptions {
     return {

@@ -80,7 +80,8 @@ export class ProductWorker {
     if (ready.kind !== 'ready' || ready.protocol !== WORKER_PROTOCOL || !ready.simd) {
       await worker.terminate();
       if (ready.kind === 'failed') throw new WorkerFailedError(`its wasm backend did not start: ${ready.error}`);
-      if (ready.kind !== 'ready' || ready.protocol !== WORKER_PROTOCOL) throw new WorkerFailedError(`the built worker speaks protocol ${(ready as { protocol?: number }).protocol}, expected ${WORKER_PROTOCOL} (stale build: npm run build)`);
+      if (ready.kind !== 'ready' || ready.protocol !== WORKER_PROTOCOL)
+        throw new WorkerFailedError(`the built worker speaks protocol ${(ready as { protocol?: number }).protocol}, expected ${WORKER_PROTOCOL} (stale build: npm run build)`);
       throw new WorkerFailedError('its wasm backend has no SIMD');
     }
     worker.unref(); // an idle worker never keeps the process alive

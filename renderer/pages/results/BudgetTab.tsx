@@ -65,10 +65,17 @@ export function BudgetTab({ source, rows, overlay, overlayRows, papers, choices,
           </select>
         </label>
         <label>
-          <input type="checkbox" checked={allPaperModels} onChange={(e) => choose({ allPaperModels: e.target.checked })} data-testid="budget-all-paper" /> every model in the paper (sizes and methods, as in the study’s Figure 7)
+          <input type="checkbox" checked={allPaperModels} onChange={(e) => choose({ allPaperModels: e.target.checked })} data-testid="budget-all-paper" /> every model in the paper (sizes and methods,
+          as in the study’s Figure 7)
         </label>
       </div>
-      <ChartCard title="Score vs weight memory" build={() => budgetFigure(budget)} deps={[budgetAll, chosenCap]} testId="budget-chart" note="Each point: a configuration's mean score on the capability against the memory its weights take (colour: configuration; shape: source; names in the legend and on hover). Paper points use estimated footprints (nominal parameters × bits per weight)." />
+      <ChartCard
+        title="Score vs weight memory"
+        build={() => budgetFigure(budget)}
+        deps={[budgetAll, chosenCap]}
+        testId="budget-chart"
+        note="Each point: a configuration's mean score on the capability against the memory its weights take (colour: configuration; shape: source; names in the legend and on hover). Paper points use estimated footprints (nominal parameters × bits per weight)."
+      />
     </>
   );
 }

@@ -33,7 +33,18 @@ function Tabs({ tab, setTab }: { tab: TabId; setTab(t: TabId): void }) {
   return (
     <div role="tablist" aria-label="Result views" className="tabs no-print">
       {TABS.map(([id, label], i) => (
-        <button key={id} id={`tab-${id}`} role="tab" type="button" aria-selected={tab === id} aria-controls={`panel-${id}`} tabIndex={tab === id ? 0 : -1} onClick={() => setTab(id)} onKeyDown={(e) => onKey(e, i)} data-testid={`tab-${id}`}>
+        <button
+          key={id}
+          id={`tab-${id}`}
+          role="tab"
+          type="button"
+          aria-selected={tab === id}
+          aria-controls={`panel-${id}`}
+          tabIndex={tab === id ? 0 : -1}
+          onClick={() => setTab(id)}
+          onKeyDown={(e) => onKey(e, i)}
+          data-testid={`tab-${id}`}
+        >
           {label}
         </button>
       ))}
@@ -65,10 +76,7 @@ function RecordNotes({ source }: { source: Source }) {
       ) : null}
       {v.engines.length ? (
         <details className="notice" data-testid="engines">
-          <summary>
-            Generated on{' '}
-            {[...new Set(v.engines.map((e) => `${e.engine}, ${e.device}`))].join('; ')}
-          </summary>
+          <summary>Generated on {[...new Set(v.engines.map((e) => `${e.engine}, ${e.device}`))].join('; ')}</summary>
           <ul className="small">
             {v.engines.map((e) => (
               <li key={e.config}>

@@ -42,10 +42,12 @@ export function ItemsTab({ source, items, choices, choose }: { source: Source; i
           </select>
         </label>
         <label>
-          <input type="checkbox" checked={regressionsOnly} onChange={(e) => choose({ regressionsOnly: e.target.checked })} data-testid="regressions-only" /> Regressions only (base right, compressed wrong)
+          <input type="checkbox" checked={regressionsOnly} onChange={(e) => choose({ regressionsOnly: e.target.checked })} data-testid="regressions-only" /> Regressions only (base right, compressed
+          wrong)
         </label>
         <span className="muted small">
-          {counts.regressions} regression{counts.regressions === 1 ? '' : 's'}, {counts.improvements} improvement{counts.improvements === 1 ? '' : 's'} of {counts.compared} item{counts.compared === 1 ? '' : 's'} compared
+          {counts.regressions} regression{counts.regressions === 1 ? '' : 's'}, {counts.improvements} improvement{counts.improvements === 1 ? '' : 's'} of {counts.compared} item
+          {counts.compared === 1 ? '' : 's'} compared
         </span>
       </div>
       <div className="table-scroll tall">
@@ -58,8 +60,12 @@ export function ItemsTab({ source, items, choices, choose }: { source: Source; i
               <th scope="col">Base output</th>
               <th scope="col">Compressed output</th>
               <th scope="col">Expected</th>
-              <th scope="col" className="num">Base</th>
-              <th scope="col" className="num">Compressed</th>
+              <th scope="col" className="num">
+                Base
+              </th>
+              <th scope="col" className="num">
+                Compressed
+              </th>
             </tr>
           </thead>
           <tbody>

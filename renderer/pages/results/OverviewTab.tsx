@@ -21,7 +21,13 @@ export function OverviewTab({ source, rows, overlay, overlayRows }: { source: So
     );
   return (
     <>
-      <ChartCard title="Per-capability change vs base" build={() => dropBarsFigure(rows, overlayRows, overlay?.title ?? 'Paper')} deps={[rows, overlayRows, overlay]} testId="drop-chart" note="Bars: score of each configuration minus the base's, in points, over the tasks both were scored on; whiskers: 95% confidence interval where the service reported one. Hatched bars: overlay." />
+      <ChartCard
+        title="Per-capability change vs base"
+        build={() => dropBarsFigure(rows, overlayRows, overlay?.title ?? 'Paper')}
+        deps={[rows, overlayRows, overlay]}
+        testId="drop-chart"
+        note="Bars: score of each configuration minus the base's, in points, over the tasks both were scored on; whiskers: 95% confidence interval where the service reported one. Hatched bars: overlay."
+      />
       <div className="two-col">
         <ChartCard title="Capabilities radar" build={() => radarFigure(capScores)} deps={[capScores]} testId="radar-chart" height={380} />
         <RecommendationPanel recs={recs} paperRecs={overlayRecs} paperTitle={overlay?.title ?? 'Paper'} />
@@ -65,11 +71,21 @@ function RecommendationPanel({ recs, paperRecs, paperTitle }: { recs: Recommenda
                   <thead>
                     <tr>
                       <th scope="col">Configuration</th>
-                      <th scope="col" className="num">Score</th>
-                      <th scope="col" className="num">Base</th>
-                      <th scope="col" className="num">Kept</th>
-                      <th scope="col" className="num">Memory</th>
-                      <th scope="col" className="num">Kept/GiB</th>
+                      <th scope="col" className="num">
+                        Score
+                      </th>
+                      <th scope="col" className="num">
+                        Base
+                      </th>
+                      <th scope="col" className="num">
+                        Kept
+                      </th>
+                      <th scope="col" className="num">
+                        Memory
+                      </th>
+                      <th scope="col" className="num">
+                        Kept/GiB
+                      </th>
                     </tr>
                   </thead>
                   <tbody>

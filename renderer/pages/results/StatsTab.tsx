@@ -12,7 +12,14 @@ export function StatsTab({ source, paper }: { source: Source; paper: PaperData |
   return (
     <>
       {v.topkByK.length ? <ChartCard title="Top-k ranking consistency vs k" build={() => lineFigure(v.topkByK, 'k', 'consistency with base')} deps={[v.topkByK]} testId="topk-k" /> : null}
-      {v.topkByPosition.length ? <ChartCard title="Top-k ranking consistency vs position" build={() => lineFigure(v.topkByPosition, 'token position', 'consistency with base')} deps={[v.topkByPosition]} testId="topk-position" /> : null}
+      {v.topkByPosition.length ? (
+        <ChartCard
+          title="Top-k ranking consistency vs position"
+          build={() => lineFigure(v.topkByPosition, 'token position', 'consistency with base')}
+          deps={[v.topkByPosition]}
+          testId="topk-position"
+        />
+      ) : null}
       {v.energy.length ? <ChartCard title="Energy distribution" build={() => energyFigure(v.energy)} deps={[v.energy]} testId="energy-hist" /> : null}
       {v.erank.length ? <ChartCard title="Effective rank" build={() => erankFigure(v.erank)} deps={[v.erank]} testId="erank-bars" /> : null}
       {!v.topkByK.length && !v.topkByPosition.length && !v.energy.length && !v.erank.length ? (
