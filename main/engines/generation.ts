@@ -2,7 +2,7 @@
 // F32/F16/BF16 weights, quantization codes as Q8_0/Q4_0/Q4_1 blocks); our decoder runs the rest (SmoothQuant's W8A8
 // activations, simulated KV-cache quantization, dynamic NTK rope) and is the reference.
 import { freemem } from 'node:os';
-import { BpeTokenizer, Checkpoint, decoderGenerator, parameterCountOf, describeRuntime, loadModel, readRuntime, type EngineInfo, type ModelConfig, type TokenGenerator, type Tokenizer } from '../model/index.js';
+import { BpeTokenizer, Checkpoint, decoderGenerator, parameterCountOf, describeRuntime, loadModel, readRuntime, residencyFor, type EngineInfo, type ModelConfig, type TokenGenerator, type Tokenizer } from '../model/index.js';
 import { cachedGguf, CLI_OWNER, folderHash, releaseGgufOwner } from './llamacpp/cache.js';
 import { llamaCppSupport } from './llamacpp/convert.js';
 import { GPU_CHOICES, LlamaCppModel, LlamaCppUnavailableError, llamaCppBinding, llamaCppVersion, llamaRuntime, runtimeDevice, type GpuChoice } from './llamacpp/runtime.js';
@@ -157,13 +157,17 @@ export async function openGeneration(dir: string, prefs: GenerationPreferences, 
       choice.reason = `llama.cpp failed to start (${(e as Error).message.split('\n')[0]})`;
     }
   }
-  const model = await loadModel(dir);
+  // layer at a time when float32 weights would not fit (a 7B checkpoint): every token then reads each layer again
+  const residency = residencyFor(config);
+  const model = await loadModel(dir, { residency });
   const tokens = decoderGenerator(model, choice.reason);
+  if (residency === 'streamed') tokens.engine.weights = 'float32, a layer at a time';
   return {
     tokenizer: model.tokenizer,
     tokens,
     config,
-    id: `model:${model.hash}`,
+    // the folder's content hash (files streamed), not model.hash: that widens every weight to float32 at once
+    id: `model:${folderHash(dir)}`,
     contextWindow,
     async close() {
       model.dispose();
