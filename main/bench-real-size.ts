@@ -6,7 +6,7 @@
 // chooses shapes; ACBENCH_REAL_SIZE_PARTS=generate,eval,gptq which tables (all by default); ACBENCH_REAL_SIZE_FULL=1 also
 // runs the whole 1.5B-shaped GPTQ-W4 (hours on two cores).
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -135,10 +135,12 @@ export async function benchRealSize(emit: (line: string) => void = (line) => con
   const small = ckpts.get('qwen2.5-0.5b');
   if (small && parts.has('eval')) {
     process.stderr.write('eval: the demo suites on the 0.5B shape\n');
+    const evalDir = join(home, 'eval-0.5b');
+    rmSync(evalDir, { recursive: true, force: true }); // a results file from an earlier run would resume, not measure
     const t0 = performance.now();
     const tasks = 't-eval,worfbench,longbench-code,niah,agentboard-tool-query';
     try {
-      const { stdout } = await run(process.execPath, [cli, 'eval', '--model', small.dir, '--tasks', tasks, '--limit', '2', '--out', join(home, 'eval-0.5b'), '--json'], { env: { ...process.env, ACBENCH_HOME: home }, maxBuffer: 64 * 2 ** 20, timeout: 6 * 3600 * 1000 });
+      const { stdout } = await run(process.execPath, [cli, 'eval', '--model', small.dir, '--tasks', tasks, '--limit', '2', '--out', evalDir, '--json'], { env: { ...process.env, ACBENCH_HOME: home }, maxBuffer: 64 * 2 ** 20, timeout: 6 * 3600 * 1000 });
       const items = (JSON.parse(stdout) as { tasks: { n: number }[] }).tasks.reduce((n, t) => n + t.n, 0);
       const s = (performance.now() - t0) / 1000;
       out.push('', `Evaluation, 0.5B-shaped on llama.cpp: ${items} items of ${tasks} (2 each) in ${fmt(s, 0)} s = ${fmt(items / s, 3)} items/s (random weights generate to the token limit, so this is the slow end).`);
