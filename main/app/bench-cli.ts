@@ -23,7 +23,9 @@ if (want('analysis')) console.log(`## Statistics\n\n${formatAnalysisBench(benchA
 // the real-size tables take hours (checkpoints of 1–15 GB, a 7B layer of GPTQ): only when asked by name
 if (only.has('real-size')) {
   const { benchRealSize } = await import('./bench-real-size.js');
-  console.log(`## Real-size checkpoints (Qwen2.5 shapes, random BF16 weights)\n\n${await benchRealSize()}\n`);
+  console.log('## Real-size checkpoints (Qwen2.5 shapes, random BF16 weights)\n');
+  await benchRealSize();
+  console.log('');
 }
 if (want('benchmarks')) {
   console.log('## Benchmark suites\n');

@@ -3,9 +3,10 @@
 // prompt, decode tokens/s, peak RSS (each in its own process, so the peak is that command's alone); evaluation items/s on
 // the demo's suites; GPTQ on the first 7B-shaped layer with 128 × 512 calibration tokens, the whole model extrapolated.
 // ACBENCH_BENCH_DIR (default: the OS temp folder) holds the checkpoints between runs; ACBENCH_REAL_SIZES=0.5b,1.5b,7b
-// chooses shapes; ACBENCH_REAL_SIZE_FULL=1 also runs the whole 1.5B-shaped GPTQ-W4 (hours on two cores).
+// chooses shapes; ACBENCH_REAL_SIZE_PARTS=generate,eval,gptq which tables (all by default); ACBENCH_REAL_SIZE_FULL=1 also
+// runs the whole 1.5B-shaped GPTQ-W4 (hours on two cores).
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -65,9 +66,9 @@ interface GenerateRow {
   note?: string;
 }
 
-async function generateIn(dir: string, engine: 'llamacpp' | 'tfjs', prompt: string, home: string): Promise<GenerateRow> {
+async function generateIn(dir: string, engine: 'llamacpp' | 'tfjs', prompt: string, home: string, maxNew = 32): Promise<GenerateRow> {
   try {
-    const { stdout } = await run(process.execPath, [cli, 'generate', '--model', dir, '--prompt', prompt, '--max-new-tokens', '32', '--ignore-eos', '--engine', engine, '--json'], {
+    const { stdout } = await run(process.execPath, [cli, 'generate', '--model', dir, '--prompt', prompt, '--max-new-tokens', String(maxNew), '--ignore-eos', '--engine', engine, '--json'], {
       env: { ...process.env, ACBENCH_HOME: home },
       maxBuffer: 64 * 2 ** 20,
       timeout: 3 * 3600 * 1000,
@@ -104,9 +105,11 @@ async function bareLlamaPrefill(home: string, dir: string, prompt: string): Prom
   return barePrefillTokensPerS(entry.file, BpeTokenizer.fromDir(dir).encode(prompt, { addSpecialTokens: false }), { threads: llamaThreads(config) });
 }
 
-export async function benchRealSize(): Promise<string> {
+/** Rows go to `emit` as they are measured, so a run stopped after hours keeps every row it finished. */
+export async function benchRealSize(emit: (line: string) => void = (line) => console.log(line)): Promise<void> {
   const sizes = (process.env.ACBENCH_REAL_SIZES ?? '0.5b,1.5b,7b').split(',').map((s) => `qwen2.5-${s.trim()}`);
-  const out: string[] = [];
+  const out = { push: (...lines: string[]) => lines.forEach((l) => emit(l)) };
+  const parts = new Set((process.env.ACBENCH_REAL_SIZE_PARTS ?? 'generate,eval,gptq').split(',').map((s) => s.trim()));
   const home = join(benchDir(), 'home');
   const ckpts = new Map<string, { dir: string; bytes: number }>();
   out.push('| checkpoint | bytes (BF16) | shards | written in |', '| --- | ---: | ---: | ---: |');
@@ -116,28 +119,47 @@ export async function benchRealSize(): Promise<string> {
     const shards = readdirSync(c.dir).filter((f) => f.endsWith('.safetensors')).length;
     out.push(`| ${RELEASE_SHAPES[key].name}-shaped | ${fmt(c.bytes / GiB, 2)} GiB | ${shards} | ${c.writeS === null ? 'reused' : `${fmt(c.writeS, 0)} s`} |`);
   }
-  out.push('', '| checkpoint | engine | device | load s | prefill tok/s (512) | decode tok/s | peak RSS | RSS ÷ checkpoint | note |', '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | --- |');
-  for (const [key, c] of ckpts) {
+  if (parts.has('generate'))
+    out.push('', '| checkpoint | engine | device | load s | prefill tok/s (512) | decode tok/s | peak RSS | RSS ÷ checkpoint | note |', '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | --- |');
+  for (const [key, c] of parts.has('generate') ? ckpts : []) {
     const prompt = promptOf(c.dir, 512);
     for (const engine of ['llamacpp', 'tfjs'] as const) {
       process.stderr.write(`generate: ${key} on ${engine}\n`);
-      const r = await generateIn(c.dir, engine, prompt, home);
-      out.push(
-        `| ${RELEASE_SHAPES[key].name}-shaped | ${r.engine} | ${r.device} | ${fmt(r.loadS)} | ${fmt(r.prefill)} | ${fmt(r.decode, 2)} | ${fmt(r.rssBytes / GiB, 2)} GiB | ${fmt(r.rssBytes / c.bytes, 2)}× | ${r.note ?? ''} |`,
-      );
+      // our engine streams a checkpoint bigger than memory allows layer by layer per token: 2 new tokens measure decode there
+      const maxNew = engine === 'tfjs' && c.bytes > 8 * GiB ? 2 : 32;
+      let r = await generateIn(c.dir, engine, prompt, home, maxNew);
+      let bare = NaN;
       if (engine === 'llamacpp' && Number.isFinite(r.prefill)) {
-        const bare = await bareLlamaPrefill(home, c.dir, prompt);
-        out.push(`| ${RELEASE_SHAPES[key].name}-shaped | node-llama-cpp alone (same GGUF, threads) | cpu | — | ${fmt(bare)} | — | — | — | ours ÷ bare = ${fmt(r.prefill / bare, 2)} |`);
+        // the first run converts the GGUF and pages it in: ours and bare then alternate twice on a warm page cache,
+        // the better of each pair kept, so the ratio compares our overhead and not the disk or a neighbour's burst
+        const runs: GenerateRow[] = [];
+        const bares: number[] = [];
+        for (let k = 0; k < 2; k++) {
+          runs.push(await generateIn(c.dir, engine, prompt, home, maxNew));
+          bares.push(await bareLlamaPrefill(home, c.dir, prompt));
+        }
+        r = runs.reduce((a, b) => (b.prefill > a.prefill ? b : a));
+        bare = Math.max(...bares);
       }
+      const note = [r.note, maxNew !== 32 ? `${maxNew} new tokens` : '', Number.isFinite(bare) ? 'best of 2 (warm)' : ''].filter(Boolean).join('; ');
+      out.push(
+        `| ${RELEASE_SHAPES[key].name}-shaped | ${r.engine} | ${r.device} | ${fmt(r.loadS)} | ${fmt(r.prefill)} | ${fmt(r.decode, 2)} | ${fmt(r.rssBytes / GiB, 2)} GiB | ${fmt(r.rssBytes / c.bytes, 2)}× | ${note} |`,
+      );
+      if (Number.isFinite(bare))
+        out.push(
+          `| ${RELEASE_SHAPES[key].name}-shaped | node-llama-cpp alone (same GGUF, threads) | cpu | — | ${fmt(bare)} | — | — | — | best of 2 (warm); ours ÷ bare = ${fmt(r.prefill / bare, 2)} |`,
+        );
     }
   }
   const small = ckpts.get('qwen2.5-0.5b');
-  if (small) {
+  if (small && parts.has('eval')) {
     process.stderr.write('eval: the demo suites on the 0.5B shape\n');
+    const evalDir = join(home, 'eval-0.5b');
+    rmSync(evalDir, { recursive: true, force: true }); // a results file from an earlier run would resume, not measure
     const t0 = performance.now();
     const tasks = 't-eval,worfbench,longbench-code,niah,agentboard-tool-query';
     try {
-      const { stdout } = await run(process.execPath, [cli, 'eval', '--model', small.dir, '--tasks', tasks, '--limit', '2', '--out', join(home, 'eval-0.5b'), '--json'], {
+      const { stdout } = await run(process.execPath, [cli, 'eval', '--model', small.dir, '--tasks', tasks, '--limit', '2', '--out', evalDir, '--json'], {
         env: { ...process.env, ACBENCH_HOME: home },
         maxBuffer: 64 * 2 ** 20,
         timeout: 6 * 3600 * 1000,
@@ -153,7 +175,7 @@ export async function benchRealSize(): Promise<string> {
     }
   }
   const big = ckpts.get('qwen2.5-7b');
-  if (big) {
+  if (big && parts.has('gptq')) {
     process.stderr.write('compress: GPTQ-W4 g128 on the first 7B-shaped layer, 128 × 512 calibration tokens\n');
     try {
       const { stdout } = await run(
@@ -198,5 +220,4 @@ export async function benchRealSize(): Promise<string> {
       `GPTQ-W4 (g128, sym), whole Qwen2.5-1.5B-shaped model, 128 × 512 calibration tokens: ${fmt((performance.now() - t0) / 3600000, 2)} h wall (compression ${fmt(j.report.seconds.total / 3600, 2)} h), peak RSS ${fmt(j.maxRssBytes / GiB, 2)} GiB; written to ${outDir}.`,
     );
   }
-  return out.join('\n');
 }

@@ -10,6 +10,7 @@ import {
   describeRuntime,
   loadModel,
   readRuntime,
+  residencyFor,
   type EngineInfo,
   type ModelConfig,
   type TokenGenerator,
@@ -176,13 +177,17 @@ export async function openGeneration(dir: string, prefs: GenerationPreferences, 
       choice.reason = `llama.cpp failed to start (${(e as Error).message.split('\n')[0]})`;
     }
   }
-  const model = await loadModel(dir);
+  // layer at a time when float32 weights would not fit (a 7B checkpoint): every token then reads each layer again
+  const residency = residencyFor(config);
+  const model = await loadModel(dir, { residency });
   const tokens = decoderGenerator(model, choice.reason);
+  if (residency === 'streamed') tokens.engine.weights = 'float32, a layer at a time';
   return {
     tokenizer: model.tokenizer,
     tokens,
     config,
-    id: `model:${model.hash}`,
+    // the folder's content hash (files streamed), not model.hash: that widens every weight to float32 at once
+    id: `model:${folderHash(dir)}`,
     contextWindow,
     async close() {
       model.dispose();

@@ -596,6 +596,7 @@ export class DecoderModel implements CausalLM {
     for (const layer of this.layers) {
       const layerCaches = caches.map((perLayer) => perLayer[layer.index]);
       h = layer.block(h, rope, (q, k, v) => attendOverCaches(this.engine, this.attentionShape, q, k, v, pos, lengths, layerCaches))!;
+      if (this.residency === 'streamed') layer.release(); // a layer at a time, every step: memory ≈ one layer, not the model
     }
     // only the last row of each sequence goes through the final norm and lm_head
     const last = new Float32Array(segments.length * c.hiddenSize);

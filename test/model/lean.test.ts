@@ -131,4 +131,38 @@ describe('statistics layer at a time', () => {
     const { seconds: _b, ...b } = streamed.r;
     expect(JSON.stringify(b)).toBe(JSON.stringify(a));
   });
+
+  it('generation on a streamed model holds one layer at a time and gives the resident tokens; openGeneration streams what would not fit', async () => {
+    const { openGeneration } = await import('../../main/engines/index.js');
+    const dir = tempDir();
+    const model = createRandomModel(shape, 15);
+    await model.save(dir);
+    model.dispose();
+    const prompt = Array.from({ length: 20 }, (_, i) => 3 + ((i * 7) % 200));
+    const run = async (residency: 'resident' | 'streamed') => {
+      const m = (await loadModel(dir, { residency })) as DecoderModel;
+      const r = m.generate(prompt, { maxNewTokens: 6, ignoreEos: true });
+      const layersResident = m.layers.filter((l) => l.resident).length;
+      m.dispose();
+      return { tokens: r.tokens, layersResident };
+    };
+    const resident = await run('resident');
+    const streamed = await run('streamed');
+    expect(resident.layersResident).toBe(3);
+    expect(streamed.layersResident).toBe(0); // released after every step's pass, not kept from the first
+    expect(streamed.tokens).toEqual(resident.tokens);
+    // the generation engine's loader asks residencyFor (ACBENCH_STREAMED=1 forces what a 7B checkpoint gets)
+    const before = process.env.ACBENCH_STREAMED;
+    process.env.ACBENCH_STREAMED = '1';
+    try {
+      const gen = await openGeneration(dir, { engine: 'tfjs', gpu: 'off' }, { home: tempDir() });
+      expect(gen.tokens.engine.weights).toBe('float32, a layer at a time');
+      const [r] = await gen.tokens.generateBatch([prompt], { maxNewTokens: 6, ignoreEos: true });
+      expect(r.tokens).toEqual(resident.tokens);
+      await gen.close();
+    } finally {
+      if (before === undefined) delete process.env.ACBENCH_STREAMED;
+      else process.env.ACBENCH_STREAMED = before;
+    }
+  });
 });

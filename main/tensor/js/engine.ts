@@ -11,9 +11,15 @@ interface JsWeight extends ResidentWeight {
 }
 
 export function transpose(x: Matrix): Matrix {
-  const out = new Float32Array(x.rows * x.cols);
-  for (let i = 0; i < x.rows; i++) for (let j = 0; j < x.cols; j++) out[j * x.rows + i] = x.data[i * x.cols + j];
-  return matrix(x.cols, x.rows, out);
+  return matrix(x.cols, x.rows, transposedRows(x, 0, x.rows));
+}
+
+/** x[r0:r1, :]ᵀ as [cols, r1 − r0] row-major (a thread's share of a weight, without transposing the whole). */
+export function transposedRows(x: Matrix, r0: number, r1: number): Float32Array {
+  const n = r1 - r0;
+  const out = new Float32Array(x.cols * n);
+  for (let i = r0; i < r1; i++) for (let j = 0; j < x.cols; j++) out[j * n + i - r0] = x.data[i * x.cols + j];
+  return out;
 }
 
 function checkSameShape(op: string, a: Matrix, b: Matrix): void {

@@ -8,7 +8,7 @@
 // by output columns: each thread keeps half of Wᵀ, so a linear costs each thread half the time and
 // half the memory.
 import type * as tfTypes from '@tensorflow/tfjs-core';
-import { JsEngine, transpose } from '../js/engine.js';
+import { JsEngine, transpose, transposedRows } from '../js/engine.js';
 import { type AttentionShape, type BackendReport, type Matrix, type Matrix64, type ResidentWeight, matrix } from '../types.js';
 import { type ProductWorker, WorkerFailedError } from './split.js';
 import { type LinalgOptions, product64 } from '../linalg.js';
@@ -209,20 +209,13 @@ export class TfjsEngine extends JsEngine {
 
   override residentWeight(w: Matrix): ResidentWeight {
     const [out, inF] = [w.rows, w.cols];
-    const t = transpose(w).data; // Wᵀ [in, out]
     const tf = this.use();
-    if (out * inF < TFJS_MIN_MACS) {
-      // a tiny weight: few-row linears are cheaper in JS, many-row ones (prefill, calibration) on the backend; both copies are small
-      const js = super.residentWeight(w);
-      const main = tf.keep(tf.tensor2d(t, [inF, out]));
-      const weight: TfWeight = { outFeatures: out, inFeatures: inF, js, main, mainCols: out, dispose: () => (js.dispose(), main.dispose(), this.weights.delete(weight)) };
-      return this.keepWeight(weight);
-    }
     const worker = this.worker;
     if (worker && out * inF >= SPLIT_WEIGHT_MIN) {
+      // each thread's share transposed straight from W: no whole Wᵀ copy beside the two halves (a 151k-row head is 0.5 GB)
       const mainCols = Math.ceil(out / 2);
-      const main = tf.keep(tf.tensor2d(columns(t, inF, out, 0, mainCols), [inF, mainCols]));
-      const workerId = worker.uploadWeight(columns(t, inF, out, mainCols, out), inF, out - mainCols);
+      const main = tf.keep(tf.tensor2d(transposedRows(w, 0, mainCols), [inF, mainCols]));
+      const workerId = worker.uploadWeight(transposedRows(w, mainCols, out), inF, out - mainCols);
       const weight: TfWeight = {
         outFeatures: out,
         inFeatures: inF,
@@ -235,6 +228,14 @@ export class TfjsEngine extends JsEngine {
           this.weights.delete(weight);
         },
       };
+      return this.keepWeight(weight);
+    }
+    const t = transpose(w).data; // Wᵀ [in, out]
+    if (out * inF < TFJS_MIN_MACS) {
+      // a tiny weight: few-row linears are cheaper in JS, many-row ones (prefill, calibration) on the backend; both copies are small
+      const js = super.residentWeight(w);
+      const main = tf.keep(tf.tensor2d(t, [inF, out]));
+      const weight: TfWeight = { outFeatures: out, inFeatures: inF, js, main, mainCols: out, dispose: () => (js.dispose(), main.dispose(), this.weights.delete(weight)) };
       return this.keepWeight(weight);
     }
     const main = tf.keep(tf.tensor2d(t, [inF, out]));
