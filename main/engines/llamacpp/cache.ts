@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Checkpoint } from '../../model/index.js';
+import { Checkpoint, COMPRESSION_METADATA_FILE } from '../../model/index.js';
 import { convertToGguf, type GgufConversion, type GgufTarget } from './convert.js';
 
 /** Bumped when the converter's output changes, so old cached files are not reused. */
@@ -75,6 +75,12 @@ export function folderHash(dir: string): string {
   for (const f of readdirSync(dir).sort()) {
     if (!/\.safetensors$|^config\.json$|^acbench_compression\.json$|^acbench-codes/.test(f)) continue;
     h.update(`${f}\n`);
+    if (f === COMPRESSION_METADATA_FILE) {
+      // what the folder computes (method, config, runtime), not its report: that holds the compression's timings and date
+      const { report: _report, ...computes } = JSON.parse(readFileSync(join(dir, f), 'utf8')) as Record<string, unknown>;
+      h.update(JSON.stringify(computes));
+      continue;
+    }
     const fd = openSync(join(dir, f), 'r');
     try {
       for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0;) h.update(buf.subarray(0, n));
