@@ -347,8 +347,17 @@ export class DecoderModel implements CausalLM {
   get hash(): string {
     if (this.cachedHash) return this.cachedHash;
     const h = createHash('sha256').update(JSON.stringify(configJson(this.config)));
-    const add = (a: Float32Array) => h.update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
-    add(widen(this.weights.embed.values));
+    // the float32 bytes in pieces of 2²⁴ values: one update takes < 2 GiB, and a BF16 embedding is widened a piece at a time
+    const PIECE = 2 ** 24;
+    const add = (a: Float32Array) => {
+      for (let i = 0; i < a.length; i += PIECE) {
+        const p = a.subarray(i, i + PIECE);
+        h.update(new Uint8Array(p.buffer, p.byteOffset, p.byteLength));
+      }
+    };
+    const embed = this.weights.embed.values;
+    if (embed.dtype === 'F32') add(embed.data);
+    else for (let i = 0; i < embed.data.length; i += PIECE) add(widen({ dtype: embed.dtype, data: embed.data.subarray(i, i + PIECE) }));
     for (const l of this.weights.layers) {
       add(l.inputNorm);
       add(l.postAttentionNorm);
