@@ -70,7 +70,10 @@ export async function chooseEngine(dir: string, prefs: GenerationPreferences): P
   if (!support.ok) return refuse(support.why);
   const binding = await llamaCppBinding();
   if (binding instanceof Error) return refuse(binding.message);
-  return { engine: 'llama.cpp', reason: prefs.engine === 'llamacpp' ? 'chosen in Settings (or ACBENCH_GENERATION=llamacpp)' : 'llama.cpp represents this model exactly' };
+  return {
+    engine: 'llama.cpp',
+    reason: prefs.engine === 'llamacpp' ? 'chosen in Settings (or ACBENCH_GENERATION=llamacpp)' : 'llama.cpp holds these weights exactly (what it does to the activations is in the weights note)',
+  };
 }
 
 export interface OpenGeneration {
