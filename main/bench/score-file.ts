@@ -53,6 +53,21 @@ function pair<I extends TaskItem>(items: I[], preds: Map<string, string>): { fou
   return { found, missing, unmatched: [...preds.keys()].filter((k) => !used.has(k)) };
 }
 
+/** Each item scored against its prediction (a missing one as the empty output), then the task's aggregate. */
+async function scorePredicted<I extends TaskItem>(
+  benchmark: BenchmarkName,
+  items: I[],
+  predictionsFile: string,
+  scoreOne: (item: I, output: string) => ItemScores,
+  aggregate: (scores: ItemScores[], items: I[]) => TaskScore,
+  deviations: string[],
+): Promise<ScoredFile> {
+  const { found, missing, unmatched } = pair(items, await loadPredictions(predictionsFile));
+  const outputs = new Map(found);
+  const scores = items.map((it) => scoreOne(it, outputs.get(it) ?? ''));
+  return { benchmark, score: aggregate(scores, items), items: items.map((it, i) => ({ id: it.id, scores: scores[i] })), missing, unmatched, deviations };
+}
+
 /** Score one data file against predictions; missing predictions score as empty outputs. */
 export async function scoreFile(benchmark: string, dataFile: string, predictionsFile: string, similarity: TextSimilarity): Promise<ScoredFile> {
   if (!existsSync(dataFile) && benchmark !== 'agentboard') throw new BenchInputError('--data', 'an existing benchmark file', JSON.stringify(dataFile));
@@ -63,78 +78,21 @@ export async function scoreFile(benchmark: string, dataFile: string, predictions
       const spec = TEVAL_FILES[basename(dataFile)];
       if (!spec) throw new BenchInputError('--data', `a T-Eval file named one of ${Object.keys(TEVAL_FILES).join(', ')}`, basename(dataFile));
       const items = await loadTEvalFile(dataFile, spec.ability, spec.format);
-      const preds = await loadPredictions(predictionsFile);
-      const { found, missing, unmatched } = pair(items, preds);
-      const all = items.map((it) => ({ it, scores: scoreTEval(it, found.find(([x]) => x === it)?.[1] ?? '', similarity) }));
-      return {
-        benchmark: 'teval',
-        score: aggregateTEval(
-          all.map((a) => a.scores),
-          items,
-        ),
-        items: all.map((a) => ({ id: a.it.id, scores: a.scores })),
-        missing,
-        unmatched,
-        deviations: simDev,
-      };
+      return scorePredicted('teval', items, predictionsFile, (it, out) => scoreTEval(it, out, similarity), aggregateTEval, simDev);
     }
     case 'worfbench': {
       const items = await loadWorfBenchFile(dataFile, basename(dirname(dataFile)));
-      const preds = await loadPredictions(predictionsFile);
-      const { found, missing, unmatched } = pair(items, preds);
-      const map = new Map(found);
-      const all = items.map((it) => ({ it, scores: scoreWorkflow(map.get(it) ?? '', it.gold, similarity) }));
-      return {
-        benchmark: 'worfbench',
-        score: aggregateWorf(
-          all.map((a) => a.scores),
-          items,
-        ),
-        items: all.map((a) => ({ id: a.it.id, scores: a.scores })),
-        missing,
-        unmatched,
-        deviations: simDev,
-      };
+      return scorePredicted('worfbench', items, predictionsFile, (it, out) => scoreWorkflow(out, it.gold, similarity), aggregateWorf, simDev);
     }
     case 'longbench': {
       const items = await loadLongBenchJsonl(dataFile, basename(dataFile).replace(/\.jsonl$/, ''));
-      const preds = await loadPredictions(predictionsFile);
-      const { found, missing, unmatched } = pair(items, preds);
-      const map = new Map(found);
-      const all = items.map((it) => ({ it, scores: scoreLongBench(it, map.get(it) ?? '') }));
       const zh = items.some((it) => ZH_DATASETS.has(it.dataset)) ? ['zh-char-tokens'] : [];
-      return {
-        benchmark: 'longbench',
-        score: aggregateLongBench(
-          'longbench',
-          all.map((a) => a.scores),
-          items,
-        ),
-        items: all.map((a) => ({ id: a.it.id, scores: a.scores })),
-        missing,
-        unmatched,
-        deviations: zh,
-      };
+      return scorePredicted('longbench', items, predictionsFile, scoreLongBench, (scores, its) => aggregateLongBench('longbench', scores, its), zh);
     }
     case 'longgenbench': {
       const items = await loadLongGenFile(dataFile);
-      const preds = await loadPredictions(predictionsFile);
-      const { found, missing, unmatched } = pair(items, preds);
-      const map = new Map(found);
-      const all = items.map((it) => ({ it, scores: scoreLongGen(it, map.get(it) ?? '') }));
       const style = items[0]?.style ?? 'gsm8k';
-      return {
-        benchmark: 'longgenbench',
-        score: aggregateLongGen(
-          `longgenbench-${style}`,
-          all.map((a) => a.scores),
-          items,
-        ),
-        items: all.map((a) => ({ id: a.it.id, scores: a.scores })),
-        missing,
-        unmatched,
-        deviations: [],
-      };
+      return scorePredicted('longgenbench', items, predictionsFile, scoreLongGen, (scores, its) => aggregateLongGen(`longgenbench-${style}`, scores, its), []);
     }
     case 'niah': {
       const config = await loadNiahConfig(dataFile);
