@@ -13,7 +13,7 @@ const MAY_IMPORT = {
   compress: ['base', 'model', 'tensor', 'spec'],
   analysis: ['base', 'model', 'tensor'],
   bench: ['base', 'model', 'spec', 'results'],
-  train: ['base', 'model', 'tensor', 'bench'],
+  train: ['base', 'model', 'tensor', 'results', 'bench'],
   jobs: ['base', 'spec', 'results', 'tensor', 'model', 'engines', 'compress', 'bench', 'analysis', 'store'],
   api: ['base', 'spec', 'results', 'tensor', 'model', 'engines', 'compress', 'bench', 'analysis', 'store', 'jobs'],
   app: ['base', 'spec', 'results', 'tensor', 'model', 'engines', 'compress', 'bench', 'analysis', 'store', 'jobs', 'api', 'train'],

@@ -1,6 +1,7 @@
 // npm run bench:ui — how long the results dashboard of a large run takes to draw in the web shell:
 // the first open right after start-up (fresh service, fresh page) and later opens from History.
 // The run: 100 configurations × 12 tasks × 50 items (≈ 62k records), written into a temporary ACBENCH_HOME.
+import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,21 +17,12 @@ const CONFIGS = Number(process.env.BENCH_UI_CONFIGS ?? 100),
   ITEMS = 50,
   COLD_REPEATS = 3,
   WARM_REPEATS = 3;
-const TASKS = [
-  't-eval',
-  'worfbench',
-  'longbench-single-doc',
-  'longbench-multi-doc',
-  'longbench-summarization',
-  'longbench-few-shot',
-  'longbench-synthetic',
-  'longbench-code',
-  'longgenbench-gsm8k',
-  'niah',
-  'agentboard-pddl',
-  'agentboard-tool-query',
-];
-const capability = (t) => (t === 't-eval' ? 'action' : t === 'worfbench' ? 'workflow' : t.startsWith('agentboard') ? 'real-world' : 'long-context');
+// The first 12 runnable tasks of the results core's catalogue (bundled here, as the renderer bundles it).
+const catalogue = await build({ entryPoints: ['main/results/index.ts'], bundle: true, write: false, format: 'esm', platform: 'neutral', logLevel: 'warning' });
+const { TASKS: CATALOGUE, capabilityOfTask: capability } = await import(`data:text/javascript;base64,${Buffer.from(catalogue.outputFiles[0].contents).toString('base64')}`);
+const TASKS = CATALOGUE.filter((t) => t.runnable)
+  .slice(0, 12)
+  .map((t) => t.id);
 
 function writeHome(home) {
   mkdirSync(join(home, 'runs', 'run-big'), { recursive: true });

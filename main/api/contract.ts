@@ -3,7 +3,7 @@
 // WebSocket) parse every input with these schemas; the renderer imports this file for types and schemas only.
 import { z } from 'zod';
 import { ExperimentSpec, StoredExperimentSpec } from '../spec/index.js';
-import { CAPABILITY_ORDER, RECORD_KINDS } from '../results/index.js';
+import { CAPABILITY_ORDER, RECORD_KINDS, TaskListing } from '../results/index.js';
 
 // --- building blocks -----------------------------------------------------------------------------
 
@@ -107,20 +107,8 @@ export type EngineStatus = z.infer<typeof EngineStatus>;
 
 export const ExportFormat = z.enum(['jsonl', 'csv', 'markdown', 'latex', 'bundle']);
 
-export const TaskInfo = z.object({
-  id: z.string(),
-  /** short name for pickers */
-  name: z.string(),
-  /** one line of help: what is measured and how many items */
-  help: z.string(),
-  title: z.string(),
-  capability: Capability,
-  benchmark: z.string(),
-  metric: z.string(),
-  items: z.number().int(),
-  /** the group names a spec's task list may use for this task ("longbench", "agentboard-tool", "real-world", …) */
-  aliases: z.array(z.string()).default([]),
-});
+/** A runnable task as pickers list it (the results core's catalogue says what it is). */
+export const TaskInfo = TaskListing;
 export type TaskInfo = z.infer<typeof TaskInfo>;
 
 export const Preflight = z.object({

@@ -32,7 +32,7 @@ export async function benchBenchmarks(): Promise<void> {
   const t0 = performance.now();
   let before = { calls: 0, chars: 0, budget: 0, max: 0 };
   const g = new InstantGenerator();
-  const { TASKS } = await import('./catalog.js');
+  const { TASKS } = await import('../results/index.js');
   for (const t of TASKS.filter((x) => x.runnable)) {
     const s = performance.now();
     g.maxPromptChars = 0;

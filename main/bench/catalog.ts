@@ -1,4 +1,4 @@
-// The task catalogue: ids, capability, metric, and how to build each task.
+// How each task of the catalogue (main/results) is built, and a task list expanded to its ids.
 import { createAgentBoardTask } from './agentboard/agentboard.js';
 import { BenchInputError } from './errors.js';
 import { createLongBenchTask, type LongBenchCategory } from './tasks/longbench.js';
@@ -6,73 +6,12 @@ import { createLongGenTask } from './tasks/longgenbench.js';
 import { createNiahTask } from './tasks/niah.js';
 import { createTEvalTask } from './tasks/teval.js';
 import { createWorfBenchTask } from './tasks/worfbench.js';
-import type { BenchmarkName, BenchTask, Capability, TaskContext } from './types.js';
-
-export interface TaskInfo {
-  id: string;
-  benchmark: BenchmarkName;
-  capability: Capability;
-  title: string;
-  metric: string;
-  /** false for tasks we can only import logged episodes of (Jericho, ScienceWorld) */
-  runnable: boolean;
-  note?: string;
-}
-
-/** Built-in tasks, in the order of the study's Table 1. */
-export const TASKS: TaskInfo[] = [
-  { id: 't-eval', benchmark: 'teval', capability: 'action', title: 'T-Eval: instruct, plan, reason, retrieve, understand, review', metric: 'overall', runnable: true },
-  { id: 'worfbench', benchmark: 'worfbench', capability: 'workflow', title: 'WorfBench: function-call, embodied, problem-solving, open-grounded', metric: 'node F1', runnable: true },
-  { id: 'longbench-single-doc', benchmark: 'longbench', capability: 'long-context', title: 'LongBench single-doc QA', metric: 'score', runnable: true },
-  { id: 'longbench-multi-doc', benchmark: 'longbench', capability: 'long-context', title: 'LongBench multi-doc QA', metric: 'score', runnable: true },
-  { id: 'longbench-summarization', benchmark: 'longbench', capability: 'long-context', title: 'LongBench summarization', metric: 'score', runnable: true },
-  { id: 'longbench-few-shot', benchmark: 'longbench', capability: 'long-context', title: 'LongBench few-shot', metric: 'score', runnable: true },
-  { id: 'longbench-synthetic', benchmark: 'longbench', capability: 'long-context', title: 'LongBench synthetic', metric: 'score', runnable: true },
-  { id: 'longbench-code', benchmark: 'longbench', capability: 'long-context', title: 'LongBench code', metric: 'score', runnable: true },
-  { id: 'longgenbench-gsm8k', benchmark: 'longgenbench', capability: 'long-context', title: 'LongGenBench GSM8K-style', metric: 'accuracy', runnable: true },
-  { id: 'longgenbench-mmlu', benchmark: 'longgenbench', capability: 'long-context', title: 'LongGenBench MMLU-style', metric: 'accuracy', runnable: true },
-  { id: 'niah', benchmark: 'niah', capability: 'long-context', title: 'Needle in a Haystack (lengths × depths)', metric: 'ROUGE-1 F', runnable: true },
-  { id: 'agentboard-pddl', benchmark: 'agentboard', capability: 'real-world', title: 'AgentBoard PDDL: gripper, blockworld, barman, tyreworld', metric: 'progress rate', runnable: true },
-  { id: 'agentboard-tool-query', benchmark: 'agentboard', capability: 'real-world', title: 'AgentBoard Tool-query (offline tools)', metric: 'progress rate', runnable: true },
-  { id: 'agentboard-tool-operation', benchmark: 'agentboard', capability: 'real-world', title: 'AgentBoard Tool-operation (offline tools)', metric: 'progress rate', runnable: true },
-  {
-    id: 'agentboard-jericho',
-    benchmark: 'agentboard',
-    capability: 'real-world',
-    title: 'AgentBoard Jericho',
-    metric: 'progress rate',
-    runnable: false,
-    note: 'needs the Z-machine engine: import logged episodes with `acbench score --benchmark agentboard`',
-  },
-  {
-    id: 'agentboard-scienceworld',
-    benchmark: 'agentboard',
-    capability: 'real-world',
-    title: 'AgentBoard ScienceWorld',
-    metric: 'progress rate',
-    runnable: false,
-    note: 'needs the Java simulator: import logged episodes with `acbench score --benchmark agentboard`',
-  },
-];
-
-/** Group names accepted by --tasks, expanding to task ids. */
-export const TASK_ALIASES: Record<string, string[]> = {
-  teval: ['t-eval'],
-  longbench: TASKS.filter((t) => t.benchmark === 'longbench').map((t) => t.id),
-  longgenbench: ['longgenbench-gsm8k', 'longgenbench-mmlu'],
-  agentboard: ['agentboard-pddl', 'agentboard-tool-query', 'agentboard-tool-operation'],
-  'agentboard-tool': ['agentboard-tool-query', 'agentboard-tool-operation'],
-  'needle-in-a-haystack': ['niah'],
-  all: TASKS.filter((t) => t.runnable).map((t) => t.id),
-  action: ['t-eval'],
-  workflow: ['worfbench'],
-  'long-context': TASKS.filter((t) => t.runnable && t.capability === 'long-context').map((t) => t.id),
-  'real-world': ['agentboard-pddl', 'agentboard-tool-query', 'agentboard-tool-operation'],
-};
+import { TASK_ALIASES, TASKS } from '../results/index.js';
+import type { BenchTask, TaskContext } from './types.js';
 
 /** Expand a task list (ids, benchmark names, capability names, "all"); empty → all runnable. */
 export function resolveTaskIds(list: readonly string[]): string[] {
-  if (list.length === 0) return TASK_ALIASES.all.slice();
+  if (list.length === 0) return [...TASK_ALIASES.all];
   const out: string[] = [];
   for (const raw of list) {
     const name = raw.trim().toLowerCase();

@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { appFolder } from '../base/index.js';
-import { TASKS } from './catalog.js';
+import { TASKS } from '../results/index.js';
 import { BUILTIN_SEED, generateSuiteFiles } from './generators/index.js';
 
 export interface Manifest {

@@ -22,7 +22,7 @@ export { CausalLMGenerator, OpenAIEndpointGenerator, generateFor, type EndpointO
 export { EncoderSimilarity, LexicalSimilarity, cosine, REFERENCE_SENTENCE_MODEL, selectSimilarity, type TextSimilarity } from './similarity.js';
 export { resolveSecretRef } from './secrets.js';
 export { GenerationCache, readResults, readResultsReport, runTask, type Progress, type ResultRecord } from './runner.js';
-export { createTask, resolveTaskIds, TASK_ALIASES, TASKS, type TaskInfo } from './catalog.js';
+export { createTask, resolveTaskIds } from './catalog.js';
 export {
   builtinSuiteDir,
   resolveSuiteDir,
@@ -32,10 +32,11 @@ export {
   listBuiltinTasks,
   runBenchmarks,
   type BenchmarkRunResult,
+  type ScoredTask,
   type OverallProgress,
   type RunBenchmarksOptions,
 } from './suite.js';
-export { capabilityScores, compareRuns, type CapabilityScore, type Comparison, type Drop, type PairedTask } from './stats.js';
+export { bootstrapHeadline, capabilityScores, compareRuns, type CapabilityScore, type Comparison, type Drop, type PairedTask } from './stats.js';
 export { builtinDatasetFiles, generateDatasets, type Manifest } from './generate-datasets.js';
 export {
   BUILTIN_SEED,

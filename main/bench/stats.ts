@@ -136,3 +136,20 @@ export function compareRuns(tasks: readonly PairedTask[], opts: { iterations?: n
   });
   return { tasks: taskDrops, capabilities, iterations, seed };
 }
+
+/** Seeded 2.5/97.5 percentile bootstrap of one task's headline over its items (×100 → fraction), as compareRuns resamples. */
+export function bootstrapHeadline(headline: PairedTask['headline'], items: readonly TaskItem[], scores: readonly ItemScores[], seed: number, iterations = 1000): [number, number] {
+  const rng = new Rng(seed);
+  const n = items.length;
+  const values: number[] = [];
+  for (let it = 0; it < iterations; it++) {
+    const idx = Array.from({ length: n }, () => rng.int(0, n - 1));
+    values.push(
+      headline(
+        idx.map((i) => scores[i]),
+        idx.map((i) => items[i]),
+      ) / 100,
+    );
+  }
+  return ci(values);
+}

@@ -3,13 +3,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { bundledPath } from '../base/index.js';
 import { itemsUnderLimit } from '../spec/index.js';
-import { createTask, resolveTaskIds, TASKS, type TaskInfo } from './catalog.js';
+import { TASKS, taskListing, type TaskListing } from '../results/index.js';
+import { createTask, resolveTaskIds } from './catalog.js';
 import { BenchInputError } from './errors.js';
 import type { TextGenerator } from './generator.js';
 import { GenerationCache, type Progress, readResults, type ResultRecord, runTask } from './runner.js';
 import { LexicalSimilarity, type TextSimilarity } from './similarity.js';
 import { capabilityScores, compareRuns, type CapabilityScore, type Comparison, type PairedTask } from './stats.js';
-import type { TaskItem, TaskScore } from './types.js';
+import type { BenchTask, TaskItem, TaskScore } from './types.js';
 
 /** The built-in suites: ACBENCH_DATASETS, else the datasets/ folder bundled with the app (main/base finds it, packaged or not). */
 export function builtinSuiteDir(): string {
@@ -26,8 +27,8 @@ export function resolveSuiteDir(suite: string): string {
   return p;
 }
 
-/** Built-in tasks with capability, metric and (from the manifest) item count, for the UI's task picker. */
-export function listBuiltinTasks(): (TaskInfo & { items?: number })[] {
+/** The runnable built-in tasks as the UI's task picker lists them, with item counts from the manifest. */
+export function listBuiltinTasks(): TaskListing[] {
   let counts = new Map<string, number>();
   try {
     const m = JSON.parse(readFileSync(join(builtinSuiteDir(), 'manifest.json'), 'utf8')) as { tasks?: { id: string; items: number }[] };
@@ -35,7 +36,7 @@ export function listBuiltinTasks(): (TaskInfo & { items?: number })[] {
   } catch {
     /* no built-in suite on disk: list the tasks without counts */
   }
-  return TASKS.map((t) => ({ ...t, items: counts.get(t.id) }));
+  return taskListing(counts);
 }
 
 export interface OverallProgress extends Progress {
@@ -58,7 +59,16 @@ export interface RunBenchmarksOptions {
   similarity?: TextSimilarity;
   batchSize?: number;
   onProgress?: (p: OverallProgress) => void;
+  /** each task once scored: its items (the limit applied), their records in item order, and the aggregate */
+  onTaskScored?: (t: ScoredTask) => void;
   signal?: AbortSignal;
+}
+
+export interface ScoredTask {
+  task: BenchTask;
+  items: TaskItem[];
+  records: ResultRecord[];
+  score: TaskScore;
 }
 
 export interface BenchmarkRunResult {
@@ -158,12 +168,13 @@ export async function runBenchmarks(opts: RunBenchmarksOptions): Promise<Benchma
     });
     const byId = new Map(records.map((r) => [r.id, r]));
     const kept = items.filter((it) => byId.has(it.id));
-    scores.push(
-      task.aggregate(
-        kept.map((it) => byId.get(it.id)!.scores),
-        kept,
-      ),
+    const keptRecords = kept.map((it) => byId.get(it.id)!);
+    const score = task.aggregate(
+      keptRecords.map((r) => r.scores),
+      kept,
     );
+    scores.push(score);
+    opts.onTaskScored?.({ task, items: kept, records: keptRecords, score });
   }
   const limited = opts.limit !== undefined;
   return {

@@ -5,14 +5,13 @@ import type { TextSimilarity } from './similarity.js';
 
 export type { ChatTurn };
 
-import { CAPABILITY_ORDER, type Capability } from '../results/index.js';
+import { CAPABILITY_ORDER, type BenchmarkName, type Capability } from '../results/index.js';
 
 /** The study's four capabilities (Table 1), in the results core's order. */
-export type { Capability };
+export type { BenchmarkName, Capability };
 export const CAPABILITIES: readonly Capability[] = CAPABILITY_ORDER;
 
-export type BenchmarkName = 'teval' | 'worfbench' | 'longbench' | 'longgenbench' | 'niah' | 'agentboard';
-export const BENCHMARKS: readonly BenchmarkName[] = ['teval', 'worfbench', 'longbench', 'longgenbench', 'niah', 'agentboard'];
+export { BENCHMARKS } from '../results/index.js';
 
 /** What the model sees: chat turns (wrapped by the model's chat template) or a raw prompt (no template). */
 export type Prompt = { kind: 'chat'; turns: ChatTurn[] } | { kind: 'raw'; text: string };

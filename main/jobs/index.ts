@@ -5,4 +5,4 @@ export * from './pipeline.js';
 export * from './queue.js';
 export * from './executors.js';
 export * from './plan.js';
-export { planStages, PipelineSpecError, bootstrapHeadline } from './stages/index.js';
+export { planStages, PipelineSpecError } from './stages/index.js';

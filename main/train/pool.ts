@@ -24,6 +24,7 @@ import {
   type TaskItem,
 } from '../bench/index.js';
 import { seededRandom } from '../model/index.js';
+import { tasksOfBenchmarks } from '../results/index.js';
 import type { TrainingExample } from './data.js';
 import { randomNeedle } from './needles.js';
 // ---------------------------------------------------------------------------------------------------
@@ -57,21 +58,8 @@ export const MIXTURE: { source: string; weight: number; origin: string }[] = [
   { source: 'longgenbench', weight: 0.08, origin: 'LongGenBench GSM8K- and MMLU-style generators → all answers in order' },
 ];
 
-export const EVAL_TASKS = [
-  't-eval',
-  'worfbench',
-  'agentboard-pddl',
-  'agentboard-tool-query',
-  'agentboard-tool-operation',
-  'longbench-single-doc',
-  'longbench-multi-doc',
-  'longbench-summarization',
-  'longbench-few-shot',
-  'longbench-synthetic',
-  'longbench-code',
-  'longgenbench-gsm8k',
-  'longgenbench-mmlu',
-];
+/** The evaluation tasks whose prompts training never sees, in the order pool suites draw them (the order fixes the pool). */
+export const EVAL_TASKS = tasksOfBenchmarks(['teval', 'worfbench', 'agentboard', 'longbench', 'longgenbench']);
 const sourceOf = (taskId: string) => (taskId.startsWith('longbench') ? 'longbench' : taskId.startsWith('longgenbench') ? 'longgenbench' : taskId);
 
 /** Training suite seeds: far from the evaluation seed, one per pool suite. */

@@ -12,17 +12,11 @@ import {
   type CompressionConfig,
   type ExperimentSpecInput,
 } from '../../main/spec/index.js';
-import type { Capability } from '../../main/results/index.js';
+import { taskListing, type TaskListing } from '../../main/results/index.js';
 import { describeIssues } from './issues.js';
 
-export interface TaskInfo {
-  id: string;
-  name: string;
-  capability: Capability;
-  help: string;
-  /** group names a spec may use for this task (the service's list says; "longbench" covers longbench-single-doc, …) */
-  aliases?: string[];
-}
+/** A task as the picker lists it: the service's listTasks answer, or the catalogue's listing until it answers. */
+export type TaskInfo = Pick<TaskListing, 'id' | 'name' | 'capability' | 'help' | 'aliases'>;
 
 /** The listed tasks a spec's task list selects, by id or by a group name (the demo names "longbench", "agentboard-tool"). */
 export function selectedTasks(selection: readonly string[], tasks: readonly TaskInfo[]): Set<string> {
@@ -30,23 +24,10 @@ export function selectedTasks(selection: readonly string[], tasks: readonly Task
   return new Set(tasks.filter((t) => wanted.has(t.id) || (t.aliases ?? []).some((a) => wanted.has(a))).map((t) => t.id));
 }
 
-/** Built-in tasks, shown until the service's listTasks answers (and where it cannot). */
-export const TASKS: readonly TaskInfo[] = [
-  { id: 't-eval', name: 'T-Eval', capability: 'action', help: 'tool use: instruct, plan, reason, retrieve, understand, review (string and JSON formats)' },
-  { id: 'worfbench', name: 'WorfBench', capability: 'workflow', help: 'workflow generation as a graph of steps, scored by node/edge F1' },
-  { id: 'longbench', name: 'LongBench', capability: 'long-context', help: 'long-document QA, summarisation, few-shot, synthetic and code tasks' },
-  { id: 'longgenbench', name: 'LongGenBench', capability: 'long-context', help: 'many questions answered in one long generation (GSM8K, MMLU)' },
-  { id: 'niah', name: 'Needle in a Haystack', capability: 'long-context', help: 'retrieve a fact hidden at a given depth of a long context' },
-  { id: 'agentboard-pddl', name: 'AgentBoard · PDDL', capability: 'real-world', help: 'multi-turn planning in simulated PDDL worlds; progress rate' },
-  { id: 'agentboard-tool', name: 'AgentBoard · Tool', capability: 'real-world', help: 'multi-turn tool query and tool operation environments; progress rate' },
-];
+/** The catalogue's tasks (without item counts), shown until the service's listTasks answers (and where it cannot). */
+export const TASKS: readonly TaskInfo[] = taskListing();
 
-export { CAPABILITIES, capabilityName } from '../../main/results/index.js';
-
-export function capabilityOfTask(task: string): Capability | undefined {
-  const base = task.split('/')[0];
-  return TASKS.find((t) => t.id === base)?.capability;
-}
+export { CAPABILITIES, capabilityName, capabilityOfTask } from '../../main/results/index.js';
 
 export { configLabel, methodName };
 export const QUANT_METHODS: ReadonlySet<string> = new Set(GROUPED_QUANT_METHODS);

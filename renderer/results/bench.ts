@@ -1,33 +1,23 @@
 // Dashboard view-model timing at the size the issue names (100 runs × 12 tasks, 50 items each).
 // Run: npx esbuild renderer/results/bench.ts --bundle --platform=node --format=esm --log-level=warning | node --input-type=module
 import type { ResultRecord } from '../../main/api/contract.js';
+import { TASKS } from '../../main/results/index.js';
 import { adaptRecords } from './records.js';
 import { capabilityDrops, capabilityScores } from './drops.js';
 import { recommend } from './recommend.js';
 import { dropBarsFigure, radarFigure, taskHeatmapFigure, taskTable } from './figures.js';
 import { pairItems } from './items.js';
 
-const TASKS = [
-  't-eval',
-  'worfbench',
-  'longbench',
-  'longgenbench',
-  'niah',
-  'agentboard-pddl',
-  'agentboard-tool',
-  'longbench/Qasper',
-  'longbench/Lcc',
-  't-eval/plan',
-  'worfbench/os',
-  'agentboard-tool/query',
-];
+const TASK_IDS = TASKS.filter((t) => t.runnable)
+  .slice(0, 12)
+  .map((t) => t.id);
 function records(configs: number, itemsPerTask: number): ResultRecord[] {
   const out: ResultRecord[] = [];
   const at = new Date(0).toISOString();
   for (let c = 0; c <= configs; c++) {
     const config = c === 0 ? 'base' : `C${c}`;
     out.push({ key: `m${c}`, kind: 'compression', at, data: { config, memoryBytes: 1e9 / (1 + (c % 4)) } });
-    for (const task of TASKS) {
+    for (const task of TASK_IDS) {
       out.push({ key: `s${c}${task}`, kind: 'score', at, data: { task, config, score: 0.5 + ((c * 7) % 10) / 40, ci95: [0.4, 0.7] } });
       for (let i = 0; i < itemsPerTask; i++) out.push({ key: `i${c}${task}${i}`, kind: 'item', at, data: { task, config, id: i, score: (i + c) % 3 ? 1 : 0, prompt: 'p', output: 'o' } });
     }

@@ -1,7 +1,7 @@
 // Adapters from a run's result records (results.jsonl lines) to the dashboards' view model.
 // The record shapes read here are documented in renderer/results/README.md.
 import type { ResultRecord } from '../../main/api/contract.js';
-import { capabilityOfTask } from '../experiment/spec.js';
+import { capabilityOfTask } from '../../main/results/index.js';
 import { BASE, emptyRunView, type RunView, type TaskScore } from './types.js';
 
 type Data = Record<string, unknown>;

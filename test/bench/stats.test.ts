@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { capabilityScores, compareRuns, type PairedTask } from '../../main/bench/stats.js';
+import { bootstrapHeadline, capabilityScores, compareRuns, type PairedTask } from '../../main/bench/stats.js';
 import type { ItemScores, TaskItem, TaskScore } from '../../main/bench/types.js';
 
 const mean = (s: ItemScores[]) => (100 * s.reduce((a, x) => a + x.score, 0)) / s.length;
@@ -38,5 +38,15 @@ describe('aggregation and paired bootstrap', () => {
     expect(a.capabilities).toHaveLength(1);
     expect(a.capabilities[0].absolute).toBeCloseTo(d.absolute, 9);
     expect(a.capabilities[0].n).toBe(2 * n);
+  });
+  it("a task's interval: a constant score has zero width; two items 0 and 1 span [0, 1] (resampled means 0, ½, 1 with odds ¼, ½, ¼)", () => {
+    const flat = [0.7, 0.7, 0.7].map((score) => ({ score }));
+    const [lo, hi] = bootstrapHeadline(mean, items(3), flat, 5);
+    expect(lo).toBeCloseTo(0.7, 12);
+    expect(hi).toBeCloseTo(0.7, 12);
+    expect(bootstrapHeadline(mean, items(2), [{ score: 0 }, { score: 1 }], 5, 2000)).toEqual([0, 1]);
+    // seeded: the same seed gives the same interval, another seed (over 5 mixed items) may not
+    const mixed = [1, 0, 1, 1, 0].map((score) => ({ score }));
+    expect(bootstrapHeadline(mean, items(5), mixed, 9)).toEqual(bootstrapHeadline(mean, items(5), mixed, 9));
   });
 });

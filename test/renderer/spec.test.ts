@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ExperimentSpec, PRESETS } from '../../main/spec/index.js';
 import { capabilityOfTask, configLabel, defaultConfig, demoStudyCompressions, demoStudyForm, selectedTasks, TASKS, validateForm } from '../../renderer/experiment/spec.js';
-import { builtinTasks } from '../../main/app/index.js';
+import { listBuiltinTasks } from '../../main/bench/index.js';
 import { expectedPhrase } from '../../renderer/experiment/issues.js';
 
 describe('configLabel', () => {
@@ -51,7 +51,7 @@ describe('Demo study preset', () => {
 
 describe('the task picker', () => {
   it('shows every task the demo selects by group name ("longbench", "agentboard-tool") as selected, from the service’s own list', () => {
-    const tasks = builtinTasks();
+    const tasks = listBuiltinTasks();
     const picked = selectedTasks(demoStudyForm().benchmarks!.tasks!, tasks);
     expect([...picked].sort()).toEqual(tasks.map((t) => t.id).sort()); // the demo runs every capability: every listed task
     expect([...selectedTasks(['longbench'], tasks)].every((id) => id.startsWith('longbench-'))).toBe(true);

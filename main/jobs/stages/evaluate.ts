@@ -8,6 +8,7 @@ import {
   DEVIATION_NOTES,
   deviationsFor,
   OpenAIEndpointGenerator,
+  bootstrapHeadline,
   compareRuns,
   createTask,
   readResultsReport,
@@ -21,6 +22,7 @@ import {
   type ItemScores,
   type PairedTask,
   type ResultRecord as BenchRecord,
+  type ScoredTask,
   type TaskItem,
   type TextGenerator,
   type TextSimilarity,
@@ -35,30 +37,6 @@ import { openGeneration, preferencesFromEnv } from '../../engines/index.js';
 const BENCH_BATCH = 4;
 
 const BOOTSTRAP_ITERATIONS = 1000;
-
-/** Seeded 2.5/97.5 percentile bootstrap of a task's headline over its items (×100 → fraction). */
-export function bootstrapHeadline(task: BenchTask, items: TaskItem[], scores: ItemScores[], seed: number, iterations = BOOTSTRAP_ITERATIONS): [number, number] {
-  let state = (seed * 2654435761) >>> 0 || 1;
-  const next = () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32; // LCG, reproducible
-  const n = items.length;
-  const values: number[] = [];
-  for (let it = 0; it < iterations; it++) {
-    const idx = Array.from({ length: n }, () => Math.floor(next() * n));
-    values.push(
-      task.aggregate(
-        idx.map((i) => scores[i]),
-        idx.map((i) => items[i]),
-      ).score / 100,
-    );
-  }
-  values.sort((a, b) => a - b);
-  const q = (p: number) => {
-    const pos = (values.length - 1) * p;
-    const lo = Math.floor(pos);
-    return values[lo] + (values[Math.ceil(pos)] - values[lo]) * (pos - lo);
-  };
-  return [q(0.025), q(0.975)];
-}
 
 /** The suite's own items behind result records: aggregates group by their fields (NIAH length and depth, AgentBoard difficulty). */
 function itemsOf(records: BenchRecord[], suite: ReadonlyMap<string, TaskItem> | undefined): TaskItem[] {
@@ -104,9 +82,13 @@ export function evaluateStage(run: RunState): Stage {
       for (const m of models) {
         const file = join(evalDir, `${m.id}.jsonl`);
         const allDone = taskIds.every((t) => ctx.isDone(`score:${m.label}:${t}`));
+        // each task's records and aggregate: as the runner scored them, or (finished in an earlier session) from its file
+        let scored: Map<string, ScoredTask>;
         if (allDone) {
           for (let i = 0; i < suiteItems.total; i++) ctx.skip('resumed');
+          scored = readScored(ctx, m, file, taskIds, tasks, suiteItems.byTask);
         } else {
+          scored = new Map();
           const { generator, close } = await generatorFor(m, ctx);
           deviationGenerator.set(m.label, generator);
           try {
@@ -120,6 +102,7 @@ export function evaluateStage(run: RunState): Stage {
               resultsFile: file,
               similarity,
               signal: ctx.signal,
+              onTaskScored: (t) => scored.set(t.task.id, t),
               onProgress: (p) => {
                 if (p.taskIndex !== lastTask) {
                   lastTask = p.taskIndex;
@@ -137,25 +120,13 @@ export function evaluateStage(run: RunState): Stage {
             await close();
           }
         }
-        const byTask = new Map<string, BenchRecord[]>();
-        const read = readResultsReport(file);
-        for (const u of read.unreadable) {
-          const key = `unreadable:eval:${m.id}:${u.line}`;
-          if (!ctx.isDone(key)) ctx.record(key, 'log', { message: `${m.label}: line ${u.line} of eval/${m.id}.jsonl could not be read and was skipped (${u.reason})`, config: m.label, line: u.line });
-        }
-        for (const r of read.records) {
-          if (!byTask.has(r.task)) byTask.set(r.task, []);
-          byTask.get(r.task)!.push(r);
-        }
-        perModel.set(m.label, byTask);
+        perModel.set(m.label, new Map([...scored].map(([id, t]) => [id, t.records])));
         for (const taskId of taskIds) {
           const key = `score:${m.label}:${taskId}`;
-          if (ctx.isDone(key)) continue;
+          if (ctx.isDone(key) || !scored.has(taskId)) continue;
           const task = tasks.get(taskId)!;
-          const records = byTask.get(taskId) ?? [];
-          const items = itemsOf(records, suiteItems.byTask.get(taskId));
+          const { records, items, score: agg } = scored.get(taskId)!;
           const scores = records.map((r) => r.scores);
-          const agg = task.aggregate(scores, items);
           for (const r of records) {
             const itemKey = `item:${m.label}:${taskId}:${r.id}`;
             if (ctx.isDone(itemKey)) continue;
@@ -199,7 +170,7 @@ export function evaluateStage(run: RunState): Stage {
             })),
             similarity: similarity.id,
             score: agg.score / 100,
-            ci95: records.length > 1 ? bootstrapHeadline(task, items, scores, spec.seed) : null,
+            ci95: records.length > 1 ? bootstrapHeadline((sc, it) => task.aggregate(sc, it).score, items, scores, spec.seed, BOOTSTRAP_ITERATIONS) : null,
             n: agg.n,
             fields: agg.fields,
             notForPublication: spec.benchmarks.limit !== undefined,
@@ -210,6 +181,31 @@ export function evaluateStage(run: RunState): Stage {
       emitDrops(ctx, models, taskIds, tasks, suiteItems.byTask, perModel, spec.seed, emitHeadline);
     },
   };
+}
+
+/** A model's records per task from its results file, aggregated as the runner does (for a model finished in an earlier session). */
+function readScored(ctx: StageContext, m: ModelUnderTest, file: string, taskIds: string[], tasks: Map<string, BenchTask>, suite: Map<string, Map<string, TaskItem>>): Map<string, ScoredTask> {
+  const read = readResultsReport(file);
+  for (const u of read.unreadable) {
+    const key = `unreadable:eval:${m.id}:${u.line}`;
+    if (!ctx.isDone(key)) ctx.record(key, 'log', { message: `${m.label}: line ${u.line} of eval/${m.id}.jsonl could not be read and was skipped (${u.reason})`, config: m.label, line: u.line });
+  }
+  const scored = new Map<string, ScoredTask>();
+  for (const taskId of taskIds) {
+    const task = tasks.get(taskId)!;
+    const records = read.records.filter((r) => r.task === taskId);
+    const items = itemsOf(records, suite.get(taskId));
+    scored.set(taskId, {
+      task,
+      items,
+      records,
+      score: task.aggregate(
+        records.map((r) => r.scores),
+        items,
+      ),
+    });
+  }
+  return scored;
 }
 
 /** Each task's items by id, and how many the run evaluates per model (the limit applied). */

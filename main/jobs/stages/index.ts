@@ -10,7 +10,6 @@ import { evaluateStage } from './evaluate.js';
 import { analyseStage } from './analyse.js';
 
 export { PipelineSpecError } from './run.js';
-export { bootstrapHeadline } from './evaluate.js';
 
 export const planStages: StagePlanner = (req, emitHeadline) => {
   const run = runState(req, emitHeadline);
