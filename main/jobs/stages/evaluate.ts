@@ -19,7 +19,6 @@ import {
   selectSimilarity,
   type BenchTask,
   type Capability,
-  type ItemScores,
   type PairedTask,
   type ResultRecord as BenchRecord,
   type ScoredTask,
