@@ -2,16 +2,16 @@
 import { ExpectedFoundError } from '../base/index.js';
 
 /** A benchmark file that cannot be read as its format: names the file, the line or record, and the field. */
-export class BenchDataError extends Error {
+export class BenchDataError extends ExpectedFoundError {
+  override name = 'BenchDataError';
   constructor(
     readonly file: string,
     readonly record: string,
     readonly field: string,
-    readonly expected: string,
-    readonly found: string,
+    expected: string,
+    found: string,
   ) {
-    super(`${file}, ${record}, field "${field}": expected ${expected}, found ${found}`);
-    this.name = 'BenchDataError';
+    super(`${file}, ${record}, field "${field}"`, expected, found);
   }
 }
 

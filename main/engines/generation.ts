@@ -2,6 +2,7 @@
 // F32/F16/BF16 weights, quantization codes as Q8_0/Q4_0/Q4_1 blocks); our decoder runs the rest (SmoothQuant's W8A8
 // activations, simulated KV-cache quantization, dynamic NTK rope) and is the reference.
 import { freemem } from 'node:os';
+import { ExpectedFoundError } from '../base/index.js';
 import {
   BpeTokenizer,
   Checkpoint,
@@ -33,10 +34,10 @@ export const DEFAULT_PREFERENCES: GenerationPreferences = { engine: 'auto', gpu:
 /** Longest context a generation opens unless the model allows less (ACBENCH_CONTEXT overrides). */
 export const DEFAULT_CONTEXT_TOKENS = 8192;
 
-export class EnginePreferenceError extends Error {
+export class EnginePreferenceError extends ExpectedFoundError {
+  override name = 'EnginePreferenceError';
   constructor(variable: string, expected: readonly string[], found: string) {
-    super(`${variable}: expected one of ${expected.join(', ')}, found ${JSON.stringify(found)}`);
-    this.name = 'EnginePreferenceError';
+    super(variable, `one of ${expected.join(', ')}`, JSON.stringify(found));
   }
 }
 

@@ -8,6 +8,7 @@
 // Pooling (sentence-transformers Pooling.forward): [cls | max | mean | mean·√n | weighted mean | last token] concatenated in
 // that order, each over the sentence's tokens; Normalize: e/max(‖e‖₂, 1e−12).
 // A sentence is encoded alone (no padding): padded batches give the same token states (masked keys, right padding).
+import { ExpectedFoundError } from '../base/index.js';
 import { existsSync, readdirSync } from 'node:fs';
 import { readUserJson, readUserJsonObject, UserFileError } from './files.js';
 import { join } from 'node:path';
@@ -15,11 +16,8 @@ import { getEngine, matrix, type Engine, type Matrix, type ResidentWeight } from
 import { readHeader, readTensorF32, type SafetensorsHeader } from './safetensors.js';
 import { WordPieceTokenizer } from './wordpiece.js';
 
-export class EncoderLoadError extends Error {
-  constructor(where: string, expected: string, found: string) {
-    super(`${where}: expected ${expected}, found ${found}`);
-    this.name = 'EncoderLoadError';
-  }
+export class EncoderLoadError extends ExpectedFoundError {
+  override name = 'EncoderLoadError';
 }
 
 export type EncoderArchitecture = 'bert' | 'mpnet';

@@ -1,18 +1,19 @@
 // Reading files a user points us at: only regular files (never /dev/zero, a FIFO or a socket, whose reads never end or
 // block), never more than a size limit, and every failure a typed error naming the file. Every room reads user files
 // through here (model folders, calibration sources, benchmark data, spec files).
+import { ExpectedFoundError } from '../base/index.js';
 import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 
 /** A file a user named that cannot be read as what was expected: names the file and the field (or "(file)"). */
-export class UserFileError extends Error {
+export class UserFileError extends ExpectedFoundError {
+  override name = 'UserFileError';
   constructor(
     readonly file: string,
     readonly field: string,
-    readonly expected: string,
-    readonly found: string,
+    expected: string,
+    found: string,
   ) {
-    super(`${file}${field === '(file)' ? '' : `, field "${field}"`}: expected ${expected}, found ${found}`);
-    this.name = 'UserFileError';
+    super(`${file}${field === '(file)' ? '' : `, field "${field}"`}`, expected, found);
   }
 }
 

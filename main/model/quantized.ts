@@ -4,6 +4,7 @@
 //   g = g_idx[i], z = stored + 1 in checkpoint_format "gptq" (v1), z = stored in "gptq_v2".
 // AWQ GEMM: qweight [in, out/8], nibbles in the order [0, 2, 4, 6, 1, 3, 5, 7] along outputs; qzeros
 //   [in/gs, out/8] the same order; scales fp16 [in/gs, out].  W[o, i] = s[g, o]·(q − z), g = ⌊i/gs⌋.
+import { ExpectedFoundError } from '../base/index.js';
 import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import { readUserJsonObject, UserFileError } from './files.js';
 import { join } from 'node:path';
@@ -44,11 +45,8 @@ export function dequantizeCodes(q: QuantCodes): Float32Array {
   return w;
 }
 
-export class PackedWeightError extends Error {
-  constructor(where: string, expected: string, found: string) {
-    super(`${where}: expected ${expected}, found ${found}`);
-    this.name = 'PackedWeightError';
-  }
+export class PackedWeightError extends ExpectedFoundError {
+  override name = 'PackedWeightError';
 }
 
 /** quantization_config of config.json (or AutoGPTQ's quantize_config.json); undefined for a dense checkpoint. */

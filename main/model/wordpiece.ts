@@ -7,13 +7,11 @@
 //   WordPiece: greedy longest match first, continuation pieces prefixed "##"; a word longer than max_input_chars_per_word,
 //     or one with no full cover, becomes the unknown token.
 //   Post-processors: BertProcessing ([CLS] A [SEP]), RobertaProcessing (<s> A </s>), TemplateProcessing (its single template).
+import { ExpectedFoundError } from '../base/index.js';
 import { FILE_LIMITS, readUserJson, UserFileError } from './files.js';
 
-export class WordPieceTokenizerError extends Error {
-  constructor(where: string, expected: string, found: string) {
-    super(`${where}: expected ${expected}, found ${found}`);
-    this.name = 'WordPieceTokenizerError';
-  }
+export class WordPieceTokenizerError extends ExpectedFoundError {
+  override name = 'WordPieceTokenizerError';
 }
 
 interface AddedToken {

@@ -1,4 +1,4 @@
-import type { Table } from '../export/tables.js';
+import type { Column, Table } from '../export/tables.js';
 import { formatCell, toCsv, toLatex, toMarkdown } from '../export/tables.js';
 import { downloadText, slug } from '../export/download.js';
 
@@ -19,6 +19,21 @@ export function TableExport({ table, name }: { table: Table; name: string }) {
   );
 }
 
+/** A table's header row: one header a column, numbers right-aligned. */
+export function TableHead({ columns }: { columns: readonly Column[] }) {
+  return (
+    <thead>
+      <tr>
+        {columns.map((c) => (
+          <th key={c.label} scope="col" className={c.align === 'right' ? 'num' : undefined}>
+            {c.label}
+          </th>
+        ))}
+      </tr>
+    </thead>
+  );
+}
+
 export function TableView({ table, name, testId, digits = 2 }: { table: Table; name: string; testId?: string; digits?: number }) {
   return (
     <section className="card" aria-label={name}>
@@ -29,15 +44,7 @@ export function TableView({ table, name, testId, digits = 2 }: { table: Table; n
       <div className="table-scroll">
         <table data-testid={testId}>
           {table.caption ? <caption className="muted small">{table.caption}</caption> : null}
-          <thead>
-            <tr>
-              {table.columns.map((c) => (
-                <th key={c.label} scope="col" className={c.align === 'right' ? 'num' : undefined}>
-                  {c.label}
-                </th>
-              ))}
-            </tr>
-          </thead>
+          <TableHead columns={table.columns} />
           <tbody>
             {table.rows.map((r, i) => (
               <tr key={i}>

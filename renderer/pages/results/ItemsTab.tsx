@@ -2,8 +2,14 @@
 // a run's item records load when the tab first opens.
 import { useEffect, useMemo } from 'react';
 import { Empty, Loading } from '../../components/States.js';
+import { TableHead } from '../../components/TableView.js';
 import { BASE, countRegressions, pairItems } from '../../results/index.js';
 import type { Choose, Source, TabChoices } from './source.js';
+
+const ITEM_COLUMNS = [
+  ...['Task', 'Item', 'Prompt', 'Base output', 'Compressed output', 'Expected'].map((label) => ({ label })),
+  ...['Base', 'Compressed'].map((label) => ({ label, align: 'right' as const })),
+];
 
 /** A run's per-item records, fetched on request (they are most of a run); absent for the paper. */
 export interface ItemRecords {
@@ -52,22 +58,7 @@ export function ItemsTab({ source, items, choices, choose }: { source: Source; i
       </div>
       <div className="table-scroll tall">
         <table data-testid="items-table">
-          <thead>
-            <tr>
-              <th scope="col">Task</th>
-              <th scope="col">Item</th>
-              <th scope="col">Prompt</th>
-              <th scope="col">Base output</th>
-              <th scope="col">Compressed output</th>
-              <th scope="col">Expected</th>
-              <th scope="col" className="num">
-                Base
-              </th>
-              <th scope="col" className="num">
-                Compressed
-              </th>
-            </tr>
-          </thead>
+          <TableHead columns={ITEM_COLUMNS} />
           <tbody>
             {shownPairs.slice(0, 500).map((p) => (
               <tr key={`${p.task}/${p.id}`} className={p.regression ? 'regression' : p.improvement ? 'improvement' : undefined}>

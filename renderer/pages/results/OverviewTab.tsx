@@ -2,10 +2,12 @@
 import { useMemo } from 'react';
 import { ChartCard } from '../../components/Plot.js';
 import { Empty } from '../../components/States.js';
-import { TableView } from '../../components/TableView.js';
+import { TableHead, TableView } from '../../components/TableView.js';
 import { capabilityName } from '../../experiment/spec.js';
 import { capabilityScores, dropBarsFigure, dropTable, formatBytes, radarFigure, recommend, recommendationTable, type CapabilityRow, type Recommendation } from '../../results/index.js';
 import type { Source } from './source.js';
+
+const CANDIDATE_COLUMNS = [{ label: 'Configuration' }, ...['Score', 'Base', 'Kept', 'Memory', 'Kept/GiB'].map((label) => ({ label, align: 'right' as const }))];
 
 export function OverviewTab({ source, rows, overlay, overlayRows }: { source: Source; rows: CapabilityRow[]; overlay: Source | null; overlayRows: CapabilityRow[] }) {
   const v = source.view;
@@ -68,26 +70,7 @@ function RecommendationPanel({ recs, paperRecs, paperTitle }: { recs: Recommenda
               <details>
                 <summary>Numbers behind this</summary>
                 <table className="small">
-                  <thead>
-                    <tr>
-                      <th scope="col">Configuration</th>
-                      <th scope="col" className="num">
-                        Score
-                      </th>
-                      <th scope="col" className="num">
-                        Base
-                      </th>
-                      <th scope="col" className="num">
-                        Kept
-                      </th>
-                      <th scope="col" className="num">
-                        Memory
-                      </th>
-                      <th scope="col" className="num">
-                        Kept/GiB
-                      </th>
-                    </tr>
-                  </thead>
+                  <TableHead columns={CANDIDATE_COLUMNS} />
                   <tbody>
                     {r.candidates.map((c) => (
                       <tr key={c.config}>
