@@ -34,6 +34,14 @@ export function readModelConfig(dir: string): ModelConfig | null {
 
 export type SpecProblems = Preflight['problems'];
 
+/** Why a model folder cannot be read (no folder, or no config.json in it), or null. */
+export function modelFolderProblem(spec: ExperimentSpec, modelDir: string): string | null {
+  if (existsSync(join(modelDir, 'config.json'))) return null;
+  return spec.model.kind === 'builtin'
+    ? `expected the built-in model ${spec.model.id} bundled with this build (at ${modelDir}); found none: choose a local model folder`
+    : `expected a Hugging Face model folder with config.json at ${modelDir}; found ${existsSync(modelDir) ? 'no config.json' : 'no such folder'}`;
+}
+
 /**
  * What would refuse a spec once its run starts, found here and now: the model folder, each configuration against the
  * model's widths (the compress stage's own rule), the calibration text and the benchmark selection. One entry per field.
@@ -41,16 +49,9 @@ export type SpecProblems = Preflight['problems'];
 export function specProblems(spec: ExperimentSpec, modelDir: string | null, config: ModelConfig | null = modelDir ? readModelConfig(modelDir) : null): SpecProblems {
   const out: SpecProblems = [];
   const where = spec.model.kind === 'local' ? 'model.path' : 'model';
-  if (modelDir && !existsSync(join(modelDir, 'config.json')))
-    out.push({
-      path: where,
-      message:
-        spec.model.kind === 'builtin'
-          ? `expected the built-in model ${spec.model.id} bundled with this build (at ${modelDir}); found none: choose a local model folder`
-          : `expected a Hugging Face model folder with config.json at ${modelDir}; found ${existsSync(modelDir) ? 'no config.json' : 'no such folder'}`,
-    });
-  if (modelDir && existsSync(join(modelDir, 'config.json')) && !config)
-    out.push({ path: where, message: `expected a config.json of a Llama, Qwen2 or Mistral model in ${modelDir}; found one that does not parse` });
+  const folder = modelDir ? modelFolderProblem(spec, modelDir) : null;
+  if (folder) out.push({ path: where, message: folder });
+  else if (modelDir && !config) out.push({ path: where, message: `expected a config.json of a Llama, Qwen2 or Mistral model in ${modelDir}; found one that does not parse` });
   if (config)
     spec.compressions.forEach((c, i) => {
       if (c.method === 'none') return;

@@ -1,6 +1,5 @@
 // What the stages of one run share: the spec as startRun parsed it, the models under test, and the base model's folder,
 // checkpoint and tokenizer — each read once per run, when a stage first needs it (a resumed run may skip the load stage).
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { configLabel, modelFolder, type CompressionConfig, type ExperimentSpec } from '../../spec/index.js';
 import { BpeTokenizer, Checkpoint } from '../../model/index.js';
@@ -8,6 +7,7 @@ import { needsCalibration, type CalibrationSet } from '../../compress/index.js';
 import { runDir } from '../../store/index.js';
 import { builtinModelDir } from '../../base/index.js';
 import type { RunRequest } from '../queue.js';
+import { modelFolderProblem } from '../plan.js';
 import { compressedModelId, type ModelUnderTest } from '../models.js';
 
 export class PipelineSpecError extends Error {
@@ -36,8 +36,8 @@ export interface RunState {
 export function runState(req: RunRequest, emitHeadline: (h: Record<string, number>) => void): RunState {
   const spec = req.spec; // parsed where it entered: startRun read it from the history with the spec's rules
   const baseDir = modelFolder(spec.model, builtinModelDir);
-  if (baseDir && !existsSync(join(baseDir, 'config.json')))
-    throw new PipelineSpecError(`expected a Hugging Face model folder with config.json at ${baseDir}, found ${existsSync(baseDir) ? 'no config.json' : 'no such folder'}`);
+  const folder = baseDir ? modelFolderProblem(spec, baseDir) : null; // the pre-flight's check again: the folder may have gone since
+  if (folder) throw new PipelineSpecError(folder);
   const compressions = spec.compressions.map((config, index) => ({ config, index })).filter(({ config }) => config.method !== 'none');
   const modelsDir = join(runDir(req.home, req.runId), 'models');
   // folders are named by an id from the configuration's place in the spec (fixed for a run: the spec hash is), never by its label
