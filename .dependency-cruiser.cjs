@@ -19,62 +19,40 @@ const MAY_IMPORT = {
   app: ['base', 'spec', 'results', 'tensor', 'model', 'engines', 'compress', 'bench', 'analysis', 'store', 'jobs', 'api', 'train'],
 };
 
-const roomRules = Object.entries(MAY_IMPORT).map(([room, allowed]) => ({
-  name: `room-${room}`,
-  comment: `main/${room} may import ${allowed.length ? allowed.map((r) => `main/${r}`).join(', ') : 'no other room of main/'}`,
-  severity: 'error',
-  from: { path: `^main/${room}/` },
-  to: { path: '^main/', pathNot: [`^main/${room}/`, ...allowed.map((r) => `^main/${r}/`)] },
-}));
+/** Why each rule after the room rules holds (dependency-cruiser prints it with every violation). */
+const WHY = {
+  'room-door': 'another room comes in through its door (index.ts); compress/methods is the pure door the spec room bundles',
+  'main-is-plain-node': 'main/ runs inside Electron, the web shell and the CLI: no electron, React or browser-side code',
+  'tfjs-only-in-tensor': 'nothing outside main/tensor/ imports tfjs (model, compression and analysis speak the engine interface)',
+  'electron-shell-only': 'the shell talks to the core only through the contract',
+  'renderer-through-the-contract': 'the renderer bundles only pure code of main/: the contract (types + schemas), the spec room and the results core',
+  'no-circular': 'modules depend one way at run time',
+};
+
+/** An error rule: a module matching `from` may not import one matching `to`. */
+const forbid = (name, from, to, comment = WHY[name]) => ({ name, comment, severity: 'error', from, to });
+
+const roomRules = Object.entries(MAY_IMPORT).map(([room, allowed]) =>
+  forbid(
+    `room-${room}`,
+    { path: `^main/${room}/` },
+    { path: '^main/', pathNot: [`^main/${room}/`, ...allowed.map((r) => `^main/${r}/`)] },
+    `main/${room} may import ${allowed.length ? allowed.map((r) => `main/${r}`).join(', ') : 'no other room of main/'}`,
+  ),
+);
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
     ...roomRules,
-    {
-      name: 'room-door',
-      comment: 'another room comes in through its door (index.ts); compress/methods is the pure door the spec room bundles',
-      severity: 'error',
-      from: { path: '^main/([^/]+)/' },
-      to: { path: '^main/[^/]+/', pathNot: ['^main/$1/', '^main/[^/]+/index\\.ts$', '^main/compress/methods/index\\.ts$'] },
-    },
-    {
-      name: 'main-is-plain-node',
-      comment: 'main/ runs inside Electron, the web shell and the CLI: no electron, React or browser-side code',
-      severity: 'error',
-      from: { path: '^main/' },
-      to: { path: ['^electron/', '^renderer/', 'node_modules/(electron|react|react-dom|plotly[^/]*)/'] },
-    },
-    {
-      name: 'tfjs-only-in-tensor',
-      comment: 'nothing outside main/tensor/ imports tfjs (model, compression and analysis speak the engine interface)',
-      severity: 'error',
-      from: { path: '^main/', pathNot: ['^main/tensor/', '^main/app/'] },
-      to: { path: 'node_modules/@tensorflow/' },
-    },
-    {
-      name: 'electron-shell-only',
-      comment: 'the shell talks to the core only through the contract',
-      severity: 'error',
-      from: { path: '^electron/' },
-      to: { path: '^(main|renderer)/', pathNot: '^main/api/contract\\.ts$' },
-    },
-    {
-      name: 'renderer-through-the-contract',
-      comment: 'the renderer bundles only pure code of main/: the contract (types + schemas), the spec room and the results core',
-      severity: 'error',
-      from: { path: '^renderer/' },
-      to: { path: '^(main|electron)/', pathNot: ['^main/api/contract\\.ts$', '^main/spec/index\\.ts$', '^main/results/index\\.ts$'] },
-    },
-    {
-      name: 'no-circular',
-      // type-only imports are left out: they vanish at build, and a room's pure rules name the spec's types
-      // (compress/methods checks the spec's CompressionConfig, which the spec room refines with those rules)
-      comment: 'modules depend one way at run time',
-      severity: 'error',
-      from: { path: '^(main|renderer|electron)/' },
-      to: { circular: true, viaOnly: { dependencyTypesNot: ['type-only'] } },
-    },
+    forbid('room-door', { path: '^main/([^/]+)/' }, { path: '^main/[^/]+/', pathNot: ['^main/$1/', '^main/[^/]+/index\\.ts$', '^main/compress/methods/index\\.ts$'] }),
+    forbid('main-is-plain-node', { path: '^main/' }, { path: ['^electron/', '^renderer/', 'node_modules/(electron|react|react-dom|plotly[^/]*)/'] }),
+    forbid('tfjs-only-in-tensor', { path: '^main/', pathNot: ['^main/tensor/', '^main/app/'] }, { path: 'node_modules/@tensorflow/' }),
+    forbid('electron-shell-only', { path: '^electron/' }, { path: '^(main|renderer)/', pathNot: '^main/api/contract\\.ts$' }),
+    forbid('renderer-through-the-contract', { path: '^renderer/' }, { path: '^(main|electron)/', pathNot: ['^main/api/contract\\.ts$', '^main/spec/index\\.ts$', '^main/results/index\\.ts$'] }),
+    // type-only imports are left out: they vanish at build, and a room's pure rules name the spec's types
+    // (compress/methods checks the spec's CompressionConfig, which the spec room refines with those rules)
+    forbid('no-circular', { path: '^(main|renderer|electron)/' }, { circular: true, viaOnly: { dependencyTypesNot: ['type-only'] } }),
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

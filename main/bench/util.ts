@@ -1,5 +1,7 @@
 // Small shared helpers: seeded randomness, hashing, bounded file reads, describing values in errors.
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { BenchDataError } from './errors.js';
 
 import { FILE_LIMITS, readUserText, seededRandom, UserFileError } from '../model/index.js';
@@ -43,6 +45,19 @@ export const MAX_DATA_FILE_BYTES = FILE_LIMITS.data;
 
 /** The longest string field of a benchmark record (characters): long-context items run to a few hundred thousand. */
 export const MAX_FIELD_CHARS = 4 * 2 ** 20;
+
+/** Where a benchmark's files are: its own folder inside the suite folder, or the suite folder itself when there is none. */
+export function benchmarkFolder(suiteDir: string, name: string): string {
+  const dir = join(suiteDir, name);
+  return existsSync(dir) ? dir : suiteDir;
+}
+
+/** The items of each file that exists, loaded in the given order; a missing file is skipped. */
+export async function loadPresent<I>(files: readonly (readonly [file: string, load: (file: string) => Promise<I[]>])[]): Promise<I[]> {
+  const items: I[] = [];
+  for (const [file, load] of files) if (existsSync(file)) items.push(...(await load(file)));
+  return items;
+}
 
 /** Read a text file with a size limit; oversize files are a typed error, not an out-of-memory. */
 export async function readTextLimited(file: string, maxBytes = MAX_DATA_FILE_BYTES): Promise<string> {

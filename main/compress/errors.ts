@@ -1,15 +1,25 @@
 // Typed errors a user can cause: each message says what was expected and what was found.
 import { ExpectedFoundError } from '../base/index.js';
 
+/** An ExpectedFoundError class whose message puts its room's word before the subject: "<prefix> <subject>: expected …, found …". */
+function prefixedError(name: string, prefix: string) {
+  return class extends ExpectedFoundError {
+    override name = name;
+    constructor(
+      readonly subject: string,
+      expected: string,
+      found: string,
+    ) {
+      super(`${prefix} ${subject}`, expected, found);
+    }
+  };
+}
+
 /** A compression configuration that cannot work (bad bits, pattern with a method that has none, …). */
-export class CompressionConfigError extends Error {
-  constructor(
-    readonly field: string,
-    readonly expected: string,
-    readonly found: string,
-  ) {
-    super(`compression ${field}: expected ${expected}, found ${found}`);
-    this.name = 'CompressionConfigError';
+export class CompressionConfigError extends prefixedError('CompressionConfigError', 'compression') {
+  /** the configuration field at fault */
+  get field(): string {
+    return this.subject;
   }
 }
 
@@ -26,14 +36,9 @@ export class CompressionShapeError extends Error {
 }
 
 /** Calibration source that is missing, empty or too short. */
-export class CalibrationError extends Error {
-  constructor(
-    readonly source: string,
-    readonly expected: string,
-    readonly found: string,
-  ) {
-    super(`calibration ${source}: expected ${expected}, found ${found}`);
-    this.name = 'CalibrationError';
+export class CalibrationError extends prefixedError('CalibrationError', 'calibration') {
+  get source(): string {
+    return this.subject;
   }
 }
 

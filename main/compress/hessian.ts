@@ -3,7 +3,7 @@
 //   damped H += λ·mean(diag H)·I; U = upper Cholesky factor of H⁻¹ (H⁻¹ = UᵀU);
 //   per column i: err = (w_i − q_i)/U_ii, loss += (w_i − q_i)²/(2·U_ii²), W[:, i+1:] −= err·U_{i, i+1:} (lazily per block).
 import type { Engine, Matrix } from '../tensor/index.js';
-import { matrix64 } from '../tensor/index.js';
+import { matrix, matrix64 } from '../tensor/index.js';
 
 /** Running Hessian of one linear's inputs (one per distinct input: q/k/v share theirs). */
 export class HessianAccumulator {
@@ -192,6 +192,40 @@ export function obsColumns(
     flops += lazyBlockUpdate(wt, u, et, rows, cols, i1, i2, engine);
   }
   return { qt, loss, flops };
+}
+
+/** What a method builds its ColumnRule from, once U and Wᵀ exist. */
+export interface ObsSetup {
+  /** U = chol(H⁻¹)ᵀ [cols, cols] in processing order */
+  u: Float32Array;
+  /** processing order when act-order is on: perm[k] = original column */
+  perm?: Int32Array;
+  /** Wᵀ [cols, rows] in processing order, updated in place as the loop runs */
+  wt: Float32Array;
+  /** a copy of W [rows, cols] with its dead columns zeroed */
+  wd: Float32Array;
+}
+
+/**
+ * GPTQ's and SparseGPT's solve of one linear W [rows, cols]: prepareInverse on a copy of W, Wᵀ in processing order,
+ * obsColumns with the method's rule, then Q back in W's column order, with the loop's loss and timings.
+ */
+export function obsSolve(
+  w: Matrix,
+  hessian: Float64Array,
+  o: { damp: number; actOrder: boolean; blockSize: number; float32: boolean },
+  engine: Engine,
+  makeRule: (s: ObsSetup) => ColumnRule,
+): { weight: Matrix; loss: number; timings: SolverTimings } {
+  const { rows, cols } = w;
+  const wd = new Float32Array(w.data);
+  const inv = prepareInverse(hessian, wd, rows, cols, o.damp, o.actOrder, engine);
+  const t0 = performance.now();
+  const { u, perm } = inv;
+  const wt = transposeColumns(wd, rows, cols, perm);
+  const solved = obsColumns(wt, u, rows, cols, o.blockSize, makeRule({ u, perm, wt, wd }), o.float32, engine);
+  const weight = matrix(rows, cols, untransposeColumns(solved.qt, rows, cols, perm));
+  return { weight, loss: solved.loss, timings: { inverseS: inv.seconds, updateS: (performance.now() - t0) / 1000, matmulFlops: solved.flops } };
 }
 
 /** The statistic GPTQ and SparseGPT gather before a group of linears: the Hessian of each input. */

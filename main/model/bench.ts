@@ -11,38 +11,19 @@ interface Shape {
   decode: number;
 }
 
+// Every shape has two KV heads; a Llama or Qwen2 layout, a 2048-token vocabulary and 4096 positions unless it says otherwise.
+const llama = (c: Partial<RandomModelConfig>): RandomModelConfig => ({ architecture: 'LlamaForCausalLM', numKvHeads: 2, vocabSize: 2048, maxPositionEmbeddings: 4096, ...c });
+const qwen2 = (c: Partial<RandomModelConfig>): RandomModelConfig => llama({ architecture: 'Qwen2ForCausalLM', ...c });
+/** acb-tiny's vocabulary (its trained BPE) and context length */
+const ACB_TINY = { vocabSize: 2920, maxPositionEmbeddings: 1152 };
+
 export const BENCH_SHAPES: Shape[] = [
-  {
-    name: 'small (hidden 128, 4 layers)',
-    config: { architecture: 'LlamaForCausalLM', hiddenSize: 128, intermediateSize: 384, numLayers: 4, numHeads: 4, numKvHeads: 2, vocabSize: 2048, maxPositionEmbeddings: 4096 },
-    prompt: 128,
-    decode: 32,
-  },
-  {
-    name: 'reference (Qwen2, hidden 512, 8 layers, vocab 2048)',
-    config: { architecture: 'Qwen2ForCausalLM', hiddenSize: 512, intermediateSize: 1536, numLayers: 8, numHeads: 8, numKvHeads: 2, vocabSize: 2048, maxPositionEmbeddings: 4096 },
-    prompt: 128,
-    decode: 32,
-  },
+  { name: 'small (hidden 128, 4 layers)', config: llama({ hiddenSize: 128, intermediateSize: 384, numLayers: 4, numHeads: 4 }), prompt: 128, decode: 32 },
+  { name: 'reference (Qwen2, hidden 512, 8 layers, vocab 2048)', config: qwen2({ hiddenSize: 512, intermediateSize: 1536, numLayers: 8, numHeads: 8 }), prompt: 128, decode: 32 },
   // acb-tiny's shape and train:tiny's next size (--size small), on an agent-episode-length prompt: what a bigger built-in model would cost the demo
-  {
-    name: 'acb-tiny shape (hidden 128, 2 layers, vocab 2920)',
-    config: { architecture: 'LlamaForCausalLM', hiddenSize: 128, intermediateSize: 352, numLayers: 2, numHeads: 4, numKvHeads: 2, vocabSize: 2920, maxPositionEmbeddings: 1152 },
-    prompt: 600,
-    decode: 32,
-  },
-  {
-    name: 'train:tiny --size small (hidden 192, 4 layers, vocab 2920)',
-    config: { architecture: 'LlamaForCausalLM', hiddenSize: 192, intermediateSize: 512, numLayers: 4, numHeads: 6, numKvHeads: 2, vocabSize: 2920, maxPositionEmbeddings: 1152 },
-    prompt: 600,
-    decode: 32,
-  },
-  {
-    name: '0.5B-shaped layer (hidden 896, 1 layer, vocab 2048)',
-    config: { architecture: 'Qwen2ForCausalLM', hiddenSize: 896, intermediateSize: 4864, numLayers: 1, numHeads: 14, numKvHeads: 2, vocabSize: 2048, maxPositionEmbeddings: 4096 },
-    prompt: 128,
-    decode: 16,
-  },
+  { name: 'acb-tiny shape (hidden 128, 2 layers, vocab 2920)', config: llama({ ...ACB_TINY, hiddenSize: 128, intermediateSize: 352, numLayers: 2, numHeads: 4 }), prompt: 600, decode: 32 },
+  { name: 'train:tiny --size small (hidden 192, 4 layers, vocab 2920)', config: llama({ ...ACB_TINY, hiddenSize: 192, intermediateSize: 512, numLayers: 4, numHeads: 6 }), prompt: 600, decode: 32 },
+  { name: '0.5B-shaped layer (hidden 896, 1 layer, vocab 2048)', config: qwen2({ hiddenSize: 896, intermediateSize: 4864, numLayers: 1, numHeads: 14 }), prompt: 128, decode: 16 },
 ];
 
 export async function benchModel(shapes: Shape[] = BENCH_SHAPES): Promise<string> {

@@ -4,6 +4,7 @@ export {
   loadModel,
   createRandomModel,
   byteLevelTokenizerFiles,
+  bpeModelJson,
   parameterCountOf,
   residentBytesOf,
   streamedBytesOf,

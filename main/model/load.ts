@@ -131,6 +131,26 @@ export function seededNormal(seed: number): () => number {
 export const CHATML_TEMPLATE =
   "{% for message in messages %}{{ '<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>\\n' }}{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
 
+/**
+ * tokenizer.json's "model" for byte-level BPE: no dropout, unknown token, word affixes or byte fallback; merges as
+ * "a b" (byte symbols never hold a space); `ignore_merges` written only when given.
+ */
+export function bpeModelJson(vocab: Record<string, number>, merges: readonly [string, string][], o: { ignoreMerges?: boolean } = {}): Record<string, unknown> {
+  const ignore = o.ignoreMerges === undefined ? {} : { ignore_merges: o.ignoreMerges };
+  return {
+    type: 'BPE',
+    dropout: null,
+    unk_token: null,
+    continuing_subword_prefix: null,
+    end_of_word_suffix: null,
+    fuse_unk: false,
+    byte_fallback: false,
+    ...ignore,
+    vocab,
+    merges: merges.map(([a, b]) => `${a} ${b}`),
+  };
+}
+
 /** A byte-level tokenizer.json with the 256 byte symbols, optional merges and ChatML special tokens. */
 export function byteLevelTokenizerFiles(merges: [string, string][] = []): Record<string, string> {
   const symbols = bytesToUnicode();
@@ -146,17 +166,7 @@ export function byteLevelTokenizerFiles(merges: [string, string][] = []): Record
     pre_tokenizer: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true },
     post_processor: null,
     decoder: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true },
-    model: {
-      type: 'BPE',
-      dropout: null,
-      unk_token: null,
-      continuing_subword_prefix: null,
-      end_of_word_suffix: null,
-      fuse_unk: false,
-      byte_fallback: false,
-      vocab,
-      merges: merges.map(([a, b]) => `${a} ${b}`),
-    },
+    model: bpeModelJson(vocab, merges),
   };
   const config = { eos_token: '<|im_end|>', pad_token: '<|endoftext|>', bos_token: null, add_bos_token: false, chat_template: CHATML_TEMPLATE, model_max_length: 4096 };
   const generation = { eos_token_id: [n + 2, n], do_sample: false };

@@ -1,7 +1,7 @@
 // Byte-level BPE: learn merges from a corpus (GPT-2 byte↔unicode map, a Qwen2-style pre-tokenizer
 // regex with single digits), write a standard Hugging Face tokenizer.json, and encode/decode with
 // the learned merges (our own encoder, for tests and corpus statistics).
-import { applyMerges, bytesToUnicode } from '../model/index.js';
+import { applyMerges, bpeModelJson, bytesToUnicode } from '../model/index.js';
 
 /**
  * Pre-tokenizer: contractions, words with one leading non-letter, single digits, punctuation runs
@@ -218,18 +218,7 @@ export function tokenizerFiles(model: BpeModel): { files: Record<string, string>
     },
     post_processor: null,
     decoder: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: false, use_regex: false },
-    model: {
-      type: 'BPE',
-      dropout: null,
-      unk_token: null,
-      continuing_subword_prefix: null,
-      end_of_word_suffix: null,
-      fuse_unk: false,
-      byte_fallback: false,
-      ignore_merges: false,
-      vocab: Object.fromEntries(model.vocab),
-      merges: model.merges.map(([a, b]) => `${a} ${b}`), // byte symbols never hold a space
-    },
+    model: bpeModelJson(Object.fromEntries(model.vocab), model.merges, { ignoreMerges: false }),
   };
   const added_tokens_decoder = Object.fromEntries(SPECIAL_TOKENS.map((content, i) => [String(n + i), { content, lstrip: false, normalized: false, rstrip: false, single_word: false, special: true }]));
   const config = {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { BenchDataError } from '../errors.js';
 import type { EpisodeStep, EpisodeTask, ItemScores, TaskItem, TaskScore } from '../types.js';
 import { groupFields, meanFields } from '../types.js';
-import { isRecord, readJsonFile, readJsonlFile, readTextLimited, RecordReader } from '../util.js';
+import { benchmarkFolder, isRecord, readJsonFile, readJsonlFile, readTextLimited, RecordReader } from '../util.js';
 import { parseDomain, parseProblem, StripsWorld } from './pddl.js';
 import { PddlEnvironment } from './pddl-env.js';
 import { ToolEnvironment, type ToolWorld } from './tools.js';
@@ -120,7 +120,7 @@ export function createAgentBoardTask(kind: AgentBoardTask): EpisodeTask<AgentBoa
     metric: 'progress rate',
     maxSteps: MAX_STEPS,
     async load(suiteDir: string) {
-      const root = existsSync(join(suiteDir, 'agentboard')) ? join(suiteDir, 'agentboard') : suiteDir;
+      const root = benchmarkFolder(suiteDir, 'agentboard');
       const file = join(root, 'data', kind, 'test.jsonl');
       if (!existsSync(file)) throw new BenchDataError(file, 'file', '(file)', `AgentBoard ${kind} records`, 'no such file');
       const items = await loadAgentBoardJsonl(file);

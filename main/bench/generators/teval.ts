@@ -24,75 +24,39 @@ const BOOKS = ['The Salt Road', 'Lanterns at Dusk', 'A Map of Small Rivers', 'Th
 const INGREDIENTS = ['lentils', 'spinach', 'mushrooms', 'chickpeas', 'pumpkin', 'rice'];
 const SYMBOLS = ['ARLN', 'BRDL', 'CSKV', 'DNMR', 'ELKR'];
 
+// A parameter's values: drawn from a list, or made from the generator by a function.
+type Values<T> = readonly T[] | ((rng: Rng) => T);
+const draw = <T>(v: Values<T>) => (typeof v === 'function' ? v : (rng: Rng) => rng.pick(v));
+const str = (name: string, description: string, values: Values<string>): Param => ({ name, type: 'STRING', description, value: draw(values) });
+const num = (name: string, description: string, values: Values<number>): Param => ({ name, type: 'NUMBER', description, value: draw(values) });
+const api = (name: string, description: string, purpose: string, params: Param[]): Api => ({ name, description, purpose, params });
+
 export const TEVAL_APIS: Api[] = [
-  {
-    name: 'WeatherHub.get_forecast',
-    description: 'Get the weather forecast of a city for one date.',
-    purpose: 'check the weather',
-    params: [
-      { name: 'city', type: 'STRING', description: 'The city name.', value: (r) => r.pick(CITIES) },
-      { name: 'date', type: 'STRING', description: 'The date as YYYY-MM-DD.', value: (r) => r.pick(DATES) },
-    ],
-  },
-  {
-    name: 'FlightFinder.search_flights',
-    description: 'Search flights between two cities on a date.',
-    purpose: 'find flights',
-    params: [
-      { name: 'origin', type: 'STRING', description: 'The departure city.', value: (r) => r.pick(CITIES) },
-      { name: 'destination', type: 'STRING', description: 'The arrival city.', value: (r) => r.pick(CITIES) },
-      { name: 'date', type: 'STRING', description: 'The date as YYYY-MM-DD.', value: (r) => r.pick(DATES) },
-    ],
-  },
-  {
-    name: 'CurrencyDesk.convert',
-    description: 'Convert an amount of money between currencies.',
-    purpose: 'convert money',
-    params: [
-      { name: 'amount', type: 'NUMBER', description: 'The amount to convert.', value: (r) => r.int(5, 900) },
-      { name: 'from_currency', type: 'STRING', description: 'The currency code to convert from.', value: (r) => r.pick(CURRENCIES) },
-      { name: 'to_currency', type: 'STRING', description: 'The currency code to convert to.', value: (r) => r.pick(CURRENCIES) },
-    ],
-  },
-  {
-    name: 'BookShelf.find_book',
-    description: 'Find a book in the library catalogue by its title.',
-    purpose: 'look up a book',
-    params: [{ name: 'title', type: 'STRING', description: 'The book title.', value: (r) => r.pick(BOOKS) }],
-  },
-  {
-    name: 'RecipeBox.search_recipes',
-    description: 'Search recipes by main ingredient and cooking time.',
-    purpose: 'find a recipe',
-    params: [
-      { name: 'ingredient', type: 'STRING', description: 'The main ingredient.', value: (r) => r.pick(INGREDIENTS) },
-      { name: 'max_minutes', type: 'NUMBER', description: 'The longest cooking time in minutes.', value: (r) => r.pick([15, 20, 30, 45, 60]) },
-    ],
-  },
-  {
-    name: 'TransitMap.get_route',
-    description: 'Get a public transport route between two places.',
-    purpose: 'plan a route',
-    params: [
-      { name: 'start', type: 'STRING', description: 'Where the trip starts.', value: (r) => `${r.pick(CITIES)} station` },
-      { name: 'end', type: 'STRING', description: 'Where the trip ends.', value: (r) => `${r.pick(CITIES)} museum` },
-    ],
-  },
-  {
-    name: 'StockTicker.get_quote',
-    description: 'Get the latest price of a stock symbol.',
-    purpose: 'check a stock price',
-    params: [{ name: 'symbol', type: 'STRING', description: 'The stock symbol.', value: (r) => r.pick(SYMBOLS) }],
-  },
-  {
-    name: 'Translator.translate_text',
-    description: 'Translate a short text into a target language.',
-    purpose: 'translate a text',
-    params: [
-      { name: 'text', type: 'STRING', description: 'The text to translate.', value: (r) => r.pick(PHRASES) },
-      { name: 'target_language', type: 'STRING', description: 'The language to translate into.', value: (r) => r.pick(LANGS) },
-    ],
-  },
+  api('WeatherHub.get_forecast', 'Get the weather forecast of a city for one date.', 'check the weather', [str('city', 'The city name.', CITIES), str('date', 'The date as YYYY-MM-DD.', DATES)]),
+  api('FlightFinder.search_flights', 'Search flights between two cities on a date.', 'find flights', [
+    str('origin', 'The departure city.', CITIES),
+    str('destination', 'The arrival city.', CITIES),
+    str('date', 'The date as YYYY-MM-DD.', DATES),
+  ]),
+  api('CurrencyDesk.convert', 'Convert an amount of money between currencies.', 'convert money', [
+    num('amount', 'The amount to convert.', (r) => r.int(5, 900)),
+    str('from_currency', 'The currency code to convert from.', CURRENCIES),
+    str('to_currency', 'The currency code to convert to.', CURRENCIES),
+  ]),
+  api('BookShelf.find_book', 'Find a book in the library catalogue by its title.', 'look up a book', [str('title', 'The book title.', BOOKS)]),
+  api('RecipeBox.search_recipes', 'Search recipes by main ingredient and cooking time.', 'find a recipe', [
+    str('ingredient', 'The main ingredient.', INGREDIENTS),
+    num('max_minutes', 'The longest cooking time in minutes.', [15, 20, 30, 45, 60]),
+  ]),
+  api('TransitMap.get_route', 'Get a public transport route between two places.', 'plan a route', [
+    str('start', 'Where the trip starts.', (r) => `${r.pick(CITIES)} station`),
+    str('end', 'Where the trip ends.', (r) => `${r.pick(CITIES)} museum`),
+  ]),
+  api('StockTicker.get_quote', 'Get the latest price of a stock symbol.', 'check a stock price', [str('symbol', 'The stock symbol.', SYMBOLS)]),
+  api('Translator.translate_text', 'Translate a short text into a target language.', 'translate a text', [
+    str('text', 'The text to translate.', PHRASES),
+    str('target_language', 'The language to translate into.', LANGS),
+  ]),
 ];
 
 function apiJson(apis: Api[]): string {

@@ -16,12 +16,18 @@ function render(f: Flow): string {
   return `Node:\n${f.nodes.map((n, i) => `${i + 1}: ${n}`).join('\n')}\nEdge: ${f.edges.map(([a, b]) => `(${a},${b})`).join(' ')}`;
 }
 
-function chain(n: number): [string, string][] {
-  const e: [string, string][] = [['START', '1']];
-  for (let i = 1; i < n; i++) e.push([String(i), String(i + 1)]);
+/** k parallel first steps from START, all feeding step k + 1, then a chain on to step n and END. */
+function fanIn(k: number, n: number): [string, string][] {
+  const e: [string, string][] = [];
+  for (let i = 1; i <= k; i++) e.push(['START', String(i)]);
+  for (let i = 1; i <= k; i++) e.push([String(i), String(k + 1)]);
+  for (let i = k + 1; i < n; i++) e.push([String(i), String(i + 1)]);
   e.push([String(n), 'END']);
   return e;
 }
+
+/** START → 1 → … → n → END (n ≥ 2): one step feeding the next. */
+const chain = (n: number) => fanIn(1, n);
 
 const EXTS = ['.txt', '.log', '.csv', '.md'];
 const DIRS = ['~/notes', '/var/log/app', '~/data', '/srv/reports'];
@@ -52,14 +58,7 @@ function osFlow(rng: Rng): Flow {
     return {
       user: `Here is a problem in a Linux shell:\nWhat is the size difference in kilobytes between the largest and the oldest file in ${dir}?\n${actions}`,
       nodes,
-      edges: [
-        ['START', '1'],
-        ['START', '2'],
-        ['1', '3'],
-        ['2', '3'],
-        ['3', '4'],
-        ['4', 'END'],
-      ],
+      edges: fanIn(2, 4),
     };
   }
   const nodes = [`execute bash code to read the lines of ${dir}/summary${ext}`, `execute bash code to count lines containing "${word}"`, 'take answer action'];
@@ -99,13 +98,7 @@ function toolbenchFlow(rng: Rng): Flow {
     return {
       user: `I am visiting ${city} this weekend. What will the weather be and which events are on?\n${apis}`,
       nodes,
-      edges: [
-        ['START', '1'],
-        ['START', '2'],
-        ['1', '3'],
-        ['2', '3'],
-        ['3', 'END'],
-      ],
+      edges: fanIn(2, 3),
     };
   }
   if (variant === 1) {
@@ -121,15 +114,7 @@ function toolbenchFlow(rng: Rng): Flow {
   return {
     user: `Help me decide whether to spend a night in ${city}: hotel prices, weather and events.\n${apis}`,
     nodes,
-    edges: [
-      ['START', '1'],
-      ['START', '2'],
-      ['START', '3'],
-      ['1', '4'],
-      ['2', '4'],
-      ['3', '4'],
-      ['4', 'END'],
-    ],
+    edges: fanIn(3, 4),
   };
 }
 

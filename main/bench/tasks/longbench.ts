@@ -7,7 +7,7 @@ import { pyRoundTo, pySplit } from '../python.js';
 import { fuzzRatio, qaF1, rougeL, tokenF1 } from '../text.js';
 import type { ItemScores, SingleTurnTask, TaskItem, TaskScore } from '../types.js';
 import { groupFields } from '../types.js';
-import { isRecord, readJsonFile, readJsonlFile, RecordReader } from '../util.js';
+import { benchmarkFolder, isRecord, readJsonFile, readJsonlFile, RecordReader } from '../util.js';
 
 export type LongBenchCategory = 'single-doc' | 'multi-doc' | 'summarization' | 'few-shot' | 'synthetic' | 'code';
 
@@ -227,7 +227,7 @@ export function createLongBenchTask(category: LongBenchCategory): SingleTurnTask
     title: `LongBench ${category}`,
     metric: 'score',
     async load(suiteDir: string) {
-      const root = existsSync(join(suiteDir, 'longbench')) ? join(suiteDir, 'longbench') : suiteDir;
+      const root = benchmarkFolder(suiteDir, 'longbench');
       config = await readConfig(root);
       const items: LongBenchItem[] = [];
       for (const ds of LONGBENCH_CATEGORIES[category]) {

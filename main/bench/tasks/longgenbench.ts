@@ -6,7 +6,7 @@ import { BenchDataError } from '../errors.js';
 import type { ItemScores, SingleTurnTask, TaskItem, TaskScore } from '../types.js';
 import { groupFields, meanFields } from '../types.js';
 import { npRound, PY_SPACE } from '../python.js';
-import { readJsonlFile, RecordReader } from '../util.js';
+import { benchmarkFolder, readJsonlFile, RecordReader } from '../util.js';
 
 export type LongGenStyle = 'gsm8k' | 'mmlu';
 
@@ -85,7 +85,7 @@ export function createLongGenTask(style: LongGenStyle): SingleTurnTask<LongGenIt
     title: `LongGenBench ${style === 'gsm8k' ? 'GSM8K' : 'MMLU'}`,
     metric: 'accuracy',
     async load(suiteDir: string) {
-      const root = existsSync(join(suiteDir, 'longgenbench')) ? join(suiteDir, 'longgenbench') : suiteDir;
+      const root = benchmarkFolder(suiteDir, 'longgenbench');
       const files = existsSync(root)
         ? readdirSync(root)
             .filter((f) => f.startsWith(style) && f.endsWith('.jsonl'))

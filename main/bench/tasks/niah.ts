@@ -6,7 +6,7 @@ import type { ItemScores, Prompt, SingleTurnTask, TaskContext, TaskItem, TaskSco
 import { meanFields } from '../types.js';
 import { pyStrip } from '../python.js';
 import { rouge1F } from '../rouge-score.js';
-import { readJsonFile, readTextLimited, RecordReader } from '../util.js';
+import { benchmarkFolder, readJsonFile, readTextLimited, RecordReader } from '../util.js';
 
 /** The harness parameters (the original takes them as arguments; we keep them in niah.json). */
 export interface NiahConfig {
@@ -196,7 +196,7 @@ export function createNiahTask(ctx: TaskContext): SingleTurnTask<NiahItem, strin
     metric: 'ROUGE-1 F',
     config: () => config,
     async load(suiteDir: string) {
-      const root = existsSync(join(suiteDir, 'niah')) ? join(suiteDir, 'niah') : suiteDir;
+      const root = benchmarkFolder(suiteDir, 'niah');
       config = await loadNiahConfig(join(root, 'niah.json'));
       const dir = join(root, 'haystack');
       const files = existsSync(dir)

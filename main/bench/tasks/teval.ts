@@ -1,14 +1,13 @@
 // T-Eval (action execution): instruct, plan, reason, retrieve, understand, review; string and JSON forms.
 // Reads the official `*_v2.json` files (one JSON object keyed by id) and our built-in ones alike.
 import { join } from 'node:path';
-import { existsSync } from 'node:fs';
 import { BenchDataError } from '../errors.js';
 import { matchedLis, prf } from '../matching.js';
 import { jsonLoads, literalEval, npRound, PyDict, PyFloat, pyEquals, pyStr, pyStrip, type PyValue } from '../python.js';
 import type { TextSimilarity } from '../similarity.js';
 import type { ChatTurn, ItemScores, SingleTurnTask, TaskContext, TaskItem, TaskScore } from '../types.js';
 import { groupFields, meanFields } from '../types.js';
-import { isRecord, readTextLimited, RecordReader } from '../util.js';
+import { benchmarkFolder, isRecord, loadPresent, readTextLimited, RecordReader } from '../util.js';
 
 export type TEvalAbility = 'instruct' | 'plan' | 'reason' | 'retrieve' | 'understand' | 'review' | 'rru';
 export type TEvalFormat = 'json' | 'str';
@@ -421,6 +420,13 @@ export function aggregateTEval(scores: ItemScores[], items: TEvalItem[], taskId 
   return { task: taskId, benchmark: 'teval', capability: 'action', metric: 'overall', score: overall, fields, groups, n: scores.length };
 }
 
+/** Every T-Eval file of TEVAL_FILES present in a folder; none present is a BenchDataError. */
+export async function loadTEvalFolder(dir: string): Promise<TEvalItem[]> {
+  const items = await loadPresent(Object.entries(TEVAL_FILES).map(([name, spec]) => [join(dir, name), (f: string) => loadTEvalFile(f, spec.ability, spec.format)] as const));
+  if (items.length === 0) throw new BenchDataError(dir, 'folder', '(files)', `one of ${Object.keys(TEVAL_FILES).join(', ')}`, 'none of them');
+  return items;
+}
+
 /** test.py's HFTransformerCasualLM(max_new_tokens=512), every ability. */
 const MAX_NEW_TOKENS = 512;
 
@@ -432,16 +438,7 @@ export function createTEvalTask(ctx: TaskContext): SingleTurnTask<TEvalItem, str
     capability: 'action',
     title: 'T-Eval (instruct, plan, reason, retrieve, understand, review)',
     metric: 'overall',
-    async load(suiteDir: string) {
-      const dir = existsSync(join(suiteDir, 't-eval')) ? join(suiteDir, 't-eval') : suiteDir;
-      const items: TEvalItem[] = [];
-      for (const [name, spec] of Object.entries(TEVAL_FILES)) {
-        const f = join(dir, name);
-        if (existsSync(f)) items.push(...(await loadTEvalFile(f, spec.ability, spec.format)));
-      }
-      if (items.length === 0) throw new BenchDataError(dir, 'folder', '(files)', `one of ${Object.keys(TEVAL_FILES).join(', ')}`, 'none of them');
-      return items;
-    },
+    load: (suiteDir: string) => loadTEvalFolder(benchmarkFolder(suiteDir, 't-eval')),
     settings: () => ({ maxNewTokens: MAX_NEW_TOKENS }),
     prompt: (item) => ({ kind: 'chat', turns: item.turns }),
     parse: (output) => output,

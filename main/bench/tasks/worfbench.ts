@@ -8,7 +8,7 @@ import { literalEval, PY_SPACE, pyStrip, toJs, type PyValue } from '../python.js
 import type { TextSimilarity } from '../similarity.js';
 import type { ChatTurn, ItemScores, SingleTurnTask, TaskContext, TaskItem, TaskScore } from '../types.js';
 import { groupFields, meanFields } from '../types.js';
-import { isRecord, readJsonFile, readTextLimited, RecordReader } from '../util.js';
+import { benchmarkFolder, isRecord, loadPresent, readJsonFile, readTextLimited, RecordReader } from '../util.js';
 
 export const WORFBENCH_TASKS = ['toolbench', 'toolalpaca', 'alfworld', 'webshop', 'os', 'lumos', 'wikihow'] as const;
 export type WorfScenario = 'function-call' | 'embodied' | 'problem-solving' | 'open-grounded';
@@ -277,13 +277,9 @@ export function createWorfBenchTask(ctx: TaskContext): SingleTurnTask<WorfItem, 
     title: 'WorfBench (function-call, embodied, problem-solving, open-grounded)',
     metric: 'node F1',
     async load(suiteDir: string) {
-      const root = existsSync(join(suiteDir, 'worfbench')) ? join(suiteDir, 'worfbench') : suiteDir;
+      const root = benchmarkFolder(suiteDir, 'worfbench');
       const examples = await loadWorfExamples(root);
-      const items: WorfItem[] = [];
-      for (const t of WORFBENCH_TASKS) {
-        const f = join(root, 'gold_traj', t, 'graph_eval.json');
-        if (existsSync(f)) items.push(...(await loadWorfBenchFile(f, t, examples)));
-      }
+      const items = await loadPresent(WORFBENCH_TASKS.map((t) => [join(root, 'gold_traj', t, 'graph_eval.json'), (f: string) => loadWorfBenchFile(f, t, examples)] as const));
       stoodIn = items.some((it) => !it.fixedExamples);
       if (items.length === 0) throw new BenchDataError(join(root, 'gold_traj'), 'folder', '(files)', `<task>/graph_eval.json for one of ${WORFBENCH_TASKS.join(', ')}`, 'none');
       return items;

@@ -4,8 +4,7 @@
 //   q_i = mask ? 0 : w_i (optionally quantized);  δ = (w_i − q_i)/U_ii;  W[:, i+1:] −= δ·U_{i, i+1:};
 //   loss_i = (w_i − q_i)²/(2·U_ii²)  — the column loop is GPTQ's (hessian.ts obsColumns); the mask is SparseGPT's own.
 import type { Engine, Matrix } from '../../tensor/index.js';
-import { matrix } from '../../tensor/index.js';
-import { HESSIANS, obsColumns, prepareInverse, transposeColumns, untransposeColumns, type HessianAccumulator, type SolverTimings } from '../hessian.js';
+import { HESSIANS, obsSolve, type HessianAccumulator, type SolverTimings } from '../hessian.js';
 import { patternNM } from '../methods/index.js';
 import { INPUT_OF, statisticOf, trueSequentialGroups, type LayerStep } from '../step.js';
 import { type QuantParams, type QuantRecord, fitMinMax, newQuantRecord, quantCode, dequant, setGroupParams } from '../quant/minmax.js';
@@ -29,25 +28,15 @@ export interface SparseGptResult {
 
 export function sparseGptPrune(w: Matrix, hessian: Float64Array, o: SparseGptOptions, engine: Engine): SparseGptResult {
   const { rows, cols } = w;
-  const wd = new Float32Array(w.data);
-  const inv = prepareInverse(hessian, wd, rows, cols, o.damp, false, engine);
-  const t0 = performance.now();
-  const u = inv.u;
-  const wt = transposeColumns(wd, rows, cols);
   const qz = o.quant;
   const gs = qz && qz.groupSize > 0 ? qz.groupSize : 0;
   const rec = qz ? newQuantRecord(rows, cols, qz.bits, qz.groupSize, qz.sym) : undefined;
-  const params: QuantParams[] = new Array(rows);
-  if (qz && gs === 0) for (let r = 0; r < rows; r++) setGroupParams(rec!, 0, r, (params[r] = fitMinMax(w.data, r * cols, cols, 1, qz.bits, qz.sym)));
-  let mask = new Uint8Array(0); // [i, r] within the block, 1 = prune
-  let i2 = 0;
-  const solved = obsColumns(
-    wt,
-    u,
-    rows,
-    cols,
-    o.blockSize,
-    {
+  const solved = obsSolve(w, hessian, { damp: o.damp, actOrder: false, blockSize: o.blockSize, float32: false }, engine, ({ u, wt }) => {
+    const params: QuantParams[] = new Array(rows);
+    if (qz && gs === 0) for (let r = 0; r < rows; r++) setGroupParams(rec!, 0, r, (params[r] = fitMinMax(w.data, r * cols, cols, 1, qz.bits, qz.sym)));
+    let mask = new Uint8Array(0); // [i, r] within the block, 1 = prune
+    let i2 = 0;
+    return {
       startBlock(i1, end) {
         i2 = end;
         const count = end - i1;
@@ -76,12 +65,9 @@ export function sparseGptPrune(w: Matrix, hessian: Float64Array, o: SparseGptOpt
           }
         }
       },
-    },
-    false,
-    engine,
-  );
-  const out = untransposeColumns(solved.qt, rows, cols);
-  return { weight: matrix(rows, cols, out), loss: solved.loss, record: rec, timings: { inverseS: inv.seconds, updateS: (performance.now() - t0) / 1000, matmulFlops: solved.flops } };
+    };
+  });
+  return { weight: solved.weight, loss: solved.loss, record: rec, timings: solved.timings };
 }
 
 /** For columns k..k+m of each row, mark the n lowest W²/U_ii² (block-local mask index i0). */

@@ -9,8 +9,7 @@
 // updates (those live in the block's working copy W1). So with gs < B a group inside a block is fitted on the
 // block-start weights, not on the columns the block's earlier errors have already moved.
 import type { Engine, Matrix } from '../../tensor/index.js';
-import { matrix } from '../../tensor/index.js';
-import { HESSIANS, obsColumns, prepareInverse, transposeColumns, untransposeColumns, type HessianAccumulator, type SolverTimings } from '../hessian.js';
+import { HESSIANS, obsSolve, type HessianAccumulator, type SolverTimings } from '../hessian.js';
 import { INPUT_OF, statisticOf, trueSequentialGroups, type LayerStep } from '../step.js';
 import { type QuantParams, type QuantRecord, fitMinMax, newQuantRecord, quantCode, dequant, setGroupParams } from './minmax.js';
 
@@ -35,42 +34,32 @@ export interface GptqResult {
 
 export function gptqQuantize(w: Matrix, hessian: Float64Array, o: GptqOptions, engine: Engine): GptqResult {
   const { rows, cols } = w;
-  const wd = new Float32Array(w.data);
-  const inv = prepareInverse(hessian, wd, rows, cols, o.damp, o.actOrder, engine);
-  const t0 = performance.now();
-  const { u, perm } = inv;
   const gs = o.groupSize > 0 ? o.groupSize : 0;
   const rec = newQuantRecord(rows, cols, o.bits, o.groupSize, o.sym);
-  rec.perm = perm;
-  const wt = transposeColumns(wd, rows, cols, perm);
-  const params: QuantParams[] = new Array(rows);
-  // static groups (or no groups): fitted up front on the original (dead-zeroed) W
-  const staticParams: QuantParams[][] = [];
-  if (gs === 0) {
-    // fitted on W before dead columns are zeroed, as the reference does
-    for (let r = 0; r < rows; r++) params[r] = fitMinMax(w.data, r * cols, cols, 1, o.bits, o.sym);
-    for (let r = 0; r < rows; r++) setGroupParams(rec, 0, r, params[r]);
-  } else if (o.staticGroups) {
-    for (let g0 = 0, g = 0; g0 < cols; g0 += gs, g++) {
-      const ps: QuantParams[] = [];
-      for (let r = 0; r < rows; r++) {
-        ps.push(fitMinMax(wd, r * cols + g0, Math.min(gs, cols - g0), 1, o.bits, o.sym));
-        setGroupParams(rec, g, r, ps[r]);
+  const solved = obsSolve(w, hessian, { damp: o.damp, actOrder: o.actOrder, blockSize: o.blockSize, float32: true }, engine, ({ perm, wt, wd }) => {
+    rec.perm = perm;
+    const params: QuantParams[] = new Array(rows);
+    // static groups (or no groups): fitted up front on the original (dead-zeroed) W
+    const staticParams: QuantParams[][] = [];
+    if (gs === 0) {
+      // fitted on W before dead columns are zeroed, as the reference does
+      for (let r = 0; r < rows; r++) params[r] = fitMinMax(w.data, r * cols, cols, 1, o.bits, o.sym);
+      for (let r = 0; r < rows; r++) setGroupParams(rec, 0, r, params[r]);
+    } else if (o.staticGroups) {
+      for (let g0 = 0, g = 0; g0 < cols; g0 += gs, g++) {
+        const ps: QuantParams[] = [];
+        for (let r = 0; r < rows; r++) {
+          ps.push(fitMinMax(wd, r * cols + g0, Math.min(gs, cols - g0), 1, o.bits, o.sym));
+          setGroupParams(rec, g, r, ps[r]);
+        }
+        staticParams.push(ps);
       }
-      staticParams.push(ps);
     }
-  }
-  // W[:, i1:i2] as the block starts (the reference's W, while wt plays its W1)
-  let blockStart: Float32Array | undefined;
-  let i1 = 0;
-  let i2 = 0;
-  const solved = obsColumns(
-    wt,
-    u,
-    rows,
-    cols,
-    o.blockSize,
-    {
+    // W[:, i1:i2] as the block starts (the reference's W, while wt plays its W1)
+    let blockStart: Float32Array | undefined;
+    let i1 = 0;
+    let i2 = 0;
+    return {
       startBlock(start, end) {
         [i1, i2] = [start, end];
         if (gs > 0 && !o.staticGroups) blockStart = wt.slice(start * rows, end * rows);
@@ -97,12 +86,9 @@ export function gptqQuantize(w: Matrix, hessian: Float64Array, o: GptqOptions, e
           q[r] = dequant(code, ps[r]);
         }
       },
-    },
-    true,
-    engine,
-  );
-  const out = untransposeColumns(solved.qt, rows, cols, perm);
-  return { weight: matrix(rows, cols, out), record: rec, loss: solved.loss, timings: { inverseS: inv.seconds, updateS: (performance.now() - t0) / 1000, matmulFlops: solved.flops } };
+    };
+  });
+  return { weight: solved.weight, record: rec, loss: solved.loss, timings: solved.timings };
 }
 
 /**
