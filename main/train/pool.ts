@@ -30,33 +30,35 @@ import { randomNeedle } from './needles.js';
 // ---------------------------------------------------------------------------------------------------
 // configuration
 
-/** Example-level mixture weights (a batch draws each example's source by weight). */
-export const MIXTURE: { source: string; weight: number; origin: string }[] = [
-  { source: 't-eval', weight: 0.24, origin: 'T-Eval generator (instruct, plan, reason, retrieve, understand, review; JSON and string) → gold answer' },
-  { source: 'worfbench', weight: 0.14, origin: 'WorfBench generator (function-call, embodied, problem-solving, open-grounded) → gold workflow' },
-  {
-    source: 'agentboard-pddl',
-    weight: 0.16,
-    origin:
-      "AgentBoard PDDL generator, 6 problems per domain → planner (weighted A*) actions step by step, 15% random detours and 10% invalid actions (left in the history), each followed by the planner's recovery",
-  },
-  {
-    source: 'agentboard-pddl-dagger',
-    weight: 0,
-    origin:
-      "DAgger on AgentBoard PDDL (needs --init): the init model's own greedy episodes on training problems, each step executing the planner's action with probability β (0.3) and the model's otherwise; every visited state → the planner's next action",
-  },
-  { source: 'agentboard-tool-query', weight: 0.05, origin: 'AgentBoard academia tool world → expert tool calls step by step' },
-  { source: 'agentboard-tool-operation', weight: 0.05, origin: 'AgentBoard to-do tool world → expert tool calls step by step' },
-  {
-    source: 'niah',
-    weight: 0.14,
-    origin:
-      'NIAH task prompts over the generated haystacks with random needles (never the evaluation needle; answers of made-up words, haystack words and themed words), 64–1024 tokens, random depths → the needle sentence',
-  },
-  { source: 'longbench', weight: 0.14, origin: 'LongBench generator (all 12 datasets) → first gold answer' },
-  { source: 'longgenbench', weight: 0.08, origin: 'LongGenBench GSM8K- and MMLU-style generators → all answers in order' },
-];
+/** Where each training source's examples come from (the training report prints it). */
+const ORIGINS: Record<string, string> = {
+  't-eval': 'T-Eval generator (instruct, plan, reason, retrieve, understand, review; JSON and string) → gold answer',
+  worfbench: 'WorfBench generator (function-call, embodied, problem-solving, open-grounded) → gold workflow',
+  'agentboard-pddl':
+    "AgentBoard PDDL generator, 6 problems per domain → planner (weighted A*) actions step by step, 15% random detours and 10% invalid actions (left in the history), each followed by the planner's recovery",
+  'agentboard-pddl-dagger':
+    "DAgger on AgentBoard PDDL (needs --init): the init model's own greedy episodes on training problems, each step executing the planner's action with probability β (0.3) and the model's otherwise; every visited state → the planner's next action",
+  'agentboard-tool-query': 'AgentBoard academia tool world → expert tool calls step by step',
+  'agentboard-tool-operation': 'AgentBoard to-do tool world → expert tool calls step by step',
+  niah: 'NIAH task prompts over the generated haystacks with random needles (never the evaluation needle; answers of made-up words, haystack words and themed words), 64–1024 tokens, random depths → the needle sentence',
+  longbench: 'LongBench generator (all 12 datasets) → first gold answer',
+  longgenbench: 'LongGenBench GSM8K- and MMLU-style generators → all answers in order',
+};
+
+/** Example-level mixture weights (a batch draws each example's source by weight), in the order batches list them. */
+const WEIGHTS: Record<string, number> = {
+  't-eval': 0.24,
+  worfbench: 0.14,
+  'agentboard-pddl': 0.16,
+  'agentboard-pddl-dagger': 0,
+  'agentboard-tool-query': 0.05,
+  'agentboard-tool-operation': 0.05,
+  niah: 0.14,
+  longbench: 0.14,
+  longgenbench: 0.08,
+};
+
+export const MIXTURE: { source: string; weight: number; origin: string }[] = Object.entries(WEIGHTS).map(([source, weight]) => ({ source, weight, origin: ORIGINS[source] }));
 
 /** The evaluation tasks whose prompts training never sees, in the order pool suites draw them (the order fixes the pool). */
 export const EVAL_TASKS = tasksOfBenchmarks(['teval', 'worfbench', 'agentboard', 'longbench', 'longgenbench']);
