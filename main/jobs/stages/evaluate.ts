@@ -83,9 +83,14 @@ export function evaluateStage(run: RunState): Stage {
         const allDone = taskIds.every((t) => ctx.isDone(`score:${m.label}:${t}`));
         // each task's records and aggregate: as the runner scored them, or (finished in an earlier session) from its file
         let scored: Map<string, ScoredTask>;
+        const earlier = readResultsReport(file); // what earlier sessions left: its unreadable lines are logged (the runner skips them)
+        for (const u of earlier.unreadable) {
+          const key = `unreadable:eval:${m.id}:${u.line}`;
+          if (!ctx.isDone(key)) ctx.record(key, 'log', { message: `${m.label}: line ${u.line} of eval/${m.id}.jsonl could not be read and was skipped (${u.reason})`, config: m.label, line: u.line });
+        }
         if (allDone) {
           for (let i = 0; i < suiteItems.total; i++) ctx.skip('resumed');
-          scored = readScored(ctx, m, file, taskIds, tasks, suiteItems.byTask);
+          scored = scoredFromFile(earlier.records, taskIds, tasks, suiteItems.byTask);
         } else {
           scored = new Map();
           const { generator, close } = await generatorFor(m, ctx);
@@ -183,16 +188,11 @@ export function evaluateStage(run: RunState): Stage {
 }
 
 /** A model's records per task from its results file, aggregated as the runner does (for a model finished in an earlier session). */
-function readScored(ctx: StageContext, m: ModelUnderTest, file: string, taskIds: string[], tasks: Map<string, BenchTask>, suite: Map<string, Map<string, TaskItem>>): Map<string, ScoredTask> {
-  const read = readResultsReport(file);
-  for (const u of read.unreadable) {
-    const key = `unreadable:eval:${m.id}:${u.line}`;
-    if (!ctx.isDone(key)) ctx.record(key, 'log', { message: `${m.label}: line ${u.line} of eval/${m.id}.jsonl could not be read and was skipped (${u.reason})`, config: m.label, line: u.line });
-  }
+function scoredFromFile(all: BenchRecord[], taskIds: string[], tasks: Map<string, BenchTask>, suite: Map<string, Map<string, TaskItem>>): Map<string, ScoredTask> {
   const scored = new Map<string, ScoredTask>();
   for (const taskId of taskIds) {
     const task = tasks.get(taskId)!;
-    const records = read.records.filter((r) => r.task === taskId);
+    const records = all.filter((r) => r.task === taskId);
     const items = itemsOf(records, suite.get(taskId));
     scored.set(taskId, {
       task,
