@@ -41,7 +41,7 @@ describe('evaluate stage', () => {
     mkdirSync(evalDir, { recursive: true });
     writeFileSync(join(evalDir, 'base.jsonl'), '{"key":"worfbench:\n'); // a line cut short by a killed session, with a later append after it
     const req = { runId, experimentId: 'e', spec, specHash: 'h', home, resultsFile: join(home, 'runs', runId, 'results.jsonl'), engine: { engine: 'tfjs' as const, gpu: 'off' as const } };
-    const stage = planStages(req, () => {}).find((s) => s.name === 'evaluate')!;
+    const stage = (await planStages(req, () => {})).find((s) => s.name === 'evaluate')!;
     const { ctx, written } = fakeContext();
     await stage.run(ctx);
     expect(written.get('unreadable:eval:base:1')?.data.message).toMatch(/^base: line 1 of eval\/base\.jsonl could not be read and was skipped \(expected a JSON result record/);
@@ -52,9 +52,7 @@ describe('evaluate stage', () => {
     expect(score.score).toBeGreaterThanOrEqual(0);
     // the same model finished before: its scores come from the file, and the torn line is logged again in a new log
     const again = fakeContext(new Map([['score:base:worfbench', {}]]));
-    await planStages(req, () => {})
-      .find((s) => s.name === 'evaluate')!
-      .run(again.ctx);
+    await (await planStages(req, () => {})).find((s) => s.name === 'evaluate')!.run(again.ctx);
     expect(again.written.has('unreadable:eval:base:1')).toBe(true);
     expect(again.written.has('score:base:worfbench')).toBe(false);
   }, 120_000);
